@@ -1,0 +1,33 @@
+import { Info, Transaction } from 'fabric-contract-api';
+import { z } from 'zod';
+import type { KTalkContext } from '../lib/context';
+import { KTalkContract } from '../lib/ktalk-contract';
+import { key, mustReadJson, writeJson } from '../lib/state';
+import { id, parseRequest, strictObject } from '../lib/validate';
+
+const noteSchema = z.object({ owner: z.string(), text: z.string(), time: z.number().int(), txId: z.string() });
+
+/** The first end-to-end path: a write, a read back, and an event. */
+@Info({ title: 'SmokeContract', description: 'Network health check: write, read, event' })
+export class SmokeContract extends KTalkContract {
+  constructor() {
+    super('smoke');
+  }
+
+  @Transaction()
+  async PutNote(ctx: KTalkContext, request: string): Promise<string> {
+    const req = parseRequest(strictObject({ noteId: id, text: z.string().max(256) }), request);
+    const caller = await ctx.activeCaller();
+    const note = { owner: caller.userId, text: req.text, time: ctx.now(), txId: ctx.stub.getTxID() };
+    await writeJson(ctx, key('smoke', req.noteId), note);
+    ctx.emit('smoke.NotePut', { noteId: req.noteId, owner: caller.userId });
+    return JSON.stringify(note);
+  }
+
+  @Transaction(false)
+  async GetNote(ctx: KTalkContext, request: string): Promise<string> {
+    const req = parseRequest(strictObject({ noteId: id }), request);
+    ctx.caller();
+    return JSON.stringify(await mustReadJson(ctx, key('smoke', req.noteId), noteSchema, 'note'));
+  }
+}

@@ -1,0 +1,94 @@
+import { Context } from 'fabric-contract-api';
+import { z } from 'zod';
+import { toBytes } from './canonical-json';
+import { sortableTime, txTimeMs } from './clock';
+import { ChaincodeError } from './errors';
+import { type Caller, readCaller } from './identity';
+import { key, readJson, writeJson } from './state';
+
+export const AUDIT_OUTCOMES = ['ok', 'denied'] as const;
+
+export const auditRecordSchema = z.object({
+  txId: z.string(),
+  seq: z.number().int(),
+  time: z.number().int(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  /** Orgs whose compliance officers may see this record. */
+  orgs: z.array(z.string()),
+  /** Error code for denials, or short non-secret facts (never content). */
+  detail: z.string().optional(),
+  policyVersion: z.number().int().optional(),
+});
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+
+export interface AuditInput {
+  action: string;
+  target: string;
+  outcome?: (typeof AUDIT_OUTCOMES)[number];
+  /** Extra orgs involved besides the actor's (e.g. the target user's org). */
+  orgs?: string[];
+  detail?: string;
+  policyVersion?: number;
+}
+
+const userStatusSchema = z.object({ status: z.enum(['active', 'disabled']) }).passthrough();
+
+/**
+ * Per-transaction context: the verified caller, the audit appender and the
+ * single chaincode event Fabric allows per transaction.
+ */
+export class KTalkContext extends Context {
+  private cachedCaller: Caller | null = null;
+  private auditSeq = 0;
+
+  caller(): Caller {
+    this.cachedCaller ??= readCaller(this);
+    return this.cachedCaller;
+  }
+
+  /** The caller, refused if an org admin disabled them in the directory. */
+  async activeCaller(): Promise<Caller> {
+    const caller = this.caller();
+    const record = await readJson(this, key('user', caller.userId), userStatusSchema);
+    if (record?.status === 'disabled') {
+      throw new ChaincodeError('DISABLED', `${caller.userId} is disabled`);
+    }
+    return caller;
+  }
+
+  now(): number {
+    return txTimeMs(this);
+  }
+
+  async audit(input: AuditInput): Promise<AuditRecord> {
+    const caller = this.caller();
+    const txId = this.stub.getTxID();
+    const orgs = [...new Set([caller.mspId, ...(input.orgs ?? [])])].filter((o) => o !== '').sort();
+    const record: AuditRecord = {
+      txId,
+      seq: this.auditSeq++,
+      time: this.now(),
+      actor: caller.userId,
+      action: input.action,
+      target: input.target,
+      outcome: input.outcome ?? 'ok',
+      orgs,
+      detail: input.detail,
+      policyVersion: input.policyVersion,
+    };
+    // One copy per org keeps each compliance officer's query a single range scan.
+    const seq = record.seq.toString().padStart(4, '0');
+    for (const org of orgs) {
+      await writeJson(this, key('audit', org, sortableTime(record.time), txId, seq), record);
+    }
+    return record;
+  }
+
+  /** Events carry ids and metadata only; callers must never pass content. */
+  emit(name: string, payload: Record<string, string | number | boolean>): void {
+    this.stub.setEvent(name, toBytes(payload));
+  }
+}

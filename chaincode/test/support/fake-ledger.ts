@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto';
+import type { ChaincodeStub, ClientIdentity } from 'fabric-shim-api';
+import { KTalkContext } from '../../src/lib/context';
+
+// An in-memory ledger for unit tests. It keeps Fabric's semantics that
+// matter to the rules: reads see only committed state (never the same
+// transaction's writes), and a transaction that throws commits nothing.
+
+export interface TestIdentity {
+  mspId: string;
+  enrollmentId: string;
+  attrs?: Record<string, string>;
+}
+
+export const alice: TestIdentity = { mspId: 'Org1MSP', enrollmentId: 'alice', attrs: { 'ktalk.role': 'staff' } };
+export const bob: TestIdentity = { mspId: 'Org2MSP', enrollmentId: 'bob', attrs: { 'ktalk.role': 'staff' } };
+export const carol: TestIdentity = { mspId: 'Org1MSP', enrollmentId: 'carol', attrs: { 'ktalk.role': 'staff' } };
+export const dave: TestIdentity = { mspId: 'Org2MSP', enrollmentId: 'dave', attrs: { 'ktalk.role': 'staff' } };
+export const org1Admin: TestIdentity = {
+  mspId: 'Org1MSP',
+  enrollmentId: 'org1admin',
+  attrs: { 'ktalk.role': 'admin', 'ktalk.treasury': 'true' },
+};
+export const org2Admin: TestIdentity = {
+  mspId: 'Org2MSP',
+  enrollmentId: 'org2admin',
+  attrs: { 'ktalk.role': 'admin', 'ktalk.treasury': 'true' },
+};
+export const org1Compliance: TestIdentity = {
+  mspId: 'Org1MSP',
+  enrollmentId: 'auditor1',
+  attrs: { 'ktalk.role': 'compliance' },
+};
+
+export const userIdFor = (who: TestIdentity): string => `${who.mspId}::${who.enrollmentId}`;
+
+interface Event {
+  name: string;
+  payload: Record<string, unknown>;
+}
+
+export interface InvokeOptions {
+  transient?: Record<string, Uint8Array | string>;
+  /** Transaction time in ms; defaults to the ledger clock. */
+  time?: number;
+}
+
+export type Outcome<T> = { ok: true; value: T; event: Event | null; txId: string } | { ok: false; error: Error };
+
+type Method = (ctx: KTalkContext, ...args: string[]) => Promise<unknown>;
+
+export class FakeLedger {
+  readonly world = new Map<string, Uint8Array>();
+  readonly privateData = new Map<string, Map<string, Uint8Array>>();
+  /** Hashes stay on chain after a purge, as in Fabric. */
+  readonly privateHashes = new Map<string, Map<string, Uint8Array>>();
+  readonly purged: Array<{ collection: string; key: string }> = [];
+  clock = Date.UTC(2026, 0, 1);
+  private txCounter = 0;
+
+  async invoke<T = unknown>(
+    who: TestIdentity,
+    method: Method,
+    request?: unknown,
+    options: InvokeOptions = {},
+  ): Promise<Outcome<T>> {
+    const txId = `tx${(++this.txCounter).toString().padStart(6, '0')}`;
+    const time = options.time ?? (this.clock += 1000);
+    const pending = new Map<string, Uint8Array | null>();
+    const pendingPrivate = new Map<string, Map<string, Uint8Array | null>>();
+    const pendingPurge: Array<{ collection: string; key: string }> = [];
+    let event: Event | null = null;
+
+    const stub = this.makeStub({ txId, time, pending, pendingPrivate, pendingPurge, options, setEvent: (e) => (event = e) });
+    const ctx = new KTalkContext();
+    ctx.stub = stub;
+    ctx.clientIdentity = fakeIdentity(who);
+    try {
+      const args = request === undefined ? [] : [typeof request === 'string' ? request : JSON.stringify(request)];
+      const raw = await method(ctx, ...args);
+      for (const [k, v] of pending) v === null ? this.world.delete(k) : this.world.set(k, v);
+      for (const [collection, writes] of pendingPrivate) {
+        const data = this.collection(this.privateData, collection);
+        const hashes = this.collection(this.privateHashes, collection);
+        for (const [k, v] of writes) {
+          if (v === null) {
+            data.delete(k);
+            hashes.delete(k);
+          } else {
+            data.set(k, v);
+            hashes.set(k, createHash('sha256').update(v).digest());
+          }
+        }
+      }
+      for (const p of pendingPurge) {
+        this.collection(this.privateData, p.collection).delete(p.key);
+        this.collection(this.privateHashes, p.collection).delete(p.key);
+        this.purged.push(p);
+      }
+      const value = (typeof raw === 'string' && raw !== '' ? JSON.parse(raw) : raw) as T;
+      return { ok: true, value, event, txId };
+    } catch (error) {
+      return { ok: false, error: error as Error };
+    }
+  }
+
+  /** Snapshot of all state, to prove a rejected call changed nothing. */
+  snapshot(): string {
+    const dump = (m: Map<string, Uint8Array>) => [...m].map(([k, v]) => `${k}=${Buffer.from(v).toString('base64')}`).sort();
+    return JSON.stringify({
+      world: dump(this.world),
+      private: [...this.privateData].map(([c, m]) => [c, dump(m)]),
+    });
+  }
+
+  private collection<V>(store: Map<string, Map<string, V>>, name: string): Map<string, V> {
+    let c = store.get(name);
+    if (!c) store.set(name, (c = new Map()));
+    return c;
+  }
+
+  private makeStub(tx: {
+    txId: string;
+    time: number;
+    pending: Map<string, Uint8Array | null>;
+    pendingPrivate: Map<string, Map<string, Uint8Array | null>>;
+    pendingPurge: Array<{ collection: string; key: string }>;
+    options: InvokeOptions;
+    setEvent: (e: Event) => void;
+  }): ChaincodeStub {
+    const world = this.world;
+    const range = (start: string, end: string) =>
+      [...world.keys()].filter((k) => k >= start && (end === '' || k < end)).sort();
+    const iterator = (keys: string[]) => {
+      let i = 0;
+      return {
+        async next() {
+          if (i >= keys.length) return { done: true, value: undefined };
+          const k = keys[i++] as string;
+          return { done: false, value: { key: k, value: world.get(k) as Uint8Array, namespace: 'ktalk' } };
+        },
+        async close() {},
+      };
+    };
+    const stub = {
+      getTxID: () => tx.txId,
+      getChannelID: () => 'ktalk',
+      getTxTimestamp: () => ({
+        seconds: { toString: () => Math.floor(tx.time / 1000).toString() },
+        nanos: (tx.time % 1000) * 1e6,
+      }),
+      getDateTimestamp: () => new Date(tx.time),
+      getTransient: () =>
+        new Map(
+          Object.entries(tx.options.transient ?? {}).map(([k, v]) => [k, typeof v === 'string' ? Buffer.from(v) : v]),
+        ),
+      getState: async (k: string) => world.get(k) ?? Buffer.alloc(0),
+      putState: async (k: string, v: Uint8Array) => {
+        if (k === '') throw new Error('empty key');
+        tx.pending.set(k, v);
+      },
+      deleteState: async (k: string) => {
+        tx.pending.set(k, null);
+      },
+      getStateByRange: async (start: string, end: string) => iterator(range(start, end)),
+      getStateByRangeWithPagination: async (start: string, end: string, pageSize: number, bookmark?: string) => {
+        const keys = range(bookmark && bookmark !== '' ? bookmark : start, end);
+        const page = keys.slice(0, pageSize);
+        const next = keys[pageSize] ?? '';
+        return {
+          iterator: iterator(page),
+          metadata: { fetchedRecordsCount: page.length, fetchedRecordCount: page.length, bookmark: next },
+        };
+      },
+      getPrivateData: async (c: string, k: string) => this.collection(this.privateData, c).get(k) ?? Buffer.alloc(0),
+      getPrivateDataHash: async (c: string, k: string) => this.collection(this.privateHashes, c).get(k) ?? Buffer.alloc(0),
+      putPrivateData: async (c: string, k: string, v: Uint8Array) => {
+        this.collection(tx.pendingPrivate, c).set(k, v);
+      },
+      deletePrivateData: async (c: string, k: string) => {
+        this.collection(tx.pendingPrivate, c).set(k, null);
+      },
+      purgePrivateData: async (c: string, k: string) => {
+        tx.pendingPurge.push({ collection: c, key: k });
+      },
+      setEvent: (name: string, payload: Uint8Array) =>
+        tx.setEvent({ name, payload: JSON.parse(Buffer.from(payload).toString('utf8')) as Record<string, unknown> }),
+    };
+    return stub as unknown as ChaincodeStub;
+  }
+}
+
+function fakeIdentity(who: TestIdentity): ClientIdentity {
+  const attrs: Record<string, string> = { 'hf.EnrollmentID': who.enrollmentId, ...(who.attrs ?? {}) };
+  return {
+    getMSPID: () => who.mspId,
+    getID: () => `x509::/CN=${who.enrollmentId}::/CN=ca.${who.mspId}`,
+    getAttributeValue: (name: string) => attrs[name] ?? null,
+    assertAttributeValue: (name: string, value: string) => attrs[name] === value,
+    getIDBytes: () => Buffer.alloc(0),
+  } as unknown as ClientIdentity;
+}
