@@ -1,0 +1,73 @@
+import { Info, Transaction } from 'fabric-contract-api';
+import { z } from 'zod';
+import { keySafe, readPage } from '../domain/sharing';
+import { sortableTime } from '../lib/clock';
+import { type AuditRecord, type KTalkContext, auditRecordSchema } from '../lib/context';
+import { badInput } from '../lib/errors';
+import { requireRole } from '../lib/identity';
+import { KTalkContract } from '../lib/ktalk-contract';
+import { key, mustReadJson, prefixEnd } from '../lib/state';
+import { bookmark, id, pageSize, parseRequest, strictObject, timestampMs } from '../lib/validate';
+
+const text = z.string().min(1).max(256);
+const querySchema = strictObject({
+  from: timestampMs.optional(),
+  to: timestampMs.optional(),
+  actor: text.optional(),
+  action: text.optional(),
+  target: text.optional(),
+  pageSize,
+  bookmark: bookmark.optional(),
+});
+const getSchema = strictObject({ time: timestampMs, txId: id, seq: z.number().int().nonnegative().max(9999) });
+
+/**
+ * Read-only view of the audit trail for compliance officers. Each officer
+ * scans only their own org's copy (audit|<msp>|...), which holds records of
+ * their org's users and of anything that involved their org.
+ */
+@Info({ title: 'AuditContract', description: 'Compliance queries over the audit trail' })
+export class AuditContract extends KTalkContract {
+  constructor() {
+    super('audit');
+  }
+
+  /**
+   * Filters apply within one page of the time range, so a page may hold fewer
+   * matches than pageSize (even none) while a bookmark remains: keep paging
+   * until the bookmark is empty.
+   */
+  @Transaction(false)
+  async QueryAudit(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = keySafe(await ctx.activeCaller());
+    requireRole(caller, 'compliance');
+    const req = parseRequest(querySchema, request);
+    if (req.from !== undefined && req.to !== undefined && req.from > req.to) throw badInput('from is after to');
+
+    const prefix = key('audit', caller.mspId, '');
+    const start = req.from !== undefined ? prefix + sortableTime(req.from) : prefix;
+    // `to` is inclusive: stop before the first key of the next millisecond.
+    const end = req.to !== undefined ? prefix + sortableTime(req.to + 1) : prefixEnd(prefix);
+    const page = await readPage(ctx, start, end, req.pageSize, req.bookmark, auditRecordSchema);
+
+    const records: AuditRecord[] = page.records
+      .map((r) => r.value)
+      .filter(
+        (r) =>
+          (req.actor === undefined || r.actor === req.actor) &&
+          (req.action === undefined || r.action === req.action) &&
+          (req.target === undefined || r.target === req.target),
+      );
+    return JSON.stringify({ records, scanned: page.records.length, bookmark: page.bookmark });
+  }
+
+  /** One record by its coordinates (as returned by QueryAudit), in the caller's org copy. */
+  @Transaction(false)
+  async GetAuditRecord(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = keySafe(await ctx.activeCaller());
+    requireRole(caller, 'compliance');
+    const req = parseRequest(getSchema, request);
+    const k = key('audit', caller.mspId, sortableTime(req.time), req.txId, req.seq.toString().padStart(4, '0'));
+    return JSON.stringify(await mustReadJson(ctx, k, auditRecordSchema, 'audit record'));
+  }
+}

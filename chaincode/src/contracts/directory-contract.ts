@@ -1,0 +1,196 @@
+import type { Context } from 'fabric-contract-api';
+import { Info, Transaction } from 'fabric-contract-api';
+import { z } from 'zod';
+import { sortableTime } from '../lib/clock';
+import type { KTalkContext } from '../lib/context';
+import { ChaincodeError, badInput, forbidden, notFound } from '../lib/errors';
+import { type Caller, orgOfUserId, requireRole } from '../lib/identity';
+import { KTalkContract } from '../lib/ktalk-contract';
+import { LIMITS } from '../lib/limits';
+import { key, prefixEnd, readJson, writeJson } from '../lib/state';
+import { ID_PATTERN, base64, bookmark, id, pageSize, parseRequest, strictObject, timestampMs } from '../lib/validate';
+
+/** `<mspId>::<enrollmentId>`, both parts non-empty. */
+export const userIdSchema = id.refine((s) => {
+  const sep = s.indexOf('::');
+  return sep > 0 && sep + 2 < s.length && !s.slice(sep + 2).includes('::');
+}, 'must be <mspId>::<enrollmentId>');
+
+/** Canonical padded base64 that decodes to exactly `bytes` bytes. */
+export const exactBase64 = (bytes: number) =>
+  base64(bytes).refine((s) => {
+    const buf = Buffer.from(s, 'base64');
+    return buf.length === bytes && buf.toString('base64') === s;
+  }, `must encode exactly ${bytes} bytes`);
+
+export const userRecordSchema = z.object({
+  userId: z.string(),
+  mspId: z.string(),
+  enrollmentId: z.string(),
+  status: z.enum(['active', 'disabled']),
+  encryptionKey: z.string().optional(),
+  signingKey: z.string().optional(),
+  keysSince: z.number().int().optional(),
+  registeredAt: z.number().int(),
+  statusChangedAt: z.number().int().optional(),
+  statusChangedBy: z.string().optional(),
+});
+export type UserRecord = z.infer<typeof userRecordSchema>;
+
+const keyHistorySchema = z.object({ encryptionKey: z.string(), signingKey: z.string(), validFrom: z.number().int() });
+
+export const userKey = (userId: string): string => key('user', userId);
+const keyHistoryPrefix = (userId: string): string => key('userkeys', userId, '');
+
+export async function readUser(ctx: Context, userId: string): Promise<UserRecord | null> {
+  return readJson(ctx, userKey(userId), userRecordSchema);
+}
+
+/** The active caller, refused if its id could break key layout. */
+export async function activeUser(ctx: KTalkContext): Promise<Caller> {
+  const caller = await ctx.activeCaller();
+  if (!ID_PATTERN.test(caller.userId)) throw forbidden('certificate id is not usable as a KTalk user id');
+  return caller;
+}
+
+/** Someone being added to a conversation: known, keyed and active. */
+export async function requireReachableUser(ctx: Context, userId: string): Promise<UserRecord> {
+  const user = await readUser(ctx, userId);
+  if (!user || !user.encryptionKey) throw notFound(`${userId} has no published keys`);
+  if (user.status !== 'active') throw forbidden(`${userId} is disabled`);
+  return user;
+}
+
+@Info({ title: 'DirectoryContract', description: 'User public keys and org-admin enable/disable' })
+export class DirectoryContract extends KTalkContract {
+  constructor() {
+    super('directory');
+  }
+
+  @Transaction()
+  async PublishKeys(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(strictObject({ encryptionKey: exactBase64(32), signingKey: exactBase64(32) }), request);
+    const now = ctx.now();
+    const existing = await readUser(ctx, caller.userId);
+    if (existing?.encryptionKey === req.encryptionKey && existing.signingKey === req.signingKey) {
+      throw new ChaincodeError('CONFLICT', 'these keys are already current');
+    }
+    const record: UserRecord = {
+      ...(existing ?? { registeredAt: now }),
+      userId: caller.userId,
+      mspId: caller.mspId,
+      enrollmentId: caller.enrollmentId,
+      status: 'active',
+      encryptionKey: req.encryptionKey,
+      signingKey: req.signingKey,
+      keysSince: now,
+    };
+    await writeJson(ctx, userKey(caller.userId), record);
+    // History lets verifiers check old signatures against the key valid then.
+    await writeJson(ctx, key('userkeys', caller.userId, sortableTime(now)), {
+      encryptionKey: req.encryptionKey,
+      signingKey: req.signingKey,
+      validFrom: now,
+    });
+    await ctx.audit({ action: 'directory.publishKeys', target: caller.userId, detail: existing ? 'rotate' : 'first' });
+    ctx.emit('directory.KeysPublished', { userId: caller.userId, validFrom: now });
+    return JSON.stringify(record);
+  }
+
+  @Transaction(false)
+  async GetUser(ctx: KTalkContext, request: string): Promise<string> {
+    await activeUser(ctx);
+    const req = parseRequest(strictObject({ userId: userIdSchema }), request);
+    const user = await readUser(ctx, req.userId);
+    if (!user) throw notFound(`${req.userId} not found`);
+    return JSON.stringify(user);
+  }
+
+  @Transaction(false)
+  async GetKeysAt(ctx: KTalkContext, request: string): Promise<string> {
+    await activeUser(ctx);
+    const req = parseRequest(strictObject({ userId: userIdSchema, at: timestampMs }), request);
+    const start = keyHistoryPrefix(req.userId);
+    // Inclusive of a rotation at exactly `at`.
+    const end = key('userkeys', req.userId, sortableTime(req.at + 1));
+    let found: z.infer<typeof keyHistorySchema> | null = null;
+    const iterator = await ctx.stub.getStateByRange(start, end);
+    try {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        found = keyHistorySchema.parse(JSON.parse(Buffer.from(next.value.value).toString('utf8')));
+      }
+    } finally {
+      await iterator.close();
+    }
+    if (!found) throw notFound(`${req.userId} had no keys at ${req.at}`);
+    return JSON.stringify({ userId: req.userId, ...found });
+  }
+
+  @Transaction(false)
+  async ListOrgDirectory(ctx: KTalkContext, request: string): Promise<string> {
+    await activeUser(ctx);
+    const req = parseRequest(
+      strictObject({ mspId: id, pageSize: pageSize.optional(), bookmark: bookmark.optional() }),
+      request,
+    );
+    const prefix = key('user', `${req.mspId}::`);
+    const start = req.bookmark && req.bookmark !== '' ? req.bookmark : prefix;
+    // A bookmark outside this org's range must not widen the scan.
+    if (!start.startsWith(prefix)) throw badInput('bookmark does not belong to this listing');
+    const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(
+      start,
+      prefixEnd(prefix),
+      req.pageSize ?? LIMITS.pageSize,
+    );
+    const users: UserRecord[] = [];
+    try {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        users.push(userRecordSchema.parse(JSON.parse(Buffer.from(next.value.value).toString('utf8'))));
+      }
+    } finally {
+      await iterator.close();
+    }
+    return JSON.stringify({ users, bookmark: metadata.bookmark ?? '' });
+  }
+
+  @Transaction()
+  async DisableUser(ctx: KTalkContext, request: string): Promise<string> {
+    return this.setStatus(ctx, request, 'disabled');
+  }
+
+  @Transaction()
+  async EnableUser(ctx: KTalkContext, request: string): Promise<string> {
+    return this.setStatus(ctx, request, 'active');
+  }
+
+  private async setStatus(ctx: KTalkContext, request: string, status: UserRecord['status']): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(strictObject({ userId: userIdSchema }), request);
+    requireRole(caller, 'admin');
+    if (orgOfUserId(req.userId) !== caller.mspId) throw forbidden('admins manage users of their own org only');
+    if (req.userId === caller.userId) throw forbidden('an admin cannot change their own status');
+    const now = ctx.now();
+    const existing = await readUser(ctx, req.userId);
+    if (!existing && status === 'active') throw notFound(`${req.userId} not found`);
+    if (existing?.status === status) throw new ChaincodeError('CONFLICT', `${req.userId} is already ${status}`);
+    // Disabling someone who never published keys still blocks them (CA revocation can precede first use).
+    const sep = req.userId.indexOf('::');
+    const record: UserRecord = {
+      ...(existing ?? {
+        userId: req.userId,
+        mspId: req.userId.slice(0, sep),
+        enrollmentId: req.userId.slice(sep + 2),
+        registeredAt: now,
+      }),
+      status,
+      statusChangedAt: now,
+      statusChangedBy: caller.userId,
+    };
+    await writeJson(ctx, userKey(req.userId), record);
+    const action = status === 'disabled' ? 'directory.disableUser' : 'directory.enableUser';
+    await ctx.audit({ action, target: req.userId });
+    ctx.emit(status === 'disabled' ? 'directory.UserDisabled' : 'directory.UserEnabled', { userId: req.userId });
+    return JSON.stringify(record);
+  }
+}

@@ -1,0 +1,398 @@
+import { createHash } from 'node:crypto';
+import { Info, Transaction } from 'fabric-contract-api';
+import { z } from 'zod';
+import type { KTalkContext } from '../lib/context';
+import { ChaincodeError, badInput, forbidden, notFound } from '../lib/errors';
+import { orgOfUserId } from '../lib/identity';
+import { KTalkContract } from '../lib/ktalk-contract';
+import { LIMITS } from '../lib/limits';
+import { readJson, writeJson } from '../lib/state';
+import { id, parseRequest, strictObject } from '../lib/validate';
+import {
+  type GroupPolicy,
+  type GroupRecord,
+  epochKeyKey,
+  epochKeyRecordSchema,
+  groupKey,
+  groupRoleSchema,
+  isManager,
+  listMembers,
+  memberKey,
+  memberRecordSchema,
+  policyRequestSchema,
+  readGroup,
+  requireMember,
+} from '../domain/groups';
+import { activeUser, exactBase64, requireReachableUser, userIdSchema } from './directory-contract';
+
+/** X25519 sealed box of a 32-byte group key: 32 (ephemeral pk) + 32 + 16 (MAC). */
+export const WRAPPED_KEY_BYTES = 80;
+
+const wrappedKeysSchema = z
+  .record(userIdSchema, exactBase64(WRAPPED_KEY_BYTES))
+  .refine((m) => Object.keys(m).length >= 1 && Object.keys(m).length <= LIMITS.groupMembers, 'wrong number of keys');
+type WrappedKeys = z.infer<typeof wrappedKeysSchema>;
+
+const conversationId = id;
+
+/** Deterministic 1:1 id, so both sides find the same conversation. */
+export function directConversationId(a: string, b: string): string {
+  const [x, y] = [a, b].sort();
+  return `dm-${createHash('sha256').update(`${x}\n${y}`).digest('hex').slice(0, 40)}`;
+}
+
+/** The wrapped-key map must cover exactly the members of the new epoch. */
+function requireExactCoverage(wrappedKeys: WrappedKeys, members: Iterable<string>): void {
+  const expected = new Set(members);
+  const given = Object.keys(wrappedKeys);
+  const missing = [...expected].filter((u) => !(u in wrappedKeys));
+  const extra = given.filter((u) => !expected.has(u));
+  if (missing.length > 0 || extra.length > 0) {
+    throw badInput(`wrappedKeys must cover exactly the members (missing ${missing.length}, extra ${extra.length})`);
+  }
+}
+
+async function writeEpochKeys(ctx: KTalkContext, convId: string, epoch: number, wrappedKeys: WrappedKeys): Promise<void> {
+  for (const userId of Object.keys(wrappedKeys).sort()) {
+    const wrappedKey = wrappedKeys[userId] as string;
+    await writeJson(ctx, epochKeyKey(convId, epoch, userId), { conversationId: convId, epoch, userId, wrappedKey });
+  }
+}
+
+async function mustGroup(ctx: KTalkContext, convId: string): Promise<GroupRecord> {
+  const group = await readGroup(ctx, convId);
+  if (!group) throw notFound(`conversation ${convId} not found`);
+  return group;
+}
+
+function requireGroupKind(group: GroupRecord): void {
+  if (group.kind !== 'group') throw forbidden('membership of a direct conversation is fixed');
+}
+
+function requireOrgAllowed(group: Pick<GroupRecord, 'creatorOrg'>, policy: GroupPolicy, userId: string): void {
+  if (!policy.crossOrg && orgOfUserId(userId) !== group.creatorOrg) {
+    throw forbidden(`policy forbids members from outside ${group.creatorOrg}`);
+  }
+}
+
+const foreignOrgs = (actorOrg: string, ...userIds: string[]): string[] =>
+  [...new Set(userIds.map(orgOfUserId))].filter((o) => o !== actorOrg);
+
+@Info({ title: 'GroupsContract', description: 'Conversations, membership, roles, policy and key epochs' })
+export class GroupsContract extends KTalkContract {
+  constructor() {
+    super('groups');
+  }
+
+  @Transaction()
+  async OpenDirect(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(strictObject({ peerUserId: userIdSchema, wrappedKeys: wrappedKeysSchema }), request);
+    if (req.peerUserId === caller.userId) throw badInput('cannot open a direct conversation with yourself');
+    const convId = directConversationId(caller.userId, req.peerUserId);
+    const existing = await readGroup(ctx, convId);
+    // Opening twice is a no-op: both sides converge on one conversation.
+    if (existing) return JSON.stringify({ conversationId: convId, epoch: existing.epoch, created: false });
+    await requireReachableUser(ctx, caller.userId);
+    await requireReachableUser(ctx, req.peerUserId);
+    requireExactCoverage(req.wrappedKeys, [caller.userId, req.peerUserId]);
+
+    const now = ctx.now();
+    const crossOrg = orgOfUserId(req.peerUserId) !== caller.mspId;
+    const group: GroupRecord = {
+      conversationId: convId,
+      kind: 'direct',
+      creator: caller.userId,
+      creatorOrg: caller.mspId,
+      createdAt: now,
+      updatedAt: now,
+      policy: { whoCanPost: 'members', whoCanInvite: 'admins', retentionSeconds: 0, paymentsAllowed: true, crossOrg },
+      policyVersion: 1,
+      epoch: 1,
+      memberCount: 2,
+    };
+    await writeJson(ctx, groupKey(convId), group);
+    for (const userId of [caller.userId, req.peerUserId]) {
+      await writeJson(ctx, memberKey(convId, userId), { role: 'member', since: now });
+    }
+    await writeEpochKeys(ctx, convId, 1, req.wrappedKeys);
+    await ctx.audit({ action: 'group.openDirect', target: convId, orgs: foreignOrgs(caller.mspId, req.peerUserId) });
+    ctx.emit('groups.DirectOpened', { conversationId: convId, epoch: 1 });
+    return JSON.stringify({ conversationId: convId, epoch: 1, created: true });
+  }
+
+  @Transaction()
+  async CreateGroup(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(
+      strictObject({
+        groupId: conversationId,
+        name: z.string().min(1).max(128).optional(),
+        policy: policyRequestSchema,
+        members: z
+          .array(strictObject({ userId: userIdSchema, role: groupRoleSchema }))
+          .max(LIMITS.groupMembers - 1),
+        wrappedKeys: wrappedKeysSchema,
+      }),
+      request,
+    );
+    if (req.groupId.startsWith('dm-')) throw badInput('group ids starting with dm- are reserved');
+    const ids = req.members.map((m) => m.userId);
+    if (new Set(ids).size !== ids.length) throw badInput('members contains duplicates');
+    if (ids.includes(caller.userId)) throw badInput('the creator is the owner and must not be listed in members');
+    if (await readGroup(ctx, req.groupId)) throw new ChaincodeError('CONFLICT', `${req.groupId} already exists`);
+    const all = [caller.userId, ...ids];
+    for (const userId of all) {
+      requireOrgAllowed({ creatorOrg: caller.mspId }, req.policy, userId);
+      await requireReachableUser(ctx, userId);
+    }
+    requireExactCoverage(req.wrappedKeys, all);
+
+    const now = ctx.now();
+    const group: GroupRecord = {
+      conversationId: req.groupId,
+      kind: 'group',
+      name: req.name,
+      creator: caller.userId,
+      creatorOrg: caller.mspId,
+      createdAt: now,
+      updatedAt: now,
+      policy: req.policy,
+      policyVersion: 1,
+      epoch: 1,
+      memberCount: all.length,
+    };
+    await writeJson(ctx, groupKey(req.groupId), group);
+    await writeJson(ctx, memberKey(req.groupId, caller.userId), { role: 'owner', since: now });
+    for (const m of req.members) await writeJson(ctx, memberKey(req.groupId, m.userId), { role: m.role, since: now });
+    await writeEpochKeys(ctx, req.groupId, 1, req.wrappedKeys);
+    await ctx.audit({
+      action: 'group.create',
+      target: req.groupId,
+      orgs: foreignOrgs(caller.mspId, ...ids),
+      detail: `members=${all.length}`,
+      policyVersion: 1,
+    });
+    ctx.emit('groups.GroupCreated', { conversationId: req.groupId, epoch: 1 });
+    return JSON.stringify({ conversationId: req.groupId, epoch: 1 });
+  }
+
+  @Transaction()
+  async AddMember(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(
+      strictObject({ conversationId, userId: userIdSchema, role: groupRoleSchema, wrappedKeys: wrappedKeysSchema }),
+      request,
+    );
+    const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
+    requireGroupKind(group);
+    const mayInvite = isManager(role) || (role === 'member' && group.policy.whoCanInvite === 'members');
+    if (!mayInvite) throw forbidden(`a ${role} cannot add members here`);
+    if (req.role === 'owner' && role !== 'owner') throw forbidden('only an owner can add an owner');
+    if (!isManager(role) && req.role === 'admin') throw forbidden('only owners and admins can add an admin');
+    const members = await listMembers(ctx, req.conversationId);
+    if (members.some((m) => m.userId === req.userId)) throw new ChaincodeError('CONFLICT', 'already a member');
+    if (members.length + 1 > LIMITS.groupMembers) throw new ChaincodeError('LIMIT_EXCEEDED', 'group is full');
+    requireOrgAllowed(group, group.policy, req.userId);
+    await requireReachableUser(ctx, req.userId);
+    requireExactCoverage(req.wrappedKeys, [...members.map((m) => m.userId), req.userId]);
+
+    const now = ctx.now();
+    await writeJson(ctx, memberKey(req.conversationId, req.userId), { role: req.role, since: now });
+    const epoch = await this.advanceEpoch(ctx, group, members.length + 1, req.wrappedKeys, now);
+    await ctx.audit({
+      action: 'group.addMember',
+      target: req.userId,
+      orgs: foreignOrgs(caller.mspId, req.userId),
+      detail: `conversation=${req.conversationId} role=${req.role} epoch=${epoch}`,
+    });
+    ctx.emit('groups.MemberAdded', { conversationId: req.conversationId, userId: req.userId, epoch });
+    return JSON.stringify({ conversationId: req.conversationId, epoch });
+  }
+
+  @Transaction()
+  async RemoveMember(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(
+      strictObject({ conversationId, userId: userIdSchema, wrappedKeys: wrappedKeysSchema }),
+      request,
+    );
+    const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
+    requireGroupKind(group);
+    if (!isManager(role)) throw forbidden(`a ${role} cannot remove members`);
+    if (req.userId === caller.userId) throw badInput('use Leave to leave a conversation');
+    const members = await listMembers(ctx, req.conversationId);
+    const target = members.find((m) => m.userId === req.userId);
+    if (!target) throw notFound(`${req.userId} is not a member`);
+    if (target.role === 'owner' && role !== 'owner') throw forbidden('an admin cannot remove an owner');
+    const remaining = members.filter((m) => m.userId !== req.userId);
+    requireExactCoverage(req.wrappedKeys, remaining.map((m) => m.userId));
+
+    const now = ctx.now();
+    await ctx.stub.deleteState(memberKey(req.conversationId, req.userId));
+    const epoch = await this.advanceEpoch(ctx, group, remaining.length, req.wrappedKeys, now);
+    await ctx.audit({
+      action: 'group.removeMember',
+      target: req.userId,
+      orgs: foreignOrgs(caller.mspId, req.userId),
+      detail: `conversation=${req.conversationId} epoch=${epoch}`,
+    });
+    ctx.emit('groups.MemberRemoved', { conversationId: req.conversationId, userId: req.userId, epoch });
+    return JSON.stringify({ conversationId: req.conversationId, epoch });
+  }
+
+  @Transaction()
+  async Leave(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(strictObject({ conversationId, wrappedKeys: wrappedKeysSchema }), request);
+    const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
+    requireGroupKind(group);
+    const members = await listMembers(ctx, req.conversationId);
+    const remaining = members.filter((m) => m.userId !== caller.userId);
+    if (role === 'owner' && !remaining.some((m) => m.role === 'owner')) {
+      throw new ChaincodeError('CONFLICT', 'the last owner must transfer ownership before leaving');
+    }
+    requireExactCoverage(req.wrappedKeys, remaining.map((m) => m.userId));
+
+    const now = ctx.now();
+    await ctx.stub.deleteState(memberKey(req.conversationId, caller.userId));
+    const epoch = await this.advanceEpoch(ctx, group, remaining.length, req.wrappedKeys, now);
+    await ctx.audit({ action: 'group.leave', target: req.conversationId, detail: `epoch=${epoch}` });
+    ctx.emit('groups.MemberLeft', { conversationId: req.conversationId, userId: caller.userId, epoch });
+    return JSON.stringify({ conversationId: req.conversationId, epoch });
+  }
+
+  @Transaction()
+  async ChangeRole(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(strictObject({ conversationId, userId: userIdSchema, role: groupRoleSchema }), request);
+    const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
+    requireGroupKind(group);
+    if (!isManager(role)) throw forbidden(`a ${role} cannot change roles`);
+    const members = await listMembers(ctx, req.conversationId);
+    const target = members.find((m) => m.userId === req.userId);
+    if (!target) throw notFound(`${req.userId} is not a member`);
+    if (target.role === req.role) throw new ChaincodeError('CONFLICT', `${req.userId} is already ${req.role}`);
+    if (role !== 'owner' && (target.role === 'owner' || req.role === 'owner')) {
+      throw forbidden('an admin cannot demote an owner or make one');
+    }
+    if (target.role === 'owner' && members.filter((m) => m.role === 'owner').length === 1) {
+      throw new ChaincodeError('CONFLICT', 'a group keeps at least one owner');
+    }
+
+    await writeJson(ctx, memberKey(req.conversationId, req.userId), { role: req.role, since: target.since });
+    await ctx.audit({
+      action: 'group.changeRole',
+      target: req.userId,
+      orgs: foreignOrgs(caller.mspId, req.userId),
+      detail: `conversation=${req.conversationId} ${target.role}->${req.role}`,
+    });
+    ctx.emit('groups.RoleChanged', { conversationId: req.conversationId, userId: req.userId, role: req.role });
+    return JSON.stringify({ conversationId: req.conversationId, userId: req.userId, role: req.role });
+  }
+
+  @Transaction()
+  async TransferOwnership(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(strictObject({ conversationId, newOwnerUserId: userIdSchema }), request);
+    const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
+    requireGroupKind(group);
+    if (role !== 'owner') throw forbidden('only an owner can transfer ownership');
+    if (req.newOwnerUserId === caller.userId) throw badInput('already the owner');
+    const target = await readJson(ctx, memberKey(req.conversationId, req.newOwnerUserId), memberRecordSchema);
+    if (!target) throw notFound(`${req.newOwnerUserId} is not a member`);
+    if (target.role === 'owner') throw new ChaincodeError('CONFLICT', `${req.newOwnerUserId} is already an owner`);
+    await requireReachableUser(ctx, req.newOwnerUserId);
+
+    await writeJson(ctx, memberKey(req.conversationId, req.newOwnerUserId), { role: 'owner', since: target.since });
+    // The previous owner stays on as an admin; they can Leave afterwards.
+    const mine = await readJson(ctx, memberKey(req.conversationId, caller.userId), memberRecordSchema);
+    await writeJson(ctx, memberKey(req.conversationId, caller.userId), { role: 'admin', since: mine?.since ?? ctx.now() });
+    await ctx.audit({
+      action: 'group.transferOwnership',
+      target: req.newOwnerUserId,
+      orgs: foreignOrgs(caller.mspId, req.newOwnerUserId),
+      detail: `conversation=${req.conversationId}`,
+    });
+    ctx.emit('groups.OwnershipTransferred', { conversationId: req.conversationId, userId: req.newOwnerUserId });
+    return JSON.stringify({ conversationId: req.conversationId, owner: req.newOwnerUserId });
+  }
+
+  @Transaction()
+  async UpdatePolicy(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(
+      strictObject({ conversationId, policy: policyRequestSchema.partial(), expectedPolicyVersion: z.number().int().min(1).optional() }),
+      request,
+    );
+    if (Object.keys(req.policy).length === 0) throw badInput('policy: nothing to change');
+    const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
+    // Either side of a direct conversation may set its retention; groups need an owner.
+    if (group.kind === 'group' && role !== 'owner') throw forbidden('only an owner can change the policy');
+    if (req.expectedPolicyVersion !== undefined && req.expectedPolicyVersion !== group.policyVersion) {
+      throw new ChaincodeError('CONFLICT', `policy is at version ${group.policyVersion}`);
+    }
+    const policy: GroupPolicy = { ...group.policy, ...req.policy };
+    if (group.kind === 'direct' && policy.crossOrg !== group.policy.crossOrg) {
+      throw badInput('crossOrg is fixed for a direct conversation');
+    }
+    if (!policy.crossOrg && group.policy.crossOrg) {
+      const members = await listMembers(ctx, req.conversationId);
+      if (members.some((m) => orgOfUserId(m.userId) !== group.creatorOrg)) {
+        throw new ChaincodeError('CONFLICT', 'members from other orgs must be removed before crossOrg=false');
+      }
+    }
+    const policyVersion = group.policyVersion + 1;
+    await writeJson(ctx, groupKey(req.conversationId), { ...group, policy, policyVersion, updatedAt: ctx.now() });
+    await ctx.audit({
+      action: 'group.updatePolicy',
+      target: req.conversationId,
+      detail: Object.keys(req.policy).sort().join(','),
+      policyVersion,
+    });
+    ctx.emit('groups.PolicyUpdated', { conversationId: req.conversationId, policyVersion });
+    return JSON.stringify({ conversationId: req.conversationId, policy, policyVersion });
+  }
+
+  @Transaction(false)
+  async GetGroup(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(strictObject({ conversationId }), request);
+    const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
+    return JSON.stringify({ ...group, myRole: role });
+  }
+
+  @Transaction(false)
+  async ListMembers(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(strictObject({ conversationId }), request);
+    await requireMember(ctx, req.conversationId, caller.userId);
+    return JSON.stringify({ members: await listMembers(ctx, req.conversationId) });
+  }
+
+  @Transaction(false)
+  async GetMyEpochKey(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(strictObject({ conversationId, epoch: z.number().int().min(1).optional() }), request);
+    const { group } = await requireMember(ctx, req.conversationId, caller.userId);
+    const epoch = req.epoch ?? group.epoch;
+    if (epoch > group.epoch) throw notFound(`epoch ${epoch} does not exist yet`);
+    const record = await readJson(ctx, epochKeyKey(req.conversationId, epoch, caller.userId), epochKeyRecordSchema);
+    if (!record) throw notFound(`no key for you at epoch ${epoch}`);
+    return JSON.stringify(record);
+  }
+
+  /** Membership changed: store the new epoch's keys and bump the epoch. */
+  private async advanceEpoch(
+    ctx: KTalkContext,
+    group: GroupRecord,
+    memberCount: number,
+    wrappedKeys: WrappedKeys,
+    now: number,
+  ): Promise<number> {
+    const epoch = group.epoch + 1;
+    await writeEpochKeys(ctx, group.conversationId, epoch, wrappedKeys);
+    await writeJson(ctx, groupKey(group.conversationId), { ...group, epoch, memberCount, updatedAt: now });
+    return epoch;
+  }
+}

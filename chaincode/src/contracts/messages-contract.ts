@@ -1,0 +1,287 @@
+import { createHash } from 'node:crypto';
+import { Info, Transaction } from 'fabric-contract-api';
+import { z } from 'zod';
+import { sortableTime } from '../lib/clock';
+import type { KTalkContext } from '../lib/context';
+import { ChaincodeError, badInput, forbidden, notFound } from '../lib/errors';
+import { orgOfUserId } from '../lib/identity';
+import { KTalkContract } from '../lib/ktalk-contract';
+import { LIMITS } from '../lib/limits';
+import { COLLECTIONS, key, prefixEnd, readJson, readPrivateJson, writeJson, writePrivateJson } from '../lib/state';
+import { bookmark, id, pageSize, parseRequest, sha256Hex, strictObject, timestampMs } from '../lib/validate';
+import { type GroupRecord, listMembers, mayPost, readGroup, requireMember } from '../domain/groups';
+import { activeUser, exactBase64 } from './directory-contract';
+
+// Layout: the public record is keyed by time so listings are range scans;
+// an index by message id serves replays and deletes. Content lives only in
+// the purgeable private collection.
+//   msg|<conv>|<time>|<messageId>   public metadata / tombstone
+//   msgidx|<conv>|<messageId>       -> { time }
+//   private ktalkMessages: msg|<conv>|<messageId> -> payload
+
+export const MAX_ATTACHMENTS = 16;
+const DEFAULT_PURGE_LIMIT = 50;
+
+const attachmentSchema = strictObject({ itemId: id, contentHash: sha256Hex });
+
+export const messageRecordSchema = z.object({
+  conversationId: z.string(),
+  messageId: z.string(),
+  clientMessageId: z.string(),
+  sender: z.string(),
+  epoch: z.number().int(),
+  time: z.number().int(),
+  txId: z.string(),
+  status: z.enum(['active', 'erased']),
+  ciphertextHash: z.string().optional(),
+  size: z.number().int().optional(),
+  erasedAt: z.number().int().optional(),
+  reason: z.enum(['retention', 'sender']).optional(),
+});
+export type MessageRecord = z.infer<typeof messageRecordSchema>;
+
+const payloadSchema = z.object({
+  ciphertext: z.string(),
+  nonce: z.string(),
+  signature: z.string(),
+  attachments: z.array(z.object({ itemId: z.string(), contentHash: z.string() })),
+});
+const indexSchema = z.object({ time: z.number().int() });
+
+/** Same (conversation, sender, client id) always maps to the same message id. */
+export function messageIdFor(conversationId: string, sender: string, clientMessageId: string): string {
+  const digest = createHash('sha256').update(`${conversationId}\n${sender}\n${clientMessageId}`).digest('hex');
+  return `m-${digest.slice(0, 40)}`;
+}
+
+const recordKey = (conv: string, time: number, messageId: string): string =>
+  key('msg', conv, sortableTime(time), messageId);
+const indexKey = (conv: string, messageId: string): string => key('msgidx', conv, messageId);
+const privateKey = (conv: string, messageId: string): string => key('msg', conv, messageId);
+
+function ciphertextFromTransient(ctx: KTalkContext): Buffer {
+  const raw = ctx.stub.getTransient().get('ciphertext');
+  if (!raw || raw.length === 0) throw badInput("transient field 'ciphertext' is required");
+  if (raw.length > LIMITS.envelopeBytes) {
+    throw new ChaincodeError('TOO_LARGE', `ciphertext exceeds ${LIMITS.envelopeBytes} bytes`);
+  }
+  return Buffer.from(raw);
+}
+
+/** Tombstone: status and erasure facts only, nothing derived from content. */
+function tombstone(record: MessageRecord, now: number, reason: 'retention' | 'sender'): MessageRecord {
+  const { ciphertextHash: _hash, size: _size, ...rest } = record;
+  return { ...rest, status: 'erased', erasedAt: now, reason };
+}
+
+async function findMessage(ctx: KTalkContext, conv: string, messageId: string): Promise<MessageRecord | null> {
+  const index = await readJson(ctx, indexKey(conv, messageId), indexSchema);
+  if (!index) return null;
+  return readJson(ctx, recordKey(conv, index.time, messageId), messageRecordSchema);
+}
+
+@Info({ title: 'MessagesContract', description: 'Encrypted messages, listing, deletion and retention purge' })
+export class MessagesContract extends KTalkContract {
+  constructor() {
+    super('messages');
+  }
+
+  @Transaction()
+  async PostMessage(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(
+      strictObject({
+        conversationId: id,
+        epoch: z.number().int().min(1),
+        clientMessageId: id,
+        nonce: exactBase64(24),
+        signature: exactBase64(64),
+        attachments: z.array(attachmentSchema).max(MAX_ATTACHMENTS),
+      }),
+      request,
+    );
+    const ciphertext = ciphertextFromTransient(ctx);
+    const ciphertextHash = createHash('sha256').update(ciphertext).digest('hex');
+    // Only reads of the group and member records: posting never writes a shared key.
+    const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
+    if (!mayPost(group.policy, role)) throw forbidden(`a ${role} cannot post in ${req.conversationId}`);
+
+    const messageId = messageIdFor(req.conversationId, caller.userId, req.clientMessageId);
+    const existing = await findMessage(ctx, req.conversationId, messageId);
+    if (existing) {
+      // A client retry: answer with the original, write nothing.
+      if (existing.ciphertextHash !== undefined && existing.ciphertextHash !== ciphertextHash) {
+        throw new ChaincodeError('CONFLICT', 'clientMessageId already used for different content');
+      }
+      return JSON.stringify({ messageId, time: existing.time, replayed: true });
+    }
+    if (req.epoch !== group.epoch) {
+      throw new ChaincodeError('STALE_EPOCH', `conversation is at epoch ${group.epoch}, not ${req.epoch}`);
+    }
+
+    const now = ctx.now();
+    const record: MessageRecord = {
+      conversationId: req.conversationId,
+      messageId,
+      clientMessageId: req.clientMessageId,
+      sender: caller.userId,
+      epoch: req.epoch,
+      time: now,
+      txId: ctx.stub.getTxID(),
+      status: 'active',
+      ciphertextHash,
+      size: ciphertext.length,
+    };
+    await writeJson(ctx, recordKey(req.conversationId, now, messageId), record);
+    await writeJson(ctx, indexKey(req.conversationId, messageId), { time: now });
+    await writePrivateJson(ctx, COLLECTIONS.messages, privateKey(req.conversationId, messageId), {
+      ciphertext: ciphertext.toString('base64'),
+      nonce: req.nonce,
+      signature: req.signature,
+      attachments: req.attachments,
+    });
+    await ctx.audit({
+      action: 'message.post',
+      target: messageId,
+      detail: `conversation=${req.conversationId} epoch=${req.epoch}`,
+    });
+    ctx.emit('messages.MessagePosted', { conversationId: req.conversationId, messageId, epoch: req.epoch, time: now });
+    return JSON.stringify({ messageId, time: now, replayed: false });
+  }
+
+  @Transaction(false)
+  async ListMessages(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(
+      strictObject({
+        conversationId: id,
+        from: timestampMs.optional(),
+        to: timestampMs.optional(),
+        pageSize,
+        bookmark: bookmark.optional(),
+      }),
+      request,
+    );
+    if (req.from !== undefined && req.to !== undefined && req.from > req.to) throw badInput('from is after to');
+    await requireMember(ctx, req.conversationId, caller.userId);
+    const prefix = key('msg', req.conversationId, '');
+    const lower = req.from === undefined ? prefix : key('msg', req.conversationId, sortableTime(req.from));
+    // `to` is inclusive.
+    const upper = req.to === undefined ? prefixEnd(prefix) : key('msg', req.conversationId, sortableTime(req.to + 1));
+    const start = req.bookmark && req.bookmark !== '' ? req.bookmark : lower;
+    if (start < lower || start >= upper) throw badInput('bookmark does not belong to this listing');
+
+    const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(start, upper, req.pageSize);
+    const records: MessageRecord[] = [];
+    try {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        records.push(messageRecordSchema.parse(JSON.parse(Buffer.from(next.value.value).toString('utf8'))));
+      }
+    } finally {
+      await iterator.close();
+    }
+    const messages: Array<MessageRecord & { payload?: z.infer<typeof payloadSchema> }> = [];
+    for (const record of records) {
+      const payload =
+        record.status === 'active'
+          ? await readPrivateJson(ctx, COLLECTIONS.messages, privateKey(record.conversationId, record.messageId), payloadSchema)
+          : null;
+      messages.push(payload ? { ...record, payload } : record);
+    }
+    return JSON.stringify({ messages, bookmark: metadata.bookmark ?? '' });
+  }
+
+  @Transaction()
+  async DeleteMessage(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(strictObject({ conversationId: id, messageId: id }), request);
+    const record = await findMessage(ctx, req.conversationId, req.messageId);
+    if (!record) throw notFound(`message ${req.messageId} not found`);
+    // Senders may erase their own words even after leaving the conversation.
+    if (record.sender !== caller.userId) throw forbidden('only the sender can delete a message');
+    if (record.status === 'erased') throw new ChaincodeError('CONFLICT', 'message is already erased');
+
+    const now = ctx.now();
+    await this.erase(ctx, record, now, 'sender');
+    const group = await readGroup(ctx, req.conversationId);
+    await ctx.audit({
+      action: 'message.delete',
+      target: req.messageId,
+      detail: `conversation=${req.conversationId} reason=sender`,
+      policyVersion: group?.policyVersion,
+    });
+    ctx.emit('messages.MessageDeleted', { conversationId: req.conversationId, messageId: req.messageId });
+    return JSON.stringify({ messageId: req.messageId, status: 'erased', erasedAt: now });
+  }
+
+  @Transaction()
+  async PurgeExpired(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(
+      strictObject({ conversationId: id, limit: z.number().int().min(1).max(LIMITS.pageSize).optional() }),
+      request,
+    );
+    const group = await readGroup(ctx, req.conversationId);
+    if (!group) throw notFound(`conversation ${req.conversationId} not found`);
+    await this.requirePurger(ctx, group, caller.userId, caller.mspId, caller.role === 'admin');
+    const retention = group.policy.retentionSeconds;
+    if (retention === 0) return JSON.stringify({ purged: 0, messageIds: [], more: false });
+
+    const now = ctx.now();
+    const cutoff = now - retention * 1000;
+    const prefix = key('msg', req.conversationId, '');
+    const limit = req.limit ?? DEFAULT_PURGE_LIMIT;
+    const expired: MessageRecord[] = [];
+    let more = false;
+    const iterator = await ctx.stub.getStateByRange(prefix, key('msg', req.conversationId, sortableTime(Math.max(cutoff, 0))));
+    try {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        const record = messageRecordSchema.parse(JSON.parse(Buffer.from(next.value.value).toString('utf8')));
+        if (record.status === 'erased') continue;
+        if (expired.length === limit) {
+          more = true;
+          break;
+        }
+        expired.push(record);
+      }
+    } finally {
+      await iterator.close();
+    }
+
+    for (const record of expired) {
+      await this.erase(ctx, record, now, 'retention');
+      // One erasure receipt per message; the audit record adds txId and time.
+      await ctx.audit({
+        action: 'retention.purge',
+        target: record.messageId,
+        orgs: [orgOfUserId(record.sender)],
+        detail: `conversation=${req.conversationId} retentionSeconds=${retention} sentAt=${record.time}`,
+        policyVersion: group.policyVersion,
+      });
+    }
+    if (expired.length > 0) {
+      ctx.emit('messages.Purged', { conversationId: req.conversationId, count: expired.length, policyVersion: group.policyVersion });
+    }
+    return JSON.stringify({ purged: expired.length, messageIds: expired.map((r) => r.messageId), more });
+  }
+
+  /** Members, or an org admin whose org has a member here (the scheduled job). */
+  private async requirePurger(
+    ctx: KTalkContext,
+    group: GroupRecord,
+    userId: string,
+    mspId: string,
+    isOrgAdmin: boolean,
+  ): Promise<void> {
+    const members = await listMembers(ctx, group.conversationId);
+    if (members.some((m) => m.userId === userId)) return;
+    if (isOrgAdmin && members.some((m) => orgOfUserId(m.userId) === mspId)) return;
+    throw forbidden('only members or an admin of a member org can purge');
+  }
+
+  private async erase(ctx: KTalkContext, record: MessageRecord, now: number, reason: 'retention' | 'sender'): Promise<void> {
+    // purgePrivateData also drops the payload from peers' private-data history.
+    await ctx.stub.purgePrivateData(COLLECTIONS.messages, privateKey(record.conversationId, record.messageId));
+    await writeJson(ctx, recordKey(record.conversationId, record.time, record.messageId), tombstone(record, now, reason));
+  }
+}

@@ -1,0 +1,269 @@
+import { Info, Transaction } from 'fabric-contract-api';
+import { z } from 'zod';
+import { memberRole, requireMember } from '../domain/groups';
+import {
+  type EscrowRecord,
+  appendHistory,
+  creditedBalance,
+  debitedBalance,
+  escrowKey,
+  escrowSchema,
+  historyEntrySchema,
+  historyPrefix,
+  readBalance,
+  requireActiveUser,
+  writeBalance,
+} from '../domain/payments';
+import { keySafe, prefixRange, readPage } from '../domain/sharing';
+import type { KTalkContext } from '../lib/context';
+import { ChaincodeError, badInput, forbidden } from '../lib/errors';
+import { type Caller, orgOfUserId } from '../lib/identity';
+import { KTalkContract } from '../lib/ktalk-contract';
+import { LIMITS } from '../lib/limits';
+import { mustReadJson, writeJson } from '../lib/state';
+import { bookmark, id, pageSize, parseRequest, positiveAmount, strictObject, timestampMs } from '../lib/validate';
+
+const memo = z.string().max(280);
+/** Escrows settle within a year; longer locks are almost certainly mistakes. */
+const MAX_ESCROW_MS = 366 * 24 * 3600 * 1000;
+
+const mintSchema = strictObject({ toUserId: id, amount: positiveAmount, memo: memo.optional() });
+const transferSchema = strictObject({ toUserId: id, amount: positiveAmount, memo, conversationId: id.optional() });
+const historySchema = strictObject({ pageSize, bookmark: bookmark.optional() });
+const createEscrowSchema = strictObject({
+  toUserId: id,
+  amount: positiveAmount,
+  deadline: timestampMs,
+  memo: memo.optional(),
+});
+const escrowOnly = strictObject({ escrowId: id });
+
+/**
+ * Credits in integer minor units. Balances are per-user keys; every change
+ * writes a history row for each affected user and an audit record.
+ */
+@Info({ title: 'PaymentsContract', description: 'Credits: mint, transfer, escrow' })
+export class PaymentsContract extends KTalkContract {
+  constructor() {
+    super('payments');
+  }
+
+  @Transaction()
+  async Mint(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = keySafe(await ctx.activeCaller());
+    const req = parseRequest(mintSchema, request);
+    if (!caller.treasury) throw forbidden('requires an admin with ktalk.treasury=true');
+    if (orgOfUserId(req.toUserId) !== caller.mspId) throw forbidden('may only mint to users of your own org');
+    if (req.amount > LIMITS.mintPerTransaction) {
+      throw new ChaincodeError('LIMIT_EXCEEDED', `at most ${LIMITS.mintPerTransaction} per mint`);
+    }
+    await requireActiveUser(ctx, req.toUserId);
+    const balance = creditedBalance(await readBalance(ctx, req.toUserId), req.amount);
+
+    await writeBalance(ctx, req.toUserId, balance);
+    await appendHistory(ctx, req.toUserId, {
+      kind: 'mint',
+      delta: req.amount,
+      amount: req.amount,
+      counterparty: caller.userId,
+      balanceAfter: balance,
+      memo: req.memo,
+    });
+    await ctx.audit({ action: 'payments.Mint', target: `user:${req.toUserId}`, detail: `amount=${req.amount}` });
+    const paymentId = ctx.stub.getTxID();
+    ctx.emit('payments.Minted', { paymentId, to: req.toUserId });
+    return JSON.stringify({ paymentId, toUserId: req.toUserId, amount: req.amount, balance });
+  }
+
+  @Transaction()
+  async Transfer(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = keySafe(await ctx.activeCaller());
+    const req = parseRequest(transferSchema, request);
+    if (req.toUserId === caller.userId) throw badInput('a self-transfer is not a payment');
+    await requireActiveUser(ctx, req.toUserId);
+    if (req.conversationId !== undefined) {
+      // In-chat payments follow the group's policy, and both sides must be in it.
+      const { group } = await requireMember(ctx, req.conversationId, caller.userId);
+      if (!group.policy.paymentsAllowed) throw forbidden('payments are disabled in this conversation');
+      if ((await memberRole(ctx, req.conversationId, req.toUserId)) === null) {
+        throw forbidden('recipient is not a member of the conversation');
+      }
+    }
+    const fromBalance = debitedBalance(await readBalance(ctx, caller.userId), req.amount);
+    const toBalance = creditedBalance(await readBalance(ctx, req.toUserId), req.amount);
+
+    await writeBalance(ctx, caller.userId, fromBalance);
+    await writeBalance(ctx, req.toUserId, toBalance);
+    const common = { amount: req.amount, memo: req.memo, conversationId: req.conversationId };
+    await appendHistory(ctx, caller.userId, {
+      ...common,
+      kind: 'transfer-out',
+      delta: -req.amount,
+      counterparty: req.toUserId,
+      balanceAfter: fromBalance,
+    });
+    await appendHistory(ctx, req.toUserId, {
+      ...common,
+      kind: 'transfer-in',
+      delta: req.amount,
+      counterparty: caller.userId,
+      balanceAfter: toBalance,
+    });
+    await ctx.audit({
+      action: 'payments.Transfer',
+      target: `user:${req.toUserId}`,
+      orgs: [orgOfUserId(req.toUserId)],
+      detail: `amount=${req.amount}`,
+    });
+    const paymentId = ctx.stub.getTxID();
+    const event: Record<string, string> = { paymentId, from: caller.userId, to: req.toUserId };
+    if (req.conversationId !== undefined) event.conversationId = req.conversationId;
+    ctx.emit('payments.Transferred', event);
+    return JSON.stringify({ paymentId, toUserId: req.toUserId, amount: req.amount, balance: fromBalance });
+  }
+
+  @Transaction(false)
+  async GetBalance(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = keySafe(await ctx.activeCaller());
+    parseRequest(strictObject({}), request);
+    return JSON.stringify({ userId: caller.userId, balance: await readBalance(ctx, caller.userId) });
+  }
+
+  @Transaction(false)
+  async GetHistory(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = keySafe(await ctx.activeCaller());
+    const req = parseRequest(historySchema, request);
+    const { start, end } = prefixRange(historyPrefix(caller.userId));
+    const page = await readPage(ctx, start, end, req.pageSize, req.bookmark, historyEntrySchema);
+    return JSON.stringify({ entries: page.records.map((r) => r.value), bookmark: page.bookmark });
+  }
+
+  @Transaction()
+  async CreateEscrow(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = keySafe(await ctx.activeCaller());
+    const req = parseRequest(createEscrowSchema, request);
+    const now = ctx.now();
+    if (req.toUserId === caller.userId) throw badInput('an escrow to yourself is not a payment');
+    if (req.deadline <= now) throw badInput('deadline must be in the future');
+    if (req.deadline > now + MAX_ESCROW_MS) throw badInput('deadline is more than a year away');
+    await requireActiveUser(ctx, req.toUserId);
+    const fromBalance = debitedBalance(await readBalance(ctx, caller.userId), req.amount);
+
+    const escrowId = ctx.stub.getTxID();
+    const escrow: EscrowRecord = {
+      escrowId,
+      from: caller.userId,
+      to: req.toUserId,
+      amount: req.amount,
+      deadline: req.deadline,
+      memo: req.memo,
+      createdAt: now,
+      state: 'open',
+    };
+    await writeBalance(ctx, caller.userId, fromBalance);
+    await writeJson(ctx, escrowKey(escrowId), escrow);
+    await appendHistory(ctx, caller.userId, {
+      kind: 'escrow-out',
+      delta: -req.amount,
+      amount: req.amount,
+      counterparty: req.toUserId,
+      balanceAfter: fromBalance,
+      memo: req.memo,
+      escrowId,
+    });
+    await ctx.audit({
+      action: 'payments.CreateEscrow',
+      target: `escrow:${escrowId}`,
+      orgs: [orgOfUserId(req.toUserId)],
+      detail: `amount=${req.amount}`,
+    });
+    ctx.emit('payments.EscrowCreated', { escrowId, from: caller.userId, to: req.toUserId });
+    return JSON.stringify(escrow);
+  }
+
+  @Transaction()
+  async ReleaseEscrow(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = keySafe(await ctx.activeCaller());
+    const escrow = await openEscrow(ctx, request);
+    if (caller.userId !== escrow.from) throw forbidden('only the sender may release');
+    return this.settle(ctx, caller, escrow, 'released');
+  }
+
+  @Transaction()
+  async ClaimEscrow(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = keySafe(await ctx.activeCaller());
+    const escrow = await openEscrow(ctx, request);
+    if (caller.userId !== escrow.to) throw forbidden('only the recipient may claim');
+    if (ctx.now() >= escrow.deadline) throw new ChaincodeError('EXPIRED', 'the claim deadline has passed');
+    return this.settle(ctx, caller, escrow, 'claimed');
+  }
+
+  /** After the deadline anyone may return the funds, so nothing stays locked. */
+  @Transaction()
+  async RefundEscrow(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = keySafe(await ctx.activeCaller());
+    const escrow = await openEscrow(ctx, request);
+    if (ctx.now() < escrow.deadline) throw forbidden('refunds open at the deadline');
+    return this.settle(ctx, caller, escrow, 'refunded');
+  }
+
+  @Transaction(false)
+  async GetEscrow(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = keySafe(await ctx.activeCaller());
+    const req = parseRequest(escrowOnly, request);
+    const escrow = await mustReadJson(ctx, escrowKey(req.escrowId), escrowSchema, 'escrow');
+    if (caller.userId !== escrow.from && caller.userId !== escrow.to) throw forbidden('not a party to this escrow');
+    return JSON.stringify(escrow);
+  }
+
+  /** Moves the held amount once; the state check in openEscrow makes it exactly once. */
+  private async settle(
+    ctx: KTalkContext,
+    caller: Caller,
+    escrow: EscrowRecord,
+    state: 'released' | 'claimed' | 'refunded',
+  ): Promise<string> {
+    const payee = state === 'refunded' ? escrow.from : escrow.to;
+    const other = payee === escrow.from ? escrow.to : escrow.from;
+    const balance = creditedBalance(await readBalance(ctx, payee), escrow.amount);
+    const settled: EscrowRecord = { ...escrow, state, settledAt: ctx.now(), settledBy: caller.userId };
+
+    await writeJson(ctx, escrowKey(escrow.escrowId), settled);
+    await writeBalance(ctx, payee, balance);
+    await appendHistory(ctx, payee, {
+      kind: state === 'refunded' ? 'escrow-refund' : 'escrow-in',
+      delta: escrow.amount,
+      amount: escrow.amount,
+      counterparty: other,
+      balanceAfter: balance,
+      escrowId: escrow.escrowId,
+    });
+    if (state !== 'refunded') {
+      // The sender's balance is unchanged (debited at creation); this is a notice row.
+      await appendHistory(ctx, escrow.from, {
+        kind: 'escrow-released',
+        delta: 0,
+        amount: escrow.amount,
+        counterparty: escrow.to,
+        balanceAfter: await readBalance(ctx, escrow.from),
+        escrowId: escrow.escrowId,
+      });
+    }
+    const action = { released: 'ReleaseEscrow', claimed: 'ClaimEscrow', refunded: 'RefundEscrow' }[state];
+    await ctx.audit({
+      action: `payments.${action}`,
+      target: `escrow:${escrow.escrowId}`,
+      orgs: [orgOfUserId(escrow.from), orgOfUserId(escrow.to)],
+      detail: `amount=${escrow.amount}`,
+    });
+    ctx.emit('payments.EscrowSettled', { escrowId: escrow.escrowId, state, from: escrow.from, to: escrow.to });
+    return JSON.stringify(settled);
+  }
+}
+
+async function openEscrow(ctx: KTalkContext, request: string): Promise<EscrowRecord> {
+  const req = parseRequest(escrowOnly, request);
+  const escrow = await mustReadJson(ctx, escrowKey(req.escrowId), escrowSchema, 'escrow');
+  if (escrow.state !== 'open') throw new ChaincodeError('CONFLICT', `escrow already ${escrow.state}`);
+  return escrow;
+}

@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import type { KTalkContext } from '../lib/context';
+import { badInput, forbidden } from '../lib/errors';
+import type { Caller } from '../lib/identity';
+import { key, prefixEnd, readJson, scanPrefix } from '../lib/state';
+import { ID_PATTERN } from '../lib/validate';
+import { memberRole } from './groups';
+
+// Storage layout (world state unless noted):
+//   item|<itemId>                              -> ItemRecord (public metadata)
+//   grant|<itemId>|<grantId>                   -> GrantRecord (grantId = txId of the grant)
+//   access|<itemId>|<sortableTime>|<txId>      -> AccessRecord (granted and denied alike)
+//   ticket|<itemId>|<userId>|<txId>            -> TicketRecord
+//   [ktalkItems] payload|<itemId>              -> raw ciphertext bytes
+//   [ktalkItems] itemkey|<itemId>|<grantId>    -> { wrappedKey } ('owner' for the owner's copy)
+
+export const OWNER_GRANT = 'owner';
+/** How long a committed access ticket may be redeemed by ReadItem. */
+export const TICKET_TTL_MS = 120_000;
+/** Bounds the per-item grant scan done by every access decision. */
+export const MAX_GRANTS_PER_ITEM = 500;
+/** Bounds the parent walk of reshared grants. */
+export const MAX_RESHARE_DEPTH = 8;
+
+export const itemSchema = z.object({
+  itemId: z.string(),
+  owner: z.string(),
+  contentHash: z.string(),
+  ciphertextHash: z.string(),
+  size: z.number().int(),
+  ciphertextSize: z.number().int(),
+  mimeType: z.string(),
+  createdAt: z.number().int(),
+  txId: z.string(),
+});
+export type ItemRecord = z.infer<typeof itemSchema>;
+
+export const granteeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('user'), userId: z.string() }),
+  z.strictObject({ kind: z.literal('group'), conversationId: z.string() }),
+]);
+export type Grantee = z.infer<typeof granteeSchema>;
+
+export const grantSchema = z.object({
+  grantId: z.string(),
+  itemId: z.string(),
+  grantor: z.string(),
+  grantee: granteeSchema,
+  canReshare: z.boolean(),
+  expiresAt: z.number().int(),
+  createdAt: z.number().int(),
+  /** The grant a resharer acted under; absent for the owner's own grants. */
+  parentGrantId: z.string().optional(),
+  /** Group epoch the wrapped key was sealed for (group grants only). */
+  epoch: z.number().int().optional(),
+  revokedAt: z.number().int().optional(),
+  revokedBy: z.string().optional(),
+});
+export type GrantRecord = z.infer<typeof grantSchema>;
+
+export const ACCESS_CODES = ['FORBIDDEN', 'EXPIRED', 'NOT_FOUND'] as const;
+export type AccessCode = (typeof ACCESS_CODES)[number];
+
+export const accessSchema = z.object({
+  itemId: z.string(),
+  accessor: z.string(),
+  time: z.number().int(),
+  txId: z.string(),
+  outcome: z.enum(['granted', 'denied']),
+  grantId: z.string().optional(),
+  code: z.enum(ACCESS_CODES).optional(),
+});
+export type AccessRecord = z.infer<typeof accessSchema>;
+
+export const ticketSchema = z.object({
+  ticketId: z.string(),
+  itemId: z.string(),
+  holder: z.string(),
+  grantId: z.string(),
+  issuedAt: z.number().int(),
+  expiresAt: z.number().int(),
+});
+export type TicketRecord = z.infer<typeof ticketSchema>;
+
+export const wrappedKeySchema = z.object({ wrappedKey: z.string() });
+
+export const itemKey = (itemId: string): string => key('item', itemId);
+export const grantKey = (itemId: string, grantId: string): string => key('grant', itemId, grantId);
+export const payloadKey = (itemId: string): string => key('payload', itemId);
+export const wrappedKeyKey = (itemId: string, grantId: string): string => key('itemkey', itemId, grantId);
+export const ticketKey = (itemId: string, userId: string, ticketId: string): string =>
+  key('ticket', itemId, userId, ticketId);
+
+export async function readItem(ctx: KTalkContext, itemId: string): Promise<ItemRecord | null> {
+  return readJson(ctx, itemKey(itemId), itemSchema);
+}
+
+export async function listGrants(ctx: KTalkContext, itemId: string): Promise<GrantRecord[]> {
+  const rows = await scanPrefix(ctx, key('grant', itemId, ''), grantSchema, MAX_GRANTS_PER_ITEM + 1);
+  return rows.map((r) => r.value);
+}
+
+/** Whether a grant is usable right now, or why not. */
+export type GrantState = 'active' | 'revoked' | 'expired';
+
+/** Does this grant name the user, directly or through current group membership? */
+export async function granteeMatches(ctx: KTalkContext, grant: GrantRecord, userId: string): Promise<boolean> {
+  if (grant.grantee.kind === 'user') return grant.grantee.userId === userId;
+  return (await memberRole(ctx, grant.grantee.conversationId, userId)) !== null;
+}
+
+/**
+ * A grant is active when it is unrevoked, unexpired, and (if reshared) its
+ * parent is active and still covers the resharer: revoking or expiring a
+ * grant cuts off everything granted onward from it.
+ */
+export async function grantState(
+  ctx: KTalkContext,
+  grant: GrantRecord,
+  now: number,
+  byId: ReadonlyMap<string, GrantRecord>,
+  depth = 0,
+): Promise<GrantState> {
+  if (grant.revokedAt !== undefined) return 'revoked';
+  if (now >= grant.expiresAt) return 'expired';
+  if (grant.parentGrantId === undefined) return 'active';
+  const parent = byId.get(grant.parentGrantId);
+  if (!parent || depth >= MAX_RESHARE_DEPTH) return 'revoked';
+  const parentState = await grantState(ctx, parent, now, byId, depth + 1);
+  if (parentState !== 'active') return parentState;
+  return (await granteeMatches(ctx, parent, grant.grantor)) ? 'active' : 'revoked';
+}
+
+export interface AccessDecision {
+  ok: boolean;
+  grant: GrantRecord | null;
+  code: AccessCode | null;
+}
+
+/**
+ * The best active grant covering the user, else the reason for refusal:
+ * EXPIRED if some covering grant merely ran out, FORBIDDEN otherwise.
+ */
+export async function decideAccess(
+  ctx: KTalkContext,
+  grants: readonly GrantRecord[],
+  userId: string,
+  now: number,
+  filter: (g: GrantRecord) => boolean = () => true,
+): Promise<AccessDecision> {
+  const byId = new Map(grants.map((g) => [g.grantId, g]));
+  let best: GrantRecord | null = null;
+  let sawExpired = false;
+  for (const grant of grants) {
+    if (!filter(grant) || !(await granteeMatches(ctx, grant, userId))) continue;
+    const state = await grantState(ctx, grant, now, byId);
+    if (state === 'expired') sawExpired = true;
+    // Longest-lived grant first, then the lowest id, so every endorser picks the same one.
+    if (state === 'active' && (best === null || grant.expiresAt > best.expiresAt)) best = grant;
+  }
+  if (best) return { ok: true, grant: best, code: null };
+  return { ok: false, grant: null, code: sawExpired ? 'EXPIRED' : 'FORBIDDEN' };
+}
+
+// ---- Helpers shared by the sharing, audit and payments contracts ----
+
+/** User ids become key segments, so one carrying '|' would break the layout. */
+export function keySafe(caller: Caller): Caller {
+  if (!ID_PATTERN.test(caller.userId)) throw forbidden('certificate id is not usable as a KTalk user id');
+  return caller;
+}
+
+export interface Page<T> {
+  records: T[];
+  /** Empty when there is nothing more. */
+  bookmark: string;
+}
+
+/**
+ * One page of a key range. A bookmark from a client is only accepted if it
+ * lies inside the range: the peer resumes the scan at the bookmark, so a
+ * forged one could otherwise start below the caller's own prefix.
+ */
+export async function readPage<T>(
+  ctx: KTalkContext,
+  start: string,
+  end: string,
+  pageSize: number,
+  bookmark: string | undefined,
+  schema: z.ZodType<T>,
+): Promise<Page<{ key: string; value: T }>> {
+  if (bookmark !== undefined && bookmark !== '' && (bookmark < start || bookmark >= end)) {
+    throw badInput('bookmark does not belong to this query');
+  }
+  const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(start, end, pageSize, bookmark ?? '');
+  const records: Array<{ key: string; value: T }> = [];
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const kv = next.value;
+      records.push({ key: kv.key, value: schema.parse(JSON.parse(Buffer.from(kv.value).toString('utf8'))) });
+    }
+  } finally {
+    await iterator.close();
+  }
+  return { records, bookmark: metadata.bookmark ?? '' };
+}
+
+/** Range covering every key under `prefix`. */
+export const prefixRange = (prefix: string): { start: string; end: string } => ({ start: prefix, end: prefixEnd(prefix) });

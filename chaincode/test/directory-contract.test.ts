@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FakeLedger, alice, bob, carol, dave, org1Admin, org2Admin, userIdFor } from './support/fake-ledger';
+import {
+  auditRecords,
+  b64,
+  dir,
+  grp,
+  msg,
+  ok,
+  openPolicy,
+  publish,
+  rejects,
+  wrappedFor,
+} from './support/groups-fixtures';
+
+const aliceId = userIdFor(alice);
+const carolId = userIdFor(carol);
+
+describe('DirectoryContract.PublishKeys', () => {
+  it('binds the keys to the certificate identity and emits an id-only event', async () => {
+    const ledger = new FakeLedger();
+    const out = await ledger.invoke<{ userId: string; status: string }>(alice, dir.PublishKeys, {
+      encryptionKey: b64(32, 1),
+      signingKey: b64(32, 2),
+    });
+    const user = ok(out);
+    assert.equal(user.userId, aliceId);
+    assert.equal(user.status, 'active');
+    assert.ok(out.ok);
+    assert.deepEqual(out.event?.name, 'directory.KeysPublished');
+    assert.deepEqual(Object.keys(out.event?.payload ?? {}).sort(), ['userId', 'validFrom']);
+    assert.equal(auditRecords(ledger).at(-1)?.action, 'directory.publishKeys');
+  });
+
+  it('rejects a claimed userId field', async () => {
+    const ledger = new FakeLedger();
+    await rejects(ledger, alice, dir.PublishKeys, { encryptionKey: b64(32), signingKey: b64(32), userId: userIdFor(bob) }, 'BAD_INPUT');
+  });
+
+  it('rejects keys that are not exactly 32 bytes of canonical base64', async () => {
+    const ledger = new FakeLedger();
+    await rejects(ledger, alice, dir.PublishKeys, { encryptionKey: b64(31), signingKey: b64(32) }, 'BAD_INPUT');
+    await rejects(ledger, alice, dir.PublishKeys, { encryptionKey: b64(32), signingKey: b64(33) }, 'BAD_INPUT');
+    await rejects(ledger, alice, dir.PublishKeys, { encryptionKey: 'not base64!', signingKey: b64(32) }, 'BAD_INPUT');
+  });
+
+  it('rejects malformed JSON and wrong types', async () => {
+    const ledger = new FakeLedger();
+    await rejects(ledger, alice, dir.PublishKeys, '{"encryptionKey":', 'BAD_INPUT');
+    await rejects(ledger, alice, dir.PublishKeys, { encryptionKey: 5, signingKey: b64(32) }, 'BAD_INPUT');
+    await rejects(ledger, alice, dir.PublishKeys, undefined, 'BAD_INPUT');
+  });
+
+  it('refuses to republish the keys that are already current', async () => {
+    const ledger = new FakeLedger();
+    ok(await ledger.invoke(alice, dir.PublishKeys, { encryptionKey: b64(32, 1), signingKey: b64(32, 2) }));
+    await rejects(ledger, alice, dir.PublishKeys, { encryptionKey: b64(32, 1), signingKey: b64(32, 2) }, 'CONFLICT');
+  });
+});
+
+describe('DirectoryContract.GetKeysAt', () => {
+  it('returns the key that was valid at a given time across rotations', async () => {
+    const ledger = new FakeLedger();
+    const first = ok(await ledger.invoke<{ keysSince: number }>(alice, dir.PublishKeys, { encryptionKey: b64(32, 1), signingKey: b64(32, 2) }));
+    const second = ok(await ledger.invoke<{ keysSince: number }>(alice, dir.PublishKeys, { encryptionKey: b64(32, 3), signingKey: b64(32, 4) }));
+    const before = await ledger.invoke(bob, dir.GetKeysAt, { userId: aliceId, at: first.keysSince - 1 });
+    assert.match(before.ok ? '' : before.error.message, /^NOT_FOUND:/);
+    const atFirst = ok(await ledger.invoke<{ encryptionKey: string }>(bob, dir.GetKeysAt, { userId: aliceId, at: first.keysSince }));
+    assert.equal(atFirst.encryptionKey, b64(32, 1));
+    const between = ok(await ledger.invoke<{ signingKey: string }>(bob, dir.GetKeysAt, { userId: aliceId, at: second.keysSince - 1 }));
+    assert.equal(between.signingKey, b64(32, 2));
+    const later = ok(await ledger.invoke<{ encryptionKey: string }>(bob, dir.GetKeysAt, { userId: aliceId, at: second.keysSince + 5000 }));
+    assert.equal(later.encryptionKey, b64(32, 3));
+  });
+
+  it('rejects a malformed user id or time', async () => {
+    const ledger = new FakeLedger();
+    await rejects(ledger, bob, dir.GetKeysAt, { userId: 'alice', at: 1 }, 'BAD_INPUT');
+    await rejects(ledger, bob, dir.GetKeysAt, { userId: aliceId, at: -1 }, 'BAD_INPUT');
+    await rejects(ledger, bob, dir.GetKeysAt, { userId: aliceId, at: '1' }, 'BAD_INPUT');
+  });
+});
+
+describe('DirectoryContract.GetUser and ListOrgDirectory', () => {
+  it('returns a published user and NOT_FOUND for an unknown one', async () => {
+    const ledger = new FakeLedger();
+    await publish(ledger, alice);
+    const user = ok(await ledger.invoke<{ userId: string; encryptionKey: string }>(bob, dir.GetUser, { userId: aliceId }));
+    assert.equal(user.userId, aliceId);
+    await rejects(ledger, bob, dir.GetUser, { userId: 'Org1MSP::nobody' }, 'NOT_FOUND');
+    await rejects(ledger, bob, dir.GetUser, { userId: 'Org1MSP::a|b' }, 'BAD_INPUT');
+  });
+
+  it('lists one org only, page by page', async () => {
+    const ledger = new FakeLedger();
+    await publish(ledger, alice, bob, carol, dave, org1Admin);
+    const page1 = ok(await ledger.invoke<{ users: Array<{ userId: string }>; bookmark: string }>(bob, dir.ListOrgDirectory, { mspId: 'Org1MSP', pageSize: 2 }));
+    assert.deepEqual(page1.users.map((u) => u.userId), [aliceId, carolId]);
+    assert.notEqual(page1.bookmark, '');
+    const page2 = ok(await ledger.invoke<{ users: Array<{ userId: string }>; bookmark: string }>(bob, dir.ListOrgDirectory, { mspId: 'Org1MSP', pageSize: 2, bookmark: page1.bookmark }));
+    assert.deepEqual(page2.users.map((u) => u.userId), [userIdFor(org1Admin)]);
+    assert.equal(page2.bookmark, '');
+  });
+
+  it('rejects a bookmark from another listing and an oversized page', async () => {
+    const ledger = new FakeLedger();
+    await publish(ledger, alice, bob);
+    await rejects(ledger, bob, dir.ListOrgDirectory, { mspId: 'Org2MSP', pageSize: 2, bookmark: `user|${aliceId}` }, 'BAD_INPUT');
+    await rejects(ledger, bob, dir.ListOrgDirectory, { mspId: 'Org1MSP', pageSize: 100_000 }, 'BAD_INPUT');
+  });
+});
+
+describe('DirectoryContract.DisableUser / EnableUser', () => {
+  it('an admin of the same org disables and re-enables a user, with audit', async () => {
+    const ledger = new FakeLedger();
+    await publish(ledger, alice);
+    const off = await ledger.invoke<{ status: string }>(org1Admin, dir.DisableUser, { userId: aliceId });
+    assert.equal(ok(off).status, 'disabled');
+    assert.ok(off.ok);
+    assert.deepEqual(off.event, { name: 'directory.UserDisabled', payload: { userId: aliceId } });
+    assert.equal(auditRecords(ledger).at(-1)?.action, 'directory.disableUser');
+    await rejects(ledger, alice, dir.PublishKeys, { encryptionKey: b64(32, 9), signingKey: b64(32, 9) }, 'DISABLED');
+    assert.equal(ok(await ledger.invoke<{ status: string }>(org1Admin, dir.EnableUser, { userId: aliceId })).status, 'active');
+    ok(await ledger.invoke(alice, dir.PublishKeys, { encryptionKey: b64(32, 9), signingKey: b64(32, 9) }));
+  });
+
+  it('an admin of another org cannot disable a user', async () => {
+    const ledger = new FakeLedger();
+    await publish(ledger, alice);
+    await rejects(ledger, org2Admin, dir.DisableUser, { userId: aliceId }, 'FORBIDDEN');
+  });
+
+  it('a staff member cannot disable anyone', async () => {
+    const ledger = new FakeLedger();
+    await publish(ledger, alice);
+    await rejects(ledger, carol, dir.DisableUser, { userId: aliceId }, 'FORBIDDEN');
+  });
+
+  it('an admin cannot disable themselves', async () => {
+    const ledger = new FakeLedger();
+    await rejects(ledger, org1Admin, dir.DisableUser, { userId: userIdFor(org1Admin) }, 'FORBIDDEN');
+  });
+
+  it('disabling twice is a conflict, enabling an unknown user is not found', async () => {
+    const ledger = new FakeLedger();
+    await publish(ledger, alice);
+    ok(await ledger.invoke(org1Admin, dir.DisableUser, { userId: aliceId }));
+    await rejects(ledger, org1Admin, dir.DisableUser, { userId: aliceId }, 'CONFLICT');
+    await rejects(ledger, org1Admin, dir.EnableUser, { userId: 'Org1MSP::ghost' }, 'NOT_FOUND');
+    await rejects(ledger, org1Admin, dir.EnableUser, { userId: carolId }, 'NOT_FOUND');
+  });
+
+  it('a user revoked before ever publishing keys can be disabled pre-emptively', async () => {
+    const ledger = new FakeLedger();
+    ok(await ledger.invoke(org1Admin, dir.DisableUser, { userId: carolId }));
+    await rejects(ledger, carol, dir.PublishKeys, { encryptionKey: b64(32), signingKey: b64(32, 3) }, 'DISABLED');
+  });
+
+  it('a disabled user is refused by every contract', async () => {
+    const ledger = new FakeLedger();
+    await publish(ledger, alice, bob, carol);
+    const created = ok(await ledger.invoke<{ conversationId: string }>(alice, grp.CreateGroup, {
+      groupId: 'g1',
+      policy: openPolicy,
+      members: [{ userId: carolId, role: 'member' }],
+      wrappedKeys: wrappedFor(alice, carol),
+    }));
+    ok(await ledger.invoke(org1Admin, dir.DisableUser, { userId: aliceId }));
+    const post = { conversationId: created.conversationId, epoch: 1, clientMessageId: 'c1', nonce: b64(24), signature: b64(64), attachments: [] };
+    await rejects(ledger, alice, dir.GetUser, { userId: carolId }, 'DISABLED');
+    await rejects(ledger, alice, grp.OpenDirect, { peerUserId: userIdFor(bob), wrappedKeys: wrappedFor(alice, bob) }, 'DISABLED');
+    await rejects(ledger, alice, grp.GetMyEpochKey, { conversationId: 'g1' }, 'DISABLED');
+    await rejects(ledger, alice, grp.Leave, { conversationId: 'g1', wrappedKeys: wrappedFor(carol) }, 'DISABLED');
+    await rejects(ledger, alice, msg.PostMessage, post, 'DISABLED', { transient: { ciphertext: Buffer.from('x') } });
+    await rejects(ledger, alice, msg.ListMessages, { conversationId: 'g1', pageSize: 10 }, 'DISABLED');
+    await rejects(ledger, alice, msg.PurgeExpired, { conversationId: 'g1' }, 'DISABLED');
+  });
+
+  it('a disabled user cannot be added to a conversation', async () => {
+    const ledger = new FakeLedger();
+    await publish(ledger, alice, carol);
+    ok(await ledger.invoke(org1Admin, dir.DisableUser, { userId: carolId }));
+    await rejects(ledger, alice, grp.OpenDirect, { peerUserId: carolId, wrappedKeys: wrappedFor(alice, carol) }, 'FORBIDDEN');
+  });
+});

@@ -1,0 +1,572 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { SharingContract } from '../src/contracts/sharing-contract';
+import type { AccessRecord, GrantRecord, ItemRecord, TicketRecord } from '../src/domain/sharing';
+import { LIMITS } from '../src/lib/limits';
+import { COLLECTIONS } from '../src/lib/state';
+import { FakeLedger, type TestIdentity, alice, bob, carol, dave, userIdFor } from './support/fake-ledger';
+import {
+  addGroup,
+  addUser,
+  auditOf,
+  bind,
+  newKeys,
+  ok,
+  rejects,
+  removeMember,
+  setUserStatus,
+  worldJson,
+  worldKeys,
+} from './support/sharing-setup';
+
+const sharing = bind(new SharingContract(), [
+  'RegisterItem',
+  'GrantAccess',
+  'RevokeGrant',
+  'ListGrants',
+  'ListAccesses',
+  'RequestAccess',
+  'ReadItem',
+] as const);
+
+const PAYLOAD = Buffer.from('ciphertext: not really, but opaque to the chaincode');
+const PLAIN_HASH = createHash('sha256').update('the plaintext').digest('hex');
+const wrapped = (fill: number): string => Buffer.alloc(80, fill).toString('base64');
+const HOUR = 3600_000;
+
+type AccessResult = { ok: true; ticketId: string; expiresAt: number } | { ok: false; code: string };
+interface Served {
+  payload: string;
+  wrappedKey: string;
+  grantId: string;
+  granteeKind: string;
+  epoch?: number;
+  contentHash: string;
+}
+
+/** Alice registers `doc1`; alice, bob, carol and dave are active directory users. */
+async function setup(): Promise<FakeLedger> {
+  const ledger = new FakeLedger();
+  for (const who of [alice, bob, carol, dave]) addUser(ledger, who);
+  ok(
+    await ledger.invoke(
+      alice,
+      sharing.RegisterItem,
+      { itemId: 'doc1', contentHash: PLAIN_HASH, size: 13, mimeType: 'text/plain', ownerWrappedKey: wrapped(1) },
+      { transient: { payload: PAYLOAD } },
+    ),
+  );
+  return ledger;
+}
+
+async function grantUser(
+  ledger: FakeLedger,
+  from: TestIdentity,
+  to: TestIdentity,
+  opts: { canReshare?: boolean; expiresAt?: number; fill?: number } = {},
+): Promise<GrantRecord> {
+  return ok(
+    await ledger.invoke<GrantRecord>(from, sharing.GrantAccess, {
+      itemId: 'doc1',
+      grantee: { kind: 'user', userId: userIdFor(to) },
+      canReshare: opts.canReshare ?? false,
+      expiresAt: opts.expiresAt ?? ledger.clock + HOUR,
+      wrappedKey: wrapped(opts.fill ?? 2),
+    }),
+  );
+}
+
+async function requestAccess(ledger: FakeLedger, who: TestIdentity, itemId = 'doc1'): Promise<AccessResult> {
+  return ok(await ledger.invoke<AccessResult>(who, sharing.RequestAccess, { itemId }));
+}
+
+async function ticketFor(ledger: FakeLedger, who: TestIdentity): Promise<string> {
+  const res = await requestAccess(ledger, who);
+  assert.ok(res.ok, `expected a ticket, got ${JSON.stringify(res)}`);
+  return res.ticketId;
+}
+
+function accesses(ledger: FakeLedger): AccessRecord[] {
+  return worldKeys(ledger, 'access|doc1|').map((k) => worldJson<AccessRecord>(ledger, k) as AccessRecord);
+}
+
+describe('SharingContract.RegisterItem', () => {
+  it('stores the ciphertext in the private collection and only metadata in world state', async () => {
+    const ledger = await setup();
+    const item = worldJson<ItemRecord>(ledger, 'item|doc1');
+    assert.ok(item);
+    assert.equal(item.owner, userIdFor(alice));
+    assert.equal(item.contentHash, PLAIN_HASH);
+    assert.equal(item.ciphertextHash, createHash('sha256').update(PAYLOAD).digest('hex'));
+    assert.equal(item.ciphertextSize, PAYLOAD.length);
+    assert.equal(item.mimeType, 'text/plain');
+    const stored = ledger.privateData.get(COLLECTIONS.items)?.get('payload|doc1');
+    assert.ok(stored && Buffer.from(stored).equals(PAYLOAD));
+    const marker = PAYLOAD.toString('base64');
+    for (const v of ledger.world.values()) assert.ok(!Buffer.from(v).toString().includes(marker));
+    assert.equal(auditOf(ledger, 'Org1MSP').at(-1)?.action, 'sharing.RegisterItem');
+  });
+
+  it('emits an id-only event', async () => {
+    const ledger = new FakeLedger();
+    const out = await ledger.invoke(
+      alice,
+      sharing.RegisterItem,
+      { itemId: 'd', contentHash: PLAIN_HASH, size: 1, mimeType: 'image/png', ownerWrappedKey: wrapped(1) },
+      { transient: { payload: PAYLOAD } },
+    );
+    assert.ok(out.ok);
+    assert.deepEqual(out.event, { name: 'sharing.ItemRegistered', payload: { itemId: 'd', owner: userIdFor(alice) } });
+  });
+
+  it('a missing payload is refused', async () => {
+    const ledger = new FakeLedger();
+    const req = { itemId: 'd', contentHash: PLAIN_HASH, size: 1, mimeType: 'text/plain', ownerWrappedKey: wrapped(1) };
+    await rejects(ledger, alice, sharing.RegisterItem, req, 'BAD_INPUT');
+    await rejects(ledger, alice, sharing.RegisterItem, req, 'BAD_INPUT', { transient: { payload: Buffer.alloc(0) } });
+  });
+
+  it('a payload over the item limit is refused as TOO_LARGE', async () => {
+    const ledger = new FakeLedger();
+    const req = { itemId: 'd', contentHash: PLAIN_HASH, size: 1, mimeType: 'text/plain', ownerWrappedKey: wrapped(1) };
+    const big = Buffer.alloc(LIMITS.itemPayloadBytes + 1);
+    await rejects(ledger, alice, sharing.RegisterItem, req, 'TOO_LARGE', { transient: { payload: big } });
+  });
+
+  it('an existing item id is a conflict', async () => {
+    const ledger = await setup();
+    const req = { itemId: 'doc1', contentHash: PLAIN_HASH, size: 1, mimeType: 'text/plain', ownerWrappedKey: wrapped(1) };
+    await rejects(ledger, bob, sharing.RegisterItem, req, 'CONFLICT', { transient: { payload: PAYLOAD } });
+  });
+
+  it('a claimed owner, a bad hash or a bad mime type is refused', async () => {
+    const ledger = new FakeLedger();
+    const base = { itemId: 'd', contentHash: PLAIN_HASH, size: 1, mimeType: 'text/plain', ownerWrappedKey: wrapped(1) };
+    const t = { transient: { payload: PAYLOAD } };
+    await rejects(ledger, alice, sharing.RegisterItem, { ...base, owner: userIdFor(bob) }, 'BAD_INPUT', t);
+    await rejects(ledger, alice, sharing.RegisterItem, { ...base, contentHash: 'ABC' }, 'BAD_INPUT', t);
+    await rejects(ledger, alice, sharing.RegisterItem, { ...base, mimeType: 'nonsense' }, 'BAD_INPUT', t);
+    await rejects(ledger, alice, sharing.RegisterItem, { ...base, size: -1 }, 'BAD_INPUT', t);
+    await rejects(ledger, alice, sharing.RegisterItem, { ...base, itemId: 'a|b' }, 'BAD_INPUT', t);
+  });
+
+  it('a disabled user cannot register', async () => {
+    const ledger = new FakeLedger();
+    addUser(ledger, alice, 'disabled');
+    const req = { itemId: 'd', contentHash: PLAIN_HASH, size: 1, mimeType: 'text/plain', ownerWrappedKey: wrapped(1) };
+    await rejects(ledger, alice, sharing.RegisterItem, req, 'DISABLED', { transient: { payload: PAYLOAD } });
+  });
+});
+
+describe('SharingContract.GrantAccess', () => {
+  it('the owner grants a user, with an id-only event and an audit record for both orgs', async () => {
+    const ledger = await setup();
+    const out = await ledger.invoke<GrantRecord>(alice, sharing.GrantAccess, {
+      itemId: 'doc1',
+      grantee: { kind: 'user', userId: userIdFor(bob) },
+      canReshare: false,
+      expiresAt: ledger.clock + HOUR,
+      wrappedKey: wrapped(2),
+    });
+    const grant = ok(out);
+    assert.equal(grant.grantor, userIdFor(alice));
+    assert.equal(grant.grantId, out.ok ? out.txId : '');
+    assert.deepEqual(out.ok ? out.event : null, {
+      name: 'sharing.AccessGranted',
+      payload: { itemId: 'doc1', grantId: grant.grantId, granteeUserId: userIdFor(bob) },
+    });
+    assert.equal(auditOf(ledger, 'Org2MSP').at(-1)?.action, 'sharing.GrantAccess');
+    const key = ledger.privateData.get(COLLECTIONS.items)?.get(`itemkey|doc1|${grant.grantId}`);
+    assert.ok(key);
+  });
+
+  it('someone without a grant cannot grant', async () => {
+    const ledger = await setup();
+    const req = {
+      itemId: 'doc1',
+      grantee: { kind: 'user', userId: userIdFor(carol) },
+      canReshare: false,
+      expiresAt: ledger.clock + HOUR,
+      wrappedKey: wrapped(2),
+    };
+    await rejects(ledger, bob, sharing.GrantAccess, req, 'FORBIDDEN');
+  });
+
+  it('a grant for an unknown item, an unknown user or a disabled user is refused', async () => {
+    const ledger = await setup();
+    setUserStatus(ledger, dave, 'disabled');
+    const req = (userId: string, itemId = 'doc1') => ({
+      itemId,
+      grantee: { kind: 'user', userId },
+      canReshare: false,
+      expiresAt: ledger.clock + HOUR,
+      wrappedKey: wrapped(2),
+    });
+    await rejects(ledger, alice, sharing.GrantAccess, req(userIdFor(bob), 'nope'), 'NOT_FOUND');
+    await rejects(ledger, alice, sharing.GrantAccess, req('Org2MSP::ghost'), 'NOT_FOUND');
+    await rejects(ledger, alice, sharing.GrantAccess, req(userIdFor(dave)), 'DISABLED');
+    await rejects(ledger, alice, sharing.GrantAccess, req(userIdFor(alice)), 'BAD_INPUT');
+  });
+
+  it('a grant that is already expired, or has extra fields, is refused', async () => {
+    const ledger = await setup();
+    const base = {
+      itemId: 'doc1',
+      grantee: { kind: 'user', userId: userIdFor(bob) },
+      canReshare: false,
+      expiresAt: ledger.clock,
+      wrappedKey: wrapped(2),
+    };
+    await rejects(ledger, alice, sharing.GrantAccess, base, 'BAD_INPUT');
+    const later = { ...base, expiresAt: ledger.clock + HOUR };
+    await rejects(ledger, alice, sharing.GrantAccess, { ...later, grantor: userIdFor(carol) }, 'BAD_INPUT');
+    await rejects(ledger, alice, sharing.GrantAccess, { ...later, grantee: { kind: 'org', id: 'x' } }, 'BAD_INPUT');
+    await rejects(ledger, alice, sharing.GrantAccess, { ...later, wrappedKey: 'not base64!' }, 'BAD_INPUT');
+  });
+
+  it('a group grant needs an existing group that the granter belongs to', async () => {
+    const ledger = await setup();
+    addGroup(ledger, 'team', [
+      [bob, 'owner'],
+      [carol, 'member'],
+    ]);
+    const req = (conversationId: string) => ({
+      itemId: 'doc1',
+      grantee: { kind: 'group', conversationId },
+      canReshare: false,
+      expiresAt: ledger.clock + HOUR,
+      wrappedKey: wrapped(3),
+    });
+    await rejects(ledger, alice, sharing.GrantAccess, req('nope'), 'NOT_FOUND');
+    await rejects(ledger, alice, sharing.GrantAccess, req('team'), 'FORBIDDEN');
+  });
+
+  it('a grantee without canReshare cannot grant onward', async () => {
+    const ledger = await setup();
+    await grantUser(ledger, alice, bob, { canReshare: false });
+    const req = {
+      itemId: 'doc1',
+      grantee: { kind: 'user', userId: userIdFor(dave) },
+      canReshare: false,
+      expiresAt: ledger.clock + 60_000,
+      wrappedKey: wrapped(4),
+    };
+    await rejects(ledger, bob, sharing.GrantAccess, req, 'FORBIDDEN');
+  });
+
+  it('a resharer cannot grant beyond the expiry of their own grant', async () => {
+    const ledger = await setup();
+    const own = await grantUser(ledger, alice, bob, { canReshare: true });
+    const req = {
+      itemId: 'doc1',
+      grantee: { kind: 'user', userId: userIdFor(dave) },
+      canReshare: false,
+      expiresAt: own.expiresAt + 1,
+      wrappedKey: wrapped(4),
+    };
+    await rejects(ledger, bob, sharing.GrantAccess, req, 'FORBIDDEN');
+  });
+
+  it('a resharer may grant onward within their grant, and the child records its parent', async () => {
+    const ledger = await setup();
+    const own = await grantUser(ledger, alice, bob, { canReshare: true });
+    const child = await grantUser(ledger, bob, dave, { expiresAt: own.expiresAt, fill: 5 });
+    assert.equal(child.parentGrantId, own.grantId);
+    assert.equal(child.grantor, userIdFor(bob));
+    const res = await requestAccess(ledger, dave);
+    assert.ok(res.ok);
+  });
+
+  it('revoking a parent grant cuts off everything reshared from it', async () => {
+    const ledger = await setup();
+    const own = await grantUser(ledger, alice, bob, { canReshare: true });
+    await grantUser(ledger, bob, dave, { expiresAt: own.expiresAt, fill: 5 });
+    const ticket = await ticketFor(ledger, dave);
+    ok(await ledger.invoke(alice, sharing.RevokeGrant, { itemId: 'doc1', grantId: own.grantId }));
+    await rejects(ledger, dave, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }, 'FORBIDDEN');
+    assert.deepEqual(await requestAccess(ledger, dave), { ok: false, code: 'FORBIDDEN' });
+  });
+});
+
+describe('SharingContract.RevokeGrant', () => {
+  it('a revoked grant serves nothing, even from a ticket issued before', async () => {
+    const ledger = await setup();
+    const grant = await grantUser(ledger, alice, bob);
+    const ticket = await ticketFor(ledger, bob);
+    ok(await ledger.invoke(bob, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }));
+    const revoked = ok(await ledger.invoke<GrantRecord>(alice, sharing.RevokeGrant, { itemId: 'doc1', grantId: grant.grantId }));
+    assert.equal(revoked.revokedBy, userIdFor(alice));
+    assert.equal(ledger.privateData.get(COLLECTIONS.items)?.has(`itemkey|doc1|${grant.grantId}`), false);
+    await rejects(ledger, bob, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }, 'FORBIDDEN');
+    assert.deepEqual(await requestAccess(ledger, bob), { ok: false, code: 'FORBIDDEN' });
+  });
+
+  it('a grant cannot be revoked twice', async () => {
+    const ledger = await setup();
+    const grant = await grantUser(ledger, alice, bob);
+    ok(await ledger.invoke(alice, sharing.RevokeGrant, { itemId: 'doc1', grantId: grant.grantId }));
+    await rejects(ledger, alice, sharing.RevokeGrant, { itemId: 'doc1', grantId: grant.grantId }, 'CONFLICT');
+  });
+
+  it('only the owner or the grantor may revoke', async () => {
+    const ledger = await setup();
+    const grant = await grantUser(ledger, alice, bob);
+    await rejects(ledger, carol, sharing.RevokeGrant, { itemId: 'doc1', grantId: grant.grantId }, 'FORBIDDEN');
+    await rejects(ledger, bob, sharing.RevokeGrant, { itemId: 'doc1', grantId: grant.grantId }, 'FORBIDDEN');
+  });
+
+  it('a resharer may revoke what they granted', async () => {
+    const ledger = await setup();
+    const own = await grantUser(ledger, alice, bob, { canReshare: true });
+    const child = await grantUser(ledger, bob, dave, { expiresAt: own.expiresAt });
+    ok(await ledger.invoke(bob, sharing.RevokeGrant, { itemId: 'doc1', grantId: child.grantId }));
+    assert.deepEqual(await requestAccess(ledger, dave), { ok: false, code: 'FORBIDDEN' });
+  });
+
+  it('an unknown grant or item is NOT_FOUND', async () => {
+    const ledger = await setup();
+    await rejects(ledger, alice, sharing.RevokeGrant, { itemId: 'doc1', grantId: 'tx999' }, 'NOT_FOUND');
+    await rejects(ledger, alice, sharing.RevokeGrant, { itemId: 'nope', grantId: 'tx999' }, 'NOT_FOUND');
+  });
+});
+
+describe('SharingContract.ListGrants and ListAccesses', () => {
+  it('the owner lists grants with their current state', async () => {
+    const ledger = await setup();
+    const g1 = await grantUser(ledger, alice, bob);
+    const g2 = await grantUser(ledger, alice, carol, { expiresAt: ledger.clock + 5000 });
+    ledger.clock += 10_000;
+    ok(await ledger.invoke(alice, sharing.RevokeGrant, { itemId: 'doc1', grantId: g1.grantId }));
+    const g3 = await grantUser(ledger, alice, dave);
+    const list = ok(await ledger.invoke<{ grants: Array<GrantRecord & { state: string }> }>(alice, sharing.ListGrants, { itemId: 'doc1' }));
+    const states = Object.fromEntries(list.grants.map((g) => [g.grantId, g.state]));
+    assert.deepEqual(states, { [g1.grantId]: 'revoked', [g2.grantId]: 'expired', [g3.grantId]: 'active' });
+  });
+
+  it('only the owner may list grants or accesses', async () => {
+    const ledger = await setup();
+    await grantUser(ledger, alice, bob);
+    await rejects(ledger, bob, sharing.ListGrants, { itemId: 'doc1' }, 'FORBIDDEN');
+    await rejects(ledger, bob, sharing.ListAccesses, { itemId: 'doc1' }, 'FORBIDDEN');
+    await rejects(ledger, alice, sharing.ListGrants, { itemId: 'nope' }, 'NOT_FOUND');
+  });
+
+  it('the access log shows every access: who, when, under which grant, and the outcome', async () => {
+    const ledger = await setup();
+    const grant = await grantUser(ledger, alice, bob);
+    const t1 = await ticketFor(ledger, bob);
+    await requestAccess(ledger, carol);
+    const t3 = await ticketFor(ledger, alice);
+    const list = ok(await ledger.invoke<{ accesses: AccessRecord[]; bookmark: string }>(alice, sharing.ListAccesses, { itemId: 'doc1' }));
+    assert.deepEqual(
+      list.accesses.map((a) => [a.accessor, a.outcome, a.grantId ?? a.code, a.txId]),
+      [
+        [userIdFor(bob), 'granted', grant.grantId, t1],
+        [userIdFor(carol), 'denied', 'FORBIDDEN', list.accesses[1]?.txId],
+        [userIdFor(alice), 'granted', 'owner', t3],
+      ],
+    );
+    assert.ok(list.accesses.every((a) => a.time > 0));
+    assert.equal(list.bookmark, '');
+  });
+
+  it('the access log pages with a bookmark, and refuses a bookmark from outside the item', async () => {
+    const ledger = await setup();
+    await grantUser(ledger, alice, bob);
+    for (let i = 0; i < 3; i++) await requestAccess(ledger, bob);
+    const p1 = ok(await ledger.invoke<{ accesses: AccessRecord[]; bookmark: string }>(alice, sharing.ListAccesses, { itemId: 'doc1', pageSize: 2 }));
+    assert.equal(p1.accesses.length, 2);
+    assert.notEqual(p1.bookmark, '');
+    const p2 = ok(
+      await ledger.invoke<{ accesses: AccessRecord[]; bookmark: string }>(alice, sharing.ListAccesses, {
+        itemId: 'doc1',
+        pageSize: 2,
+        bookmark: p1.bookmark,
+      }),
+    );
+    assert.equal(p2.accesses.length, 1);
+    await rejects(ledger, alice, sharing.ListAccesses, { itemId: 'doc1', pageSize: 2, bookmark: 'access|a' }, 'BAD_INPUT');
+  });
+});
+
+describe('SharingContract.RequestAccess and ReadItem', () => {
+  it('a valid grant yields a committed ticket, and ReadItem serves the payload and the grantee key', async () => {
+    const ledger = await setup();
+    const grant = await grantUser(ledger, alice, bob, { fill: 9 });
+    const out = await ledger.invoke<AccessResult>(bob, sharing.RequestAccess, { itemId: 'doc1' });
+    const res = ok(out);
+    assert.ok(res.ok);
+    assert.equal(res.ticketId, out.ok ? out.txId : '');
+    const ticket = worldJson<TicketRecord>(ledger, `ticket|doc1|${userIdFor(bob)}|${res.ticketId}`);
+    assert.ok(ticket);
+    assert.equal(ticket.grantId, grant.grantId);
+    assert.equal(ticket.expiresAt - ticket.issuedAt, 120_000);
+    assert.deepEqual(out.ok ? out.event : null, {
+      name: 'sharing.AccessRequested',
+      payload: { itemId: 'doc1', accessor: userIdFor(bob), outcome: 'ok' },
+    });
+
+    const before = ledger.snapshot();
+    const served = ok(await ledger.invoke<Served>(bob, sharing.ReadItem, { itemId: 'doc1', ticketId: res.ticketId }));
+    assert.equal(ledger.snapshot(), before, 'a read writes nothing');
+    assert.ok(Buffer.from(served.payload, 'base64').equals(PAYLOAD));
+    assert.equal(served.wrappedKey, wrapped(9));
+    assert.equal(served.grantId, grant.grantId);
+    assert.equal(served.contentHash, PLAIN_HASH);
+  });
+
+  it('a denied access still commits a denied record and an audit record', async () => {
+    const ledger = await setup();
+    const before = new Map(ledger.world);
+    const res = await requestAccess(ledger, carol);
+    assert.deepEqual(res, { ok: false, code: 'FORBIDDEN' });
+    const written = newKeys(before, ledger);
+    assert.ok(written.some((k) => k.startsWith('access|doc1|')));
+    assert.ok(!written.some((k) => k.startsWith('ticket|')), 'no ticket for a denial');
+    const [denied] = accesses(ledger);
+    assert.equal(denied?.outcome, 'denied');
+    assert.equal(denied?.accessor, userIdFor(carol));
+    assert.equal(denied?.code, 'FORBIDDEN');
+    const audit = auditOf(ledger, 'Org1MSP').at(-1);
+    assert.equal(audit?.action, 'sharing.RequestAccess');
+    assert.equal(audit?.outcome, 'denied');
+    assert.equal(audit?.detail, 'FORBIDDEN');
+  });
+
+  it('an expired grant is denied as EXPIRED and the denial is recorded', async () => {
+    const ledger = await setup();
+    await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + 1500 });
+    ledger.clock += 5000;
+    assert.deepEqual(await requestAccess(ledger, bob), { ok: false, code: 'EXPIRED' });
+    assert.equal(accesses(ledger).at(-1)?.code, 'EXPIRED');
+  });
+
+  it('an access request for an unknown item is NOT_FOUND and audited', async () => {
+    const ledger = await setup();
+    const before = new Map(ledger.world);
+    assert.deepEqual(await requestAccess(ledger, bob, 'ghost'), { ok: false, code: 'NOT_FOUND' });
+    const written = newKeys(before, ledger);
+    assert.ok(written.length > 0 && written.every((k) => k.startsWith('audit|Org2MSP|')));
+  });
+
+  it('a ticket is served only to its holder', async () => {
+    const ledger = await setup();
+    await grantUser(ledger, alice, bob);
+    await grantUser(ledger, alice, dave);
+    const ticket = await ticketFor(ledger, bob);
+    await rejects(ledger, dave, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }, 'FORBIDDEN');
+  });
+
+  it('a read without a committed ticket serves nothing', async () => {
+    const ledger = await setup();
+    await grantUser(ledger, alice, bob);
+    await rejects(ledger, bob, sharing.ReadItem, { itemId: 'doc1', ticketId: 'tx000001' }, 'FORBIDDEN');
+    await rejects(ledger, bob, sharing.ReadItem, { itemId: 'ghost', ticketId: 'tx000001' }, 'NOT_FOUND');
+  });
+
+  it('a ticket outside its window serves nothing', async () => {
+    const ledger = await setup();
+    await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + 10 * HOUR });
+    const ticket = await ticketFor(ledger, bob);
+    const req = { itemId: 'doc1', ticketId: ticket };
+    await rejects(ledger, bob, sharing.ReadItem, req, 'EXPIRED', { time: ledger.clock + 120_001 });
+    // A client-chosen timestamp before issue is refused too.
+    await rejects(ledger, bob, sharing.ReadItem, req, 'EXPIRED', { time: ledger.clock - 60_000 });
+    ok(await ledger.invoke(bob, sharing.ReadItem, req, { time: ledger.clock + 119_000 }));
+  });
+
+  it('an expired grant serves nothing even from a ticket still in its window', async () => {
+    const ledger = await setup();
+    const grant = await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + 30_000 });
+    const ticket = await ticketFor(ledger, bob);
+    await rejects(ledger, bob, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }, 'EXPIRED', {
+      time: grant.expiresAt,
+    });
+  });
+
+  it('group members access through a group grant, and a removed member loses it', async () => {
+    const ledger = await setup();
+    addGroup(ledger, 'team', [
+      [alice, 'owner'],
+      [bob, 'member'],
+      [dave, 'reader'],
+    ]);
+    const grant = ok(
+      await ledger.invoke<GrantRecord>(alice, sharing.GrantAccess, {
+        itemId: 'doc1',
+        grantee: { kind: 'group', conversationId: 'team' },
+        canReshare: false,
+        expiresAt: ledger.clock + HOUR,
+        wrappedKey: wrapped(7),
+      }),
+    );
+    assert.equal(grant.epoch, 1);
+    const ticket = await ticketFor(ledger, dave);
+    const served = ok(await ledger.invoke<Served>(dave, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }));
+    assert.equal(served.granteeKind, 'group');
+    assert.equal(served.epoch, 1);
+    assert.equal(served.wrappedKey, wrapped(7));
+    assert.deepEqual(await requestAccess(ledger, carol), { ok: false, code: 'FORBIDDEN' });
+
+    removeMember(ledger, 'team', dave);
+    await rejects(ledger, dave, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }, 'FORBIDDEN');
+    assert.deepEqual(await requestAccess(ledger, dave), { ok: false, code: 'FORBIDDEN' });
+  });
+
+  it('a group member with a reshare grant may grant onward; leaving the group cuts the child off', async () => {
+    const ledger = await setup();
+    addGroup(ledger, 'team', [
+      [alice, 'owner'],
+      [bob, 'member'],
+    ]);
+    const parent = ok(
+      await ledger.invoke<GrantRecord>(alice, sharing.GrantAccess, {
+        itemId: 'doc1',
+        grantee: { kind: 'group', conversationId: 'team' },
+        canReshare: true,
+        expiresAt: ledger.clock + HOUR,
+        wrappedKey: wrapped(7),
+      }),
+    );
+    const child = await grantUser(ledger, bob, carol, { expiresAt: parent.expiresAt });
+    assert.equal(child.parentGrantId, parent.grantId);
+    assert.ok((await requestAccess(ledger, carol)).ok);
+    removeMember(ledger, 'team', bob);
+    assert.deepEqual(await requestAccess(ledger, carol), { ok: false, code: 'FORBIDDEN' });
+  });
+
+  it('the owner reads through the same logged path', async () => {
+    const ledger = await setup();
+    const ticket = await ticketFor(ledger, alice);
+    const served = ok(await ledger.invoke<Served>(alice, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }));
+    assert.equal(served.grantId, 'owner');
+    assert.equal(served.wrappedKey, wrapped(1));
+    assert.equal(accesses(ledger).at(-1)?.accessor, userIdFor(alice));
+  });
+
+  it('a disabled user can neither request access nor read', async () => {
+    const ledger = await setup();
+    await grantUser(ledger, alice, bob);
+    const ticket = await ticketFor(ledger, bob);
+    setUserStatus(ledger, bob, 'disabled');
+    await rejects(ledger, bob, sharing.RequestAccess, { itemId: 'doc1' }, 'DISABLED');
+    await rejects(ledger, bob, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }, 'DISABLED');
+  });
+
+  it('malformed access requests are refused and write nothing', async () => {
+    const ledger = await setup();
+    await rejects(ledger, bob, sharing.RequestAccess, { itemId: 'doc1', userId: userIdFor(alice) }, 'BAD_INPUT');
+    await rejects(ledger, bob, sharing.RequestAccess, 'not json', 'BAD_INPUT');
+    await rejects(ledger, bob, sharing.ReadItem, { itemId: 'doc1' }, 'BAD_INPUT');
+  });
+
+  it('the longest-lived covering grant is the one used', async () => {
+    const ledger = await setup();
+    await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + 60_000 });
+    const long = await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + HOUR });
+    const ticket = await ticketFor(ledger, bob);
+    const served = ok(await ledger.invoke<Served>(bob, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }));
+    assert.equal(served.grantId, long.grantId);
+  });
+});

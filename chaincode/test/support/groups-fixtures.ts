@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { DirectoryContract } from '../../src/contracts/directory-contract';
+import { GroupsContract } from '../../src/contracts/groups-contract';
+import { MessagesContract } from '../../src/contracts/messages-contract';
+import type { KTalkContext } from '../../src/lib/context';
+import type { AuditRecord } from '../../src/lib/context';
+import { type FakeLedger, type InvokeOptions, type Outcome, type TestIdentity, userIdFor } from './fake-ledger';
+
+// Shared fixtures for the directory, groups and messages tests.
+
+export const erin: TestIdentity = { mspId: 'Org1MSP', enrollmentId: 'erin', attrs: { 'ktalk.role': 'staff' } };
+
+type Method = (ctx: KTalkContext, request: string) => Promise<string>;
+const bindAll = <C extends object>(c: C, names: Array<keyof C>): Record<string, Method> =>
+  Object.fromEntries(names.map((n) => [n, (c[n] as unknown as Method).bind(c)]));
+
+const directory = new DirectoryContract();
+const groups = new GroupsContract();
+const messages = new MessagesContract();
+
+export const dir = bindAll(directory, ['PublishKeys', 'GetUser', 'GetKeysAt', 'ListOrgDirectory', 'DisableUser', 'EnableUser']) as Record<
+  'PublishKeys' | 'GetUser' | 'GetKeysAt' | 'ListOrgDirectory' | 'DisableUser' | 'EnableUser',
+  Method
+>;
+export const grp = bindAll(groups, [
+  'OpenDirect',
+  'CreateGroup',
+  'AddMember',
+  'RemoveMember',
+  'Leave',
+  'ChangeRole',
+  'TransferOwnership',
+  'UpdatePolicy',
+  'GetGroup',
+  'ListMembers',
+  'GetMyEpochKey',
+]) as Record<
+  | 'OpenDirect'
+  | 'CreateGroup'
+  | 'AddMember'
+  | 'RemoveMember'
+  | 'Leave'
+  | 'ChangeRole'
+  | 'TransferOwnership'
+  | 'UpdatePolicy'
+  | 'GetGroup'
+  | 'ListMembers'
+  | 'GetMyEpochKey',
+  Method
+>;
+export const msg = bindAll(messages, ['PostMessage', 'ListMessages', 'DeleteMessage', 'PurgeExpired']) as Record<
+  'PostMessage' | 'ListMessages' | 'DeleteMessage' | 'PurgeExpired',
+  Method
+>;
+
+/** Base64 of `n` bytes all equal to `fill`. */
+export const b64 = (n: number, fill = 7): string => Buffer.alloc(n, fill).toString('base64');
+
+/** A wrapped-key map (80-byte sealed boxes) for exactly these identities. */
+export const wrappedFor = (...who: Array<TestIdentity | string>): Record<string, string> =>
+  Object.fromEntries(who.map((w, i) => [typeof w === 'string' ? w : userIdFor(w), b64(80, i + 1)]));
+
+export const openPolicy = {
+  whoCanPost: 'members',
+  whoCanInvite: 'admins',
+  retentionSeconds: 0,
+  paymentsAllowed: false,
+  crossOrg: true,
+} as const;
+
+export function ok<T>(outcome: Outcome<T>): T & object {
+  if (!outcome.ok) assert.fail(`expected success, got ${outcome.error.message}`);
+  return outcome.value as T & object;
+}
+
+export async function publish(ledger: FakeLedger, ...who: TestIdentity[]): Promise<void> {
+  let fill = 1;
+  for (const w of who) {
+    ok(await ledger.invoke(w, dir.PublishKeys, { encryptionKey: b64(32, fill++), signingKey: b64(32, fill++) }));
+  }
+}
+
+/** Runs a call that must fail with `code` and leave the ledger untouched. */
+export async function rejects(
+  ledger: FakeLedger,
+  who: TestIdentity,
+  method: Method,
+  request: unknown,
+  code: string,
+  options?: InvokeOptions,
+): Promise<string> {
+  const before = ledger.snapshot();
+  const out = await ledger.invoke(who, method, request, options);
+  assert.equal(out.ok, false, `expected ${code}, but the call succeeded`);
+  const message = out.ok ? '' : out.error.message;
+  assert.ok(message.startsWith(`${code}:`), `expected ${code}, got "${message}"`);
+  assert.equal(ledger.snapshot(), before, 'a rejected call must write nothing');
+  return message;
+}
+
+export function auditRecords(ledger: FakeLedger, org = 'Org1MSP'): AuditRecord[] {
+  return [...ledger.world]
+    .filter(([k]) => k.startsWith(`audit|${org}|`))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, v]) => JSON.parse(Buffer.from(v).toString('utf8')) as AuditRecord);
+}
+
+export function readWorld<T>(ledger: FakeLedger, k: string): T | null {
+  const v = ledger.world.get(k);
+  return v ? (JSON.parse(Buffer.from(v).toString('utf8')) as T) : null;
+}
+
+/** Keys whose value differs between two world dumps (written or deleted). */
+export function changedKeys(before: Map<string, Uint8Array>, after: Map<string, Uint8Array>): string[] {
+  const keys = new Set([...before.keys(), ...after.keys()]);
+  return [...keys].filter((k) => {
+    const a = before.get(k);
+    const b = after.get(k);
+    return !a || !b || Buffer.compare(Buffer.from(a), Buffer.from(b)) !== 0;
+  });
+}

@@ -1,0 +1,87 @@
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { HOST, type Org, type Topology } from '../topology';
+import { CaCli, type Registration, SecretStore, normaliseTlsDir } from './ca-cli';
+import { readCaCert } from './ca-server';
+import { finishLocalMsp, writeOrgMsp } from './msp';
+
+// All crypto material is issued by the orgs' CAs, as in a real deployment.
+
+export interface DevUser {
+  readonly name: string;
+  readonly attrs: Readonly<Record<string, string>>;
+}
+
+/** Development users seeded per peer org; roles travel in the certificate. */
+export function devUsers(org: Org): DevUser[] {
+  const n = org.name.slice(-1);
+  const staff = n === '1' ? ['alice', 'carol'] : ['bob', 'dave'];
+  return [
+    ...staff.map((name) => ({ name, attrs: { 'ktalk.role': 'staff' } })),
+    { name: `org${n}admin`, attrs: { 'ktalk.role': 'admin', 'ktalk.treasury': 'true' } },
+    { name: `auditor${n}`, attrs: { 'ktalk.role': 'compliance' } },
+  ];
+}
+
+export const orgDir = (dataDir: string, org: Org) => path.join(dataDir, 'crypto', org.name.toLowerCase());
+export const nodeDir = (dataDir: string, org: Org, node: string) => path.join(orgDir(dataDir, org), 'nodes', node);
+export const userMspDir = (dataDir: string, org: Org, user: string) => path.join(orgDir(dataDir, org), 'users', user, 'msp');
+export const secretStore = (dataDir: string) => new SecretStore(path.join(dataDir, 'ca', 'enrollment-secrets.json'));
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function issueOrgCrypto(
+  dataDir: string,
+  binDir: string,
+  org: Org,
+  nodes: readonly string[],
+  nodeType: 'peer' | 'orderer',
+  users: readonly DevUser[],
+  log: (line: string) => void,
+): Promise<void> {
+  const cli = new CaCli(binDir, dataDir, org.ca);
+  const secrets = secretStore(dataDir);
+  const caPem = await readCaCert(dataDir, org.ca);
+  await cli.enrollRegistrar();
+  await writeOrgMsp(path.join(orgDir(dataDir, org), 'msp'), caPem);
+
+  const enrollOnce = async (registration: Registration, mspDir: string, hosts?: string[]) => {
+    if (await exists(path.join(mspDir, 'signcerts', 'cert.pem'))) return;
+    const secret = await cli.register(registration, secrets);
+    await cli.enroll(registration.name, secret, mspDir, hosts ? { hosts } : {});
+    await finishLocalMsp(mspDir, caPem);
+  };
+
+  for (const node of nodes) {
+    const dir = nodeDir(dataDir, org, node);
+    const hosts = [HOST, 'localhost', node];
+    await enrollOnce({ name: node, type: nodeType }, path.join(dir, 'msp'), hosts);
+    if (!(await exists(path.join(dir, 'tls', 'server.crt')))) {
+      const secret = await cli.register({ name: node, type: nodeType }, secrets);
+      const scratch = path.join(dir, 'tls-enroll');
+      await cli.enroll(node, secret, scratch, { tls: true, hosts });
+      await normaliseTlsDir(scratch, path.join(dir, 'tls'));
+    }
+    log(`  ${node}: identity and TLS certificates issued by ${org.ca.name}`);
+  }
+  await enrollOnce({ name: `${org.name.toLowerCase()}-fabric-admin`, type: 'admin' }, userMspDir(dataDir, org, 'Admin'));
+  for (const user of users) {
+    await enrollOnce({ name: user.name, type: 'client', attrs: user.attrs }, userMspDir(dataDir, org, user.name));
+  }
+  if (users.length > 0) log(`  ${org.name}: users ${users.map((u) => `${u.name} (${u.attrs['ktalk.role']})`).join(', ')}`);
+}
+
+export async function issueAllCrypto(dataDir: string, binDir: string, topology: Topology, log: (line: string) => void): Promise<void> {
+  await issueOrgCrypto(dataDir, binDir, topology.ordererOrg, topology.orderers.map((o) => o.name), 'orderer', [], log);
+  for (const org of topology.peerOrgs) {
+    const peers = topology.peers.filter((p) => p.org === org.name).map((p) => p.name);
+    await issueOrgCrypto(dataDir, binDir, org, peers, 'peer', devUsers(org), log);
+  }
+}

@@ -1,0 +1,55 @@
+import { prepareBinaries, type NetworkContext, deploy, down, reset, status, up } from './network';
+import { NetworkError } from './errors';
+import { dataDir } from './paths';
+import { buildTopology, portBaseFromEnv } from './topology';
+
+const USAGE = 'usage: network <up|down|reset|status|deploy|binaries>';
+
+async function main(command: string | undefined): Promise<number> {
+  const ctx: NetworkContext = {
+    dataDir: dataDir(),
+    topology: buildTopology(portBaseFromEnv()),
+    log: (line) => console.log(line),
+  };
+  switch (command) {
+    case 'up': {
+      const started = Date.now();
+      const outcome = await up(ctx);
+      if (outcome === 'started') console.log(`network up in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${ctx.dataDir})`);
+      return 0;
+    }
+    case 'down':
+      await down(ctx);
+      return 0;
+    case 'reset':
+      await reset(ctx);
+      return 0;
+    case 'status': {
+      const health = await status(ctx);
+      for (const h of health) console.log(`${h.healthy ? 'healthy  ' : 'DOWN     '} ${h.kind.padEnd(8)} ${h.name.padEnd(14)} ${h.endpoint}  ${h.detail}`);
+      const healthy = health.filter((h) => h.healthy).length;
+      console.log(`${healthy}/${health.length} nodes healthy`);
+      return healthy === health.length ? 0 : 1;
+    }
+    case 'deploy':
+      await deploy(ctx);
+      return 0;
+    case 'binaries': {
+      const bins = await prepareBinaries(ctx);
+      console.log(`fabric ${bins.fabric.version}: ${bins.fabric.dir} (${bins.fabric.source})`);
+      console.log(`fabric-ca ${bins.ca.version}: ${bins.ca.dir} (${bins.ca.source})`);
+      return 0;
+    }
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+main(process.argv[2]).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof NetworkError ? error.describe() : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { nodeDir, userMspDir } from '../ca/crypto';
+import { peerOverrides, writeNodeConfig } from '../config/node-config';
+import { NetworkError } from '../errors';
+import { type RunResult, run } from '../exec';
+import { type ProcessRecord, startProcess, waitUntilReady } from '../processes';
+import { CHANNEL, HOST, type Org, type PeerNode, type Topology } from '../topology';
+import { isHealthy } from './health';
+
+export const peerConfigDir = (dataDir: string, peer: PeerNode) => path.join(dataDir, 'config', peer.name);
+
+export function orgOf(topology: Topology, peer: PeerNode): Org {
+  const org = topology.peerOrgs.find((o) => o.name === peer.org);
+  if (!org) throw new Error(`unknown org ${peer.org}`);
+  return org;
+}
+
+export const peerTlsRoot = (dataDir: string, topology: Topology, peer: PeerNode) =>
+  path.join(nodeDir(dataDir, orgOf(topology, peer), peer.name), 'tls', 'ca.crt');
+
+export const ordererTlsRoot = (dataDir: string, topology: Topology) => {
+  const first = topology.orderers[0];
+  if (!first) throw new Error('no orderer');
+  return path.join(nodeDir(dataDir, topology.ordererOrg, first.name), 'tls', 'ca.crt');
+};
+
+export async function startPeer(
+  dataDir: string,
+  binDir: string,
+  sampleConfigDir: string,
+  topology: Topology,
+  peer: PeerNode,
+): Promise<ProcessRecord> {
+  const cfg = await writeNodeConfig(dataDir, sampleConfigDir, peer.name, 'core.yaml', peerOverrides(dataDir, topology, peer));
+  const record = await startProcess(dataDir, {
+    name: peer.name,
+    command: path.join(binDir, 'peer'),
+    args: ['node', 'start'],
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, FABRIC_CFG_PATH: cfg, FABRIC_LOGGING_SPEC: 'INFO' },
+    cwd: cfg,
+  });
+  await waitUntilReady(record, () => isHealthy(peer.operationsPort), 'starting the peer');
+  return record;
+}
+
+/** Runs the peer CLI as the org's Fabric admin against one peer. */
+export async function peerCli(
+  dataDir: string,
+  binDir: string,
+  topology: Topology,
+  peer: PeerNode,
+  args: readonly string[],
+): Promise<RunResult> {
+  const org = orgOf(topology, peer);
+  return run(path.join(binDir, 'peer'), args, {
+    cwd: peerConfigDir(dataDir, peer),
+    timeoutMs: 120_000,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      FABRIC_CFG_PATH: peerConfigDir(dataDir, peer),
+      CORE_PEER_LOCALMSPID: peer.mspId,
+      CORE_PEER_MSPCONFIGPATH: userMspDir(dataDir, org, 'Admin'),
+      CORE_PEER_ADDRESS: `${HOST}:${peer.port}`,
+      CORE_PEER_TLS_ENABLED: 'true',
+      CORE_PEER_TLS_ROOTCERT_FILE: peerTlsRoot(dataDir, topology, peer),
+    },
+  });
+}
+
+export async function mustPeerCli(dataDir: string, binDir: string, topology: Topology, peer: PeerNode, args: readonly string[]): Promise<string> {
+  const result = await peerCli(dataDir, binDir, topology, peer, args);
+  if (result.code !== 0) {
+    throw new NetworkError(
+      `peer ${args.slice(0, 3).join(' ')} on ${peer.name} failed`,
+      `see ${path.join(dataDir, 'logs', `${peer.name}.log`)}`,
+      (result.stderr || result.stdout).trim().split('\n').slice(-10).join('\n'),
+    );
+  }
+  return result.stdout + result.stderr;
+}
+
+export async function joinPeer(dataDir: string, binDir: string, topology: Topology, peer: PeerNode, genesisBlock: string): Promise<void> {
+  const list = await mustPeerCli(dataDir, binDir, topology, peer, ['channel', 'list']);
+  if (list.split('\n').some((line) => line.trim() === CHANNEL)) return;
+  await mustPeerCli(dataDir, binDir, topology, peer, ['channel', 'join', '-b', genesisBlock]);
+}
