@@ -5,6 +5,7 @@ import type { EscrowRecord, HistoryEntry } from '../src/domain/payments';
 import { LIMITS } from '../src/lib/limits';
 import {
   FakeLedger,
+  type Outcome,
   type TestIdentity,
   alice,
   bob,
@@ -348,7 +349,7 @@ describe('PaymentsContract conservation', () => {
         // Mostly valid amounts, so enough operations succeed to move money around.
         const amount = random() < 0.8 ? pick(valid) : pick(invalid);
         const before = ledger.snapshot();
-        let out;
+        let out: Outcome<unknown>;
         switch (op) {
           case 'mint':
             out = await ledger.invoke(pick(admins), pay.Mint, { toUserId: userIdFor(to), amount });

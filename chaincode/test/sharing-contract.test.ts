@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { DirectoryContract } from '../src/contracts/directory-contract';
+import { GroupsContract } from '../src/contracts/groups-contract';
 import { SharingContract } from '../src/contracts/sharing-contract';
 import type { AccessRecord, GrantRecord, ItemRecord, TicketRecord } from '../src/domain/sharing';
 import { LIMITS } from '../src/lib/limits';
@@ -29,6 +31,9 @@ const sharing = bind(new SharingContract(), [
   'RequestAccess',
   'ReadItem',
 ] as const);
+
+const directory = bind(new DirectoryContract(), ['PublishKeys'] as const);
+const groups = bind(new GroupsContract(), ['CreateGroup', 'RemoveMember'] as const);
 
 const PAYLOAD = Buffer.from('ciphertext: not really, but opaque to the chaincode');
 const PLAIN_HASH = createHash('sha256').update('the plaintext').digest('hex');
@@ -568,5 +573,48 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
     const ticket = await ticketFor(ledger, bob);
     const served = ok(await ledger.invoke<Served>(bob, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }));
     assert.equal(served.grantId, long.grantId);
+  });
+
+  it('group grants follow membership managed by the real GroupsContract', async () => {
+    const ledger = new FakeLedger();
+    let fill = 1;
+    for (const who of [alice, bob, dave]) {
+      const k = () => Buffer.alloc(32, fill++).toString('base64');
+      ok(await ledger.invoke(who, directory.PublishKeys, { encryptionKey: k(), signingKey: k() }));
+    }
+    const keysFor = (...who: TestIdentity[]) => Object.fromEntries(who.map((w, i) => [userIdFor(w), wrapped(i + 1)]));
+    ok(
+      await ledger.invoke(alice, groups.CreateGroup, {
+        groupId: 'real',
+        policy: { whoCanPost: 'members', whoCanInvite: 'admins', retentionSeconds: 0, paymentsAllowed: false, crossOrg: true },
+        members: [
+          { userId: userIdFor(bob), role: 'member' },
+          { userId: userIdFor(dave), role: 'member' },
+        ],
+        wrappedKeys: keysFor(alice, bob, dave),
+      }),
+    );
+    ok(
+      await ledger.invoke(
+        alice,
+        sharing.RegisterItem,
+        { itemId: 'doc1', contentHash: PLAIN_HASH, size: 13, mimeType: 'text/plain', ownerWrappedKey: wrapped(1) },
+        { transient: { payload: PAYLOAD } },
+      ),
+    );
+    ok(
+      await ledger.invoke(alice, sharing.GrantAccess, {
+        itemId: 'doc1',
+        grantee: { kind: 'group', conversationId: 'real' },
+        canReshare: false,
+        expiresAt: ledger.clock + HOUR,
+        wrappedKey: wrapped(7),
+      }),
+    );
+    const ticket = await ticketFor(ledger, dave);
+    ok(await ledger.invoke(alice, groups.RemoveMember, { conversationId: 'real', userId: userIdFor(dave), wrappedKeys: keysFor(alice, bob) }));
+    await rejects(ledger, dave, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }, 'FORBIDDEN');
+    assert.deepEqual(await requestAccess(ledger, dave), { ok: false, code: 'FORBIDDEN' });
+    assert.ok((await requestAccess(ledger, bob)).ok);
   });
 });

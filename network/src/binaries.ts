@@ -159,9 +159,12 @@ export async function downloadModule(component: GoComponent, env: NodeJS.Process
   }
   if (result.code !== 0 || !parsed.Dir) {
     const detail = (parsed.Error ?? result.stderr.trim()) || `exit code ${result.code}`;
+    const explicitVar = component.name === 'fabric' ? 'FABRIC_BIN' : 'FABRIC_CA_BIN';
     throw new NetworkError(
       `could not fetch ${spec} (command: go mod download -json ${spec}): ${detail}`,
-      missingBinariesHint(component),
+      `Go is installed, but the Go module proxy (GOPROXY=${env.GOPROXY ?? 'default'}) did not serve this module version. ` +
+        `Either point GOPROXY at a proxy that serves it, or download the official ${component.name} ${component.version} ` +
+        `release binaries and set ${explicitVar} to their bin/ directory (with config/ beside it)`,
     );
   }
   return parsed.Dir;

@@ -1,0 +1,37 @@
+import { BrowserWindow, app, session } from 'electron';
+import path from 'node:path';
+
+// A thin shell: one locked-down window. Everything else lives in plain Node
+// modules so the same code serves the local web mode where no Electron
+// binary exists.
+
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
+
+function createWindow(): void {
+  const window = new BrowserWindow({
+    width: 1100,
+    height: 760,
+    webPreferences: {
+      preload: path.join(__dirname, '..', 'preload', 'preload.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+    },
+  });
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  void window.loadFile(path.join(__dirname, '..', '..', '..', '..', 'renderer', 'index.html'));
+}
+
+void app.whenReady().then(() => {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+  createWindow();
+});
+
+app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+// Runs every suite with node's test runner and totals them into the one
+// line CI reads: "N passed, N failed, N skipped".
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+interface Suite {
+  name: string;
+  dir: string;
+  match: (file: string) => boolean;
+  kind: 'unit' | 'integration';
+}
+
+const isIntegration = (f: string) => f.endsWith('.integration.test.js');
+const isUnit = (f: string) => f.endsWith('.test.js') && !isIntegration(f);
+
+const SUITES: Suite[] = [
+  { name: 'chaincode unit', dir: 'chaincode/dist/test', match: isUnit, kind: 'unit' },
+  { name: 'network unit', dir: 'build/network/test', match: isUnit, kind: 'unit' },
+  { name: 'scripts unit', dir: 'build/scripts/test', match: isUnit, kind: 'unit' },
+  { name: 'network integration', dir: 'build/network/test', match: isIntegration, kind: 'integration' },
+  { name: 'end-to-end integration', dir: 'build/scripts/test', match: isIntegration, kind: 'integration' },
+];
+
+function findFiles(dir: string, match: (f: string) => boolean): string[] {
+  const abs = path.join(ROOT, dir);
+  try {
+    statSync(abs);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const entry of readdirSync(abs, { withFileTypes: true })) {
+    const full = path.join(abs, entry.name);
+    if (entry.isDirectory()) out.push(...findFiles(path.relative(ROOT, full), match));
+    else if (match(entry.name)) out.push(full);
+  }
+  return out.sort();
+}
+
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+function parseTap(tap: string): Counts {
+  const num = (label: string) => Number(new RegExp(`^# ${label} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+  return {
+    passed: num('pass'),
+    failed: num('fail') + num('cancelled'),
+    skipped: num('skipped') + num('todo'),
+  };
+}
+
+function runSuite(suite: Suite, files: string[], tapFile: string): Promise<number> {
+  return new Promise((resolve) => {
+    const args = [
+      '--test',
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
+      ...files,
+    ];
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+async function main(): Promise<number> {
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  const tmp = mkdtempSync(path.join(tmpdir(), 'ktalk-tests-'));
+  const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+  const lines: string[] = [];
+  for (const suite of SUITES) {
+    if (only && suite.kind !== only) continue;
+    const files = findFiles(suite.dir, suite.match);
+    if (files.length === 0) continue;
+    console.log(`\n=== ${suite.name} (${files.length} files) ===`);
+    const tapFile = path.join(tmp, `${suite.name.replace(/\W+/g, '-')}.tap`);
+    const code = await runSuite(suite, files, tapFile);
+    let counts: Counts;
+    try {
+      counts = parseTap(readFileSync(tapFile, 'utf8'));
+    } catch {
+      counts = { passed: 0, failed: 1, skipped: 0 };
+    }
+    // A runner that crashed without reporting a failure still failed.
+    if (code !== 0 && counts.failed === 0) counts.failed = 1;
+    total.passed += counts.passed;
+    total.failed += counts.failed;
+    total.skipped += counts.skipped;
+    lines.push(`${suite.name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  }
+  console.log('\n=== summary ===');
+  for (const line of lines) console.log(line);
+  console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  return total.failed > 0 || total.passed === 0 ? 1 : 0;
+}
+
+main().then((code) => process.exit(code));
