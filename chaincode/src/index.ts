@@ -1,6 +1,20 @@
+import { AuditContract } from './contracts/audit-contract';
+import { DirectoryContract } from './contracts/directory-contract';
+import { GroupsContract } from './contracts/groups-contract';
+import { MessagesContract } from './contracts/messages-contract';
+import { PaymentsContract } from './contracts/payments-contract';
+import { SharingContract } from './contracts/sharing-contract';
 import { SmokeContract } from './contracts/smoke-contract';
 
-export { SmokeContract };
+export { AuditContract, DirectoryContract, GroupsContract, MessagesContract, PaymentsContract, SharingContract, SmokeContract };
 
-// The order matters only for the default contract (the first one).
-export const contracts = [SmokeContract];
+// fabric-chaincode-node loads this list; the first is the default contract.
+export const contracts = [
+  DirectoryContract,
+  GroupsContract,
+  MessagesContract,
+  SharingContract,
+  AuditContract,
+  PaymentsContract,
+  SmokeContract,
+];
