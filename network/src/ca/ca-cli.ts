@@ -47,11 +47,8 @@ export class CaCli {
 
   async enrollRegistrar(): Promise<void> {
     const secret = await bootstrapSecret(caPaths(this.dataDir, this.ca));
-    const url = new URL(caUrl(this.ca));
-    url.username = 'admin';
-    url.password = secret;
     await mkdir(this.adminHome, { recursive: true });
-    await this.exec(['enroll', '-u', url.toString()], this.adminHome);
+    await this.exec(['enroll', '-u', withCredentials(caUrl(this.ca), 'admin', secret)], this.adminHome);
   }
 
   /** Registers the identity (idempotent) and returns its enrollment secret. */
@@ -70,10 +67,7 @@ export class CaCli {
   }
 
   async enroll(name: string, secret: string, mspDir: string, options: { tls?: boolean; hosts?: string[] } = {}): Promise<void> {
-    const url = new URL(caUrl(this.ca));
-    url.username = name;
-    url.password = secret;
-    const args = ['enroll', '-u', url.toString(), '--mspdir', mspDir];
+    const args = ['enroll', '-u', withCredentials(caUrl(this.ca), name, secret), '--mspdir', mspDir];
     if (options.tls) args.push('--enrollment.profile', 'tls');
     if (options.hosts) args.push('--csr.hosts', options.hosts.join(','));
     await mkdir(mspDir, { recursive: true });
@@ -83,6 +77,11 @@ export class CaCli {
   async revoke(name: string, reason = 'keycompromise'): Promise<void> {
     await this.exec(['revoke', '-u', caUrl(this.ca), '--revoke.name', name, '--revoke.reason', reason, '--gencrl'], this.adminHome);
   }
+}
+
+// fabric-ca-client wants the URL without a trailing slash.
+function withCredentials(url: string, name: string, secret: string): string {
+  return url.replace('://', `://${encodeURIComponent(name)}:${encodeURIComponent(secret)}@`);
 }
 
 function lastLine(text: string): string {
