@@ -21,8 +21,10 @@ const isUnit = (f: string) => f.endsWith('.test.js') && !isIntegration(f);
 const SUITES: Suite[] = [
   { name: 'chaincode unit', dir: 'chaincode/dist/test', match: isUnit, kind: 'unit' },
   { name: 'network unit', dir: 'build/network/test', match: isUnit, kind: 'unit' },
+  { name: 'app unit', dir: 'build/electron/test', match: isUnit, kind: 'unit' },
   { name: 'scripts unit', dir: 'build/scripts/test', match: isUnit, kind: 'unit' },
   { name: 'network integration', dir: 'build/network/test', match: isIntegration, kind: 'integration' },
+  { name: 'app integration', dir: 'build/electron/test', match: isIntegration, kind: 'integration' },
   { name: 'end-to-end integration', dir: 'build/scripts/test', match: isIntegration, kind: 'integration' },
 ];
 
