@@ -66,15 +66,16 @@ export async function up(ctx: NetworkContext): Promise<'started' | 'already-runn
     log(`network already running (${alive.length} processes); nothing to do`);
     return 'already-running';
   }
-  assertNoDuplicatePorts(portClaims(topology));
-  const bins = await prepareBinaries(ctx);
   if (alive.length > 0) {
     throw new NetworkError(
       `network is partly running (${alive.join(', ')})`,
       'run npm run network:down (or network:reset) and then network:up again',
     );
   }
+  // Cheap checks first: nothing is built or started unless all of them pass.
+  assertNoDuplicatePorts(portClaims(topology));
   await assertPortsFree(portClaims(topology));
+  const bins = await prepareBinaries(ctx);
   try {
     await mkdir(dataDir, { recursive: true });
     log('starting certificate authorities');

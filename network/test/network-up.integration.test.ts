@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { NetworkError } from '../src/errors';
+import { type NetworkContext, down, up } from '../src/network';
+import { readRecords } from '../src/processes';
+import { FABRIC } from '../src/versions';
+import { isolatedNetwork } from './support/test-network';
+
+// network:up must refuse bad conditions before it starts anything.
+
+async function context(env?: NodeJS.ProcessEnv): Promise<NetworkContext> {
+  const net = await isolatedNetwork();
+  return { ...net, log: () => undefined, ...(env ? { env } : {}) };
+}
+
+describe('network:up refuses bad conditions and leaves nothing half-started', () => {
+  it('a port already in use stops it, naming the port and its node', async () => {
+    const ctx = await context();
+    const port = ctx.topology.orderers[1]?.adminPort ?? 0;
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      await assert.rejects(up(ctx), (error: unknown) => {
+        assert.ok(error instanceof NetworkError);
+        assert.match(error.message, new RegExp(`${port} \\(orderer2 admin\\)`));
+        return true;
+      });
+      assert.deepEqual(await readRecords(ctx.dataDir), []);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('a peer binary of the wrong Fabric version on PATH stops it', async () => {
+    const fake = await mkdtemp(path.join(tmpdir(), 'ktalk-oldfabric-'));
+    for (const name of Object.values(FABRIC.commands)) {
+      await writeFile(path.join(fake, name), `#!/bin/sh\necho "${name}:"\necho " Version: 2.5.12"\n`);
+      await chmod(path.join(fake, name), 0o755);
+    }
+    const ctx = await context({ ...process.env, PATH: `${fake}:${process.env.PATH ?? ''}`, FABRIC_BIN: '' });
+    await assert.rejects(up(ctx), (error: unknown) => {
+      assert.ok(error instanceof NetworkError);
+      assert.match(error.message, /2\.5\.12, KTalk needs 3\.1\.5/);
+      return true;
+    });
+    assert.deepEqual(await readRecords(ctx.dataDir), []);
+  });
+
+  it('missing Fabric binaries stop it with both ways to get them', async (t) => {
+    const ctx = await context();
+    try {
+      await up(ctx);
+    } catch (error) {
+      assert.ok(error instanceof NetworkError);
+      if (!/fabric/.test(error.message)) throw error;
+      assert.match(error.hint ?? '', /FABRIC_BIN/);
+      assert.match(error.hint ?? '', /GOPROXY|Go/);
+      assert.deepEqual(await readRecords(ctx.dataDir), []);
+      return;
+    }
+    // Binaries were available, so up() succeeded: stop what it started.
+    await down(ctx);
+    t.skip('Fabric binaries are available on this machine; nothing to refuse');
+  });
+});
