@@ -6,7 +6,11 @@ import { CHAINCODE_NAME, CHANNEL, HOST, buildTopology, portBaseFromEnv } from '.
 // npm start: bring the network up (idempotent), then say how to connect.
 // The desktop app and its local web mode attach here in a later milestone.
 async function main(): Promise<void> {
-  const ctx: NetworkContext = { dataDir: dataDir(), topology: buildTopology(portBaseFromEnv()), log: (l) => console.log(l) };
+  const ctx: NetworkContext = {
+    dataDir: dataDir(),
+    topology: buildTopology(portBaseFromEnv()),
+    log: (l) => console.log(l),
+  };
   await up(ctx);
   const health = await status(ctx);
   console.log(`\n${health.filter((h) => h.healthy).length}/${health.length} nodes healthy`);

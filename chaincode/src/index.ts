@@ -6,7 +6,15 @@ import { PaymentsContract } from './contracts/payments-contract';
 import { SharingContract } from './contracts/sharing-contract';
 import { SmokeContract } from './contracts/smoke-contract';
 
-export { AuditContract, DirectoryContract, GroupsContract, MessagesContract, PaymentsContract, SharingContract, SmokeContract };
+export {
+  AuditContract,
+  DirectoryContract,
+  GroupsContract,
+  MessagesContract,
+  PaymentsContract,
+  SharingContract,
+  SmokeContract,
+};
 
 // fabric-chaincode-node loads this list; the first is the default contract.
 export const contracts = [

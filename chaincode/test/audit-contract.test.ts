@@ -11,7 +11,11 @@ const audit = bind(new AuditContract(), ['QueryAudit', 'GetAuditRecord'] as cons
 const sharing = bind(new SharingContract(), ['RegisterItem', 'GrantAccess', 'RequestAccess'] as const);
 
 /** An Org2 compliance officer, to show each org sees only its own copy. */
-const org2Compliance: TestIdentity = { mspId: 'Org2MSP', enrollmentId: 'auditor2', attrs: { 'ktalk.role': 'compliance' } };
+const org2Compliance: TestIdentity = {
+  mspId: 'Org2MSP',
+  enrollmentId: 'auditor2',
+  attrs: { 'ktalk.role': 'compliance' },
+};
 
 interface Page {
   records: AuditRecord[];
@@ -180,7 +184,11 @@ describe('AuditContract.GetAuditRecord', () => {
     const [first] = (await query(ledger, org1Compliance, { pageSize: 1 })).records;
     assert.ok(first);
     const got = ok(
-      await ledger.invoke<AuditRecord>(org1Compliance, audit.GetAuditRecord, { time: first.time, txId: first.txId, seq: 0 }),
+      await ledger.invoke<AuditRecord>(org1Compliance, audit.GetAuditRecord, {
+        time: first.time,
+        txId: first.txId,
+        seq: 0,
+      }),
     );
     assert.equal(got.txId, txs.a1);
     assert.equal(got.action, 'sharing.RegisterItem');

@@ -35,7 +35,13 @@ describe('DirectoryContract.PublishKeys', () => {
 
   it('rejects a claimed userId field', async () => {
     const ledger = new FakeLedger();
-    await rejects(ledger, alice, dir.PublishKeys, { encryptionKey: b64(32), signingKey: b64(32), userId: userIdFor(bob) }, 'BAD_INPUT');
+    await rejects(
+      ledger,
+      alice,
+      dir.PublishKeys,
+      { encryptionKey: b64(32), signingKey: b64(32), userId: userIdFor(bob) },
+      'BAD_INPUT',
+    );
   });
 
   it('rejects keys that are not exactly 32 bytes of canonical base64', async () => {
@@ -62,15 +68,34 @@ describe('DirectoryContract.PublishKeys', () => {
 describe('DirectoryContract.GetKeysAt', () => {
   it('returns the key that was valid at a given time across rotations', async () => {
     const ledger = new FakeLedger();
-    const first = ok(await ledger.invoke<{ keysSince: number }>(alice, dir.PublishKeys, { encryptionKey: b64(32, 1), signingKey: b64(32, 2) }));
-    const second = ok(await ledger.invoke<{ keysSince: number }>(alice, dir.PublishKeys, { encryptionKey: b64(32, 3), signingKey: b64(32, 4) }));
+    const first = ok(
+      await ledger.invoke<{ keysSince: number }>(alice, dir.PublishKeys, {
+        encryptionKey: b64(32, 1),
+        signingKey: b64(32, 2),
+      }),
+    );
+    const second = ok(
+      await ledger.invoke<{ keysSince: number }>(alice, dir.PublishKeys, {
+        encryptionKey: b64(32, 3),
+        signingKey: b64(32, 4),
+      }),
+    );
     const before = await ledger.invoke(bob, dir.GetKeysAt, { userId: aliceId, at: first.keysSince - 1 });
     assert.match(before.ok ? '' : before.error.message, /^NOT_FOUND:/);
-    const atFirst = ok(await ledger.invoke<{ encryptionKey: string }>(bob, dir.GetKeysAt, { userId: aliceId, at: first.keysSince }));
+    const atFirst = ok(
+      await ledger.invoke<{ encryptionKey: string }>(bob, dir.GetKeysAt, { userId: aliceId, at: first.keysSince }),
+    );
     assert.equal(atFirst.encryptionKey, b64(32, 1));
-    const between = ok(await ledger.invoke<{ signingKey: string }>(bob, dir.GetKeysAt, { userId: aliceId, at: second.keysSince - 1 }));
+    const between = ok(
+      await ledger.invoke<{ signingKey: string }>(bob, dir.GetKeysAt, { userId: aliceId, at: second.keysSince - 1 }),
+    );
     assert.equal(between.signingKey, b64(32, 2));
-    const later = ok(await ledger.invoke<{ encryptionKey: string }>(bob, dir.GetKeysAt, { userId: aliceId, at: second.keysSince + 5000 }));
+    const later = ok(
+      await ledger.invoke<{ encryptionKey: string }>(bob, dir.GetKeysAt, {
+        userId: aliceId,
+        at: second.keysSince + 5000,
+      }),
+    );
     assert.equal(later.encryptionKey, b64(32, 3));
   });
 
@@ -86,7 +111,9 @@ describe('DirectoryContract.GetUser and ListOrgDirectory', () => {
   it('returns a published user and NOT_FOUND for an unknown one', async () => {
     const ledger = new FakeLedger();
     await publish(ledger, alice);
-    const user = ok(await ledger.invoke<{ userId: string; encryptionKey: string }>(bob, dir.GetUser, { userId: aliceId }));
+    const user = ok(
+      await ledger.invoke<{ userId: string; encryptionKey: string }>(bob, dir.GetUser, { userId: aliceId }),
+    );
     assert.equal(user.userId, aliceId);
     await rejects(ledger, bob, dir.GetUser, { userId: 'Org1MSP::nobody' }, 'NOT_FOUND');
     await rejects(ledger, bob, dir.GetUser, { userId: 'Org1MSP::a|b' }, 'BAD_INPUT');
@@ -95,18 +122,41 @@ describe('DirectoryContract.GetUser and ListOrgDirectory', () => {
   it('lists one org only, page by page', async () => {
     const ledger = new FakeLedger();
     await publish(ledger, alice, bob, carol, dave, org1Admin);
-    const page1 = ok(await ledger.invoke<{ users: Array<{ userId: string }>; bookmark: string }>(bob, dir.ListOrgDirectory, { mspId: 'Org1MSP', pageSize: 2 }));
-    assert.deepEqual(page1.users.map((u) => u.userId), [aliceId, carolId]);
+    const page1 = ok(
+      await ledger.invoke<{ users: Array<{ userId: string }>; bookmark: string }>(bob, dir.ListOrgDirectory, {
+        mspId: 'Org1MSP',
+        pageSize: 2,
+      }),
+    );
+    assert.deepEqual(
+      page1.users.map((u) => u.userId),
+      [aliceId, carolId],
+    );
     assert.notEqual(page1.bookmark, '');
-    const page2 = ok(await ledger.invoke<{ users: Array<{ userId: string }>; bookmark: string }>(bob, dir.ListOrgDirectory, { mspId: 'Org1MSP', pageSize: 2, bookmark: page1.bookmark }));
-    assert.deepEqual(page2.users.map((u) => u.userId), [userIdFor(org1Admin)]);
+    const page2 = ok(
+      await ledger.invoke<{ users: Array<{ userId: string }>; bookmark: string }>(bob, dir.ListOrgDirectory, {
+        mspId: 'Org1MSP',
+        pageSize: 2,
+        bookmark: page1.bookmark,
+      }),
+    );
+    assert.deepEqual(
+      page2.users.map((u) => u.userId),
+      [userIdFor(org1Admin)],
+    );
     assert.equal(page2.bookmark, '');
   });
 
   it('rejects a bookmark from another listing and an oversized page', async () => {
     const ledger = new FakeLedger();
     await publish(ledger, alice, bob);
-    await rejects(ledger, bob, dir.ListOrgDirectory, { mspId: 'Org2MSP', pageSize: 2, bookmark: `user|${aliceId}` }, 'BAD_INPUT');
+    await rejects(
+      ledger,
+      bob,
+      dir.ListOrgDirectory,
+      { mspId: 'Org2MSP', pageSize: 2, bookmark: `user|${aliceId}` },
+      'BAD_INPUT',
+    );
     await rejects(ledger, bob, dir.ListOrgDirectory, { mspId: 'Org1MSP', pageSize: 100_000 }, 'BAD_INPUT');
   });
 });
@@ -121,7 +171,10 @@ describe('DirectoryContract.DisableUser / EnableUser', () => {
     assert.deepEqual(off.event, { name: 'directory.UserDisabled', payload: { userId: aliceId } });
     assert.equal(auditRecords(ledger).at(-1)?.action, 'directory.disableUser');
     await rejects(ledger, alice, dir.PublishKeys, { encryptionKey: b64(32, 9), signingKey: b64(32, 9) }, 'DISABLED');
-    assert.equal(ok(await ledger.invoke<{ status: string }>(org1Admin, dir.EnableUser, { userId: aliceId })).status, 'active');
+    assert.equal(
+      ok(await ledger.invoke<{ status: string }>(org1Admin, dir.EnableUser, { userId: aliceId })).status,
+      'active',
+    );
     ok(await ledger.invoke(alice, dir.PublishKeys, { encryptionKey: b64(32, 9), signingKey: b64(32, 9) }));
   });
 
@@ -160,16 +213,31 @@ describe('DirectoryContract.DisableUser / EnableUser', () => {
   it('a disabled user is refused by every contract', async () => {
     const ledger = new FakeLedger();
     await publish(ledger, alice, bob, carol);
-    const created = ok(await ledger.invoke<{ conversationId: string }>(alice, grp.CreateGroup, {
-      groupId: 'g1',
-      policy: openPolicy,
-      members: [{ userId: carolId, role: 'member' }],
-      wrappedKeys: wrappedFor(alice, carol),
-    }));
+    const created = ok(
+      await ledger.invoke<{ conversationId: string }>(alice, grp.CreateGroup, {
+        groupId: 'g1',
+        policy: openPolicy,
+        members: [{ userId: carolId, role: 'member' }],
+        wrappedKeys: wrappedFor(alice, carol),
+      }),
+    );
     ok(await ledger.invoke(org1Admin, dir.DisableUser, { userId: aliceId }));
-    const post = { conversationId: created.conversationId, epoch: 1, clientMessageId: 'c1', nonce: b64(24), signature: b64(64), attachments: [] };
+    const post = {
+      conversationId: created.conversationId,
+      epoch: 1,
+      clientMessageId: 'c1',
+      nonce: b64(24),
+      signature: b64(64),
+      attachments: [],
+    };
     await rejects(ledger, alice, dir.GetUser, { userId: carolId }, 'DISABLED');
-    await rejects(ledger, alice, grp.OpenDirect, { peerUserId: userIdFor(bob), wrappedKeys: wrappedFor(alice, bob) }, 'DISABLED');
+    await rejects(
+      ledger,
+      alice,
+      grp.OpenDirect,
+      { peerUserId: userIdFor(bob), wrappedKeys: wrappedFor(alice, bob) },
+      'DISABLED',
+    );
     await rejects(ledger, alice, grp.GetMyEpochKey, { conversationId: 'g1' }, 'DISABLED');
     await rejects(ledger, alice, grp.Leave, { conversationId: 'g1', wrappedKeys: wrappedFor(carol) }, 'DISABLED');
     await rejects(ledger, alice, msg.PostMessage, post, 'DISABLED', { transient: { ciphertext: Buffer.from('x') } });
@@ -181,6 +249,12 @@ describe('DirectoryContract.DisableUser / EnableUser', () => {
     const ledger = new FakeLedger();
     await publish(ledger, alice, carol);
     ok(await ledger.invoke(org1Admin, dir.DisableUser, { userId: carolId }));
-    await rejects(ledger, alice, grp.OpenDirect, { peerUserId: carolId, wrappedKeys: wrappedFor(alice, carol) }, 'FORBIDDEN');
+    await rejects(
+      ledger,
+      alice,
+      grp.OpenDirect,
+      { peerUserId: carolId, wrappedKeys: wrappedFor(alice, carol) },
+      'FORBIDDEN',
+    );
   });
 });

@@ -4,15 +4,52 @@ import { createHash } from 'node:crypto';
 import { messageIdFor } from '../src/contracts/messages-contract';
 import { LIMITS } from '../src/lib/limits';
 import { COLLECTIONS } from '../src/lib/state';
-import { FakeLedger, type TestIdentity, alice, bob, carol, dave, org1Admin, org2Admin, userIdFor } from './support/fake-ledger';
-import { auditRecords, b64, changedKeys, erin, grp, msg, ok, openPolicy, publish, readWorld, rejects, wrappedFor } from './support/groups-fixtures';
+import {
+  FakeLedger,
+  type TestIdentity,
+  alice,
+  bob,
+  carol,
+  dave,
+  org1Admin,
+  org2Admin,
+  userIdFor,
+} from './support/fake-ledger';
+import {
+  auditRecords,
+  b64,
+  changedKeys,
+  erin,
+  grp,
+  msg,
+  ok,
+  openPolicy,
+  publish,
+  readWorld,
+  rejects,
+  wrappedFor,
+} from './support/groups-fixtures';
 
-const [aliceId, carolId, daveId, erinId] = [alice, carol, dave, erin].map(userIdFor) as [string, string, string, string];
+const [aliceId, carolId, daveId, erinId] = [alice, carol, dave, erin].map(userIdFor) as [
+  string,
+  string,
+  string,
+  string,
+];
 const SECRET = 'ciphertext-bytes-never-public';
 
 type Posted = { messageId: string; time: number; replayed: boolean };
 type Listed = {
-  messages: Array<{ messageId: string; sender: string; status: string; ciphertextHash?: string; size?: number; reason?: string; time: number; payload?: { ciphertext: string; nonce: string } }>;
+  messages: Array<{
+    messageId: string;
+    sender: string;
+    status: string;
+    ciphertextHash?: string;
+    size?: number;
+    reason?: string;
+    time: number;
+    payload?: { ciphertext: string; nonce: string };
+  }>;
   bookmark: string;
 };
 
@@ -55,10 +92,18 @@ const privateCount = (ledger: FakeLedger): number => ledger.privateData.get(COLL
 describe('MessagesContract.PostMessage', () => {
   it('keeps the ciphertext private and only its hash and size public', async () => {
     const ledger = await setup();
-    const out = await ledger.invoke<Posted>(dave, msg.PostMessage, postReq('c1', { attachments: [{ itemId: 'item-1', contentHash: 'a'.repeat(64) }] }), withText());
+    const out = await ledger.invoke<Posted>(
+      dave,
+      msg.PostMessage,
+      postReq('c1', { attachments: [{ itemId: 'item-1', contentHash: 'a'.repeat(64) }] }),
+      withText(),
+    );
     const posted = ok(out);
     assert.equal(posted.messageId, messageIdFor('g1', daveId, 'c1'));
-    const publicRecord = readWorld<{ sender: string; ciphertextHash: string; size: number; status: string }>(ledger, `msg|g1|${posted.time.toString().padStart(16, '0')}|${posted.messageId}`);
+    const publicRecord = readWorld<{ sender: string; ciphertextHash: string; size: number; status: string }>(
+      ledger,
+      `msg|g1|${posted.time.toString().padStart(16, '0')}|${posted.messageId}`,
+    );
     assert.equal(publicRecord?.sender, daveId);
     assert.equal(publicRecord?.ciphertextHash, createHash('sha256').update(SECRET).digest('hex'));
     assert.equal(publicRecord?.size, SECRET.length);
@@ -76,7 +121,8 @@ describe('MessagesContract.PostMessage', () => {
     assert.equal(out.event?.name, 'messages.MessagePosted');
     assert.deepEqual(Object.keys(out.event?.payload ?? {}).sort(), ['conversationId', 'epoch', 'messageId', 'time']);
     const text = JSON.stringify(out.event);
-    for (const secret of [SECRET, Buffer.from(SECRET).toString('base64'), b64(24), b64(64)]) assert.ok(!text.includes(secret));
+    for (const secret of [SECRET, Buffer.from(SECRET).toString('base64'), b64(24), b64(64)])
+      assert.ok(!text.includes(secret));
   });
 
   it('posting never writes the group or member records (no hot keys)', async () => {
@@ -88,7 +134,11 @@ describe('MessagesContract.PostMessage', () => {
     const first = changedKeys(before, mid);
     const second = changedKeys(mid, ledger.world);
     for (const k of [...first, ...second]) assert.match(k, /^(msg|msgidx|audit)\|/);
-    assert.deepEqual(first.filter((k) => second.includes(k)), [], 'two posters share no key');
+    assert.deepEqual(
+      first.filter((k) => second.includes(k)),
+      [],
+      'two posters share no key',
+    );
   });
 
   it('a reader cannot post', async () => {
@@ -110,7 +160,13 @@ describe('MessagesContract.PostMessage', () => {
 
   it('a post at an old epoch is refused as stale', async () => {
     const ledger = await setup();
-    ok(await ledger.invoke(alice, grp.RemoveMember, { conversationId: 'g1', userId: erinId, wrappedKeys: wrappedFor(alice, carol, dave) }));
+    ok(
+      await ledger.invoke(alice, grp.RemoveMember, {
+        conversationId: 'g1',
+        userId: erinId,
+        wrappedKeys: wrappedFor(alice, carol, dave),
+      }),
+    );
     await rejects(ledger, dave, msg.PostMessage, postReq('c1'), 'STALE_EPOCH', withText());
     await rejects(ledger, dave, msg.PostMessage, postReq('c1', { epoch: 3 }), 'STALE_EPOCH', withText());
     ok(await ledger.invoke(dave, msg.PostMessage, postReq('c1', { epoch: 2 }), withText()));
@@ -118,9 +174,13 @@ describe('MessagesContract.PostMessage', () => {
 
   it('an oversize ciphertext is refused as too large; a missing one as bad input', async () => {
     const ledger = await setup();
-    await rejects(ledger, dave, msg.PostMessage, postReq('c1'), 'TOO_LARGE', { transient: { ciphertext: Buffer.alloc(LIMITS.envelopeBytes + 1, 1) } });
+    await rejects(ledger, dave, msg.PostMessage, postReq('c1'), 'TOO_LARGE', {
+      transient: { ciphertext: Buffer.alloc(LIMITS.envelopeBytes + 1, 1) },
+    });
     await rejects(ledger, dave, msg.PostMessage, postReq('c1'), 'BAD_INPUT');
-    await rejects(ledger, dave, msg.PostMessage, postReq('c1'), 'BAD_INPUT', { transient: { ciphertext: Buffer.alloc(0) } });
+    await rejects(ledger, dave, msg.PostMessage, postReq('c1'), 'BAD_INPUT', {
+      transient: { ciphertext: Buffer.alloc(0) },
+    });
     await post(ledger, dave, 'c2', 'x'.repeat(LIMITS.envelopeBytes));
   });
 
@@ -140,7 +200,9 @@ describe('MessagesContract.PostMessage', () => {
       postReq('c1', { nonce: b64(23) }),
       postReq('c1', { signature: b64(65) }),
       postReq('c1', { signature: '!!!!' }),
-      postReq('c1', { attachments: Array.from({ length: 17 }, (_, i) => ({ itemId: `i${i}`, contentHash: 'a'.repeat(64) })) }),
+      postReq('c1', {
+        attachments: Array.from({ length: 17 }, (_, i) => ({ itemId: `i${i}`, contentHash: 'a'.repeat(64) })),
+      }),
       postReq('c1', { attachments: [{ itemId: 'i1', contentHash: 'XYZ' }] }),
       postReq('c1', { attachments: [{ itemId: 'i1', contentHash: 'a'.repeat(64), url: 'x' }] }),
     ];
@@ -179,13 +241,35 @@ describe('MessagesContract.ListMessages', () => {
     const m2 = await post(ledger, carol, 'c2', 'two');
     const m3 = await post(ledger, alice, 'c3', 'three');
     const page1 = ok(await ledger.invoke<Listed>(erin, msg.ListMessages, { conversationId: 'g1', pageSize: 2 }));
-    assert.deepEqual(page1.messages.map((m) => m.messageId), [m1.messageId, m2.messageId]);
+    assert.deepEqual(
+      page1.messages.map((m) => m.messageId),
+      [m1.messageId, m2.messageId],
+    );
     assert.equal(Buffer.from(page1.messages[0]?.payload?.ciphertext ?? '', 'base64').toString(), 'one');
-    const page2 = ok(await ledger.invoke<Listed>(erin, msg.ListMessages, { conversationId: 'g1', pageSize: 2, bookmark: page1.bookmark }));
-    assert.deepEqual(page2.messages.map((m) => m.messageId), [m3.messageId]);
+    const page2 = ok(
+      await ledger.invoke<Listed>(erin, msg.ListMessages, {
+        conversationId: 'g1',
+        pageSize: 2,
+        bookmark: page1.bookmark,
+      }),
+    );
+    assert.deepEqual(
+      page2.messages.map((m) => m.messageId),
+      [m3.messageId],
+    );
     assert.equal(page2.bookmark, '');
-    const window = ok(await ledger.invoke<Listed>(erin, msg.ListMessages, { conversationId: 'g1', pageSize: 10, from: m2.time, to: m2.time }));
-    assert.deepEqual(window.messages.map((m) => m.messageId), [m2.messageId]);
+    const window = ok(
+      await ledger.invoke<Listed>(erin, msg.ListMessages, {
+        conversationId: 'g1',
+        pageSize: 10,
+        from: m2.time,
+        to: m2.time,
+      }),
+    );
+    assert.deepEqual(
+      window.messages.map((m) => m.messageId),
+      [m2.messageId],
+    );
   });
 
   it('non-members cannot list', async () => {
@@ -196,7 +280,13 @@ describe('MessagesContract.ListMessages', () => {
 
   it('rejects a bookmark outside the conversation, an inverted window and a missing page size', async () => {
     const ledger = await setup();
-    await rejects(ledger, dave, msg.ListMessages, { conversationId: 'g1', pageSize: 10, bookmark: 'msg|g0|x' }, 'BAD_INPUT');
+    await rejects(
+      ledger,
+      dave,
+      msg.ListMessages,
+      { conversationId: 'g1', pageSize: 10, bookmark: 'msg|g0|x' },
+      'BAD_INPUT',
+    );
     await rejects(ledger, dave, msg.ListMessages, { conversationId: 'g1', pageSize: 10, from: 5, to: 4 }, 'BAD_INPUT');
     await rejects(ledger, dave, msg.ListMessages, { conversationId: 'g1' }, 'BAD_INPUT');
   });
@@ -208,10 +298,15 @@ describe('MessagesContract.DeleteMessage', () => {
     const m = await post(ledger, dave, 'c1');
     const out = await ledger.invoke(dave, msg.DeleteMessage, { conversationId: 'g1', messageId: m.messageId });
     assert.ok(out.ok);
-    assert.deepEqual(out.event, { name: 'messages.MessageDeleted', payload: { conversationId: 'g1', messageId: m.messageId } });
+    assert.deepEqual(out.event, {
+      name: 'messages.MessageDeleted',
+      payload: { conversationId: 'g1', messageId: m.messageId },
+    });
     assert.equal(privateCount(ledger), 0);
     assert.deepEqual(ledger.purged, [{ collection: COLLECTIONS.messages, key: `msg|g1|${m.messageId}` }]);
-    const [listed] = ok(await ledger.invoke<Listed>(alice, msg.ListMessages, { conversationId: 'g1', pageSize: 10 })).messages;
+    const [listed] = ok(
+      await ledger.invoke<Listed>(alice, msg.ListMessages, { conversationId: 'g1', pageSize: 10 }),
+    ).messages;
     assert.equal(listed?.status, 'erased');
     assert.equal(listed?.reason, 'sender');
     assert.equal(listed?.payload, undefined);
@@ -243,31 +338,53 @@ describe('MessagesContract.PurgeExpired', () => {
     const old2 = await post(ledger, carol, 'c2');
     ledger.clock += 120_000;
     const fresh = await post(ledger, alice, 'c3');
-    const out = await ledger.invoke<{ purged: number; messageIds: string[]; more: boolean }>(carol, msg.PurgeExpired, { conversationId: 'g1' });
+    const out = await ledger.invoke<{ purged: number; messageIds: string[]; more: boolean }>(carol, msg.PurgeExpired, {
+      conversationId: 'g1',
+    });
     assert.deepEqual(ok(out), { purged: 2, messageIds: [old1.messageId, old2.messageId], more: false });
     assert.ok(out.ok);
-    assert.deepEqual(out.event, { name: 'messages.Purged', payload: { conversationId: 'g1', count: 2, policyVersion: 1 } });
+    assert.deepEqual(out.event, {
+      name: 'messages.Purged',
+      payload: { conversationId: 'g1', count: 2, policyVersion: 1 },
+    });
     const remaining = [...(ledger.privateData.get(COLLECTIONS.messages)?.keys() ?? [])];
     assert.deepEqual(remaining, [`msg|g1|${fresh.messageId}`]);
-    const tomb = readWorld<Record<string, unknown>>(ledger, `msg|g1|${old1.time.toString().padStart(16, '0')}|${old1.messageId}`);
+    const tomb = readWorld<Record<string, unknown>>(
+      ledger,
+      `msg|g1|${old1.time.toString().padStart(16, '0')}|${old1.messageId}`,
+    );
     assert.equal(tomb?.status, 'erased');
     assert.equal(tomb?.reason, 'retention');
     assert.equal(typeof tomb?.erasedAt, 'number');
     assert.ok(!('ciphertextHash' in (tomb ?? {})) && !('size' in (tomb ?? {})));
     const receipts = auditRecords(ledger).filter((a) => a.action === 'retention.purge');
     assert.deepEqual(receipts.map((r) => r.target).sort(), [old1.messageId, old2.messageId].sort());
-    assert.ok(receipts.every((r) => r.policyVersion === 1 && r.txId === out.txId && /retentionSeconds=60/.test(r.detail ?? '')));
+    assert.ok(
+      receipts.every((r) => r.policyVersion === 1 && r.txId === out.txId && /retentionSeconds=60/.test(r.detail ?? '')),
+    );
     // The sender's org sees the receipt for its member's message.
-    assert.ok(auditRecords(ledger, 'Org2MSP').some((r) => r.action === 'retention.purge' && r.target === old1.messageId));
+    assert.ok(
+      auditRecords(ledger, 'Org2MSP').some((r) => r.action === 'retention.purge' && r.target === old1.messageId),
+    );
   });
 
   it('respects the limit and reports more; a second run finishes without repeats', async () => {
     const ledger = await setup({ ...openPolicy, retentionSeconds: 60 });
     for (const c of ['c1', 'c2', 'c3']) await post(ledger, dave, c);
     ledger.clock += 120_000;
-    const first = ok(await ledger.invoke<{ purged: number; more: boolean }>(dave, msg.PurgeExpired, { conversationId: 'g1', limit: 2 }));
+    const first = ok(
+      await ledger.invoke<{ purged: number; more: boolean }>(dave, msg.PurgeExpired, {
+        conversationId: 'g1',
+        limit: 2,
+      }),
+    );
     assert.deepEqual([first.purged, first.more], [2, true]);
-    const second = ok(await ledger.invoke<{ purged: number; more: boolean }>(dave, msg.PurgeExpired, { conversationId: 'g1', limit: 2 }));
+    const second = ok(
+      await ledger.invoke<{ purged: number; more: boolean }>(dave, msg.PurgeExpired, {
+        conversationId: 'g1',
+        limit: 2,
+      }),
+    );
     assert.deepEqual([second.purged, second.more], [1, false]);
     assert.equal(privateCount(ledger), 0);
   });
@@ -275,12 +392,22 @@ describe('MessagesContract.PurgeExpired', () => {
   it('an admin of a member org may run the scheduled purge; an admin of an unrelated org may not', async () => {
     const ledger = new FakeLedger();
     await publish(ledger, alice, carol);
-    ok(await ledger.invoke(alice, grp.CreateGroup, { groupId: 'g1', policy: { ...openPolicy, retentionSeconds: 60 }, members: [{ userId: carolId, role: 'member' }], wrappedKeys: wrappedFor(alice, carol) }));
+    ok(
+      await ledger.invoke(alice, grp.CreateGroup, {
+        groupId: 'g1',
+        policy: { ...openPolicy, retentionSeconds: 60 },
+        members: [{ userId: carolId, role: 'member' }],
+        wrappedKeys: wrappedFor(alice, carol),
+      }),
+    );
     await post(ledger, carol, 'c1');
     ledger.clock += 120_000;
     await rejects(ledger, org2Admin, msg.PurgeExpired, { conversationId: 'g1' }, 'FORBIDDEN');
     await rejects(ledger, bob, msg.PurgeExpired, { conversationId: 'g1' }, 'FORBIDDEN');
-    assert.equal(ok(await ledger.invoke<{ purged: number }>(org1Admin, msg.PurgeExpired, { conversationId: 'g1' })).purged, 1);
+    assert.equal(
+      ok(await ledger.invoke<{ purged: number }>(org1Admin, msg.PurgeExpired, { conversationId: 'g1' })).purged,
+      1,
+    );
   });
 
   it('with retention 0 nothing is purged and nothing is written', async () => {
@@ -288,7 +415,10 @@ describe('MessagesContract.PurgeExpired', () => {
     await post(ledger, dave, 'c1');
     ledger.clock += 10 ** 9;
     const before = ledger.snapshot();
-    assert.equal(ok(await ledger.invoke<{ purged: number }>(alice, msg.PurgeExpired, { conversationId: 'g1' })).purged, 0);
+    assert.equal(
+      ok(await ledger.invoke<{ purged: number }>(alice, msg.PurgeExpired, { conversationId: 'g1' })).purged,
+      0,
+    );
     assert.equal(ledger.snapshot(), before);
   });
 
@@ -296,10 +426,21 @@ describe('MessagesContract.PurgeExpired', () => {
     const ledger = await setup({ ...openPolicy, retentionSeconds: 86_400 });
     await post(ledger, dave, 'c1');
     ledger.clock += 600_000;
-    assert.equal(ok(await ledger.invoke<{ purged: number }>(alice, msg.PurgeExpired, { conversationId: 'g1' })).purged, 0);
+    assert.equal(
+      ok(await ledger.invoke<{ purged: number }>(alice, msg.PurgeExpired, { conversationId: 'g1' })).purged,
+      0,
+    );
     ok(await ledger.invoke(alice, grp.UpdatePolicy, { conversationId: 'g1', policy: { retentionSeconds: 60 } }));
-    assert.equal(ok(await ledger.invoke<{ purged: number }>(alice, msg.PurgeExpired, { conversationId: 'g1' })).purged, 1);
-    assert.equal(auditRecords(ledger).filter((a) => a.action === 'retention.purge').at(-1)?.policyVersion, 2);
+    assert.equal(
+      ok(await ledger.invoke<{ purged: number }>(alice, msg.PurgeExpired, { conversationId: 'g1' })).purged,
+      1,
+    );
+    assert.equal(
+      auditRecords(ledger)
+        .filter((a) => a.action === 'retention.purge')
+        .at(-1)?.policyVersion,
+      2,
+    );
   });
 
   it('rejects unknown conversations and bad limits', async () => {

@@ -56,7 +56,7 @@ const history = async (ledger: FakeLedger, who: TestIdentity): Promise<HistoryEn
 const BAD_AMOUNTS: unknown[] = [0, -5, 1.5, '100', null, Number.MAX_SAFE_INTEGER + 1, 1e308, true, [], {}];
 
 describe('PaymentsContract.Mint', () => {
-  it("a treasury admin mints to a user of their own org, with history, audit and an id-only event", async () => {
+  it('a treasury admin mints to a user of their own org, with history, audit and an id-only event', async () => {
     const ledger = new FakeLedger();
     addUser(ledger, alice);
     const out = await ledger.invoke<{ balance: number; paymentId: string }>(org1Admin, pay.Mint, {
@@ -139,7 +139,10 @@ describe('PaymentsContract.Transfer', () => {
     });
     const sent = (await history(ledger, alice)).at(-1);
     const received = (await history(ledger, bob)).at(-1);
-    assert.deepEqual([sent?.kind, sent?.delta, sent?.counterparty, sent?.memo], ['transfer-out', -300, userIdFor(bob), 'lunch']);
+    assert.deepEqual(
+      [sent?.kind, sent?.delta, sent?.counterparty, sent?.memo],
+      ['transfer-out', -300, userIdFor(bob), 'lunch'],
+    );
     assert.deepEqual([received?.kind, received?.delta, received?.balanceAfter], ['transfer-in', 300, 300]);
     assert.equal(auditOf(ledger, 'Org2MSP').at(-1)?.action, 'payments.Transfer');
     assert.equal(auditOf(ledger, 'Org1MSP').at(-1)?.action, 'payments.Transfer');
@@ -186,8 +189,24 @@ describe('PaymentsContract.Transfer', () => {
 
   it('an in-chat payment needs both parties in the conversation and paymentsAllowed', async () => {
     const ledger = await setup();
-    addGroup(ledger, 'paychat', [[alice, 'owner'], [bob, 'member']], { paymentsAllowed: true });
-    addGroup(ledger, 'quiet', [[alice, 'owner'], [bob, 'member']], { paymentsAllowed: false });
+    addGroup(
+      ledger,
+      'paychat',
+      [
+        [alice, 'owner'],
+        [bob, 'member'],
+      ],
+      { paymentsAllowed: true },
+    );
+    addGroup(
+      ledger,
+      'quiet',
+      [
+        [alice, 'owner'],
+        [bob, 'member'],
+      ],
+      { paymentsAllowed: false },
+    );
     const out = await ledger.invoke(alice, pay.Transfer, transfer(bob, 5, { conversationId: 'paychat' }));
     assert.ok(out.ok);
     assert.equal(out.event?.payload.conversationId, 'paychat');
@@ -210,7 +229,9 @@ describe('PaymentsContract.GetBalance and GetHistory', () => {
   it('history pages by bookmark and a bookmark into another user is refused', async () => {
     const ledger = await setup();
     for (let i = 1; i <= 3; i++) ok(await ledger.invoke(alice, pay.Transfer, transfer(bob, i)));
-    const p1 = ok(await ledger.invoke<{ entries: HistoryEntry[]; bookmark: string }>(alice, pay.GetHistory, { pageSize: 3 }));
+    const p1 = ok(
+      await ledger.invoke<{ entries: HistoryEntry[]; bookmark: string }>(alice, pay.GetHistory, { pageSize: 3 }),
+    );
     assert.deepEqual(
       p1.entries.map((e) => e.kind),
       ['mint', 'transfer-out', 'transfer-out'],
@@ -256,7 +277,11 @@ describe('PaymentsContract escrow', () => {
     assert.equal(escrow.state, 'open');
     assert.equal(balanceOf(ledger, alice), 900);
     assert.equal(balanceOf(ledger, bob), 0);
-    assert.deepEqual(out.ok ? out.event?.payload : null, { escrowId: escrow.escrowId, from: userIdFor(alice), to: userIdFor(bob) });
+    assert.deepEqual(out.ok ? out.event?.payload : null, {
+      escrowId: escrow.escrowId,
+      from: userIdFor(alice),
+      to: userIdFor(bob),
+    });
     const got = ok(await ledger.invoke<EscrowRecord>(bob, pay.GetEscrow, { escrowId: escrow.escrowId }));
     assert.equal(got.amount, 100);
     await rejects(ledger, carol, pay.GetEscrow, { escrowId: escrow.escrowId }, 'FORBIDDEN');
@@ -386,7 +411,10 @@ describe('PaymentsContract conservation', () => {
         }
       }
       assert.ok(successes > 60, `seed ${seed}: too few successful operations (${successes}) to mean much`);
-      assert.ok(escrows(ledger).some((e) => e.state !== 'open'), `seed ${seed}: no escrow ever settled`);
+      assert.ok(
+        escrows(ledger).some((e) => e.state !== 'open'),
+        `seed ${seed}: no escrow ever settled`,
+      );
     }
   });
 });

@@ -141,7 +141,13 @@ describe('SharingContract.RegisterItem', () => {
 
   it('an existing item id is a conflict', async () => {
     const ledger = await setup();
-    const req = { itemId: 'doc1', contentHash: PLAIN_HASH, size: 1, mimeType: 'text/plain', ownerWrappedKey: wrapped(1) };
+    const req = {
+      itemId: 'doc1',
+      contentHash: PLAIN_HASH,
+      size: 1,
+      mimeType: 'text/plain',
+      ownerWrappedKey: wrapped(1),
+    };
     await rejects(ledger, bob, sharing.RegisterItem, req, 'CONFLICT', { transient: { payload: PAYLOAD } });
   });
 
@@ -300,7 +306,9 @@ describe('SharingContract.RevokeGrant', () => {
     const grant = await grantUser(ledger, alice, bob);
     const ticket = await ticketFor(ledger, bob);
     ok(await ledger.invoke(bob, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }));
-    const revoked = ok(await ledger.invoke<GrantRecord>(alice, sharing.RevokeGrant, { itemId: 'doc1', grantId: grant.grantId }));
+    const revoked = ok(
+      await ledger.invoke<GrantRecord>(alice, sharing.RevokeGrant, { itemId: 'doc1', grantId: grant.grantId }),
+    );
     assert.equal(revoked.revokedBy, userIdFor(alice));
     assert.equal(ledger.privateData.get(COLLECTIONS.items)?.has(`itemkey|doc1|${grant.grantId}`), false);
     await rejects(ledger, bob, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }, 'FORBIDDEN');
@@ -344,7 +352,11 @@ describe('SharingContract.ListGrants and ListAccesses', () => {
     ledger.clock += 10_000;
     ok(await ledger.invoke(alice, sharing.RevokeGrant, { itemId: 'doc1', grantId: g1.grantId }));
     const g3 = await grantUser(ledger, alice, dave);
-    const list = ok(await ledger.invoke<{ grants: Array<GrantRecord & { state: string }> }>(alice, sharing.ListGrants, { itemId: 'doc1' }));
+    const list = ok(
+      await ledger.invoke<{ grants: Array<GrantRecord & { state: string }> }>(alice, sharing.ListGrants, {
+        itemId: 'doc1',
+      }),
+    );
     const states = Object.fromEntries(list.grants.map((g) => [g.grantId, g.state]));
     assert.deepEqual(states, { [g1.grantId]: 'revoked', [g2.grantId]: 'expired', [g3.grantId]: 'active' });
   });
@@ -363,7 +375,11 @@ describe('SharingContract.ListGrants and ListAccesses', () => {
     const t1 = await ticketFor(ledger, bob);
     await requestAccess(ledger, carol);
     const t3 = await ticketFor(ledger, alice);
-    const list = ok(await ledger.invoke<{ accesses: AccessRecord[]; bookmark: string }>(alice, sharing.ListAccesses, { itemId: 'doc1' }));
+    const list = ok(
+      await ledger.invoke<{ accesses: AccessRecord[]; bookmark: string }>(alice, sharing.ListAccesses, {
+        itemId: 'doc1',
+      }),
+    );
     assert.deepEqual(
       list.accesses.map((a) => [a.accessor, a.outcome, a.grantId ?? a.code, a.txId]),
       [
@@ -380,7 +396,12 @@ describe('SharingContract.ListGrants and ListAccesses', () => {
     const ledger = await setup();
     await grantUser(ledger, alice, bob);
     for (let i = 0; i < 3; i++) await requestAccess(ledger, bob);
-    const p1 = ok(await ledger.invoke<{ accesses: AccessRecord[]; bookmark: string }>(alice, sharing.ListAccesses, { itemId: 'doc1', pageSize: 2 }));
+    const p1 = ok(
+      await ledger.invoke<{ accesses: AccessRecord[]; bookmark: string }>(alice, sharing.ListAccesses, {
+        itemId: 'doc1',
+        pageSize: 2,
+      }),
+    );
     assert.equal(p1.accesses.length, 2);
     assert.notEqual(p1.bookmark, '');
     const p2 = ok(
@@ -391,7 +412,13 @@ describe('SharingContract.ListGrants and ListAccesses', () => {
       }),
     );
     assert.equal(p2.accesses.length, 1);
-    await rejects(ledger, alice, sharing.ListAccesses, { itemId: 'doc1', pageSize: 2, bookmark: 'access|a' }, 'BAD_INPUT');
+    await rejects(
+      ledger,
+      alice,
+      sharing.ListAccesses,
+      { itemId: 'doc1', pageSize: 2, bookmark: 'access|a' },
+      'BAD_INPUT',
+    );
   });
 });
 
@@ -586,7 +613,13 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
     ok(
       await ledger.invoke(alice, groups.CreateGroup, {
         groupId: 'real',
-        policy: { whoCanPost: 'members', whoCanInvite: 'admins', retentionSeconds: 0, paymentsAllowed: false, crossOrg: true },
+        policy: {
+          whoCanPost: 'members',
+          whoCanInvite: 'admins',
+          retentionSeconds: 0,
+          paymentsAllowed: false,
+          crossOrg: true,
+        },
         members: [
           { userId: userIdFor(bob), role: 'member' },
           { userId: userIdFor(dave), role: 'member' },
@@ -612,7 +645,13 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
       }),
     );
     const ticket = await ticketFor(ledger, dave);
-    ok(await ledger.invoke(alice, groups.RemoveMember, { conversationId: 'real', userId: userIdFor(dave), wrappedKeys: keysFor(alice, bob) }));
+    ok(
+      await ledger.invoke(alice, groups.RemoveMember, {
+        conversationId: 'real',
+        userId: userIdFor(dave),
+        wrappedKeys: keysFor(alice, bob),
+      }),
+    );
     await rejects(ledger, dave, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }, 'FORBIDDEN');
     assert.deepEqual(await requestAccess(ledger, dave), { ok: false, code: 'FORBIDDEN' });
     assert.ok((await requestAccess(ledger, bob)).ok);

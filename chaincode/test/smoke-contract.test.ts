@@ -20,7 +20,11 @@ describe('SmokeContract', () => {
   it('rejects a claimed owner field and writes nothing', async () => {
     const ledger = new FakeLedger();
     const before = ledger.snapshot();
-    const put = await ledger.invoke(alice, contract.PutNote.bind(contract), { noteId: 'n1', text: 'x', owner: 'Org2MSP::bob' });
+    const put = await ledger.invoke(alice, contract.PutNote.bind(contract), {
+      noteId: 'n1',
+      text: 'x',
+      owner: 'Org2MSP::bob',
+    });
     assert.equal(put.ok, false);
     assert.match(put.ok ? '' : put.error.message, /^BAD_INPUT:/);
     assert.equal(ledger.snapshot(), before);

@@ -181,7 +181,10 @@ export async function buildFromGo(
 ): Promise<ResolvedBinaries> {
   const goVersion = await run('go', ['version'], { env }).catch(() => null);
   if (!goVersion || goVersion.code !== 0) {
-    throw new NetworkError(`${component.name} ${component.version} binaries not found and Go is not installed`, missingBinariesHint(component));
+    throw new NetworkError(
+      `${component.name} ${component.version} binaries not found and Go is not installed`,
+      missingBinariesHint(component),
+    );
   }
   const binDir = binCacheDir(component.name, component.version, env);
   const versionDir = path.dirname(binDir);
@@ -195,12 +198,24 @@ export async function buildFromGo(
   const buildLog: string[] = [];
   for (const [pkg, binary] of Object.entries(component.commands)) {
     log(`building ${binary} (${component.name} ${component.version})`);
-    const args = ['build', '-trimpath', '-o', path.join(scratch, binary), '-ldflags', component.ldflags(component.version).join(' ')];
+    const args = [
+      'build',
+      '-trimpath',
+      '-o',
+      path.join(scratch, binary),
+      '-ldflags',
+      component.ldflags(component.version).join(' '),
+    ];
     if (component.tags) args.push('-tags', component.tags);
     args.push(`./${pkg}`);
     const result = await run('go', args, {
       cwd: sourceDir,
-      env: { ...env, CGO_ENABLED: component.cgo ? '1' : '0', GOFLAGS: '-mod=mod', GOTOOLCHAIN: env.GOTOOLCHAIN ?? 'local' },
+      env: {
+        ...env,
+        CGO_ENABLED: component.cgo ? '1' : '0',
+        GOFLAGS: '-mod=mod',
+        GOTOOLCHAIN: env.GOTOOLCHAIN ?? 'local',
+      },
       timeoutMs: 30 * 60_000,
     });
     buildLog.push(`$ go ${args.join(' ')}\n${result.stdout}${result.stderr}`);

@@ -15,7 +15,8 @@ async function main(command: string | undefined): Promise<number> {
     case 'up': {
       const started = Date.now();
       const outcome = await up(ctx);
-      if (outcome === 'started') console.log(`network up in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${ctx.dataDir})`);
+      if (outcome === 'started')
+        console.log(`network up in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${ctx.dataDir})`);
       return 0;
     }
     case 'down':
@@ -26,7 +27,10 @@ async function main(command: string | undefined): Promise<number> {
       return 0;
     case 'status': {
       const health = await status(ctx);
-      for (const h of health) console.log(`${h.healthy ? 'healthy  ' : 'DOWN     '} ${h.kind.padEnd(8)} ${h.name.padEnd(14)} ${h.endpoint}  ${h.detail}`);
+      for (const h of health)
+        console.log(
+          `${h.healthy ? 'healthy  ' : 'DOWN     '} ${h.kind.padEnd(8)} ${h.name.padEnd(14)} ${h.endpoint}  ${h.detail}`,
+        );
       const healthy = health.filter((h) => h.healthy).length;
       console.log(`${healthy}/${health.length} nodes healthy`);
       return healthy === health.length ? 0 : 1;

@@ -33,12 +33,19 @@ export async function prepareBinaries(ctx: NetworkContext): Promise<Binaries> {
   const ca = await ensureBinaries(FABRIC_CA, ctx.log, env);
   const fabric = await ensureBinaries(FABRIC, ctx.log, env);
   if (!fabric.configDir) {
-    throw new NetworkError(`no Fabric config directory next to ${fabric.dir}`, 'Fabric release archives ship config/ beside bin/; KTalk\'s own build caches sampleconfig there');
+    throw new NetworkError(
+      `no Fabric config directory next to ${fabric.dir}`,
+      "Fabric release archives ship config/ beside bin/; KTalk's own build caches sampleconfig there",
+    );
   }
   return { fabric, ca };
 }
 
-const nodeNames = (t: Topology) => [...t.cas.map((c) => c.name), ...t.orderers.map((o) => o.name), ...t.peers.map((p) => p.name)];
+const nodeNames = (t: Topology) => [
+  ...t.cas.map((c) => c.name),
+  ...t.orderers.map((o) => o.name),
+  ...t.peers.map((p) => p.name),
+];
 
 /** Names of topology nodes whose recorded process is alive. */
 export async function runningNodes(ctx: NetworkContext): Promise<string[]> {
@@ -110,12 +117,20 @@ async function createGenesisBlock(ctx: NetworkContext, fabricBin: string, genesi
   const dir = path.dirname(genesis);
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'configtx.yaml'), configtxYaml(ctx.dataDir, ctx.topology));
-  const result = await run(path.join(fabricBin, 'configtxgen'), ['-profile', PROFILE, '-channelID', CHANNEL, '-outputBlock', genesis], {
-    env: { ...process.env, FABRIC_CFG_PATH: dir },
-    timeoutMs: 60_000,
-  });
+  const result = await run(
+    path.join(fabricBin, 'configtxgen'),
+    ['-profile', PROFILE, '-channelID', CHANNEL, '-outputBlock', genesis],
+    {
+      env: { ...process.env, FABRIC_CFG_PATH: dir },
+      timeoutMs: 60_000,
+    },
+  );
   if (result.code !== 0) {
-    throw new NetworkError('configtxgen could not create the channel block', `see ${path.join(dir, 'configtx.yaml')}`, result.stderr.trim().split('\n').slice(-10).join('\n'));
+    throw new NetworkError(
+      'configtxgen could not create the channel block',
+      `see ${path.join(dir, 'configtx.yaml')}`,
+      result.stderr.trim().split('\n').slice(-10).join('\n'),
+    );
   }
 }
 
@@ -144,7 +159,11 @@ export async function status(ctx: NetworkContext): Promise<Health[]> {
 export async function deploy(ctx: NetworkContext): Promise<void> {
   const bins = await prepareBinaries(ctx);
   const result = await deployChaincode(ctx.dataDir, bins.fabric.dir, ctx.topology, ctx.log);
-  ctx.log(result.changed ? `deployed ${result.label} at sequence ${result.sequence}` : `chaincode ${result.label} already committed (sequence ${result.sequence})`);
+  ctx.log(
+    result.changed
+      ? `deployed ${result.label} at sequence ${result.sequence}`
+      : `chaincode ${result.label} already committed (sequence ${result.sequence})`,
+  );
 }
 
 export { caHealthy };

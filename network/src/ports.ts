@@ -19,7 +19,10 @@ export function assertNoDuplicatePorts(claims: readonly PortClaim[]): void {
   const seen = new Map<number, string>();
   for (const claim of claims) {
     if (!Number.isInteger(claim.port) || claim.port < 1024 || claim.port > 65535) {
-      throw new NetworkError(`${claim.owner}: port ${claim.port} is outside 1024-65535`, 'set KTALK_PORT_BASE to a value between 1024 and 60000');
+      throw new NetworkError(
+        `${claim.owner}: port ${claim.port} is outside 1024-65535`,
+        'set KTALK_PORT_BASE to a value between 1024 and 60000',
+      );
     }
     const other = seen.get(claim.port);
     if (other) throw new NetworkError(`port ${claim.port} is assigned to both ${other} and ${claim.owner}`);

@@ -80,7 +80,9 @@ export async function isRunning(record: ProcessRecord): Promise<boolean> {
   }
   try {
     const cmdline = await readFile(`/proc/${record.pid}/cmdline`, 'utf8');
-    return cmdline.split('\0').some((part) => part === record.command || part.endsWith(`/${path.basename(record.command)}`));
+    return cmdline
+      .split('\0')
+      .some((part) => part === record.command || part.endsWith(`/${path.basename(record.command)}`));
   } catch {
     return false;
   }
@@ -138,9 +140,17 @@ export async function waitUntilReady(
   while (Date.now() < deadline) {
     if (await ready()) return;
     if (!(await isRunning(record))) {
-      throw new NetworkError(`${record.name} exited while ${what}`, `see ${record.logFile}`, await tailLog(record.logFile));
+      throw new NetworkError(
+        `${record.name} exited while ${what}`,
+        `see ${record.logFile}`,
+        await tailLog(record.logFile),
+      );
     }
     await sleep(250);
   }
-  throw new NetworkError(`${record.name} not ready after ${timeoutMs / 1000} s (${what})`, `see ${record.logFile}`, await tailLog(record.logFile));
+  throw new NetworkError(
+    `${record.name} not ready after ${timeoutMs / 1000} s (${what})`,
+    `see ${record.logFile}`,
+    await tailLog(record.logFile),
+  );
 }

@@ -72,31 +72,32 @@ export function buildTopology(portBase: number): Topology {
     port: portBase + 54 + i * 100,
     operationsPort: portBase + 55 + i * 100,
   });
-  const ordererOrg: Org = { name: 'OrdererOrg', mspId: 'OrdererMSP', domain: 'orderer.ktalk.local', ca: ca('ca-orderer', 'OrdererOrg', 0) };
+  const ordererOrg: Org = {
+    name: 'OrdererOrg',
+    mspId: 'OrdererMSP',
+    domain: 'orderer.ktalk.local',
+    ca: ca('ca-orderer', 'OrdererOrg', 0),
+  };
   const org1: Org = { name: 'Org1', mspId: 'Org1MSP', domain: 'org1.ktalk.local', ca: ca('ca-org1', 'Org1', 1) };
   const org2: Org = { name: 'Org2', mspId: 'Org2MSP', domain: 'org2.ktalk.local', ca: ca('ca-org2', 'Org2', 2) };
-  const orderers = [0, 1, 2].map(
-    (i): OrdererNode => ({
-      kind: 'orderer',
-      name: `orderer${i + 1}`,
-      org: 'OrdererOrg',
-      port: portBase + 500 + i * 10,
-      adminPort: portBase + 501 + i * 10,
-      operationsPort: portBase + 502 + i * 10,
-    }),
-  );
-  const peers = [org1, org2].map(
-    (org, i): PeerNode => ({
-      kind: 'peer',
-      name: `peer0.${org.name.toLowerCase()}`,
-      org: org.name,
-      mspId: org.mspId,
-      port: portBase + 700 + i * 10,
-      chaincodePort: portBase + 701 + i * 10,
-      operationsPort: portBase + 702 + i * 10,
-      chaincodeServerPort: portBase + 703 + i * 10,
-    }),
-  );
+  const orderers = [0, 1, 2].map((i): OrdererNode => ({
+    kind: 'orderer',
+    name: `orderer${i + 1}`,
+    org: 'OrdererOrg',
+    port: portBase + 500 + i * 10,
+    adminPort: portBase + 501 + i * 10,
+    operationsPort: portBase + 502 + i * 10,
+  }));
+  const peers = [org1, org2].map((org, i): PeerNode => ({
+    kind: 'peer',
+    name: `peer0.${org.name.toLowerCase()}`,
+    org: org.name,
+    mspId: org.mspId,
+    port: portBase + 700 + i * 10,
+    chaincodePort: portBase + 701 + i * 10,
+    operationsPort: portBase + 702 + i * 10,
+    chaincodeServerPort: portBase + 703 + i * 10,
+  }));
   return {
     portBase,
     ordererOrg,

@@ -24,18 +24,24 @@ describe('finding Fabric binaries', () => {
   it('refuses a peer of the wrong Fabric version on PATH, naming both versions', async () => {
     const dir = await fakeBinDir(fabricNames, '2.5.9');
     const cache = await mkdtemp(path.join(tmpdir(), 'ktalk-cache-'));
-    await assert.rejects(findBinaries(FABRIC, { PATH: `${dir}:/usr/bin:/bin`, KTALK_CACHE: cache }), (error: unknown) => {
-      assert.ok(error instanceof NetworkError);
-      assert.match(error.message, /wrong fabric on PATH/);
-      assert.match(error.message, /2\.5\.9.*3\.1\.5/);
-      assert.match(error.hint ?? '', /FABRIC_BIN/);
-      return true;
-    });
+    await assert.rejects(
+      findBinaries(FABRIC, { PATH: `${dir}:/usr/bin:/bin`, KTALK_CACHE: cache }),
+      (error: unknown) => {
+        assert.ok(error instanceof NetworkError);
+        assert.match(error.message, /wrong fabric on PATH/);
+        assert.match(error.message, /2\.5\.9.*3\.1\.5/);
+        assert.match(error.hint ?? '', /FABRIC_BIN/);
+        return true;
+      },
+    );
   });
 
   it('refuses a FABRIC_BIN of the wrong version instead of silently building', async () => {
     const dir = await fakeBinDir(fabricNames, '3.0.0');
-    await assert.rejects(findBinaries(FABRIC, { PATH: '/usr/bin:/bin', FABRIC_BIN: dir }), /FABRIC_BIN=.*3\.0\.0, KTalk needs 3\.1\.5/);
+    await assert.rejects(
+      findBinaries(FABRIC, { PATH: '/usr/bin:/bin', FABRIC_BIN: dir }),
+      /FABRIC_BIN=.*3\.0\.0, KTalk needs 3\.1\.5/,
+    );
   });
 
   it('accepts a FABRIC_BIN whose binaries report 3.1.5', async () => {

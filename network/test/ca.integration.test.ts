@@ -76,7 +76,12 @@ describe('Fabric CA bootstrap (real fabric-ca-server)', { timeout: 15 * 60_000 }
   it('puts ktalk.role in every development user certificate', async () => {
     const org1 = topology.peerOrgs[0];
     assert.ok(org1);
-    const expected: Record<string, string> = { alice: 'staff', carol: 'staff', org1admin: 'admin', auditor1: 'compliance' };
+    const expected: Record<string, string> = {
+      alice: 'staff',
+      carol: 'staff',
+      org1admin: 'admin',
+      auditor1: 'compliance',
+    };
     for (const [user, role] of Object.entries(expected)) {
       const pem = await readFile(path.join(userMspDir(dataDir, org1, user), 'signcerts', 'cert.pem'), 'utf8');
       const attrs = attrsOf(pem);

@@ -16,7 +16,10 @@ describe('channel configuration (configtx.yaml)', () => {
   it('uses Raft with the three orderers as consenters and no system channel', () => {
     assert.equal(at(profile, 'Orderer', 'OrdererType'), 'etcdraft');
     const consenters = at(profile, 'Orderer', 'EtcdRaft', 'Consenters') as Dict[];
-    assert.deepEqual(consenters.map((c) => c.Port), topology.orderers.map((o) => o.port));
+    assert.deepEqual(
+      consenters.map((c) => c.Port),
+      topology.orderers.map((o) => o.port),
+    );
     assert.equal(at(profile, 'Consortiums'), undefined);
   });
 
@@ -25,19 +28,34 @@ describe('channel configuration (configtx.yaml)', () => {
   });
 
   it('requires a MAJORITY of orgs to endorse, so no single org can forge state', () => {
-    assert.deepEqual(at(profile, 'Application', 'Policies', 'Endorsement'), { Type: 'ImplicitMeta', Rule: 'MAJORITY Endorsement' });
-    assert.deepEqual(at(profile, 'Application', 'Policies', 'LifecycleEndorsement'), { Type: 'ImplicitMeta', Rule: 'MAJORITY Endorsement' });
+    assert.deepEqual(at(profile, 'Application', 'Policies', 'Endorsement'), {
+      Type: 'ImplicitMeta',
+      Rule: 'MAJORITY Endorsement',
+    });
+    assert.deepEqual(at(profile, 'Application', 'Policies', 'LifecycleEndorsement'), {
+      Type: 'ImplicitMeta',
+      Rule: 'MAJORITY Endorsement',
+    });
   });
 
   it('cuts blocks after 250ms by default and takes an override', () => {
     assert.equal(at(profile, 'Orderer', 'BatchTimeout'), '250ms');
-    const fast = at(buildConfigtx('/data', topology, { batchTimeout: '100ms' }), 'Profiles', PROFILE, 'Orderer', 'BatchTimeout');
+    const fast = at(
+      buildConfigtx('/data', topology, { batchTimeout: '100ms' }),
+      'Profiles',
+      PROFILE,
+      'Orderer',
+      'BatchTimeout',
+    );
     assert.equal(fast, '100ms');
   });
 
   it('declares an anchor peer per org for cross-org private data gossip', () => {
     const orgs = at(profile, 'Application', 'Organizations') as Dict[];
-    assert.deepEqual(orgs.map((o) => (o.AnchorPeers as Dict[])[0]?.Port), topology.peers.map((p) => p.port));
+    assert.deepEqual(
+      orgs.map((o) => (o.AnchorPeers as Dict[])[0]?.Port),
+      topology.peers.map((p) => p.port),
+    );
   });
 
   it('renders YAML that parses back to the same document', () => {
@@ -46,7 +64,8 @@ describe('channel configuration (configtx.yaml)', () => {
 });
 
 describe('node configuration overrides', () => {
-  const sampleCore = 'peer:\n  id: jdoe\n  listenAddress: 0.0.0.0:7051\n  gateway:\n    enabled: false\nvm:\n  endpoint: unix:///var/run/docker.sock\nchaincode:\n  externalBuilders: []\n';
+  const sampleCore =
+    'peer:\n  id: jdoe\n  listenAddress: 0.0.0.0:7051\n  gateway:\n    enabled: false\nvm:\n  endpoint: unix:///var/run/docker.sock\nchaincode:\n  externalBuilders: []\n';
 
   it('keeps the sample and overrides only what KTalk sets', () => {
     const peer = topology.peers[0];
@@ -81,7 +100,10 @@ describe('node configuration overrides', () => {
 describe('private data collections', () => {
   it('shares message and item payloads between both orgs and never auto-expires them', () => {
     const collections = collectionsConfig(topology) as Dict[];
-    assert.deepEqual(collections.map((c) => c.name), ['ktalkMessages', 'ktalkItems']);
+    assert.deepEqual(
+      collections.map((c) => c.name),
+      ['ktalkMessages', 'ktalkItems'],
+    );
     for (const c of collections) {
       assert.equal(c.policy, "OR('Org1MSP.member', 'Org2MSP.member')");
       assert.equal(c.blockToLive, 0);

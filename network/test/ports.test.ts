@@ -40,10 +40,11 @@ describe('port checks', () => {
 
   it('rejects a topology that gives one port to two nodes', () => {
     assert.throws(
-      () => assertNoDuplicatePorts([
-        { port: 20000, owner: 'a' },
-        { port: 20000, owner: 'b' },
-      ]),
+      () =>
+        assertNoDuplicatePorts([
+          { port: 20000, owner: 'a' },
+          { port: 20000, owner: 'b' },
+        ]),
       /assigned to both a and b/,
     );
   });
@@ -59,14 +60,20 @@ describe('topology', () => {
     const t = buildTopology(DEFAULT_PORT_BASE);
     assert.equal(t.cas.length, 3);
     assert.equal(t.orderers.length, 3);
-    assert.deepEqual(t.peers.map((p) => p.mspId), ['Org1MSP', 'Org2MSP']);
+    assert.deepEqual(
+      t.peers.map((p) => p.mspId),
+      ['Org1MSP', 'Org2MSP'],
+    );
     assert.doesNotThrow(() => assertNoDuplicatePorts(portClaims(t)));
   });
 
   it('moves every port with KTALK_PORT_BASE', () => {
     const a = portClaims(buildTopology(17000)).map((c) => c.port);
     const b = portClaims(buildTopology(27000)).map((c) => c.port);
-    assert.deepEqual(b, a.map((p) => p + 10000));
+    assert.deepEqual(
+      b,
+      a.map((p) => p + 10000),
+    );
   });
 
   it('refuses a malformed KTALK_PORT_BASE', () => {

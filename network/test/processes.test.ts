@@ -11,9 +11,18 @@ const newDataDir = () => mkdtemp(path.join(tmpdir(), 'ktalk-proc-'));
 describe('process control', () => {
   it('records a started process by PID and stops it by that PID', async () => {
     const dataDir = await newDataDir();
-    const record = await startProcess(dataDir, { name: 'sleeper', command: '/bin/sleep', args: ['30'], env: {}, cwd: dataDir });
+    const record = await startProcess(dataDir, {
+      name: 'sleeper',
+      command: '/bin/sleep',
+      args: ['30'],
+      env: {},
+      cwd: dataDir,
+    });
     assert.equal(await isRunning(record), true);
-    assert.deepEqual((await readRecords(dataDir)).map((r) => r.pid), [record.pid]);
+    assert.deepEqual(
+      (await readRecords(dataDir)).map((r) => r.pid),
+      [record.pid],
+    );
     await stopAll(dataDir);
     assert.equal(await isRunning(record), false);
     assert.deepEqual(await readRecords(dataDir), []);
@@ -21,7 +30,13 @@ describe('process control', () => {
 
   it('does not treat a reused PID running another program as ours', async () => {
     const dataDir = await newDataDir();
-    const record = await startProcess(dataDir, { name: 'sleeper', command: '/bin/sleep', args: ['30'], env: {}, cwd: dataDir });
+    const record = await startProcess(dataDir, {
+      name: 'sleeper',
+      command: '/bin/sleep',
+      args: ['30'],
+      env: {},
+      cwd: dataDir,
+    });
     try {
       assert.equal(await isRunning({ ...record, command: '/opt/fabric/bin/peer' }), false);
     } finally {
@@ -38,12 +53,15 @@ describe('process control', () => {
       env: {},
       cwd: dataDir,
     });
-    await assert.rejects(waitUntilReady(record, async () => false, 'starting', 5000), (error: unknown) => {
-      assert.ok(error instanceof NetworkError);
-      assert.match(error.message, /crasher exited while starting/);
-      assert.match(error.logTail ?? '', /panic: cannot bind/);
-      return true;
-    });
+    await assert.rejects(
+      waitUntilReady(record, async () => false, 'starting', 5000),
+      (error: unknown) => {
+        assert.ok(error instanceof NetworkError);
+        assert.match(error.message, /crasher exited while starting/);
+        assert.match(error.logTail ?? '', /panic: cannot bind/);
+        return true;
+      },
+    );
     await stopAll(dataDir);
   });
 });

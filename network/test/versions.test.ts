@@ -10,7 +10,9 @@ describe('pinned versions', () => {
   });
 
   it('stamps the version into the peer binary so `peer version` says 3.1.5', () => {
-    assert.ok(FABRIC.ldflags('3.1.5').some((f) => f === '-X github.com/hyperledger/fabric/common/metadata.Version=3.1.5'));
+    assert.ok(
+      FABRIC.ldflags('3.1.5').some((f) => f === '-X github.com/hyperledger/fabric/common/metadata.Version=3.1.5'),
+    );
   });
 
   it('builds fabric-ca with cgo for its SQLite driver', () => {

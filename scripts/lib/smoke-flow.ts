@@ -22,9 +22,15 @@ export interface SmokeResult {
 
 const EVENT_TIMEOUT_MS = 30_000;
 
-async function waitForEvent(events: AsyncIterable<ChaincodeEvent>, transactionId: string): Promise<{ event: ChaincodeEvent; at: number }> {
+async function waitForEvent(
+  events: AsyncIterable<ChaincodeEvent>,
+  transactionId: string,
+): Promise<{ event: ChaincodeEvent; at: number }> {
   const timeout = new Promise<never>((_, reject) => {
-    setTimeout(() => reject(new Error(`no chaincode event for ${transactionId} within ${EVENT_TIMEOUT_MS} ms`)), EVENT_TIMEOUT_MS).unref();
+    setTimeout(
+      () => reject(new Error(`no chaincode event for ${transactionId} within ${EVENT_TIMEOUT_MS} ms`)),
+      EVENT_TIMEOUT_MS,
+    ).unref();
   });
   const found = (async () => {
     for await (const event of events) {
@@ -41,7 +47,12 @@ export async function runSmokeFlow(dataDir: string, topology: Topology): Promise
   if (!org1 || !org2 || !peer1 || !peer2) throw new Error('topology needs two orgs with a peer each');
 
   const registrar = await CaAdmin.connect(
-    { url: caUrl(org1.ca), caName: org1.ca.name, tlsRootPem: await readFile(caPaths(dataDir, org1.ca).caCert, 'utf8'), mspId: org1.mspId },
+    {
+      url: caUrl(org1.ca),
+      caName: org1.ca.name,
+      tlsRootPem: await readFile(caPaths(dataDir, org1.ca).caCert, 'utf8'),
+      mspId: org1.mspId,
+    },
     'admin',
     await bootstrapSecret(caPaths(dataDir, org1.ca)),
   );
@@ -62,13 +73,18 @@ export async function runSmokeFlow(dataDir: string, topology: Topology): Promise
     if (!status.successful) throw new Error(`transaction ${transactionId} failed validation: code ${status.code}`);
     const { event, at } = await seen;
     const org2Contract = org2Conn.gateway.getNetwork(CHANNEL).getContract(CHAINCODE_NAME, 'smoke');
-    const readBack: unknown = JSON.parse(Buffer.from(await org2Contract.evaluateTransaction('GetNote', JSON.stringify({ noteId: user }))).toString('utf8'));
+    const readBack: unknown = JSON.parse(
+      Buffer.from(await org2Contract.evaluateTransaction('GetNote', JSON.stringify({ noteId: user }))).toString('utf8'),
+    );
     return {
       user: `${org1.mspId}::${user}`,
       transactionId,
       blockNumber: status.blockNumber,
       latencyMs: at - started,
-      eventSeenByOrg2: { name: event.eventName, payload: JSON.parse(Buffer.from(event.payload).toString('utf8')) as unknown },
+      eventSeenByOrg2: {
+        name: event.eventName,
+        payload: JSON.parse(Buffer.from(event.payload).toString('utf8')) as unknown,
+      },
       readBackByOrg2: readBack,
     };
   } finally {

@@ -45,7 +45,10 @@ describe('KTalk network on real Fabric', { timeout: 40 * 60_000 }, () => {
     assert.equal(await up(ctx), 'started');
     console.log(`  network:up took ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const health = await status(ctx);
-    assert.deepEqual(health.filter((h) => !h.healthy), []);
+    assert.deepEqual(
+      health.filter((h) => !h.healthy),
+      [],
+    );
     assert.equal(health.filter((h) => h.kind === 'orderer').length, 3);
     assert.equal(health.filter((h) => h.kind === 'peer').length, 2);
     assert.equal(health.filter((h) => h.kind === 'ca').length, 3);
@@ -57,10 +60,12 @@ describe('KTalk network on real Fabric', { timeout: 40 * 60_000 }, () => {
     assert.match(out.stdout, /Version: 3\.1\.5/);
   });
 
-  it('carries a fresh Org1 user\'s transaction to an Org2 client as an event', async (t) => {
+  it("carries a fresh Org1 user's transaction to an Org2 client as an event", async (t) => {
     if (unavailable) return t.skip(unavailable);
     const result = await runSmokeFlow(ctx.dataDir, ctx.topology);
-    console.log(`  tx ${result.transactionId} in block ${result.blockNumber}, submit→event ${result.latencyMs.toFixed(0)} ms`);
+    console.log(
+      `  tx ${result.transactionId} in block ${result.blockNumber}, submit→event ${result.latencyMs.toFixed(0)} ms`,
+    );
     assert.match(result.transactionId, /^[0-9a-f]{64}$/);
     assert.ok(result.blockNumber > 0n);
     assert.equal(result.eventSeenByOrg2.name, 'smoke.NotePut');
@@ -79,7 +84,10 @@ describe('KTalk network on real Fabric', { timeout: 40 * 60_000 }, () => {
     const conn = openGateway(await peerEndpoint(ctx.dataDir, ctx.topology, peer1), forged);
     try {
       const contract = conn.gateway.getNetwork(CHANNEL).getContract(CHAINCODE_NAME, 'smoke');
-      await assert.rejects(contract.submitTransaction('PutNote', JSON.stringify({ noteId: 'forged', text: 'x' })), /access denied|creator|certificate|identity/i);
+      await assert.rejects(
+        contract.submitTransaction('PutNote', JSON.stringify({ noteId: 'forged', text: 'x' })),
+        /access denied|creator|certificate|identity/i,
+      );
     } finally {
       conn.close();
     }
@@ -108,7 +116,26 @@ async function selfSigned(templatePem: string): Promise<{ certificatePem: string
   const { mkdtemp } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const dir = await mkdtemp(path.join(tmpdir(), 'ktalk-forged-'));
-  const result = await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '1', '-subj', `/${subject}`]);
+  const result = await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    path.join(dir, 'k.pem'),
+    '-out',
+    path.join(dir, 'c.pem'),
+    '-days',
+    '1',
+    '-subj',
+    `/${subject}`,
+  ]);
   if (result.code !== 0) throw new Error(`openssl failed: ${result.stderr}`);
-  return { certificatePem: await readFile(path.join(dir, 'c.pem'), 'utf8'), privateKeyPem: await readFile(path.join(dir, 'k.pem'), 'utf8') };
+  return {
+    certificatePem: await readFile(path.join(dir, 'c.pem'), 'utf8'),
+    privateKeyPem: await readFile(path.join(dir, 'k.pem'), 'utf8'),
+  };
 }

@@ -52,17 +52,16 @@ function requireExactCoverage(wrappedKeys: WrappedKeys, members: Iterable<string
   }
 }
 
-async function writeEpochKeys(ctx: KTalkContext, convId: string, epoch: number, wrappedKeys: WrappedKeys): Promise<void> {
+async function writeEpochKeys(
+  ctx: KTalkContext,
+  convId: string,
+  epoch: number,
+  wrappedKeys: WrappedKeys,
+): Promise<void> {
   for (const userId of Object.keys(wrappedKeys).sort()) {
     const wrappedKey = wrappedKeys[userId] as string;
     await writeJson(ctx, epochKeyKey(convId, epoch, userId), { conversationId: convId, epoch, userId, wrappedKey });
   }
-}
-
-async function mustGroup(ctx: KTalkContext, convId: string): Promise<GroupRecord> {
-  const group = await readGroup(ctx, convId);
-  if (!group) throw notFound(`conversation ${convId} not found`);
-  return group;
 }
 
 function requireGroupKind(group: GroupRecord): void {
@@ -129,9 +128,7 @@ export class GroupsContract extends KTalkContract {
         groupId: conversationId,
         name: z.string().min(1).max(128).optional(),
         policy: policyRequestSchema,
-        members: z
-          .array(strictObject({ userId: userIdSchema, role: groupRoleSchema }))
-          .max(LIMITS.groupMembers - 1),
+        members: z.array(strictObject({ userId: userIdSchema, role: groupRoleSchema })).max(LIMITS.groupMembers - 1),
         wrappedKeys: wrappedKeysSchema,
       }),
       request,
@@ -226,7 +223,10 @@ export class GroupsContract extends KTalkContract {
     if (!target) throw notFound(`${req.userId} is not a member`);
     if (target.role === 'owner' && role !== 'owner') throw forbidden('an admin cannot remove an owner');
     const remaining = members.filter((m) => m.userId !== req.userId);
-    requireExactCoverage(req.wrappedKeys, remaining.map((m) => m.userId));
+    requireExactCoverage(
+      req.wrappedKeys,
+      remaining.map((m) => m.userId),
+    );
 
     const now = ctx.now();
     await ctx.stub.deleteState(memberKey(req.conversationId, req.userId));
@@ -252,7 +252,10 @@ export class GroupsContract extends KTalkContract {
     if (role === 'owner' && !remaining.some((m) => m.role === 'owner')) {
       throw new ChaincodeError('CONFLICT', 'the last owner must transfer ownership before leaving');
     }
-    requireExactCoverage(req.wrappedKeys, remaining.map((m) => m.userId));
+    requireExactCoverage(
+      req.wrappedKeys,
+      remaining.map((m) => m.userId),
+    );
 
     const now = ctx.now();
     await ctx.stub.deleteState(memberKey(req.conversationId, caller.userId));
@@ -307,7 +310,10 @@ export class GroupsContract extends KTalkContract {
     await writeJson(ctx, memberKey(req.conversationId, req.newOwnerUserId), { role: 'owner', since: target.since });
     // The previous owner stays on as an admin; they can Leave afterwards.
     const mine = await readJson(ctx, memberKey(req.conversationId, caller.userId), memberRecordSchema);
-    await writeJson(ctx, memberKey(req.conversationId, caller.userId), { role: 'admin', since: mine?.since ?? ctx.now() });
+    await writeJson(ctx, memberKey(req.conversationId, caller.userId), {
+      role: 'admin',
+      since: mine?.since ?? ctx.now(),
+    });
     await ctx.audit({
       action: 'group.transferOwnership',
       target: req.newOwnerUserId,
@@ -322,7 +328,11 @@ export class GroupsContract extends KTalkContract {
   async UpdatePolicy(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
     const req = parseRequest(
-      strictObject({ conversationId, policy: policyRequestSchema.partial(), expectedPolicyVersion: z.number().int().min(1).optional() }),
+      strictObject({
+        conversationId,
+        policy: policyRequestSchema.partial(),
+        expectedPolicyVersion: z.number().int().min(1).optional(),
+      }),
       request,
     );
     if (Object.keys(req.policy).length === 0) throw badInput('policy: nothing to change');

@@ -70,7 +70,7 @@ function ciphertextFromTransient(ctx: KTalkContext): Buffer {
 
 /** Tombstone: status and erasure facts only, nothing derived from content. */
 function tombstone(record: MessageRecord, now: number, reason: 'retention' | 'sender'): MessageRecord {
-  const { ciphertextHash: _hash, size: _size, ...rest } = record;
+  const { ciphertextHash, size, ...rest } = record;
   return { ...rest, status: 'erased', erasedAt: now, reason };
 }
 
@@ -184,7 +184,12 @@ export class MessagesContract extends KTalkContract {
     for (const record of records) {
       const payload =
         record.status === 'active'
-          ? await readPrivateJson(ctx, COLLECTIONS.messages, privateKey(record.conversationId, record.messageId), payloadSchema)
+          ? await readPrivateJson(
+              ctx,
+              COLLECTIONS.messages,
+              privateKey(record.conversationId, record.messageId),
+              payloadSchema,
+            )
           : null;
       messages.push(payload ? { ...record, payload } : record);
     }
@@ -233,7 +238,10 @@ export class MessagesContract extends KTalkContract {
     const limit = req.limit ?? DEFAULT_PURGE_LIMIT;
     const expired: MessageRecord[] = [];
     let more = false;
-    const iterator = await ctx.stub.getStateByRange(prefix, key('msg', req.conversationId, sortableTime(Math.max(cutoff, 0))));
+    const iterator = await ctx.stub.getStateByRange(
+      prefix,
+      key('msg', req.conversationId, sortableTime(Math.max(cutoff, 0))),
+    );
     try {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
         const record = messageRecordSchema.parse(JSON.parse(Buffer.from(next.value.value).toString('utf8')));
@@ -260,7 +268,11 @@ export class MessagesContract extends KTalkContract {
       });
     }
     if (expired.length > 0) {
-      ctx.emit('messages.Purged', { conversationId: req.conversationId, count: expired.length, policyVersion: group.policyVersion });
+      ctx.emit('messages.Purged', {
+        conversationId: req.conversationId,
+        count: expired.length,
+        policyVersion: group.policyVersion,
+      });
     }
     return JSON.stringify({ purged: expired.length, messageIds: expired.map((r) => r.messageId), more });
   }
@@ -279,9 +291,18 @@ export class MessagesContract extends KTalkContract {
     throw forbidden('only members or an admin of a member org can purge');
   }
 
-  private async erase(ctx: KTalkContext, record: MessageRecord, now: number, reason: 'retention' | 'sender'): Promise<void> {
+  private async erase(
+    ctx: KTalkContext,
+    record: MessageRecord,
+    now: number,
+    reason: 'retention' | 'sender',
+  ): Promise<void> {
     // purgePrivateData also drops the payload from peers' private-data history.
     await ctx.stub.purgePrivateData(COLLECTIONS.messages, privateKey(record.conversationId, record.messageId));
-    await writeJson(ctx, recordKey(record.conversationId, record.time, record.messageId), tombstone(record, now, reason));
+    await writeJson(
+      ctx,
+      recordKey(record.conversationId, record.time, record.messageId),
+      tombstone(record, now, reason),
+    );
   }
 }

@@ -296,7 +296,9 @@ export class SharingContract extends KTalkContract {
       detail: grantId ?? code ?? undefined,
     });
     ctx.emit('sharing.AccessRequested', { itemId: req.itemId, accessor: caller.userId, outcome });
-    return JSON.stringify(grantId !== null ? { ok: true, ticketId: txId, expiresAt: now + TICKET_TTL_MS } : { ok: false, code });
+    return JSON.stringify(
+      grantId !== null ? { ok: true, ticketId: txId, expiresAt: now + TICKET_TTL_MS } : { ok: false, code },
+    );
   }
 
   /**
@@ -332,7 +334,12 @@ export class SharingContract extends KTalkContract {
       grantMeta = { kind: grant.grantee.kind, epoch: grant.epoch };
     }
 
-    const wrapped = await readPrivateJson(ctx, COLLECTIONS.items, wrappedKeyKey(req.itemId, ticket.grantId), wrappedKeySchema);
+    const wrapped = await readPrivateJson(
+      ctx,
+      COLLECTIONS.items,
+      wrappedKeyKey(req.itemId, ticket.grantId),
+      wrappedKeySchema,
+    );
     const payload = await ctx.stub.getPrivateData(COLLECTIONS.items, payloadKey(req.itemId));
     if (!wrapped || !payload || payload.length === 0) throw notFound('item content is not available on this peer');
     if (createHash('sha256').update(payload).digest('hex') !== item.ciphertextHash) {

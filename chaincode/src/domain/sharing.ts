@@ -206,4 +206,7 @@ export async function readPage<T>(
 }
 
 /** Range covering every key under `prefix`. */
-export const prefixRange = (prefix: string): { start: string; end: string } => ({ start: prefix, end: prefixEnd(prefix) });
+export const prefixRange = (prefix: string): { start: string; end: string } => ({
+  start: prefix,
+  end: prefixEnd(prefix),
+});

@@ -27,12 +27,7 @@ export async function readJson<T>(ctx: Context, k: string, schema: z.ZodType<T>)
   return schema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
 }
 
-export async function mustReadJson<T>(
-  ctx: Context,
-  k: string,
-  schema: z.ZodType<T>,
-  what: string,
-): Promise<T> {
+export async function mustReadJson<T>(ctx: Context, k: string, schema: z.ZodType<T>, what: string): Promise<T> {
   const value = await readJson(ctx, k, schema);
   if (value === null) throw notFound(`${what} not found`);
   return value;
@@ -53,12 +48,7 @@ export async function readPrivateJson<T>(
   return schema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
 }
 
-export async function writePrivateJson(
-  ctx: Context,
-  collection: string,
-  k: string,
-  value: unknown,
-): Promise<void> {
+export async function writePrivateJson(ctx: Context, collection: string, k: string, value: unknown): Promise<void> {
   await ctx.stub.putPrivateData(collection, k, toBytes(value));
 }
 

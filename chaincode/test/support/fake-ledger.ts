@@ -71,14 +71,25 @@ export class FakeLedger {
     const pendingPurge: Array<{ collection: string; key: string }> = [];
     let event: Event | null = null;
 
-    const stub = this.makeStub({ txId, time, pending, pendingPrivate, pendingPurge, options, setEvent: (e) => (event = e) });
+    const stub = this.makeStub({
+      txId,
+      time,
+      pending,
+      pendingPrivate,
+      pendingPurge,
+      options,
+      setEvent: (e) => (event = e),
+    });
     const ctx = new KTalkContext();
     ctx.stub = stub;
     ctx.clientIdentity = fakeIdentity(who);
     try {
       const args = request === undefined ? [] : [typeof request === 'string' ? request : JSON.stringify(request)];
       const raw = await method(ctx, ...args);
-      for (const [k, v] of pending) v === null ? this.world.delete(k) : this.world.set(k, v);
+      for (const [k, v] of pending) {
+        if (v === null) this.world.delete(k);
+        else this.world.set(k, v);
+      }
       for (const [collection, writes] of pendingPrivate) {
         const data = this.collection(this.privateData, collection);
         const hashes = this.collection(this.privateHashes, collection);
@@ -106,7 +117,8 @@ export class FakeLedger {
 
   /** Snapshot of all state, to prove a rejected call changed nothing. */
   snapshot(): string {
-    const dump = (m: Map<string, Uint8Array>) => [...m].map(([k, v]) => `${k}=${Buffer.from(v).toString('base64')}`).sort();
+    const dump = (m: Map<string, Uint8Array>) =>
+      [...m].map(([k, v]) => `${k}=${Buffer.from(v).toString('base64')}`).sort();
     return JSON.stringify({
       world: dump(this.world),
       private: [...this.privateData].map(([c, m]) => [c, dump(m)]),
@@ -173,7 +185,8 @@ export class FakeLedger {
         };
       },
       getPrivateData: async (c: string, k: string) => this.collection(this.privateData, c).get(k) ?? Buffer.alloc(0),
-      getPrivateDataHash: async (c: string, k: string) => this.collection(this.privateHashes, c).get(k) ?? Buffer.alloc(0),
+      getPrivateDataHash: async (c: string, k: string) =>
+        this.collection(this.privateHashes, c).get(k) ?? Buffer.alloc(0),
       putPrivateData: async (c: string, k: string, v: Uint8Array) => {
         this.collection(tx.pendingPrivate, c).set(k, v);
       },

@@ -18,10 +18,14 @@ const directory = new DirectoryContract();
 const groups = new GroupsContract();
 const messages = new MessagesContract();
 
-export const dir = bindAll(directory, ['PublishKeys', 'GetUser', 'GetKeysAt', 'ListOrgDirectory', 'DisableUser', 'EnableUser']) as Record<
-  'PublishKeys' | 'GetUser' | 'GetKeysAt' | 'ListOrgDirectory' | 'DisableUser' | 'EnableUser',
-  Method
->;
+export const dir = bindAll(directory, [
+  'PublishKeys',
+  'GetUser',
+  'GetKeysAt',
+  'ListOrgDirectory',
+  'DisableUser',
+  'EnableUser',
+]) as Record<'PublishKeys' | 'GetUser' | 'GetKeysAt' | 'ListOrgDirectory' | 'DisableUser' | 'EnableUser', Method>;
 export const grp = bindAll(groups, [
   'OpenDirect',
   'CreateGroup',

@@ -13,7 +13,10 @@ import { type FakeLedger, type InvokeOptions, type Outcome, type TestIdentity, u
 export type Method = (ctx: KTalkContext, request: string) => Promise<string>;
 
 /** Binds the named transactions of a contract so tests can pass them to invoke(). */
-export function bind<C extends object, K extends keyof C & string>(contract: C, names: readonly K[]): Record<K, Method> {
+export function bind<C extends object, K extends keyof C & string>(
+  contract: C,
+  names: readonly K[],
+): Record<K, Method> {
   const out = {} as Record<K, Method>;
   for (const n of names) out[n] = (contract[n] as unknown as Method).bind(contract);
   return out;
@@ -73,7 +76,8 @@ export function addGroup(
     memberCount: members.length,
   };
   put(ledger, groupKey(conversationId), group);
-  for (const [who, role] of members) put(ledger, memberKey(conversationId, userIdFor(who)), { role, since: ledger.clock });
+  for (const [who, role] of members)
+    put(ledger, memberKey(conversationId, userIdFor(who)), { role, since: ledger.clock });
 }
 
 export function removeMember(ledger: FakeLedger, conversationId: string, who: TestIdentity): void {

@@ -30,12 +30,11 @@ export class CaCli {
   }
 
   private async exec(args: string[], home: string): Promise<string> {
-    const result = await run(path.join(this.binDir, 'fabric-ca-client'), [
-      ...args,
-      '--caname', this.ca.name,
-      '--tls.certfiles', caPaths(this.dataDir, this.ca).caCert,
-      '--home', home,
-    ], { timeoutMs: 60_000 });
+    const result = await run(
+      path.join(this.binDir, 'fabric-ca-client'),
+      [...args, '--caname', this.ca.name, '--tls.certfiles', caPaths(this.dataDir, this.ca).caCert, '--home', home],
+      { timeoutMs: 60_000 },
+    );
     if (result.code !== 0) {
       throw new NetworkError(
         `fabric-ca-client ${args[0]} against ${this.ca.name} failed: ${lastLine(result.stderr)}`,
@@ -59,14 +58,29 @@ export class CaCli {
     const attrs = Object.entries(registration.attrs ?? {})
       .map(([k, v]) => `${k}=${v}:ecert`)
       .join(',');
-    const args = ['register', '-u', caUrl(this.ca), '--id.name', registration.name, '--id.secret', secret, '--id.type', registration.type];
+    const args = [
+      'register',
+      '-u',
+      caUrl(this.ca),
+      '--id.name',
+      registration.name,
+      '--id.secret',
+      secret,
+      '--id.type',
+      registration.type,
+    ];
     if (attrs !== '') args.push('--id.attrs', attrs);
     await this.exec(args, this.adminHome);
     await secretStore.set(this.ca.name, registration.name, secret);
     return secret;
   }
 
-  async enroll(name: string, secret: string, mspDir: string, options: { tls?: boolean; hosts?: string[] } = {}): Promise<void> {
+  async enroll(
+    name: string,
+    secret: string,
+    mspDir: string,
+    options: { tls?: boolean; hosts?: string[] } = {},
+  ): Promise<void> {
     const args = ['enroll', '-u', withCredentials(caUrl(this.ca), name, secret), '--mspdir', mspDir];
     if (options.tls) args.push('--enrollment.profile', 'tls');
     if (options.hosts) args.push('--csr.hosts', options.hosts.join(','));
@@ -75,7 +89,10 @@ export class CaCli {
   }
 
   async revoke(name: string, reason = 'keycompromise'): Promise<void> {
-    await this.exec(['revoke', '-u', caUrl(this.ca), '--revoke.name', name, '--revoke.reason', reason, '--gencrl'], this.adminHome);
+    await this.exec(
+      ['revoke', '-u', caUrl(this.ca), '--revoke.name', name, '--revoke.reason', reason, '--gencrl'],
+      this.adminHome,
+    );
   }
 }
 
@@ -85,7 +102,13 @@ function withCredentials(url: string, name: string, secret: string): string {
 }
 
 function lastLine(text: string): string {
-  return text.trim().split('\n').filter((l) => l.trim() !== '').slice(-1)[0] ?? '(no output)';
+  return (
+    text
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(-1)[0] ?? '(no output)'
+  );
 }
 
 /** Enrollment secrets the tooling generated, kept in the data dir with mode 0600. */

@@ -25,7 +25,8 @@ export function devUsers(org: Org): DevUser[] {
 
 export const orgDir = (dataDir: string, org: Org) => path.join(dataDir, 'crypto', org.name.toLowerCase());
 export const nodeDir = (dataDir: string, org: Org, node: string) => path.join(orgDir(dataDir, org), 'nodes', node);
-export const userMspDir = (dataDir: string, org: Org, user: string) => path.join(orgDir(dataDir, org), 'users', user, 'msp');
+export const userMspDir = (dataDir: string, org: Org, user: string) =>
+  path.join(orgDir(dataDir, org), 'users', user, 'msp');
 export const secretStore = (dataDir: string) => new SecretStore(path.join(dataDir, 'ca', 'enrollment-secrets.json'));
 
 async function exists(file: string): Promise<boolean> {
@@ -71,15 +72,32 @@ export async function issueOrgCrypto(
     }
     log(`  ${node}: identity and TLS certificates issued by ${org.ca.name}`);
   }
-  await enrollOnce({ name: `${org.name.toLowerCase()}-fabric-admin`, type: 'admin' }, userMspDir(dataDir, org, 'Admin'));
+  await enrollOnce(
+    { name: `${org.name.toLowerCase()}-fabric-admin`, type: 'admin' },
+    userMspDir(dataDir, org, 'Admin'),
+  );
   for (const user of users) {
     await enrollOnce({ name: user.name, type: 'client', attrs: user.attrs }, userMspDir(dataDir, org, user.name));
   }
-  if (users.length > 0) log(`  ${org.name}: users ${users.map((u) => `${u.name} (${u.attrs['ktalk.role']})`).join(', ')}`);
+  if (users.length > 0)
+    log(`  ${org.name}: users ${users.map((u) => `${u.name} (${u.attrs['ktalk.role']})`).join(', ')}`);
 }
 
-export async function issueAllCrypto(dataDir: string, binDir: string, topology: Topology, log: (line: string) => void): Promise<void> {
-  await issueOrgCrypto(dataDir, binDir, topology.ordererOrg, topology.orderers.map((o) => o.name), 'orderer', [], log);
+export async function issueAllCrypto(
+  dataDir: string,
+  binDir: string,
+  topology: Topology,
+  log: (line: string) => void,
+): Promise<void> {
+  await issueOrgCrypto(
+    dataDir,
+    binDir,
+    topology.ordererOrg,
+    topology.orderers.map((o) => o.name),
+    'orderer',
+    [],
+    log,
+  );
   for (const org of topology.peerOrgs) {
     const peers = topology.peers.filter((p) => p.org === org.name).map((p) => p.name);
     await issueOrgCrypto(dataDir, binDir, org, peers, 'peer', devUsers(org), log);

@@ -4,7 +4,8 @@ import path from 'node:path';
 // Node OUs let Fabric tell clients, peers, orderers and admins apart by the
 // OU that Fabric CA writes from the identity type.
 export function nodeOuConfig(caCertFile: string): string {
-  const ou = (name: string) => `  ${name}:\n    Certificate: cacerts/${caCertFile}\n    OrganizationalUnitIdentifier: ${name.replace('OUIdentifier', '').toLowerCase()}\n`;
+  const ou = (name: string) =>
+    `  ${name}:\n    Certificate: cacerts/${caCertFile}\n    OrganizationalUnitIdentifier: ${name.replace('OUIdentifier', '').toLowerCase()}\n`;
   return `NodeOUs:\n  Enable: true\n${['ClientOUIdentifier', 'PeerOUIdentifier', 'AdminOUIdentifier', 'OrdererOUIdentifier'].map(ou).join('')}`;
 }
 

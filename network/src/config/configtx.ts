@@ -34,7 +34,11 @@ export interface ConfigtxOptions {
   batchTimeout?: string;
 }
 
-export function buildConfigtx(dataDir: string, topology: Topology, options: ConfigtxOptions = {}): Record<string, unknown> {
+export function buildConfigtx(
+  dataDir: string,
+  topology: Topology,
+  options: ConfigtxOptions = {},
+): Record<string, unknown> {
   const ordererOrg = topology.ordererOrg;
   const om = ordererOrg.mspId;
   const ordererSection = {

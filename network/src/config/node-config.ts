@@ -47,7 +47,10 @@ export function peerOverrides(dataDir: string, topology: Topology, peer: PeerNod
     [['ledger', 'snapshots', 'rootDir'], path.join(dataDir, 'ledgers', peer.name, 'snapshots')],
     // No Docker here: chaincode runs as a service the peer dials.
     [['vm', 'endpoint'], ''],
-    [['chaincode', 'externalBuilders'], [{ name: 'ktalk-ccaas', path: EXTERNAL_BUILDER_DIR, propagateEnvironment: [] }]],
+    [
+      ['chaincode', 'externalBuilders'],
+      [{ name: 'ktalk-ccaas', path: EXTERNAL_BUILDER_DIR, propagateEnvironment: [] }],
+    ],
     [['operations', 'listenAddress'], `${HOST}:${peer.operationsPort}`],
     [['metrics', 'provider'], 'prometheus'],
   ];
@@ -97,7 +100,10 @@ export async function writeNodeConfig(
   try {
     sample = await readFile(path.join(sampleConfigDir, file), 'utf8');
   } catch {
-    throw new NetworkError(`no ${file} in ${sampleConfigDir}`, 'rebuild the binaries (npm run network:binaries) so sampleconfig is cached, or put a Fabric release config/ next to FABRIC_BIN');
+    throw new NetworkError(
+      `no ${file} in ${sampleConfigDir}`,
+      'rebuild the binaries (npm run network:binaries) so sampleconfig is cached, or put a Fabric release config/ next to FABRIC_BIN',
+    );
   }
   const outDir = path.join(dataDir, 'config', nodeName);
   await mkdir(outDir, { recursive: true });

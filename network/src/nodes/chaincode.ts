@@ -57,7 +57,15 @@ const committedSchema = z.object({ sequence: z.number().int(), version: z.string
 async function committedDefinition(dataDir: string, binDir: string, topology: Topology, peer: PeerNode) {
   try {
     const out = await mustPeerCli(dataDir, binDir, topology, peer, [
-      'lifecycle', 'chaincode', 'querycommitted', '--channelID', CHANNEL, '--name', CHAINCODE_NAME, '-O', 'json',
+      'lifecycle',
+      'chaincode',
+      'querycommitted',
+      '--channelID',
+      CHANNEL,
+      '--name',
+      CHAINCODE_NAME,
+      '-O',
+      'json',
     ]);
     return committedSchema.parse(JSON.parse(out.slice(out.indexOf('{'))));
   } catch {
@@ -85,8 +93,10 @@ async function startChaincodeServer(dataDir: string, peer: PeerNode, packageId: 
     args: [
       path.join(REPO_ROOT, 'node_modules', 'fabric-shim', 'cli.js'),
       'server',
-      '--chaincode-address', `${HOST}:${peer.chaincodeServerPort}`,
-      '--chaincode-id', packageId,
+      '--chaincode-address',
+      `${HOST}:${peer.chaincodeServerPort}`,
+      '--chaincode-id',
+      packageId,
     ],
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' },
     cwd: CHAINCODE_DIR,
@@ -101,7 +111,12 @@ export interface DeployResult {
   changed: boolean;
 }
 
-export async function deployChaincode(dataDir: string, binDir: string, topology: Topology, log: (line: string) => void): Promise<DeployResult> {
+export async function deployChaincode(
+  dataDir: string,
+  binDir: string,
+  topology: Topology,
+  log: (line: string) => void,
+): Promise<DeployResult> {
   const label = await chaincodeLabel();
   const first = topology.peers[0];
   if (!first) throw new Error('no peers');
@@ -112,11 +127,19 @@ export async function deployChaincode(dataDir: string, binDir: string, topology:
   const collectionsFile = path.join(dataDir, 'chaincode', 'collections.json');
   await mkdir(path.dirname(collectionsFile), { recursive: true });
   await writeFile(collectionsFile, JSON.stringify(collectionsConfig(topology), null, 2));
-  const ordererArgs = ['--orderer', `${HOST}:${topology.orderers[0]?.port ?? 0}`, '--tls', '--cafile', ordererTlsRoot(dataDir, topology)];
+  const ordererArgs = [
+    '--orderer',
+    `${HOST}:${topology.orderers[0]?.port ?? 0}`,
+    '--tls',
+    '--cafile',
+    ordererTlsRoot(dataDir, topology),
+  ];
 
   for (const peer of topology.peers) {
     const pkg = await writePackage(dataDir, peer, label);
-    const packageId = (await mustPeerCli(dataDir, binDir, topology, peer, ['lifecycle', 'chaincode', 'calculatepackageid', pkg])).trim();
+    const packageId = (
+      await mustPeerCli(dataDir, binDir, topology, peer, ['lifecycle', 'chaincode', 'calculatepackageid', pkg])
+    ).trim();
     const installed = await mustPeerCli(dataDir, binDir, topology, peer, ['lifecycle', 'chaincode', 'queryinstalled']);
     if (!installed.includes(packageId)) {
       await mustPeerCli(dataDir, binDir, topology, peer, ['lifecycle', 'chaincode', 'install', pkg]);
@@ -126,19 +149,49 @@ export async function deployChaincode(dataDir: string, binDir: string, topology:
     if (!running || !(await isRunning(running)) || changed) await startChaincodeServer(dataDir, peer, packageId);
     if (changed) {
       await mustPeerCli(dataDir, binDir, topology, peer, [
-        'lifecycle', 'chaincode', 'approveformyorg', '--channelID', CHANNEL, '--name', CHAINCODE_NAME,
-        '--version', label, '--package-id', packageId, '--sequence', String(sequence),
-        '--collections-config', collectionsFile, ...ordererArgs,
+        'lifecycle',
+        'chaincode',
+        'approveformyorg',
+        '--channelID',
+        CHANNEL,
+        '--name',
+        CHAINCODE_NAME,
+        '--version',
+        label,
+        '--package-id',
+        packageId,
+        '--sequence',
+        String(sequence),
+        '--collections-config',
+        collectionsFile,
+        ...ordererArgs,
       ]);
       log(`  ${peer.mspId} approved ${label} (sequence ${sequence})`);
     }
   }
   if (changed) {
-    const peerArgs = topology.peers.flatMap((p) => ['--peerAddresses', `${HOST}:${p.port}`, '--tlsRootCertFiles', peerTlsRoot(dataDir, topology, p)]);
+    const peerArgs = topology.peers.flatMap((p) => [
+      '--peerAddresses',
+      `${HOST}:${p.port}`,
+      '--tlsRootCertFiles',
+      peerTlsRoot(dataDir, topology, p),
+    ]);
     await mustPeerCli(dataDir, binDir, topology, first, [
-      'lifecycle', 'chaincode', 'commit', '--channelID', CHANNEL, '--name', CHAINCODE_NAME,
-      '--version', label, '--sequence', String(sequence), '--collections-config', collectionsFile,
-      ...ordererArgs, ...peerArgs,
+      'lifecycle',
+      'chaincode',
+      'commit',
+      '--channelID',
+      CHANNEL,
+      '--name',
+      CHAINCODE_NAME,
+      '--version',
+      label,
+      '--sequence',
+      String(sequence),
+      '--collections-config',
+      collectionsFile,
+      ...ordererArgs,
+      ...peerArgs,
     ]);
     log(`  committed ${CHAINCODE_NAME} ${label} at sequence ${sequence}`);
   }

@@ -14,7 +14,13 @@ export async function startOrderer(
   topology: Topology,
   orderer: OrdererNode,
 ): Promise<ProcessRecord> {
-  const cfg = await writeNodeConfig(dataDir, sampleConfigDir, orderer.name, 'orderer.yaml', ordererOverrides(dataDir, topology, orderer));
+  const cfg = await writeNodeConfig(
+    dataDir,
+    sampleConfigDir,
+    orderer.name,
+    'orderer.yaml',
+    ordererOverrides(dataDir, topology, orderer),
+  );
   const record = await startProcess(dataDir, {
     name: orderer.name,
     command: path.join(binDir, 'orderer'),
@@ -28,17 +34,37 @@ export async function startOrderer(
 
 function adminTls(dataDir: string, topology: Topology, orderer: OrdererNode) {
   const tls = path.join(nodeDir(dataDir, topology.ordererOrg, orderer.name), 'tls');
-  return ['--ca-file', path.join(tls, 'ca.crt'), '--client-cert', path.join(tls, 'server.crt'), '--client-key', path.join(tls, 'server.key')];
+  return [
+    '--ca-file',
+    path.join(tls, 'ca.crt'),
+    '--client-cert',
+    path.join(tls, 'server.crt'),
+    '--client-key',
+    path.join(tls, 'server.key'),
+  ];
 }
 
 /** Joins the orderer to the channel through the channel participation API (idempotent). */
-export async function joinOrderer(dataDir: string, binDir: string, topology: Topology, orderer: OrdererNode, genesisBlock: string): Promise<void> {
+export async function joinOrderer(
+  dataDir: string,
+  binDir: string,
+  topology: Topology,
+  orderer: OrdererNode,
+  genesisBlock: string,
+): Promise<void> {
   const osnadmin = path.join(binDir, 'osnadmin');
   const common = ['-o', `${HOST}:${orderer.adminPort}`, ...adminTls(dataDir, topology, orderer)];
   const list = await run(osnadmin, ['channel', 'list', '--channelID', CHANNEL, ...common], { timeoutMs: 30_000 });
   if (list.code === 0 && list.stdout.includes('"name"')) return;
-  const join = await run(osnadmin, ['channel', 'join', '--channelID', CHANNEL, '--config-block', genesisBlock, ...common], { timeoutMs: 30_000 });
+  const join = await run(
+    osnadmin,
+    ['channel', 'join', '--channelID', CHANNEL, '--config-block', genesisBlock, ...common],
+    { timeoutMs: 30_000 },
+  );
   if (join.code !== 0 || !/Status: 20[01]/.test(join.stdout + join.stderr)) {
-    throw new NetworkError(`${orderer.name} could not join channel ${CHANNEL}: ${(join.stdout + join.stderr).trim()}`, `see ${path.join(dataDir, 'logs', `${orderer.name}.log`)}`);
+    throw new NetworkError(
+      `${orderer.name} could not join channel ${CHANNEL}: ${(join.stdout + join.stderr).trim()}`,
+      `see ${path.join(dataDir, 'logs', `${orderer.name}.log`)}`,
+    );
   }
 }

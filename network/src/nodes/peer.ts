@@ -31,7 +31,13 @@ export async function startPeer(
   topology: Topology,
   peer: PeerNode,
 ): Promise<ProcessRecord> {
-  const cfg = await writeNodeConfig(dataDir, sampleConfigDir, peer.name, 'core.yaml', peerOverrides(dataDir, topology, peer));
+  const cfg = await writeNodeConfig(
+    dataDir,
+    sampleConfigDir,
+    peer.name,
+    'core.yaml',
+    peerOverrides(dataDir, topology, peer),
+  );
   const record = await startProcess(dataDir, {
     name: peer.name,
     command: path.join(binDir, 'peer'),
@@ -68,7 +74,13 @@ export async function peerCli(
   });
 }
 
-export async function mustPeerCli(dataDir: string, binDir: string, topology: Topology, peer: PeerNode, args: readonly string[]): Promise<string> {
+export async function mustPeerCli(
+  dataDir: string,
+  binDir: string,
+  topology: Topology,
+  peer: PeerNode,
+  args: readonly string[],
+): Promise<string> {
   const result = await peerCli(dataDir, binDir, topology, peer, args);
   if (result.code !== 0) {
     throw new NetworkError(
@@ -80,7 +92,13 @@ export async function mustPeerCli(dataDir: string, binDir: string, topology: Top
   return result.stdout + result.stderr;
 }
 
-export async function joinPeer(dataDir: string, binDir: string, topology: Topology, peer: PeerNode, genesisBlock: string): Promise<void> {
+export async function joinPeer(
+  dataDir: string,
+  binDir: string,
+  topology: Topology,
+  peer: PeerNode,
+  genesisBlock: string,
+): Promise<void> {
   const list = await mustPeerCli(dataDir, binDir, topology, peer, ['channel', 'list']);
   if (list.split('\n').some((line) => line.trim() === CHANNEL)) return;
   await mustPeerCli(dataDir, binDir, topology, peer, ['channel', 'join', '-b', genesisBlock]);

@@ -34,7 +34,9 @@ export class CaError extends Error {
   }
 }
 
-const enrollmentIdSchema = z.string().regex(/^[a-z][a-z0-9._-]{1,63}$/, 'enrollment id: 2-64 chars, lowercase letters, digits, . _ -');
+const enrollmentIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9._-]{1,63}$/, 'enrollment id: 2-64 chars, lowercase letters, digits, . _ -');
 const roleSchema = z.enum(KTALK_ROLES);
 
 const enrollResponseSchema = z.object({
@@ -83,7 +85,13 @@ export class CaAdmin {
 
   static async connect(endpoint: CaEndpoint, registrarId: string, registrarSecret: string): Promise<CaAdmin> {
     const registrar = await enroll(endpoint, registrarId, registrarSecret);
-    const user = User.createUser(registrarId, registrarSecret, endpoint.mspId, registrar.certificatePem, registrar.privateKeyPem);
+    const user = User.createUser(
+      registrarId,
+      registrarSecret,
+      endpoint.mspId,
+      registrar.certificatePem,
+      registrar.privateKeyPem,
+    );
     return new CaAdmin(endpoint, user);
   }
 
@@ -93,9 +101,16 @@ export class CaAdmin {
     if (!id.success) throw new CaError('BAD_INPUT', id.error.issues[0]?.message ?? 'bad id');
     if (!roleSchema.safeParse(role).success) throw new CaError('BAD_INPUT', `unknown role ${String(role)}`);
     const secret = randomBytes(18).toString('base64url');
-    const attrs = Object.entries({ 'ktalk.role': role, ...extraAttrs }).map(([name, value]) => ({ name, value, ecert: true }));
+    const attrs = Object.entries({ 'ktalk.role': role, ...extraAttrs }).map(([name, value]) => ({
+      name,
+      value,
+      ecert: true,
+    }));
     try {
-      await services(this.endpoint).register({ enrollmentID: enrollmentId, enrollmentSecret: secret, role: 'client', affiliation: '', attrs }, this.registrar);
+      await services(this.endpoint).register(
+        { enrollmentID: enrollmentId, enrollmentSecret: secret, role: 'client', affiliation: '', attrs },
+        this.registrar,
+      );
     } catch (error) {
       throw wrapCaFailure(error, `register ${enrollmentId}`);
     }
@@ -107,7 +122,10 @@ export class CaAdmin {
     const enrollment = await enroll(this.endpoint, enrollmentId, secret);
     const granted = certificateAttributes(enrollment.certificatePem)['ktalk.role'];
     if (granted !== role) {
-      throw new CaError('CA_BAD_RESPONSE', `certificate for ${enrollmentId} carries ktalk.role=${granted ?? 'none'}, expected ${role}`);
+      throw new CaError(
+        'CA_BAD_RESPONSE',
+        `certificate for ${enrollmentId} carries ktalk.role=${granted ?? 'none'}, expected ${role}`,
+      );
     }
     return enrollment;
   }
@@ -115,7 +133,11 @@ export class CaAdmin {
   async revoke(enrollmentId: string, reason = 'keycompromise'): Promise<void> {
     try {
       // gencrl makes the CA publish a fresh CRL that peers can be given.
-      const request: FabricCAServices.IRevokeRequest & { gencrl: boolean } = { enrollmentID: enrollmentId, reason, gencrl: true };
+      const request: FabricCAServices.IRevokeRequest & { gencrl: boolean } = {
+        enrollmentID: enrollmentId,
+        reason,
+        gencrl: true,
+      };
       await services(this.endpoint).revoke(request, this.registrar);
     } catch (error) {
       throw wrapCaFailure(error, `revoke ${enrollmentId}`);

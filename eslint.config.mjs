@@ -1,0 +1,55 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Imports that cross a process boundary are refused here, so a wrong API is
+// a lint error and not a review comment.
+const nodeAndElectron = ['fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https', 'electron'];
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', 'build/**', 'chaincode/dist/**', '.ktalk/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
+    // Chaincode must be deterministic across endorsers.
+    files: ['chaincode/src/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'use ctx.now() (the transaction timestamp)' },
+        { object: 'Math', property: 'random', message: 'chaincode must be deterministic' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'use ctx.now()' },
+      ],
+    },
+  },
+  {
+    // Neutral code: no Node, no Electron.
+    files: ['electron/src/common/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: nodeAndElectron, patterns: ['node:*'] }] },
+  },
+  {
+    // Plain-Node app core, shared by the Electron main process and web mode.
+    files: ['electron/src/node/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
+  },
+  {
+    // The renderer sees only the declared API.
+    files: ['renderer/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: nodeAndElectron, patterns: ['node:*', '**/electron/src/node/**', '**/electron/src/main/**'] },
+      ],
+    },
+  },
+);
