@@ -24,6 +24,17 @@ function createWindow(): void {
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event) => event.preventDefault());
   void window.loadFile(path.join(__dirname, '..', '..', '..', '..', 'renderer', 'index.html'));
+  if (process.env.KTALK_SELF_TEST === '1') {
+    // Lets the shell test read the effective security settings, then exit.
+    window.webContents.once('did-finish-load', () => {
+      void window.webContents
+        .executeJavaScript(
+          'JSON.stringify({ require: typeof require, process: typeof process, ktalk: typeof window.ktalk })',
+        )
+        .then((probe: string) => console.log(`KTALK_SELF_TEST ${probe}`))
+        .finally(() => app.quit());
+    });
+  }
 }
 
 void app.whenReady().then(() => {
