@@ -1,4 +1,4 @@
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ResolvedBinaries, type Logger, ensureBinaries } from './binaries';
 import { issueAllCrypto } from './ca/crypto';
@@ -14,6 +14,7 @@ import { assertNoDuplicatePorts, assertPortsFree } from './ports';
 import { isRunning, readRecords, stopAll } from './processes';
 import { CHANNEL, type Topology, portClaims } from './topology';
 import { FABRIC, FABRIC_CA } from './versions';
+import { pathExists } from './fs-utils';
 
 export interface NetworkContext {
   readonly dataDir: string;
@@ -56,15 +57,6 @@ export async function runningNodes(ctx: NetworkContext): Promise<string[]> {
   return alive;
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function up(ctx: NetworkContext): Promise<'started' | 'already-running'> {
   const { dataDir, topology, log } = ctx;
   const expected = [...nodeNames(topology), ...topology.peers.map((p) => `chaincode-${p.name}`)];
@@ -91,7 +83,7 @@ export async function up(ctx: NetworkContext): Promise<'started' | 'already-runn
     await issueAllCrypto(dataDir, bins.ca.dir, topology, log);
 
     const genesis = path.join(dataDir, 'channel', `${CHANNEL}.block`);
-    if (!(await exists(genesis))) await createGenesisBlock(ctx, bins.fabric.dir, genesis);
+    if (!(await pathExists(genesis))) await createGenesisBlock(ctx, bins.fabric.dir, genesis);
 
     log('starting orderers');
     for (const orderer of topology.orderers) {

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { ChaincodeStub, ClientIdentity } from 'fabric-shim-api';
 import { KTalkContext } from '../../src/lib/context';
@@ -47,7 +48,7 @@ export interface InvokeOptions {
 
 export type Outcome<T> = { ok: true; value: T; event: Event | null; txId: string } | { ok: false; error: Error };
 
-type Method = (ctx: KTalkContext, ...args: string[]) => Promise<unknown>;
+export type Method = (ctx: KTalkContext, ...args: string[]) => Promise<unknown>;
 
 export class FakeLedger {
   readonly world = new Map<string, Uint8Array>();
@@ -212,4 +213,22 @@ function fakeIdentity(who: TestIdentity): ClientIdentity {
     assertAttributeValue: (name: string, value: string) => attrs[name] === value,
     getIDBytes: () => Buffer.alloc(0),
   } as unknown as ClientIdentity;
+}
+
+/** A call that must fail with `code` and leave the ledger untouched. */
+export async function rejects(
+  ledger: FakeLedger,
+  who: TestIdentity,
+  method: Method,
+  request: unknown,
+  code: string,
+  options?: InvokeOptions,
+): Promise<string> {
+  const before = ledger.snapshot();
+  const out = await ledger.invoke(who, method, request, options);
+  assert.equal(out.ok, false, `expected ${code}, but the call succeeded`);
+  const message = out.ok ? '' : out.error.message;
+  assert.ok(message.startsWith(`${code}:`), `expected ${code}, got "${message}"`);
+  assert.equal(ledger.snapshot(), before, 'a rejected call must write nothing');
+  return message;
 }

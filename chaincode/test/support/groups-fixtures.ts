@@ -4,7 +4,7 @@ import { GroupsContract } from '../../src/contracts/groups-contract';
 import { MessagesContract } from '../../src/contracts/messages-contract';
 import type { KTalkContext } from '../../src/lib/context';
 import type { AuditRecord } from '../../src/lib/context';
-import { type FakeLedger, type InvokeOptions, type Outcome, type TestIdentity, userIdFor } from './fake-ledger';
+import { type FakeLedger, type Outcome, type TestIdentity, userIdFor } from './fake-ledger';
 
 // Shared fixtures for the directory, groups and messages tests.
 
@@ -84,23 +84,7 @@ export async function publish(ledger: FakeLedger, ...who: TestIdentity[]): Promi
   }
 }
 
-/** Runs a call that must fail with `code` and leave the ledger untouched. */
-export async function rejects(
-  ledger: FakeLedger,
-  who: TestIdentity,
-  method: Method,
-  request: unknown,
-  code: string,
-  options?: InvokeOptions,
-): Promise<string> {
-  const before = ledger.snapshot();
-  const out = await ledger.invoke(who, method, request, options);
-  assert.equal(out.ok, false, `expected ${code}, but the call succeeded`);
-  const message = out.ok ? '' : out.error.message;
-  assert.ok(message.startsWith(`${code}:`), `expected ${code}, got "${message}"`);
-  assert.equal(ledger.snapshot(), before, 'a rejected call must write nothing');
-  return message;
-}
+export { rejects } from './fake-ledger';
 
 export function auditRecords(ledger: FakeLedger, org = 'Org1MSP'): AuditRecord[] {
   return [...ledger.world]

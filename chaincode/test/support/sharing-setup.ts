@@ -3,7 +3,7 @@ import { type UserRecord, userKey } from '../../src/contracts/directory-contract
 import { type GroupPolicy, type GroupRecord, type GroupRole, groupKey, memberKey } from '../../src/domain/groups';
 import { toBytes } from '../../src/lib/canonical-json';
 import type { AuditRecord, KTalkContext } from '../../src/lib/context';
-import { type FakeLedger, type InvokeOptions, type Outcome, type TestIdentity, userIdFor } from './fake-ledger';
+import { type FakeLedger, type Outcome, type TestIdentity, userIdFor } from './fake-ledger';
 
 // Fixtures for the sharing, audit and payments tests. Directory users and
 // groups are written straight into committed state (canonical JSON, typed
@@ -89,23 +89,7 @@ export function ok<T>(outcome: Outcome<T>): T {
   return outcome.value;
 }
 
-/** A call that must fail with `code` and leave every byte of state untouched. */
-export async function rejects(
-  ledger: FakeLedger,
-  who: TestIdentity,
-  method: Method,
-  request: unknown,
-  code: string,
-  options?: InvokeOptions,
-): Promise<string> {
-  const before = ledger.snapshot();
-  const out = await ledger.invoke(who, method, request, options);
-  assert.equal(out.ok, false, `expected ${code}, but the call succeeded`);
-  const message = out.ok ? '' : out.error.message;
-  assert.ok(message.startsWith(`${code}:`), `expected ${code}, got "${message}"`);
-  assert.equal(ledger.snapshot(), before, 'a rejected call must write nothing');
-  return message;
-}
+export { rejects } from './fake-ledger';
 
 export function worldJson<T>(ledger: FakeLedger, k: string): T | null {
   const v = ledger.world.get(k);

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NetworkError } from '../errors';
 import { type ProcessRecord, startProcess, waitUntilReady } from '../processes';
 import { HOST, type CaNode } from '../topology';
+import { pathExists } from '../fs-utils';
 
 export interface CaPaths {
   readonly home: string;
@@ -64,17 +65,8 @@ export async function startCa(dataDir: string, binDir: string, ca: CaNode): Prom
     cwd: paths.home,
   });
   await waitUntilReady(record, () => caHealthy(ca), 'starting the CA', 60_000);
-  await waitUntilReady(record, () => exists(paths.caCert), 'writing ca-cert.pem', 10_000);
+  await waitUntilReady(record, () => pathExists(paths.caCert), 'writing ca-cert.pem', 10_000);
   return record;
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The CA's operations endpoint answers /healthz once its database is up. */

@@ -1,9 +1,9 @@
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { HOST, type Org, type Topology } from '../topology';
 import { CaCli, type Registration, SecretStore, normaliseTlsDir } from './ca-cli';
 import { readCaCert } from './ca-server';
 import { finishLocalMsp, writeOrgMsp } from './msp';
+import { pathExists } from '../fs-utils';
 
 // All crypto material is issued by the orgs' CAs, as in a real deployment.
 
@@ -29,15 +29,6 @@ export const userMspDir = (dataDir: string, org: Org, user: string) =>
   path.join(orgDir(dataDir, org), 'users', user, 'msp');
 export const secretStore = (dataDir: string) => new SecretStore(path.join(dataDir, 'ca', 'enrollment-secrets.json'));
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function issueOrgCrypto(
   dataDir: string,
   binDir: string,
@@ -54,7 +45,7 @@ export async function issueOrgCrypto(
   await writeOrgMsp(path.join(orgDir(dataDir, org), 'msp'), caPem);
 
   const enrollOnce = async (registration: Registration, mspDir: string, hosts?: string[]) => {
-    if (await exists(path.join(mspDir, 'signcerts', 'cert.pem'))) return;
+    if (await pathExists(path.join(mspDir, 'signcerts', 'cert.pem'))) return;
     const secret = await cli.register(registration, secrets);
     await cli.enroll(registration.name, secret, mspDir, hosts ? { hosts } : {});
     await finishLocalMsp(mspDir, caPem);
@@ -64,7 +55,7 @@ export async function issueOrgCrypto(
     const dir = nodeDir(dataDir, org, node);
     const hosts = [HOST, 'localhost', node];
     await enrollOnce({ name: node, type: nodeType }, path.join(dir, 'msp'), hosts);
-    if (!(await exists(path.join(dir, 'tls', 'server.crt')))) {
+    if (!(await pathExists(path.join(dir, 'tls', 'server.crt')))) {
       const secret = await cli.register({ name: node, type: nodeType }, secrets);
       const scratch = path.join(dir, 'tls-enroll');
       await cli.enroll(node, secret, scratch, { tls: true, hosts });

@@ -134,6 +134,20 @@ export async function deployChaincode(
     '--cafile',
     ordererTlsRoot(dataDir, topology),
   ];
+  // Approve and commit must name the identical definition.
+  const definition = () => [
+    '--channelID',
+    CHANNEL,
+    '--name',
+    CHAINCODE_NAME,
+    '--version',
+    label,
+    '--sequence',
+    String(sequence),
+    '--collections-config',
+    collectionsFile,
+    ...ordererArgs,
+  ];
 
   for (const peer of topology.peers) {
     const pkg = await writePackage(dataDir, peer, label);
@@ -152,19 +166,9 @@ export async function deployChaincode(
         'lifecycle',
         'chaincode',
         'approveformyorg',
-        '--channelID',
-        CHANNEL,
-        '--name',
-        CHAINCODE_NAME,
-        '--version',
-        label,
         '--package-id',
         packageId,
-        '--sequence',
-        String(sequence),
-        '--collections-config',
-        collectionsFile,
-        ...ordererArgs,
+        ...definition(),
       ]);
       log(`  ${peer.mspId} approved ${label} (sequence ${sequence})`);
     }
@@ -180,17 +184,7 @@ export async function deployChaincode(
       'lifecycle',
       'chaincode',
       'commit',
-      '--channelID',
-      CHANNEL,
-      '--name',
-      CHAINCODE_NAME,
-      '--version',
-      label,
-      '--sequence',
-      String(sequence),
-      '--collections-config',
-      collectionsFile,
-      ...ordererArgs,
+      ...definition(),
       ...peerArgs,
     ]);
     log(`  committed ${CHAINCODE_NAME} ${label} at sequence ${sequence}`);
