@@ -1,6 +1,6 @@
 import { Info, Transaction } from 'fabric-contract-api';
 import { z } from 'zod';
-import { keySafe, readPage } from '../domain/sharing';
+
 import { sortableTime } from '../lib/clock';
 import { type AuditRecord, type KTalkContext, auditRecordSchema } from '../lib/context';
 import { badInput } from '../lib/errors';
@@ -8,6 +8,8 @@ import { requireRole } from '../lib/identity';
 import { KTalkContract } from '../lib/ktalk-contract';
 import { key, mustReadJson, prefixEnd } from '../lib/state';
 import { bookmark, id, pageSize, parseRequest, strictObject, timestampMs } from '../lib/validate';
+import { readPage } from '../lib/state';
+import { keySafe } from '../lib/identity';
 
 const text = z.string().min(1).max(256);
 const querySchema = strictObject({

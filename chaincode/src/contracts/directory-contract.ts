@@ -3,11 +3,11 @@ import { Info, Transaction } from 'fabric-contract-api';
 import { z } from 'zod';
 import { sortableTime } from '../lib/clock';
 import type { KTalkContext } from '../lib/context';
-import { ChaincodeError, badInput, forbidden, notFound } from '../lib/errors';
+import { ChaincodeError, forbidden, notFound } from '../lib/errors';
 import { type Caller, orgOfUserId, requireRole } from '../lib/identity';
 import { KTalkContract } from '../lib/ktalk-contract';
 import { LIMITS } from '../lib/limits';
-import { key, prefixEnd, readJson, writeJson } from '../lib/state';
+import { key, prefixEnd, readJson, readPage, writeJson } from '../lib/state';
 import { ID_PATTERN, base64, bookmark, id, pageSize, parseRequest, strictObject, timestampMs } from '../lib/validate';
 
 /** `<mspId>::<enrollmentId>`, both parts non-empty. */
@@ -135,23 +135,15 @@ export class DirectoryContract extends KTalkContract {
       request,
     );
     const prefix = key('user', `${req.mspId}::`);
-    const start = req.bookmark && req.bookmark !== '' ? req.bookmark : prefix;
-    // A bookmark outside this org's range must not widen the scan.
-    if (!start.startsWith(prefix)) throw badInput('bookmark does not belong to this listing');
-    const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(
-      start,
+    const page = await readPage(
+      ctx,
+      prefix,
       prefixEnd(prefix),
       req.pageSize ?? LIMITS.pageSize,
+      req.bookmark,
+      userRecordSchema,
     );
-    const users: UserRecord[] = [];
-    try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        users.push(userRecordSchema.parse(JSON.parse(Buffer.from(next.value.value).toString('utf8'))));
-      }
-    } finally {
-      await iterator.close();
-    }
-    return JSON.stringify({ users, bookmark: metadata.bookmark ?? '' });
+    return JSON.stringify({ users: page.records.map((r) => r.value), bookmark: page.bookmark });
   }
 
   @Transaction()

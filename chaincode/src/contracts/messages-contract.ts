@@ -7,7 +7,16 @@ import { ChaincodeError, badInput, forbidden, notFound } from '../lib/errors';
 import { orgOfUserId } from '../lib/identity';
 import { KTalkContract } from '../lib/ktalk-contract';
 import { LIMITS } from '../lib/limits';
-import { COLLECTIONS, key, prefixEnd, readJson, readPrivateJson, writeJson, writePrivateJson } from '../lib/state';
+import {
+  COLLECTIONS,
+  key,
+  prefixEnd,
+  readJson,
+  readPage,
+  readPrivateJson,
+  writeJson,
+  writePrivateJson,
+} from '../lib/state';
 import { bookmark, id, pageSize, parseRequest, sha256Hex, strictObject, timestampMs } from '../lib/validate';
 import { type GroupRecord, listMembers, mayPost, readGroup, requireMember } from '../domain/groups';
 import { activeUser, exactBase64 } from './directory-contract';
@@ -168,18 +177,8 @@ export class MessagesContract extends KTalkContract {
     const lower = req.from === undefined ? prefix : key('msg', req.conversationId, sortableTime(req.from));
     // `to` is inclusive.
     const upper = req.to === undefined ? prefixEnd(prefix) : key('msg', req.conversationId, sortableTime(req.to + 1));
-    const start = req.bookmark && req.bookmark !== '' ? req.bookmark : lower;
-    if (start < lower || start >= upper) throw badInput('bookmark does not belong to this listing');
-
-    const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(start, upper, req.pageSize);
-    const records: MessageRecord[] = [];
-    try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        records.push(messageRecordSchema.parse(JSON.parse(Buffer.from(next.value.value).toString('utf8'))));
-      }
-    } finally {
-      await iterator.close();
-    }
+    const page = await readPage(ctx, lower, upper, req.pageSize, req.bookmark, messageRecordSchema);
+    const records = page.records.map((r) => r.value);
     const messages: Array<MessageRecord & { payload?: z.infer<typeof payloadSchema> }> = [];
     for (const record of records) {
       const payload =
@@ -193,7 +192,7 @@ export class MessagesContract extends KTalkContract {
           : null;
       messages.push(payload ? { ...record, payload } : record);
     }
-    return JSON.stringify({ messages, bookmark: metadata.bookmark ?? '' });
+    return JSON.stringify({ messages, bookmark: page.bookmark });
   }
 
   @Transaction()

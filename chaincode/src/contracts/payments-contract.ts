@@ -14,7 +14,7 @@ import {
   requireActiveUser,
   writeBalance,
 } from '../domain/payments';
-import { keySafe, prefixRange, readPage } from '../domain/sharing';
+
 import type { KTalkContext } from '../lib/context';
 import { ChaincodeError, badInput, forbidden } from '../lib/errors';
 import { type Caller, orgOfUserId } from '../lib/identity';
@@ -22,6 +22,8 @@ import { KTalkContract } from '../lib/ktalk-contract';
 import { LIMITS } from '../lib/limits';
 import { mustReadJson, writeJson } from '../lib/state';
 import { bookmark, id, pageSize, parseRequest, positiveAmount, strictObject, timestampMs } from '../lib/validate';
+import { prefixRange, readPage } from '../lib/state';
+import { keySafe } from '../lib/identity';
 
 const memo = z.string().max(280);
 /** Escrows settle within a year; longer locks are almost certainly mistakes. */

@@ -20,12 +20,9 @@ import {
   grantState,
   granteeMatches,
   itemKey,
-  keySafe,
   listGrants,
   payloadKey,
-  prefixRange,
   readItem,
-  readPage,
   ticketKey,
   ticketSchema,
   wrappedKeyKey,
@@ -39,6 +36,8 @@ import { KTalkContract } from '../lib/ktalk-contract';
 import { LIMITS } from '../lib/limits';
 import { COLLECTIONS, key, readJson, readPrivateJson, writeJson, writePrivateJson } from '../lib/state';
 import { base64, bookmark, id, pageSize, parseRequest, sha256Hex, strictObject, timestampMs } from '../lib/validate';
+import { prefixRange, readPage } from '../lib/state';
+import { keySafe } from '../lib/identity';
 
 /** A sealed box of a 32-byte data key is 80 bytes; leave room for other key sizes. */
 const wrappedKey = base64(512).refine((s) => s.length > 0, 'must not be empty');

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import type { KTalkContext } from '../lib/context';
-import { badInput, forbidden } from '../lib/errors';
-import type { Caller } from '../lib/identity';
-import { key, prefixEnd, readJson, scanPrefix } from '../lib/state';
-import { ID_PATTERN } from '../lib/validate';
+import { key, readJson, scanPrefix } from '../lib/state';
 import { memberRole } from './groups';
 
 // Storage layout (world state unless noted):
@@ -161,52 +158,3 @@ export async function decideAccess(
   if (best) return { ok: true, grant: best, code: null };
   return { ok: false, grant: null, code: sawExpired ? 'EXPIRED' : 'FORBIDDEN' };
 }
-
-// ---- Helpers shared by the sharing, audit and payments contracts ----
-
-/** User ids become key segments, so one carrying '|' would break the layout. */
-export function keySafe(caller: Caller): Caller {
-  if (!ID_PATTERN.test(caller.userId)) throw forbidden('certificate id is not usable as a KTalk user id');
-  return caller;
-}
-
-export interface Page<T> {
-  records: T[];
-  /** Empty when there is nothing more. */
-  bookmark: string;
-}
-
-/**
- * One page of a key range. A bookmark from a client is only accepted if it
- * lies inside the range: the peer resumes the scan at the bookmark, so a
- * forged one could otherwise start below the caller's own prefix.
- */
-export async function readPage<T>(
-  ctx: KTalkContext,
-  start: string,
-  end: string,
-  pageSize: number,
-  bookmark: string | undefined,
-  schema: z.ZodType<T>,
-): Promise<Page<{ key: string; value: T }>> {
-  if (bookmark !== undefined && bookmark !== '' && (bookmark < start || bookmark >= end)) {
-    throw badInput('bookmark does not belong to this query');
-  }
-  const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(start, end, pageSize, bookmark ?? '');
-  const records: Array<{ key: string; value: T }> = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const kv = next.value;
-      records.push({ key: kv.key, value: schema.parse(JSON.parse(Buffer.from(kv.value).toString('utf8'))) });
-    }
-  } finally {
-    await iterator.close();
-  }
-  return { records, bookmark: metadata.bookmark ?? '' };
-}
-
-/** Range covering every key under `prefix`. */
-export const prefixRange = (prefix: string): { start: string; end: string } => ({
-  start: prefix,
-  end: prefixEnd(prefix),
-});

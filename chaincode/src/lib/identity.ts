@@ -1,5 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 import { ChaincodeError, forbidden } from './errors';
+import { ID_PATTERN } from './validate';
 
 export const ROLES = ['admin', 'staff', 'compliance'] as const;
 export type Role = (typeof ROLES)[number];
@@ -52,4 +53,10 @@ export function requireRole(caller: Caller, role: Role): void {
   if (caller.role !== role) {
     throw new ChaincodeError('FORBIDDEN', `requires ktalk.role=${role}`);
   }
+}
+
+/** User ids become key segments, so one carrying '|' would break the layout. */
+export function keySafe(caller: Caller): Caller {
+  if (!ID_PATTERN.test(caller.userId)) throw forbidden('certificate id is not usable as a KTalk user id');
+  return caller;
 }

@@ -1,7 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 import type { z } from 'zod';
 import { toBytes } from './canonical-json';
-import { notFound } from './errors';
+import { badInput, notFound } from './errors';
 
 // Plain keys joined with '|' (ids cannot contain it) so range scans work;
 // the first segment names the record type.
@@ -72,3 +72,44 @@ export async function scanPrefix<T>(
   }
   return out;
 }
+
+export interface Page<T> {
+  records: T[];
+  /** Empty when there is nothing more. */
+  bookmark: string;
+}
+
+/**
+ * One page of a key range. A bookmark from a client is only accepted if it
+ * lies inside the range: the peer resumes the scan at the bookmark, so a
+ * forged one could otherwise start below the caller's own prefix.
+ */
+export async function readPage<T>(
+  ctx: Context,
+  start: string,
+  end: string,
+  pageSize: number,
+  bookmark: string | undefined,
+  schema: z.ZodType<T>,
+): Promise<Page<{ key: string; value: T }>> {
+  if (bookmark !== undefined && bookmark !== '' && (bookmark < start || bookmark >= end)) {
+    throw badInput('bookmark does not belong to this query');
+  }
+  const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(start, end, pageSize, bookmark ?? '');
+  const records: Array<{ key: string; value: T }> = [];
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const kv = next.value;
+      records.push({ key: kv.key, value: schema.parse(JSON.parse(Buffer.from(kv.value).toString('utf8'))) });
+    }
+  } finally {
+    await iterator.close();
+  }
+  return { records, bookmark: metadata.bookmark ?? '' };
+}
+
+/** Range covering every key under `prefix`. */
+export const prefixRange = (prefix: string): { start: string; end: string } => ({
+  start: prefix,
+  end: prefixEnd(prefix),
+});
