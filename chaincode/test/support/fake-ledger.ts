@@ -46,6 +46,19 @@ export interface InvokeOptions {
   time?: number;
 }
 
+/** Keys a simulation read (private keys as `<collection>/<key>`), ranges it scanned, keys it wrote. */
+export interface ReadWriteSet {
+  reads: Set<string>;
+  ranges: Array<[start: string, end: string]>;
+  writes: Set<string>;
+}
+
+export interface Simulation<T> {
+  outcome: Outcome<T>;
+  rwset: ReadWriteSet;
+  commit(): void;
+}
+
 export type Outcome<T> = { ok: true; value: T; event: Event | null; txId: string } | { ok: false; error: Error };
 
 export type Method = (ctx: KTalkContext, ...args: string[]) => Promise<unknown>;
@@ -65,11 +78,28 @@ export class FakeLedger {
     request?: unknown,
     options: InvokeOptions = {},
   ): Promise<Outcome<T>> {
+    const simulation = await this.simulate<T>(who, method, request, options);
+    if (simulation.outcome.ok) simulation.commit();
+    return simulation.outcome;
+  }
+
+  /**
+   * Endorses without committing, as a peer does: the result, the read and
+   * write sets, and `commit()` to apply the writes once ordered. Benchmarks
+   * use it to run MVCC validation over a block of concurrent transactions.
+   */
+  async simulate<T = unknown>(
+    who: TestIdentity,
+    method: Method,
+    request?: unknown,
+    options: InvokeOptions = {},
+  ): Promise<Simulation<T>> {
     const txId = `tx${(++this.txCounter).toString().padStart(6, '0')}`;
     const time = options.time ?? (this.clock += 1000);
     const pending = new Map<string, Uint8Array | null>();
     const pendingPrivate = new Map<string, Map<string, Uint8Array | null>>();
     const pendingPurge: Array<{ collection: string; key: string }> = [];
+    const rwset: ReadWriteSet = { reads: new Set(), ranges: [], writes: new Set() };
     let event: Event | null = null;
 
     const stub = this.makeStub({
@@ -78,41 +108,52 @@ export class FakeLedger {
       pending,
       pendingPrivate,
       pendingPurge,
+      rwset,
       options,
       setEvent: (e) => (event = e),
     });
     const ctx = new KTalkContext();
     ctx.stub = stub;
     ctx.clientIdentity = fakeIdentity(who);
+    let outcome: Outcome<T>;
     try {
       const args = request === undefined ? [] : [typeof request === 'string' ? request : JSON.stringify(request)];
       const raw = await method(ctx, ...args);
-      for (const [k, v] of pending) {
-        if (v === null) this.world.delete(k);
-        else this.world.set(k, v);
-      }
-      for (const [collection, writes] of pendingPrivate) {
-        const data = this.collection(this.privateData, collection);
-        const hashes = this.collection(this.privateHashes, collection);
-        for (const [k, v] of writes) {
-          if (v === null) {
-            data.delete(k);
-            hashes.delete(k);
-          } else {
-            data.set(k, v);
-            hashes.set(k, createHash('sha256').update(v).digest());
-          }
+      const value = (typeof raw === 'string' && raw !== '' ? JSON.parse(raw) : raw) as T;
+      outcome = { ok: true, value, event, txId };
+    } catch (error) {
+      outcome = { ok: false, error: error as Error };
+    }
+    const commit = () => this.apply(pending, pendingPrivate, pendingPurge);
+    return { outcome, rwset, commit };
+  }
+
+  private apply(
+    pending: Map<string, Uint8Array | null>,
+    pendingPrivate: Map<string, Map<string, Uint8Array | null>>,
+    pendingPurge: Array<{ collection: string; key: string }>,
+  ): void {
+    for (const [k, v] of pending) {
+      if (v === null) this.world.delete(k);
+      else this.world.set(k, v);
+    }
+    for (const [collection, writes] of pendingPrivate) {
+      const data = this.collection(this.privateData, collection);
+      const hashes = this.collection(this.privateHashes, collection);
+      for (const [k, v] of writes) {
+        if (v === null) {
+          data.delete(k);
+          hashes.delete(k);
+        } else {
+          data.set(k, v);
+          hashes.set(k, createHash('sha256').update(v).digest());
         }
       }
-      for (const p of pendingPurge) {
-        this.collection(this.privateData, p.collection).delete(p.key);
-        this.collection(this.privateHashes, p.collection).delete(p.key);
-        this.purged.push(p);
-      }
-      const value = (typeof raw === 'string' && raw !== '' ? JSON.parse(raw) : raw) as T;
-      return { ok: true, value, event, txId };
-    } catch (error) {
-      return { ok: false, error: error as Error };
+    }
+    for (const p of pendingPurge) {
+      this.collection(this.privateData, p.collection).delete(p.key);
+      this.collection(this.privateHashes, p.collection).delete(p.key);
+      this.purged.push(p);
     }
   }
 
@@ -138,6 +179,7 @@ export class FakeLedger {
     pending: Map<string, Uint8Array | null>;
     pendingPrivate: Map<string, Map<string, Uint8Array | null>>;
     pendingPurge: Array<{ collection: string; key: string }>;
+    rwset: ReadWriteSet;
     options: InvokeOptions;
     setEvent: (e: Event) => void;
   }): ChaincodeStub {
@@ -167,15 +209,23 @@ export class FakeLedger {
         new Map(
           Object.entries(tx.options.transient ?? {}).map(([k, v]) => [k, typeof v === 'string' ? Buffer.from(v) : v]),
         ),
-      getState: async (k: string) => world.get(k) ?? Buffer.alloc(0),
+      getState: async (k: string) => {
+        tx.rwset.reads.add(k);
+        return world.get(k) ?? Buffer.alloc(0);
+      },
       putState: async (k: string, v: Uint8Array) => {
         if (k === '') throw new Error('empty key');
+        tx.rwset.writes.add(k);
         tx.pending.set(k, v);
       },
       deleteState: async (k: string) => {
+        tx.rwset.writes.add(k);
         tx.pending.set(k, null);
       },
-      getStateByRange: async (start: string, end: string) => iterator(range(start, end)),
+      getStateByRange: async (start: string, end: string) => {
+        tx.rwset.ranges.push([start, end]);
+        return iterator(range(start, end));
+      },
       getStateByRangeWithPagination: async (start: string, end: string, pageSize: number, bookmark?: string) => {
         const keys = range(bookmark && bookmark !== '' ? bookmark : start, end);
         const page = keys.slice(0, pageSize);
@@ -185,16 +235,22 @@ export class FakeLedger {
           metadata: { fetchedRecordsCount: page.length, fetchedRecordCount: page.length, bookmark: next },
         };
       },
-      getPrivateData: async (c: string, k: string) => this.collection(this.privateData, c).get(k) ?? Buffer.alloc(0),
+      getPrivateData: async (c: string, k: string) => {
+        tx.rwset.reads.add(`${c}/${k}`);
+        return this.collection(this.privateData, c).get(k) ?? Buffer.alloc(0);
+      },
       getPrivateDataHash: async (c: string, k: string) =>
         this.collection(this.privateHashes, c).get(k) ?? Buffer.alloc(0),
       putPrivateData: async (c: string, k: string, v: Uint8Array) => {
+        tx.rwset.writes.add(`${c}/${k}`);
         this.collection(tx.pendingPrivate, c).set(k, v);
       },
       deletePrivateData: async (c: string, k: string) => {
+        tx.rwset.writes.add(`${c}/${k}`);
         this.collection(tx.pendingPrivate, c).set(k, null);
       },
       purgePrivateData: async (c: string, k: string) => {
+        tx.rwset.writes.add(`${c}/${k}`);
         tx.pendingPurge.push({ collection: c, key: k });
       },
       setEvent: (name: string, payload: Uint8Array) =>
