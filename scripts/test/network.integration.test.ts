@@ -4,11 +4,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { run } from '../../network/src/exec';
-import { NetworkError } from '../../network/src/errors';
-import { type NetworkContext, down, prepareBinaries, status, up } from '../../network/src/network';
+import { type NetworkContext, down, status, up } from '../../network/src/network';
 import { isRunning, readRecords } from '../../network/src/processes';
 import { CHAINCODE_NAME, CHANNEL } from '../../network/src/topology';
-import { isolatedNetwork } from '../../network/test/support/test-network';
+import { liveNetwork } from './support/live-network';
 import { openGateway } from '../../electron/src/node/fabric/gateway';
 import { devIdentity, peerEndpoint } from '../lib/identities';
 import { runSmokeFlow } from '../lib/smoke-flow';
@@ -24,15 +23,7 @@ describe('KTalk network on real Fabric', { timeout: 40 * 60_000 }, () => {
   let fabricBin = '';
 
   before(async () => {
-    const net = await isolatedNetwork();
-    ctx = { ...net, log: (line) => console.log(`  [network] ${line}`) };
-    try {
-      fabricBin = (await prepareBinaries(ctx)).fabric.dir;
-    } catch (error) {
-      if (!(error instanceof NetworkError)) throw error;
-      unavailable = 'Fabric 3.1.5 binaries unavailable on this machine (reason printed at the start of this suite)';
-      console.log(`  SKIPPING the real-network suite: ${error.message}\n  hint: ${error.hint ?? ''}`);
-    }
+    ({ ctx, unavailable, fabricBin } = await liveNetwork('network'));
   });
 
   after(async () => {
