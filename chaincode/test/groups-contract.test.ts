@@ -14,6 +14,7 @@ import {
   publish,
   readWorld,
   rejects,
+  teamGroup,
   wrappedFor,
 } from './support/groups-fixtures';
 
@@ -25,25 +26,7 @@ const [aliceId, bobId, carolId, daveId, erinId] = [alice, bob, carol, dave, erin
   string,
 ];
 
-/** alice owns g1; carol is admin, dave member, erin reader (bob is keyed but outside). */
-async function setup(policy: Record<string, unknown> = openPolicy): Promise<FakeLedger> {
-  const ledger = new FakeLedger();
-  await publish(ledger, alice, bob, carol, dave, erin);
-  ok(
-    await ledger.invoke(alice, grp.CreateGroup, {
-      groupId: 'g1',
-      name: 'Team',
-      policy,
-      members: [
-        { userId: carolId, role: 'admin' },
-        { userId: daveId, role: 'member' },
-        { userId: erinId, role: 'reader' },
-      ],
-      wrappedKeys: wrappedFor(alice, carol, dave, erin),
-    }),
-  );
-  return ledger;
-}
+const setup = teamGroup;
 
 async function epochOf(ledger: FakeLedger, who: TestIdentity = alice): Promise<number> {
   return ok(await ledger.invoke<{ epoch: number }>(who, grp.GetGroup, { conversationId: 'g1' })).epoch;

@@ -27,6 +27,7 @@ import {
   publish,
   readWorld,
   rejects,
+  teamGroup,
   wrappedFor,
 } from './support/groups-fixtures';
 
@@ -53,24 +54,7 @@ type Listed = {
   bookmark: string;
 };
 
-/** alice owns g1 (carol admin, dave member, erin reader). */
-async function setup(policy: Record<string, unknown> = openPolicy): Promise<FakeLedger> {
-  const ledger = new FakeLedger();
-  await publish(ledger, alice, bob, carol, dave, erin);
-  ok(
-    await ledger.invoke(alice, grp.CreateGroup, {
-      groupId: 'g1',
-      policy,
-      members: [
-        { userId: carolId, role: 'admin' },
-        { userId: daveId, role: 'member' },
-        { userId: erinId, role: 'reader' },
-      ],
-      wrappedKeys: wrappedFor(alice, carol, dave, erin),
-    }),
-  );
-  return ledger;
-}
+const setup = teamGroup;
 
 const postReq = (clientMessageId: string, extra: Record<string, unknown> = {}) => ({
   conversationId: 'g1',

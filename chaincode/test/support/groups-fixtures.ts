@@ -4,7 +4,7 @@ import { GroupsContract } from '../../src/contracts/groups-contract';
 import { MessagesContract } from '../../src/contracts/messages-contract';
 import type { KTalkContext } from '../../src/lib/context';
 import type { AuditRecord } from '../../src/lib/context';
-import { type FakeLedger, type Outcome, type TestIdentity, userIdFor } from './fake-ledger';
+import { FakeLedger, type Outcome, type TestIdentity, alice, bob, carol, dave, userIdFor } from './fake-ledger';
 
 // Shared fixtures for the directory, groups and messages tests.
 
@@ -106,4 +106,24 @@ export function changedKeys(before: Map<string, Uint8Array>, after: Map<string, 
     const b = after.get(k);
     return !a || !b || Buffer.compare(Buffer.from(a), Buffer.from(b)) !== 0;
   });
+}
+
+/** alice owns g1 "Team": carol is admin, dave member, erin reader (bob is keyed but outside). */
+export async function teamGroup(policy: Record<string, unknown> = openPolicy): Promise<FakeLedger> {
+  const ledger = new FakeLedger();
+  await publish(ledger, alice, bob, carol, dave, erin);
+  ok(
+    await ledger.invoke(alice, grp.CreateGroup, {
+      groupId: 'g1',
+      name: 'Team',
+      policy,
+      members: [
+        { userId: userIdFor(carol), role: 'admin' },
+        { userId: userIdFor(dave), role: 'member' },
+        { userId: userIdFor(erin), role: 'reader' },
+      ],
+      wrappedKeys: wrappedFor(alice, carol, dave, erin),
+    }),
+  );
+  return ledger;
 }

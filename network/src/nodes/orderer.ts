@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { nodeDir } from '../ca/crypto';
-import { ordererOverrides, writeNodeConfig } from '../config/node-config';
+import { ordererOverrides } from '../config/node-config';
 import { NetworkError } from '../errors';
 import { run } from '../exec';
-import { type ProcessRecord, startProcess, waitUntilReady } from '../processes';
+import type { ProcessRecord } from '../processes';
 import { CHANNEL, HOST, type OrdererNode, type Topology } from '../topology';
-import { isHealthy } from './health';
+import { startFabricNode } from './fabric-node';
 
 export async function startOrderer(
   dataDir: string,
@@ -14,22 +14,14 @@ export async function startOrderer(
   topology: Topology,
   orderer: OrdererNode,
 ): Promise<ProcessRecord> {
-  const cfg = await writeNodeConfig(
-    dataDir,
-    sampleConfigDir,
-    orderer.name,
-    'orderer.yaml',
-    ordererOverrides(dataDir, topology, orderer),
-  );
-  const record = await startProcess(dataDir, {
+  return startFabricNode(dataDir, binDir, sampleConfigDir, {
     name: orderer.name,
-    command: path.join(binDir, 'orderer'),
+    binary: 'orderer',
     args: [],
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, FABRIC_CFG_PATH: cfg, FABRIC_LOGGING_SPEC: 'INFO' },
-    cwd: cfg,
+    configFile: 'orderer.yaml',
+    overrides: ordererOverrides(dataDir, topology, orderer),
+    operationsPort: orderer.operationsPort,
   });
-  await waitUntilReady(record, () => isHealthy(orderer.operationsPort), 'starting the orderer');
-  return record;
 }
 
 function adminTls(dataDir: string, topology: Topology, orderer: OrdererNode) {

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { nodeDir, userMspDir } from '../ca/crypto';
-import { peerOverrides, writeNodeConfig } from '../config/node-config';
+import { peerOverrides } from '../config/node-config';
 import { NetworkError } from '../errors';
 import { type RunResult, run } from '../exec';
-import { type ProcessRecord, startProcess, waitUntilReady } from '../processes';
+import type { ProcessRecord } from '../processes';
 import { CHANNEL, HOST, type Org, type PeerNode, type Topology } from '../topology';
-import { isHealthy } from './health';
+import { startFabricNode } from './fabric-node';
 
 export const peerConfigDir = (dataDir: string, peer: PeerNode) => path.join(dataDir, 'config', peer.name);
 
@@ -31,22 +31,14 @@ export async function startPeer(
   topology: Topology,
   peer: PeerNode,
 ): Promise<ProcessRecord> {
-  const cfg = await writeNodeConfig(
-    dataDir,
-    sampleConfigDir,
-    peer.name,
-    'core.yaml',
-    peerOverrides(dataDir, topology, peer),
-  );
-  const record = await startProcess(dataDir, {
+  return startFabricNode(dataDir, binDir, sampleConfigDir, {
     name: peer.name,
-    command: path.join(binDir, 'peer'),
+    binary: 'peer',
     args: ['node', 'start'],
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, FABRIC_CFG_PATH: cfg, FABRIC_LOGGING_SPEC: 'INFO' },
-    cwd: cfg,
+    configFile: 'core.yaml',
+    overrides: peerOverrides(dataDir, topology, peer),
+    operationsPort: peer.operationsPort,
   });
-  await waitUntilReady(record, () => isHealthy(peer.operationsPort), 'starting the peer');
-  return record;
 }
 
 /** Runs the peer CLI as the org's Fabric admin against one peer. */
