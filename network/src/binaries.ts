@@ -162,7 +162,7 @@ export async function downloadModule(component: GoComponent, env: NodeJS.Process
     const explicitVar = component.name === 'fabric' ? 'FABRIC_BIN' : 'FABRIC_CA_BIN';
     throw new NetworkError(
       `could not fetch ${spec} (command: go mod download -json ${spec}): ${detail}`,
-      `Go is installed, but the Go module proxy (GOPROXY=${env.GOPROXY ?? 'default'}) did not serve this module version. ` +
+      `Go is installed, but the Go module proxy (GOPROXY=${env.GOPROXY ?? 'the go env default'}) did not serve this module version. ` +
         `Either point GOPROXY at a proxy that serves it, or download the official ${component.name} ${component.version} ` +
         `release binaries and set ${explicitVar} to their bin/ directory (with config/ beside it)`,
     );
@@ -193,7 +193,13 @@ export async function buildFromGo(
   await mkdir(scratch, { recursive: true });
 
   log(`fetching ${component.module}@${component.moduleVersion} through the Go module proxy`);
-  const sourceDir = await downloadModule(component, env);
+  const moduleDir = await downloadModule(component, env);
+  // The module cache is read-only; build in a writable copy so go may
+  // record checksums without failing on permissions.
+  const sourceDir = path.join(versionDir, 'src');
+  await rm(sourceDir, { recursive: true, force: true });
+  await cp(moduleDir, sourceDir, { recursive: true });
+  await run('chmod', ['-R', 'u+w', sourceDir]);
   const started = Date.now();
   const buildLog: string[] = [];
   for (const [pkg, binary] of Object.entries(component.commands)) {
@@ -237,6 +243,7 @@ export async function buildFromGo(
   }
   await rm(binDir, { recursive: true, force: true });
   await rename(scratch, binDir);
+  await rm(sourceDir, { recursive: true, force: true });
   log(`built ${component.name} ${component.version} in ${((Date.now() - started) / 1000).toFixed(0)} s → ${binDir}`);
   return resolved(component, binDir, 'built');
 }
