@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ResolvedBinaries, type Logger, ensureBinaries } from './binaries';
 import { issueAllCrypto } from './ca/crypto';
-import { caHealthy, startCa } from './ca/ca-server';
+import { startCa } from './ca/ca-server';
 import { PROFILE, configtxYaml } from './config/configtx';
 import { NetworkError } from './errors';
 import { run } from './exec';
@@ -157,5 +157,3 @@ export async function deploy(ctx: NetworkContext): Promise<void> {
       : `chaincode ${result.label} already committed (sequence ${result.sequence})`,
   );
 }
-
-export { caHealthy };

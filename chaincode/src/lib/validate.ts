@@ -44,7 +44,3 @@ export const bookmark = z.string().max(1024);
 
 /** A strict object: unknown fields (e.g. a claimed `sender`) are rejected. */
 export const strictObject = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape);
-
-export function decodeBase64(value: string): Buffer {
-  return Buffer.from(value, 'base64');
-}

@@ -1,8 +1,8 @@
-import { X509Certificate, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
 import { z } from 'zod';
-import { certificateAttributes } from './cert-attributes';
+import { certificateAttributes, certificateCommonName } from '../../../../network/src/ca/cert-attributes';
 
 // Identity provisioning against an organisation's Fabric CA: what an org
 // admin does to onboard, and to revoke, a member of staff.
@@ -69,8 +69,8 @@ export async function enroll(endpoint: CaEndpoint, enrollmentId: string, secret:
   const response = enrollResponseSchema.safeParse(raw);
   if (!response.success) throw new CaError('CA_BAD_RESPONSE', `enroll ${enrollmentId}: CA response has no certificate`);
   const certificatePem = response.data.certificate;
-  const cn = new X509Certificate(certificatePem).subject.split('\n').find((l) => l.startsWith('CN='));
-  if (cn !== `CN=${enrollmentId}`) {
+  const cn = certificateCommonName(certificatePem);
+  if (cn !== enrollmentId) {
     throw new CaError('CA_BAD_RESPONSE', `enroll ${enrollmentId}: CA issued a certificate for ${cn ?? 'nobody'}`);
   }
   const keyBytes = (raw as { key: { toBytes(): string } }).key.toBytes();
