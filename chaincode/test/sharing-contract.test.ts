@@ -21,6 +21,7 @@ import {
   worldJson,
   worldKeys,
 } from './support/sharing-setup';
+import { openPolicy } from './support/groups-fixtures';
 
 const sharing = bind(new SharingContract(), [
   'RegisterItem',
@@ -613,13 +614,7 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
     ok(
       await ledger.invoke(alice, groups.CreateGroup, {
         groupId: 'real',
-        policy: {
-          whoCanPost: 'members',
-          whoCanInvite: 'admins',
-          retentionSeconds: 0,
-          paymentsAllowed: false,
-          crossOrg: true,
-        },
+        policy: openPolicy,
         members: [
           { userId: userIdFor(bob), role: 'member' },
           { userId: userIdFor(dave), role: 'member' },

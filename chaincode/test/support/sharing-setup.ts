@@ -4,6 +4,7 @@ import { type GroupPolicy, type GroupRecord, type GroupRole, groupKey, memberKey
 import { toBytes } from '../../src/lib/canonical-json';
 import type { AuditRecord, KTalkContext } from '../../src/lib/context';
 import { type FakeLedger, type Outcome, type TestIdentity, userIdFor } from './fake-ledger';
+import { openPolicy } from './groups-fixtures';
 
 // Fixtures for the sharing, audit and payments tests. Directory users and
 // groups are written straight into committed state (canonical JSON, typed
@@ -63,14 +64,7 @@ export function addGroup(
     creatorOrg: first[0].mspId,
     createdAt: ledger.clock,
     updatedAt: ledger.clock,
-    policy: {
-      whoCanPost: 'members',
-      whoCanInvite: 'admins',
-      retentionSeconds: 0,
-      paymentsAllowed: false,
-      crossOrg: true,
-      ...policy,
-    },
+    policy: { ...openPolicy, ...policy },
     policyVersion: 1,
     epoch: 1,
     memberCount: members.length,
