@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { directConversationId } from '../src/contracts/groups-contract';
 import { memberRole, readGroup } from '../src/domain/groups';
-import { KTalkContext } from '../src/lib/context';
 import { FakeLedger, type TestIdentity, alice, bob, carol, dave, org1Admin, userIdFor } from './support/fake-ledger';
 import {
   auditRecords,
@@ -711,12 +710,8 @@ describe('GroupsContract reads', () => {
 
 /** Uses the shared domain lookups through a read-only context. */
 async function memberRoleOf(ledger: FakeLedger, userId: string): Promise<string | null> {
-  let role: string | null = null;
-  const probe = async (ctx: KTalkContext): Promise<string> => {
-    role = await memberRole(ctx, 'g1', userId);
+  return ledger.inspect(alice, async (ctx) => {
     assert.ok(await readGroup(ctx, 'g1'));
-    return '';
-  };
-  ok(await ledger.invoke(alice, probe));
-  return role;
+    return memberRole(ctx, 'g1', userId);
+  });
 }

@@ -45,7 +45,7 @@ function binaryNames(component: GoComponent): string[] {
 export async function inspectDir(
   component: GoComponent,
   dir: string,
-): Promise<{ ok: true } | { ok: false; reason: string; foundVersion?: string }> {
+): Promise<{ ok: true; version: string } | { ok: false; reason: string; foundVersion?: string }> {
   const missing: string[] = [];
   for (const name of binaryNames(component)) {
     if (!(await isExecutable(path.join(dir, name)))) missing.push(name);
@@ -53,15 +53,15 @@ export async function inspectDir(
   const probe = VERSION_PROBE[component.name] ?? binaryNames(component)[0] ?? '';
   if (missing.includes(probe)) return { ok: false, reason: `no ${probe} in ${dir}` };
   const found = await probeVersion(path.join(dir, probe));
-  if (found !== component.version) {
+  if (found === null || !component.accepts(found)) {
     return {
       ok: false,
-      reason: `${path.join(dir, probe)} reports version ${found ?? 'unknown'}, KTalk needs ${component.version}`,
+      reason: `${path.join(dir, probe)} reports version ${found ?? 'unknown'}, KTalk needs ${component.acceptsText}`,
       ...(found ? { foundVersion: found } : {}),
     };
   }
   if (missing.length > 0) return { ok: false, reason: `${dir} lacks ${missing.join(', ')}` };
-  return { ok: true };
+  return { ok: true, version: found };
 }
 
 async function findOnPath(binary: string, env: NodeJS.ProcessEnv): Promise<string | null> {
@@ -88,33 +88,39 @@ export async function findBinaries(
     if (!verdict.ok) {
       throw new NetworkError(
         `${explicitVar}=${explicit} cannot be used: ${verdict.reason}`,
-        `point ${explicitVar} at ${component.name} ${component.version} binaries, or unset it to use the cache or build them with Go`,
+        `point ${explicitVar} at ${component.acceptsText} binaries, or unset it to use the cache or build ${component.version} with Go`,
       );
     }
-    return resolved(component, explicit, 'FABRIC_BIN');
+    return resolved(component, explicit, 'FABRIC_BIN', verdict.version);
   }
   const onPath = await findOnPath(probe, env);
   if (onPath) {
     const verdict = await inspectDir(component, onPath);
-    if (verdict.ok) return resolved(component, onPath, 'PATH');
+    if (verdict.ok) return resolved(component, onPath, 'PATH', verdict.version);
     if (verdict.foundVersion !== undefined || !verdict.reason.includes('lacks')) {
       throw new NetworkError(
         `wrong ${component.name} on PATH: ${verdict.reason}`,
-        `remove ${onPath} from PATH, or set ${explicitVar} to a directory with ${component.name} ${component.version} binaries`,
+        `remove ${onPath} from PATH, or set ${explicitVar} to a directory with ${component.acceptsText} binaries`,
       );
     }
   }
   const cached = binCacheDir(component.name, component.version, env);
-  if ((await inspectDir(component, cached)).ok) return resolved(component, cached, 'cache');
+  const fromCache = await inspectDir(component, cached);
+  if (fromCache.ok) return resolved(component, cached, 'cache', fromCache.version);
   return null;
 }
 
-async function resolved(component: GoComponent, dir: string, source: BinarySource): Promise<ResolvedBinaries> {
+async function resolved(
+  component: GoComponent,
+  dir: string,
+  source: BinarySource,
+  version: string,
+): Promise<ResolvedBinaries> {
   const configDir = path.join(dir, '..', 'config');
   const hasConfig = await isExecutableDir(configDir);
   return {
     component: component.name,
-    version: component.version,
+    version,
     dir,
     source,
     ...(hasConfig ? { configDir } : {}),
@@ -164,7 +170,7 @@ export async function downloadModule(component: GoComponent, env: NodeJS.Process
       `could not fetch ${spec} (command: go mod download -json ${spec}): ${detail}`,
       `Go is installed, but the Go module proxy (GOPROXY=${env.GOPROXY ?? 'the go env default'}) did not serve this module version. ` +
         `Either point GOPROXY at a proxy that serves it, or download the official ${component.name} ${component.version} ` +
-        `release binaries and set ${explicitVar} to their bin/ directory (with config/ beside it)`,
+        `release binaries (${component.acceptsText}) and set ${explicitVar} to their bin/ directory (with config/ beside it)`,
     );
   }
   return parsed.Dir;
@@ -245,7 +251,7 @@ export async function buildFromGo(
   await rename(scratch, binDir);
   await rm(sourceDir, { recursive: true, force: true });
   log(`built ${component.name} ${component.version} in ${((Date.now() - started) / 1000).toFixed(0)} s → ${binDir}`);
-  return resolved(component, binDir, 'built');
+  return resolved(component, binDir, 'built', component.version);
 }
 
 export async function ensureBinaries(

@@ -6,7 +6,7 @@ import { startCa } from './ca/ca-server';
 import { PROFILE, configtxYaml } from './config/configtx';
 import { NetworkError } from './errors';
 import { run } from './exec';
-import { checkHealth, type Health } from './nodes/health';
+import { checkHealth, gossipPeersKnown, type Health } from './nodes/health';
 import { deployChaincode } from './nodes/chaincode';
 import { joinOrderer, startOrderer } from './nodes/orderer';
 import { joinPeer, startPeer } from './nodes/peer';
@@ -97,11 +97,33 @@ export async function up(ctx: NetworkContext): Promise<'started' | 'already-runn
     }
     log('deploying chaincode');
     await deployChaincode(dataDir, bins.fabric.dir, topology, log);
+    await waitForGossip(ctx);
     return 'started';
   } catch (error) {
     log('start failed; stopping everything that was started');
     await stopAll(dataDir);
     throw error;
+  }
+}
+
+/**
+ * The gateway plans cross-org endorsements from gossip membership, so the
+ * network is usable only once every peer knows every other one.
+ */
+export async function waitForGossip(ctx: NetworkContext, timeoutMs = 90_000): Promise<void> {
+  const { topology } = ctx;
+  const others = topology.peers.length - 1;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const known = await Promise.all(topology.peers.map((p) => gossipPeersKnown(p.operationsPort, CHANNEL)));
+    if (known.every((k) => k !== null && k >= others)) return;
+    if (Date.now() > deadline) {
+      throw new NetworkError(
+        `peers did not find each other through gossip within ${timeoutMs / 1000} s (known: ${known.join(', ')})`,
+        `see ${path.join(ctx.dataDir, 'logs')}/peer*.log for TLS or address errors`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 

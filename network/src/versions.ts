@@ -1,5 +1,6 @@
 // What KTalk runs on. Fabric's module path has no /v3 suffix, so its v3 tags
 // cannot be required; the release commit is pinned as a pseudo-version.
+// 3.1.1 is the newest Fabric release the Go module proxy serves to us.
 export interface GoComponent {
   readonly name: string;
   readonly version: string;
@@ -10,13 +11,26 @@ export interface GoComponent {
   readonly ldflags: (version: string) => string[];
   readonly cgo: boolean;
   readonly tags?: string;
+  /** Release binaries KTalk also runs (FABRIC_BIN or PATH), besides the pinned build. */
+  readonly accepts: (found: string) => boolean;
+  /** What `accepts` allows, for messages. */
+  readonly acceptsText: string;
+}
+
+/** Same major.minor, patch at least `min`'s: e.g. any 3.1.x from 3.1.1 on. */
+export function samePatchLineAtLeast(min: string): (found: string) => boolean {
+  const [major, minor, patch] = min.split('.').map(Number);
+  return (found) => {
+    const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(found);
+    return m !== null && Number(m[1]) === major && Number(m[2]) === minor && Number(m[3]) >= (patch ?? 0);
+  };
 }
 
 export const FABRIC: GoComponent = {
   name: 'fabric',
-  version: '3.1.5',
+  version: '3.1.1',
   module: 'github.com/hyperledger/fabric',
-  moduleVersion: 'v1.4.0-rc1.0.20260618074816-86c1172bec37',
+  moduleVersion: 'v1.4.0-rc1.0.20250510200036-435a7f1a780a',
   commands: {
     'cmd/peer': 'peer',
     'cmd/orderer': 'orderer',
@@ -26,12 +40,14 @@ export const FABRIC: GoComponent = {
   },
   ldflags: (version) => [
     `-X github.com/hyperledger/fabric/common/metadata.Version=${version}`,
-    `-X github.com/hyperledger/fabric/common/metadata.CommitSHA=86c1172`,
+    `-X github.com/hyperledger/fabric/common/metadata.CommitSHA=435a7f1`,
   ],
   cgo: false,
+  accepts: samePatchLineAtLeast('3.1.1'),
+  acceptsText: 'Fabric 3.1.x, 3.1.1 or newer',
 };
 
-export const FABRIC_COMMIT = '86c1172bec37e6590c6b1ae6f847833df48d65fc';
+export const FABRIC_COMMIT = '435a7f1a780a128756fb2f72bf4cad164bf13fbb';
 
 export const FABRIC_CA: GoComponent = {
   name: 'fabric-ca',
@@ -45,6 +61,8 @@ export const FABRIC_CA: GoComponent = {
   ldflags: (version) => [`-X github.com/hyperledger/fabric-ca/lib/metadata.Version=${version}`],
   // fabric-ca-server's SQLite driver needs cgo.
   cgo: true,
+  accepts: samePatchLineAtLeast('1.5.21'),
+  acceptsText: 'Fabric CA 1.5.x, 1.5.21 or newer',
 };
 
 /** The binary whose `version` output proves which release a directory holds. */

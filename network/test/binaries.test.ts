@@ -29,7 +29,7 @@ describe('finding Fabric binaries', () => {
       (error: unknown) => {
         assert.ok(error instanceof NetworkError);
         assert.match(error.message, /wrong fabric on PATH/);
-        assert.match(error.message, /2\.5\.9.*3\.1\.5/);
+        assert.match(error.message, /2\.5\.9.*3\.1\.1 or newer/);
         assert.match(error.hint ?? '', /FABRIC_BIN/);
         return true;
       },
@@ -40,15 +40,21 @@ describe('finding Fabric binaries', () => {
     const dir = await fakeBinDir(fabricNames, '3.0.0');
     await assert.rejects(
       findBinaries(FABRIC, { PATH: '/usr/bin:/bin', FABRIC_BIN: dir }),
-      /FABRIC_BIN=.*3\.0\.0, KTalk needs 3\.1\.5/,
+      /FABRIC_BIN=.*3\.0\.0, KTalk needs Fabric 3\.1\.x, 3\.1\.1 or newer/,
     );
   });
 
-  it('accepts a FABRIC_BIN whose binaries report 3.1.5', async () => {
+  it('accepts a FABRIC_BIN of a later 3.1 patch release and says which version runs', async () => {
     const dir = await fakeBinDir(fabricNames, '3.1.5');
     const found = await findBinaries(FABRIC, { PATH: '/usr/bin:/bin', FABRIC_BIN: dir });
     assert.equal(found?.source, 'FABRIC_BIN');
     assert.equal(found?.dir, dir);
+    assert.equal(found?.version, '3.1.5');
+  });
+
+  it('refuses a 3.1 release older than 3.1.1', async () => {
+    const dir = await fakeBinDir(fabricNames, '3.1.0');
+    await assert.rejects(findBinaries(FABRIC, { PATH: '/usr/bin:/bin', FABRIC_BIN: dir }), /3\.1\.0, KTalk needs/);
   });
 
   it('reports a FABRIC_BIN that lacks some binaries', async () => {

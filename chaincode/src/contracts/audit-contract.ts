@@ -2,7 +2,7 @@ import { Info, Transaction } from 'fabric-contract-api';
 import { z } from 'zod';
 
 import { sortableTime } from '../lib/clock';
-import { type AuditRecord, type KTalkContext, auditRecordSchema } from '../lib/context';
+import { type AuditRecord, KTalkContext, auditRecordSchema } from '../lib/context';
 import { badInput } from '../lib/errors';
 import { requireRole } from '../lib/identity';
 import { KTalkContract } from '../lib/ktalk-contract';

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Info, Transaction } from 'fabric-contract-api';
 import { z } from 'zod';
 import { sortableTime } from '../lib/clock';
-import type { KTalkContext } from '../lib/context';
+// A value import: fabric-contract-api recognises ctx by its emitted design:paramtypes.
+import { KTalkContext } from '../lib/context';
 import { ChaincodeError, badInput, forbidden, notFound } from '../lib/errors';
 import { orgOfUserId } from '../lib/identity';
 import { KTalkContract } from '../lib/ktalk-contract';

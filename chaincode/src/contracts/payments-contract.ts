@@ -15,7 +15,8 @@ import {
   writeBalance,
 } from '../domain/payments';
 
-import type { KTalkContext } from '../lib/context';
+// A value import: fabric-contract-api recognises ctx by its emitted design:paramtypes.
+import { KTalkContext } from '../lib/context';
 import { ChaincodeError, badInput, forbidden } from '../lib/errors';
 import { type Caller, orgOfUserId } from '../lib/identity';
 import { KTalkContract } from '../lib/ktalk-contract';

@@ -29,7 +29,8 @@ import {
   wrappedKeySchema,
 } from '../domain/sharing';
 import { sortableTime } from '../lib/clock';
-import type { KTalkContext } from '../lib/context';
+// A value import: fabric-contract-api recognises ctx by its emitted design:paramtypes.
+import { KTalkContext } from '../lib/context';
 import { ChaincodeError, badInput, forbidden, notFound } from '../lib/errors';
 import { orgOfUserId } from '../lib/identity';
 import { KTalkContract } from '../lib/ktalk-contract';

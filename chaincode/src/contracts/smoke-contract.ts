@@ -1,6 +1,7 @@
 import { Info, Transaction } from 'fabric-contract-api';
 import { z } from 'zod';
-import type { KTalkContext } from '../lib/context';
+// A value import: fabric-contract-api recognises ctx by its emitted design:paramtypes.
+import { KTalkContext } from '../lib/context';
 import { KTalkContract } from '../lib/ktalk-contract';
 import { key, mustReadJson, writeJson } from '../lib/state';
 import { id, parseRequest, strictObject } from '../lib/validate';

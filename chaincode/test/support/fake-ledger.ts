@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { ChaincodeStub, ClientIdentity } from 'fabric-shim-api';
+import type { ChaincodeStub } from 'fabric-shim-api';
+import { ClientIdentity } from 'fabric-shim';
 import { KTalkContext } from '../../src/lib/context';
+import { certificateFor, chaincode, decodeResponse, qualifiedName } from './contract-router';
 
-// An in-memory ledger for unit tests. It keeps Fabric's semantics that
-// matter to the rules: reads see only committed state (never the same
+// An in-memory ledger for unit tests. Every call is dispatched through
+// fabric-shim's contract router (see contract-router.ts). It keeps Fabric's
+// semantics that matter to the rules: reads see only committed state (never the same
 // transaction's writes), and a transaction that throws commits nothing.
 
 export interface TestIdentity {
@@ -72,6 +75,30 @@ export class FakeLedger {
   clock = Date.UTC(2026, 0, 1);
   private txCounter = 0;
 
+  /**
+   * Runs a domain helper (not a transaction) against committed state with
+   * the caller's context, for tests of code that contracts share. Writes
+   * are discarded.
+   */
+  async inspect<T>(who: TestIdentity, fn: (ctx: KTalkContext) => Promise<T>): Promise<T> {
+    const stub = this.makeStub({
+      txId: 'inspect',
+      time: this.clock,
+      who,
+      args: [],
+      pending: new Map(),
+      pendingPrivate: new Map(),
+      pendingPurge: [],
+      rwset: { reads: new Set(), ranges: [], writes: new Set() },
+      options: {},
+      setEvent: () => undefined,
+    });
+    const ctx = new KTalkContext();
+    ctx.stub = stub;
+    ctx.clientIdentity = new ClientIdentity(stub);
+    return fn(ctx);
+  }
+
   async invoke<T = unknown>(
     who: TestIdentity,
     method: Method,
@@ -102,9 +129,12 @@ export class FakeLedger {
     const rwset: ReadWriteSet = { reads: new Set(), ranges: [], writes: new Set() };
     let event: Event | null = null;
 
+    const args = request === undefined ? [] : [typeof request === 'string' ? request : JSON.stringify(request)];
     const stub = this.makeStub({
       txId,
       time,
+      who,
+      args: [qualifiedName(method), ...args],
       pending,
       pendingPrivate,
       pendingPurge,
@@ -112,17 +142,18 @@ export class FakeLedger {
       options,
       setEvent: (e) => (event = e),
     });
-    const ctx = new KTalkContext();
-    ctx.stub = stub;
-    ctx.clientIdentity = fakeIdentity(who);
     let outcome: Outcome<T>;
-    try {
-      const args = request === undefined ? [] : [typeof request === 'string' ? request : JSON.stringify(request)];
-      const raw = await method(ctx, ...args);
-      const value = (typeof raw === 'string' && raw !== '' ? JSON.parse(raw) : raw) as T;
+    const response = decodeResponse(await chaincode().Invoke(stub));
+    if (response.ok) {
+      const value = (response.payload !== '' ? JSON.parse(response.payload) : undefined) as T;
       outcome = { ok: true, value, event, txId };
-    } catch (error) {
-      outcome = { ok: false, error: error as Error };
+    } else {
+      // The shim never commits a failed transaction, so neither do we.
+      pending.clear();
+      pendingPrivate.clear();
+      pendingPurge.length = 0;
+      event = null;
+      outcome = { ok: false, error: response.error };
     }
     const commit = () => this.apply(pending, pendingPrivate, pendingPurge);
     return { outcome, rwset, commit };
@@ -176,6 +207,8 @@ export class FakeLedger {
   private makeStub(tx: {
     txId: string;
     time: number;
+    who: TestIdentity;
+    args: string[];
     pending: Map<string, Uint8Array | null>;
     pendingPrivate: Map<string, Map<string, Uint8Array | null>>;
     pendingPurge: Array<{ collection: string; key: string }>;
@@ -198,6 +231,9 @@ export class FakeLedger {
       };
     };
     const stub = {
+      getBufferArgs: () => tx.args.map((a) => Buffer.from(a)),
+      getArgs: () => tx.args,
+      getCreator: () => ({ mspid: tx.who.mspId, idBytes: certificateFor(tx.who.enrollmentId, identityAttrs(tx.who)) }),
       getTxID: () => tx.txId,
       getChannelID: () => 'ktalk',
       getTxTimestamp: () => ({
@@ -260,15 +296,9 @@ export class FakeLedger {
   }
 }
 
-function fakeIdentity(who: TestIdentity): ClientIdentity {
-  const attrs: Record<string, string> = { 'hf.EnrollmentID': who.enrollmentId, ...(who.attrs ?? {}) };
-  return {
-    getMSPID: () => who.mspId,
-    getID: () => `x509::/CN=${who.enrollmentId}::/CN=ca.${who.mspId}`,
-    getAttributeValue: (name: string) => attrs[name] ?? null,
-    assertAttributeValue: (name: string, value: string) => attrs[name] === value,
-    getIDBytes: () => Buffer.alloc(0),
-  } as unknown as ClientIdentity;
+/** The attributes Fabric CA puts in an enrollment certificate. */
+function identityAttrs(who: TestIdentity): Record<string, string> {
+  return { 'hf.EnrollmentID': who.enrollmentId, 'hf.Type': 'client', ...(who.attrs ?? {}) };
 }
 
 /** A call that must fail with `code` and leave the ledger untouched. */

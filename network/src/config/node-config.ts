@@ -35,6 +35,10 @@ export function peerOverrides(dataDir: string, topology: Topology, peer: PeerNod
     [['peer', 'gossip', 'bootstrap'], address],
     [['peer', 'gossip', 'endpoint'], address],
     [['peer', 'gossip', 'externalEndpoint'], address],
+    // The other org's peer usually starts after this one; retry it every 5 s
+    // (default 25 s) so cross-org endorsement is possible soon after start
+    // or after a peer restarts.
+    [['peer', 'gossip', 'reconnectInterval'], '5s'],
     [['peer', 'localMspId'], peer.mspId],
     [['peer', 'mspConfigPath'], path.join(dir, 'msp')],
     [['peer', 'fileSystemPath'], path.join(dataDir, 'ledgers', peer.name)],

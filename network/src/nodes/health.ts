@@ -30,3 +30,18 @@ export async function checkHealth(name: string, kind: string, operationsPort: nu
 export async function isHealthy(operationsPort: number): Promise<boolean> {
   return (await checkHealth('', '', operationsPort)).healthy;
 }
+
+/** How many other peers a peer's gossip knows on a channel, from its Prometheus metrics. */
+export async function gossipPeersKnown(operationsPort: number, channel: string): Promise<number | null> {
+  try {
+    const response = await fetch(`http://${HOST}:${operationsPort}/metrics`, { signal: AbortSignal.timeout(2000) });
+    const metrics = await response.text();
+    const line = metrics
+      .split('\n')
+      .find((l) => l.startsWith(`gossip_membership_total_peers_known{channel="${channel}"}`));
+    const value = line === undefined ? NaN : Number(line.split(' ').pop());
+    return Number.isFinite(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
