@@ -22,6 +22,8 @@ export async function peerEndpoint(dataDir: string, topology: Topology, peer: Pe
   if (!org) throw new Error(`unknown org ${peer.org}`);
   return {
     address: `${HOST}:${peer.port}`,
+    // The peer's TLS certificate names it; TLS server names must not be IPs.
+    hostOverride: peer.name,
     tlsRootPem: await readFile(path.join(nodeDir(dataDir, org, peer.name), 'tls', 'ca.crt'), 'utf8'),
   };
 }

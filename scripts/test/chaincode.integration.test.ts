@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { type NetworkContext, down, up } from '../../network/src/network';
+import { type NetworkContext, up } from '../../network/src/network';
 import { openGateway } from '../../electron/src/node/fabric/gateway';
 import { devIdentity, peerEndpoint } from '../lib/identities';
 import { KTalkSession, chaincodeErrorCode } from '../lib/ktalk-session';
-import { liveNetwork } from './support/live-network';
+import { type LiveNetwork, liveNetwork } from './support/live-network';
 
 // The rulebook on the running two-org network: both orgs endorse every
-// write (MAJORITY of two). Skipped, with the reason, where Fabric binaries
-// cannot be had.
+// write (MAJORITY of two).
 
 const b64 = (bytes: number): string => randomBytes(bytes).toString('base64');
 const sealedBoxes = (...userIds: string[]) => Object.fromEntries(userIds.map((u) => [u, b64(80)]));
@@ -24,7 +23,7 @@ async function refused(promise: Promise<unknown>, code: string): Promise<void> {
 
 describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () => {
   let ctx: NetworkContext;
-  let unavailable: string | null = null;
+  let network: LiveNetwork | undefined;
   const sessions = new Map<string, KTalkSession>();
   const as = (user: string): KTalkSession => {
     const session = sessions.get(user);
@@ -35,8 +34,8 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
     `${['alice', 'carol', 'org1admin', 'auditor1'].includes(user) ? 'Org1MSP' : 'Org2MSP'}::${user}`;
 
   before(async () => {
-    ({ ctx, unavailable } = await liveNetwork('chaincode'));
-    if (unavailable) return;
+    network = await liveNetwork('chaincode');
+    ctx = network.ctx;
     await up(ctx);
     const [org1, org2] = ctx.topology.peerOrgs;
     const [peer1, peer2] = ctx.topology.peers;
@@ -63,7 +62,7 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
 
   after(async () => {
     for (const session of sessions.values()) session.close();
-    if (ctx && !unavailable) await down(ctx);
+    await network?.dispose();
   });
 
   const policy = {
@@ -88,8 +87,7 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
       { ciphertext: Buffer.from(text) },
     );
 
-  it('runs a cross-org group chat through an epoch change', async (t) => {
-    if (unavailable) return t.skip(unavailable);
+  it('runs a cross-org group chat through an epoch change', async () => {
     await as('alice').submit('groups', 'CreateGroup', {
       groupId: 'crossorg',
       policy,
@@ -125,13 +123,11 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
     );
   });
 
-  it('refuses a reader who tries to post', async (t) => {
-    if (unavailable) return t.skip(unavailable);
+  it('refuses a reader who tries to post', async () => {
     await refused(post('carol', 'crossorg', 2, 'readers cannot post'), 'FORBIDDEN');
   });
 
-  it('refuses a removed member, for posting and for reading', async (t) => {
-    if (unavailable) return t.skip(unavailable);
+  it('refuses a removed member, for posting and for reading', async () => {
     await as('alice').submit('groups', 'RemoveMember', {
       conversationId: 'crossorg',
       userId: id('bob'),
@@ -144,8 +140,7 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
     );
   });
 
-  it("purges expired payloads from both orgs' peers, keeping tombstones and receipts", async (t) => {
-    if (unavailable) return t.skip(unavailable);
+  it("purges expired payloads from both orgs' peers, keeping tombstones and receipts", async () => {
     await as('alice').submit('groups', 'CreateGroup', {
       groupId: 'shortlived',
       policy: { ...policy, retentionSeconds: 60 },
@@ -184,8 +179,7 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
     assert.ok(receipts.records.some((r) => r.target.includes(messageId)));
   });
 
-  it('shares an item, logs every access, and serves nothing after revocation', async (t) => {
-    if (unavailable) return t.skip(unavailable);
+  it('shares an item, logs every access, and serves nothing after revocation', async () => {
     const payload = randomBytes(4096);
     await as('alice').submit(
       'sharing',
@@ -246,8 +240,7 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
     );
   });
 
-  it('answers compliance queries for a compliance officer and refuses staff', async (t) => {
-    if (unavailable) return t.skip(unavailable);
+  it('answers compliance queries for a compliance officer and refuses staff', async () => {
     const trail = await as('auditor1').evaluate<{ records: Array<{ actor: string; txId: string }> }>(
       'audit',
       'QueryAudit',
@@ -261,8 +254,7 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
     await refused(as('alice').evaluate('audit', 'QueryAudit', { pageSize: 10 }), 'FORBIDDEN');
   });
 
-  it('keeps the total constant under concurrent transfers', async (t) => {
-    if (unavailable) return t.skip(unavailable);
+  it('keeps the total constant under concurrent transfers', async () => {
     const users = ['alice', 'carol', 'bob', 'dave'];
     await as('org1admin').submit('payments', 'Mint', { toUserId: id('alice'), amount: 10_000 });
     await as('org1admin').submit('payments', 'Mint', { toUserId: id('carol'), amount: 10_000 });

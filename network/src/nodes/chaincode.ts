@@ -98,11 +98,18 @@ async function startChaincodeServer(dataDir: string, peer: PeerNode, packageId: 
       '--chaincode-id',
       packageId,
     ],
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', ...chaincodeSettings(process.env) },
     cwd: CHAINCODE_DIR,
   });
   await waitUntilReady(record, () => portOpen(peer.chaincodeServerPort), 'starting the chaincode server', 30_000);
   return record;
+}
+
+/** The chaincode's documented KTALK_* settings (limits, optional contracts) pass through to its process. */
+export function chaincodeSettings(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('KTALK_') && e[1] !== undefined),
+  );
 }
 
 export interface DeployResult {

@@ -1,27 +1,29 @@
-import { NetworkError } from '../../../network/src/errors';
-import { type NetworkContext, prepareBinaries } from '../../../network/src/network';
+import { rm } from 'node:fs/promises';
+import { type NetworkContext, down, prepareBinaries } from '../../../network/src/network';
 import { isolatedNetwork } from '../../../network/test/support/test-network';
 
 export interface LiveNetwork {
-  ctx: NetworkContext;
-  /** Why the real-network tests cannot run here, or null when they can. */
-  unavailable: string | null;
-  fabricBin: string;
+  readonly ctx: NetworkContext;
+  readonly fabricBin: string;
+  /** Stops every process of this network by PID and deletes its data dir. */
+  dispose(): Promise<void>;
 }
 
-/** An isolated network context, and whether Fabric binaries can be had for it. */
+/**
+ * An isolated network context (own data dir, free port range) with Fabric
+ * binaries found or built. Real-network suites never skip: without binaries
+ * the suite fails with the reason and the hint.
+ */
 export async function liveNetwork(label: string): Promise<LiveNetwork> {
   const net = await isolatedNetwork();
   const ctx: NetworkContext = { ...net, log: (line) => console.log(`  [${label}] ${line}`) };
-  try {
-    return { ctx, unavailable: null, fabricBin: (await prepareBinaries(ctx)).fabric.dir };
-  } catch (error) {
-    if (!(error instanceof NetworkError)) throw error;
-    console.log(`  SKIPPING ${label}: ${error.message}\n  hint: ${error.hint ?? ''}`);
-    return {
-      ctx,
-      unavailable: 'Fabric 3.1.5 binaries unavailable on this machine (reason printed at the start of this suite)',
-      fabricBin: '',
-    };
-  }
+  const fabricBin = (await prepareBinaries(ctx)).fabric.dir;
+  return {
+    ctx,
+    fabricBin,
+    dispose: async () => {
+      await down(ctx);
+      await rm(ctx.dataDir, { recursive: true, force: true });
+    },
+  };
 }
