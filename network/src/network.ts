@@ -1,12 +1,12 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ResolvedBinaries, type Logger, ensureBinaries } from './binaries';
-import { issueAllCrypto } from './ca/crypto';
+import { chaincodeServerName, issueAllCrypto } from './ca/crypto';
 import { startCa } from './ca/ca-server';
 import { PROFILE, configtxYaml } from './config/configtx';
 import { NetworkError } from './errors';
 import { run } from './exec';
-import { checkHealth, gossipPeersKnown, type Health } from './nodes/health';
+import { checkHealth, gossipPeersKnown, type Health, isRaftLeader } from './nodes/health';
 import { deployChaincode } from './nodes/chaincode';
 import { joinOrderer, startOrderer } from './nodes/orderer';
 import { joinPeer, startPeer } from './nodes/peer';
@@ -21,6 +21,8 @@ export interface NetworkContext {
   readonly topology: Topology;
   readonly log: Logger;
   readonly env?: NodeJS.ProcessEnv;
+  /** The chaincode package to deploy (package.json + dist); the repo's chaincode/ by default. */
+  readonly chaincodeDir?: string;
 }
 
 export interface Binaries {
@@ -59,7 +61,7 @@ export async function runningNodes(ctx: NetworkContext): Promise<string[]> {
 
 export async function up(ctx: NetworkContext): Promise<'started' | 'already-running'> {
   const { dataDir, topology, log } = ctx;
-  const expected = [...nodeNames(topology), ...topology.peers.map((p) => `chaincode-${p.name}`)];
+  const expected = [...nodeNames(topology), ...topology.peers.map((p) => chaincodeServerName(p.name))];
   const alive = await runningNodes(ctx);
   if (expected.every((n) => alive.includes(n))) {
     log(`network already running (${alive.length} processes); nothing to do`);
@@ -90,19 +92,37 @@ export async function up(ctx: NetworkContext): Promise<'started' | 'already-runn
       await startOrderer(dataDir, bins.fabric.dir, bins.fabric.configDir ?? '', topology, orderer);
       await joinOrderer(dataDir, bins.fabric.dir, topology, orderer, genesis);
     }
+    await waitForRaftLeader(ctx);
     log('starting peers');
     for (const peer of topology.peers) {
       await startPeer(dataDir, bins.fabric.dir, bins.fabric.configDir ?? '', topology, peer);
       await joinPeer(dataDir, bins.fabric.dir, topology, peer, genesis);
     }
     log('deploying chaincode');
-    await deployChaincode(dataDir, bins.fabric.dir, topology, log);
+    await deployChaincode(dataDir, bins.fabric.dir, topology, log, ctx.chaincodeDir);
     await waitForGossip(ctx);
     return 'started';
   } catch (error) {
     log('start failed; stopping everything that was started');
     await stopAll(dataDir);
     throw error;
+  }
+}
+
+/** Orderers refuse transactions until Raft has elected a leader (seconds after a restart). */
+export async function waitForRaftLeader(ctx: NetworkContext, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const orderer of ctx.topology.orderers) {
+      if (await isRaftLeader(orderer.operationsPort, CHANNEL)) return orderer.name;
+    }
+    if (Date.now() > deadline) {
+      throw new NetworkError(
+        `no Raft leader for channel ${CHANNEL} within ${timeoutMs / 1000} s`,
+        `see ${path.join(ctx.dataDir, 'logs')}/orderer*.log`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
@@ -172,7 +192,7 @@ export async function status(ctx: NetworkContext): Promise<Health[]> {
 
 export async function deploy(ctx: NetworkContext): Promise<void> {
   const bins = await prepareBinaries(ctx);
-  const result = await deployChaincode(ctx.dataDir, bins.fabric.dir, ctx.topology, ctx.log);
+  const result = await deployChaincode(ctx.dataDir, bins.fabric.dir, ctx.topology, ctx.log, ctx.chaincodeDir);
   ctx.log(
     result.changed
       ? `deployed ${result.label} at sequence ${result.sequence}`

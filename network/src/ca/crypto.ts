@@ -23,6 +23,9 @@ export function devUsers(org: Org): DevUser[] {
   ];
 }
 
+/** The chaincode server that serves one peer. */
+export const chaincodeServerName = (peer: string) => `chaincode-${peer}`;
+
 export const orgDir = (dataDir: string, org: Org) => path.join(dataDir, 'crypto', org.name.toLowerCase());
 export const nodeDir = (dataDir: string, org: Org, node: string) => path.join(orgDir(dataDir, org), 'nodes', node);
 export const userMspDir = (dataDir: string, org: Org, user: string) =>
@@ -60,6 +63,18 @@ export async function issueOrgCrypto(
       const scratch = path.join(dir, 'tls-enroll');
       await cli.enroll(node, secret, scratch, { tls: true, hosts });
       await normaliseTlsDir(scratch, path.join(dir, 'tls'));
+    }
+    if (nodeType === 'peer') {
+      // The peer's chaincode-as-a-service process serves TLS with its own
+      // certificate from the org CA; the peer dials it with its TLS client cert.
+      const server = chaincodeServerName(node);
+      const tlsDir = path.join(nodeDir(dataDir, org, server), 'tls');
+      if (!(await pathExists(path.join(tlsDir, 'server.crt')))) {
+        const secret = await cli.register({ name: server, type: 'client' }, secrets);
+        const scratch = path.join(nodeDir(dataDir, org, server), 'tls-enroll');
+        await cli.enroll(server, secret, scratch, { tls: true, hosts: [HOST, 'localhost', server] });
+        await normaliseTlsDir(scratch, tlsDir);
+      }
     }
     log(`  ${node}: identity and TLS certificates issued by ${org.ca.name}`);
   }

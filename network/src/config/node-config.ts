@@ -19,6 +19,8 @@ export function applyOverrides(sampleYaml: string, overrides: Overrides): string
 }
 
 export const EXTERNAL_BUILDER_DIR = path.join(REPO_ROOT, 'network', 'builders', 'ktalk-ccaas');
+/** Peer environment variable naming its TLS dir (server.crt, server.key, ca.crt) for the builder. */
+export const CCAAS_TLS_DIR_VAR = 'KTALK_CCAAS_TLS_DIR';
 
 export function peerOverrides(dataDir: string, topology: Topology, peer: PeerNode): Overrides {
   const org = topology.peerOrgs.find((o) => o.name === peer.org);
@@ -53,7 +55,7 @@ export function peerOverrides(dataDir: string, topology: Topology, peer: PeerNod
     [['vm', 'endpoint'], ''],
     [
       ['chaincode', 'externalBuilders'],
-      [{ name: 'ktalk-ccaas', path: EXTERNAL_BUILDER_DIR, propagateEnvironment: [] }],
+      [{ name: 'ktalk-ccaas', path: EXTERNAL_BUILDER_DIR, propagateEnvironment: [CCAAS_TLS_DIR_VAR] }],
     ],
     [['operations', 'listenAddress'], `${HOST}:${peer.operationsPort}`],
     [['metrics', 'provider'], 'prometheus'],

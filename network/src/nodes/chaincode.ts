@@ -8,7 +8,9 @@ import { run } from '../exec';
 import { REPO_ROOT } from '../paths';
 import { type ProcessRecord, isRunning, readRecords, startProcess, stopProcess, waitUntilReady } from '../processes';
 import { CHAINCODE_NAME, CHANNEL, HOST, type PeerNode, type Topology } from '../topology';
-import { mustPeerCli, ordererTlsRoot, peerTlsRoot } from './peer';
+import { mustPeerCli, orgOf, ordererTlsRoot, peerCli, peerTlsRoot } from './peer';
+import { chaincodeServerName, nodeDir } from '../ca/crypto';
+import { gzipSync } from 'node:zlib';
 import net from 'node:net';
 
 // Chaincode runs as a service: one Node process per peer, started and
@@ -17,8 +19,11 @@ import net from 'node:net';
 
 export const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
 
-/** The label changes whenever the built chaincode changes, which drives redeploys. */
-export async function chaincodeLabel(): Promise<string> {
+/**
+ * The label changes whenever the built chaincode or its collections change,
+ * which drives redeploys: a new label is a new definition and sequence.
+ */
+export async function chaincodeLabel(chaincodeDir: string, collections: object[]): Promise<string> {
   const hash = createHash('sha256');
   const walk = async (dir: string): Promise<void> => {
     for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -28,50 +33,118 @@ export async function chaincodeLabel(): Promise<string> {
     }
   };
   try {
-    await walk(path.join(CHAINCODE_DIR, 'dist', 'src'));
+    await walk(path.join(chaincodeDir, 'dist', 'src'));
   } catch {
     throw new NetworkError('chaincode is not built', 'run npm run build first');
   }
-  hash.update(await readFile(path.join(CHAINCODE_DIR, 'package.json')));
+  hash.update(await readFile(path.join(chaincodeDir, 'package.json')));
+  hash.update(JSON.stringify(collections));
   return `${CHAINCODE_NAME}_${hash.digest('hex').slice(0, 12)}`;
 }
 
-async function writePackage(dataDir: string, peer: PeerNode, label: string): Promise<string> {
+/**
+ * Tar with fixed names, owners, modes and times, gzip without a timestamp:
+ * the same label always gives the same bytes, hence the same package id, so
+ * a restart on the same data dir finds the chaincode already approved.
+ */
+async function deterministicTgz(cwd: string, files: readonly string[], out: string): Promise<void> {
+  const tarFile = `${out}.tar`;
+  const result = await run(
+    'tar',
+    [
+      '--sort=name',
+      '--mtime=@0',
+      '--owner=0',
+      '--group=0',
+      '--numeric-owner',
+      '--mode=u=rw,go=r',
+      '--format=gnu',
+      '-cf',
+      tarFile,
+      ...files,
+    ],
+    { cwd },
+  );
+  if (result.code !== 0) throw new NetworkError(`tar failed: ${result.stderr}`);
+  await writeFile(out, gzipSync(await readFile(tarFile)));
+  await rm(tarFile);
+}
+
+/** The CCaaS package for one peer: where its chaincode server listens, and that it speaks TLS only. */
+export async function writePackage(dataDir: string, peer: PeerNode, label: string): Promise<string> {
   const dir = path.join(dataDir, 'chaincode', peer.name);
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.join(dir, 'src'), { recursive: true });
-  const connection = { address: `${HOST}:${peer.chaincodeServerPort}`, dial_timeout: '10s', tls_required: false };
+  const connection = { address: `${HOST}:${peer.chaincodeServerPort}`, dial_timeout: '10s', tls_required: true };
   await writeFile(path.join(dir, 'src', 'connection.json'), JSON.stringify(connection));
   await writeFile(path.join(dir, 'metadata.json'), JSON.stringify({ type: 'ccaas', label }));
-  const tar = async (args: string[]) => {
-    const result = await run('tar', args, { cwd: dir });
-    if (result.code !== 0) throw new NetworkError(`tar failed: ${result.stderr}`);
-  };
-  await tar(['-czf', 'code.tar.gz', '-C', 'src', 'connection.json']);
-  await tar(['-czf', `${label}.tgz`, 'metadata.json', 'code.tar.gz']);
+  await deterministicTgz(path.join(dir, 'src'), ['connection.json'], path.join(dir, 'code.tar.gz'));
+  await deterministicTgz(dir, ['code.tar.gz', 'metadata.json'], path.join(dir, `${label}.tgz`));
   return path.join(dir, `${label}.tgz`);
 }
 
-const committedSchema = z.object({ sequence: z.number().int(), version: z.string() });
+const definitionSchema = z.object({ sequence: z.number().int(), version: z.string() });
 
-async function committedDefinition(dataDir: string, binDir: string, topology: Topology, peer: PeerNode) {
-  try {
-    const out = await mustPeerCli(dataDir, binDir, topology, peer, [
-      'lifecycle',
-      'chaincode',
-      'querycommitted',
-      '--channelID',
-      CHANNEL,
-      '--name',
-      CHAINCODE_NAME,
-      '-O',
-      'json',
-    ]);
-    return committedSchema.parse(JSON.parse(out.slice(out.indexOf('{'))));
-  } catch {
-    return null;
+/**
+ * The committed definition, or null when the chaincode was never committed.
+ * Reads stdout only: the peer CLI logs to stderr, after the JSON.
+ */
+export async function committedDefinition(dataDir: string, binDir: string, topology: Topology, peer: PeerNode) {
+  const result = await peerCli(dataDir, binDir, topology, peer, [
+    'lifecycle',
+    'chaincode',
+    'querycommitted',
+    '--channelID',
+    CHANNEL,
+    '--name',
+    CHAINCODE_NAME,
+    '-O',
+    'json',
+  ]);
+  if (result.code !== 0) {
+    if (/404|not defined|not found/i.test(result.stderr)) return null;
+    throw new NetworkError(
+      `could not read the committed chaincode definition from ${peer.name}`,
+      `see ${path.join(dataDir, 'logs', `${peer.name}.log`)}`,
+      result.stderr.trim().split('\n').slice(-5).join('\n'),
+    );
   }
+  return definitionSchema.parse(JSON.parse(result.stdout));
 }
+
+/** This org's approval at a sequence, or null (an identical re-approval is an error in Fabric). */
+async function approvedDefinition(
+  dataDir: string,
+  binDir: string,
+  topology: Topology,
+  peer: PeerNode,
+  sequence: number,
+): Promise<{ version: string; packageId: string } | null> {
+  const result = await peerCli(dataDir, binDir, topology, peer, [
+    'lifecycle',
+    'chaincode',
+    'queryapproved',
+    '--channelID',
+    CHANNEL,
+    '--name',
+    CHAINCODE_NAME,
+    '--sequence',
+    String(sequence),
+    '-O',
+    'json',
+  ]);
+  if (result.code !== 0) return null;
+  const parsed = approvedSchema.safeParse(JSON.parse(result.stdout));
+  if (!parsed.success) return null;
+  return { version: parsed.data.version, packageId: parsed.data.source?.Type?.LocalPackage?.package_id ?? '' };
+}
+
+const approvedSchema = z.object({
+  version: z.string(),
+  source: z
+    .object({ Type: z.object({ LocalPackage: z.object({ package_id: z.string() }).optional() }).optional() })
+    .optional(),
+});
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -83,10 +156,17 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-async function startChaincodeServer(dataDir: string, peer: PeerNode, packageId: string): Promise<ProcessRecord> {
-  const name = `chaincode-${peer.name}`;
+async function startChaincodeServer(
+  dataDir: string,
+  topology: Topology,
+  peer: PeerNode,
+  packageId: string,
+  chaincodeDir: string,
+): Promise<ProcessRecord> {
+  const name = chaincodeServerName(peer.name);
   const existing = (await readRecords(dataDir)).find((r) => r.name === name);
   if (existing) await stopProcess(dataDir, existing);
+  const tls = path.join(nodeDir(dataDir, orgOf(topology, peer), name), 'tls');
   const record = await startProcess(dataDir, {
     name,
     command: process.execPath,
@@ -97,12 +177,63 @@ async function startChaincodeServer(dataDir: string, peer: PeerNode, packageId: 
       `${HOST}:${peer.chaincodeServerPort}`,
       '--chaincode-id',
       packageId,
+      '--chaincode-tls-cert-file',
+      path.join(tls, 'server.crt'),
+      '--chaincode-tls-key-file',
+      path.join(tls, 'server.key'),
+      // Only clients with a certificate from this org's CA (its peer) get in.
+      '--chaincode-tls-client-cacert-file',
+      path.join(tls, 'ca.crt'),
     ],
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', ...chaincodeSettings(process.env) },
-    cwd: CHAINCODE_DIR,
+    // fabric-chaincode-node loads the package.json `main` of its working directory.
+    cwd: chaincodeDir,
   });
   await waitUntilReady(record, () => portOpen(peer.chaincodeServerPort), 'starting the chaincode server', 30_000);
   return record;
+}
+
+/**
+ * Waits until every peer gets an answer from the chaincode (a NOT_FOUND for a
+ * user nobody has is an answer): after a (re)start the peer needs a moment
+ * to reach the new chaincode server.
+ */
+export async function waitForChaincode(
+  dataDir: string,
+  binDir: string,
+  topology: Topology,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const probe = JSON.stringify({
+    Args: [
+      'directory:GetUser',
+      JSON.stringify({ userId: `${topology.peers[0]?.mspId ?? 'Org1MSP'}::readiness-probe` }),
+    ],
+  });
+  for (const peer of topology.peers) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const result = await peerCli(dataDir, binDir, topology, peer, [
+        'chaincode',
+        'query',
+        '-C',
+        CHANNEL,
+        '-n',
+        CHAINCODE_NAME,
+        '-c',
+        probe,
+      ]);
+      if (result.code === 0 || /NOT_FOUND:/.test(result.stdout + result.stderr)) break;
+      if (Date.now() > deadline) {
+        throw new NetworkError(
+          `${peer.name} cannot reach its chaincode server`,
+          `see ${path.join(dataDir, 'logs', `${chaincodeServerName(peer.name)}.log`)} and ${peer.name}.log`,
+          (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n'),
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 /** The chaincode's documented KTALK_* settings (limits, optional contracts) pass through to its process. */
@@ -123,8 +254,10 @@ export async function deployChaincode(
   binDir: string,
   topology: Topology,
   log: (line: string) => void,
+  chaincodeDir: string = CHAINCODE_DIR,
 ): Promise<DeployResult> {
-  const label = await chaincodeLabel();
+  const collections = collectionsConfig(topology);
+  const label = await chaincodeLabel(chaincodeDir, collections);
   const first = topology.peers[0];
   if (!first) throw new Error('no peers');
   const committed = await committedDefinition(dataDir, binDir, topology, first);
@@ -133,7 +266,7 @@ export async function deployChaincode(
 
   const collectionsFile = path.join(dataDir, 'chaincode', 'collections.json');
   await mkdir(path.dirname(collectionsFile), { recursive: true });
-  await writeFile(collectionsFile, JSON.stringify(collectionsConfig(topology), null, 2));
+  await writeFile(collectionsFile, JSON.stringify(collections, null, 2));
   const ordererArgs = [
     '--orderer',
     `${HOST}:${topology.orderers[0]?.port ?? 0}`,
@@ -156,29 +289,31 @@ export async function deployChaincode(
     ...ordererArgs,
   ];
 
+  const packageIds = new Map<string, string>();
   for (const peer of topology.peers) {
     const pkg = await writePackage(dataDir, peer, label);
     const packageId = (
       await mustPeerCli(dataDir, binDir, topology, peer, ['lifecycle', 'chaincode', 'calculatepackageid', pkg])
     ).trim();
+    packageIds.set(peer.name, packageId);
     const installed = await mustPeerCli(dataDir, binDir, topology, peer, ['lifecycle', 'chaincode', 'queryinstalled']);
     if (!installed.includes(packageId)) {
       await mustPeerCli(dataDir, binDir, topology, peer, ['lifecycle', 'chaincode', 'install', pkg]);
       log(`  installed ${label} on ${peer.name}`);
     }
-    const running = (await readRecords(dataDir)).find((r) => r.name === `chaincode-${peer.name}`);
-    if (!running || !(await isRunning(running)) || changed) await startChaincodeServer(dataDir, peer, packageId);
-    if (changed) {
-      await mustPeerCli(dataDir, binDir, topology, peer, [
-        'lifecycle',
-        'chaincode',
-        'approveformyorg',
-        '--package-id',
-        packageId,
-        ...definition(),
-      ]);
-      log(`  ${peer.mspId} approved ${label} (sequence ${sequence})`);
-    }
+    if (!changed) continue;
+    // A deploy that failed after approving leaves the approval in place; approving it again would be refused.
+    const approved = await approvedDefinition(dataDir, binDir, topology, peer, sequence);
+    if (approved?.version === label && approved.packageId === packageId) continue;
+    await mustPeerCli(dataDir, binDir, topology, peer, [
+      'lifecycle',
+      'chaincode',
+      'approveformyorg',
+      '--package-id',
+      packageId,
+      ...definition(),
+    ]);
+    log(`  ${peer.mspId} approved ${label} (sequence ${sequence})`);
   }
   if (changed) {
     const peerArgs = topology.peers.flatMap((p) => [
@@ -196,5 +331,14 @@ export async function deployChaincode(
     ]);
     log(`  committed ${CHAINCODE_NAME} ${label} at sequence ${sequence}`);
   }
+  // The old servers keep serving the committed definition until the new one
+  // is committed, so a deploy that fails part-way leaves the chaincode reachable.
+  for (const peer of topology.peers) {
+    const running = (await readRecords(dataDir)).find((r) => r.name === chaincodeServerName(peer.name));
+    if (changed || !running || !(await isRunning(running))) {
+      await startChaincodeServer(dataDir, topology, peer, packageIds.get(peer.name) ?? '', chaincodeDir);
+    }
+  }
+  await waitForChaincode(dataDir, binDir, topology);
   return { label, sequence, changed };
 }

@@ -10,6 +10,7 @@ export interface FabricNodeSpec {
   configFile: 'core.yaml' | 'orderer.yaml';
   overrides: Overrides;
   operationsPort: number;
+  env?: Readonly<Record<string, string>>;
 }
 
 /** Writes the node's config from Fabric's sample, starts it, and waits for /healthz. */
@@ -24,7 +25,13 @@ export async function startFabricNode(
     name: spec.name,
     command: path.join(binDir, spec.binary),
     args: spec.args,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, FABRIC_CFG_PATH: cfg, FABRIC_LOGGING_SPEC: 'INFO' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      FABRIC_CFG_PATH: cfg,
+      FABRIC_LOGGING_SPEC: 'INFO',
+      ...spec.env,
+    },
     cwd: cfg,
   });
   await waitUntilReady(record, () => isHealthy(spec.operationsPort), `starting the ${spec.binary}`);

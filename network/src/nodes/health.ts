@@ -31,17 +31,22 @@ export async function isHealthy(operationsPort: number): Promise<boolean> {
   return (await checkHealth('', '', operationsPort)).healthy;
 }
 
-/** How many other peers a peer's gossip knows on a channel, from its Prometheus metrics. */
-export async function gossipPeersKnown(operationsPort: number, channel: string): Promise<number | null> {
+/** One gauge from a node's Prometheus metrics, e.g. `gossip_membership_total_peers_known{channel="ktalk"}`. */
+export async function readGauge(operationsPort: number, series: string): Promise<number | null> {
   try {
     const response = await fetch(`http://${HOST}:${operationsPort}/metrics`, { signal: AbortSignal.timeout(2000) });
-    const metrics = await response.text();
-    const line = metrics
-      .split('\n')
-      .find((l) => l.startsWith(`gossip_membership_total_peers_known{channel="${channel}"}`));
+    const line = (await response.text()).split('\n').find((l) => l.startsWith(`${series} `));
     const value = line === undefined ? NaN : Number(line.split(' ').pop());
     return Number.isFinite(value) ? value : null;
   } catch {
     return null;
   }
 }
+
+/** How many other peers a peer's gossip knows on a channel. */
+export const gossipPeersKnown = (operationsPort: number, channel: string) =>
+  readGauge(operationsPort, `gossip_membership_total_peers_known{channel="${channel}"}`);
+
+/** Whether an orderer is the channel's Raft leader. */
+export const isRaftLeader = async (operationsPort: number, channel: string) =>
+  (await readGauge(operationsPort, `consensus_etcdraft_is_leader{channel="${channel}"}`)) === 1;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { nodeDir, userMspDir } from '../ca/crypto';
-import { peerOverrides } from '../config/node-config';
+import { CCAAS_TLS_DIR_VAR, peerOverrides } from '../config/node-config';
 import { NetworkError } from '../errors';
 import { type RunResult, run } from '../exec';
 import type { ProcessRecord } from '../processes';
@@ -38,6 +38,9 @@ export async function startPeer(
     configFile: 'core.yaml',
     overrides: peerOverrides(dataDir, topology, peer),
     operationsPort: peer.operationsPort,
+    // The ktalk-ccaas builder's release step reads the peer's TLS client
+    // credentials from here, so chaincode packages never carry keys.
+    env: { [CCAAS_TLS_DIR_VAR]: path.join(nodeDir(dataDir, orgOf(topology, peer), peer.name), 'tls') },
   });
 }
 
