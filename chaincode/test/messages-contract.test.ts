@@ -346,10 +346,11 @@ describe('MessagesContract.PurgeExpired', () => {
     assert.ok(
       receipts.every((r) => r.policyVersion === 1 && r.txId === out.txId && /retentionSeconds=60/.test(r.detail ?? '')),
     );
-    // The sender's org sees the receipt for its member's message.
-    assert.ok(
-      auditRecords(ledger, 'Org2MSP').some((r) => r.action === 'retention.purge' && r.target === old1.messageId),
-    );
+    // Every member org sees every receipt: Org2 (dave) for carol's message too.
+    for (const org of ['Org1MSP', 'Org2MSP']) {
+      const seen = auditRecords(ledger, org).filter((r) => r.action === 'retention.purge');
+      assert.deepEqual(seen.map((r) => r.target).sort(), [old1.messageId, old2.messageId].sort(), org);
+    }
   });
 
   it('respects the limit and reports more; a second run finishes without repeats', async () => {

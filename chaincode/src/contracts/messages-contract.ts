@@ -256,13 +256,17 @@ export class MessagesContract extends KTalkContract {
       await iterator.close();
     }
 
+    // Every org with a member in the conversation gets the erasure receipt:
+    // their compliance officers must be able to show the data is gone.
+    const memberOrgs =
+      expired.length === 0 ? [] : (await listMembers(ctx, req.conversationId)).map((m) => orgOfUserId(m.userId));
     for (const record of expired) {
       await this.erase(ctx, record, now, 'retention');
       // One erasure receipt per message; the audit record adds txId and time.
       await ctx.audit({
         action: 'retention.purge',
         target: record.messageId,
-        orgs: [orgOfUserId(record.sender)],
+        orgs: [orgOfUserId(record.sender), ...memberOrgs],
         detail: `conversation=${req.conversationId} retentionSeconds=${retention} sentAt=${record.time}`,
         policyVersion: group.policyVersion,
       });
