@@ -168,6 +168,20 @@ async function createGenesisBlock(ctx: NetworkContext, fabricBin: string, genesi
   }
 }
 
+/**
+ * Starts one orderer or peer again on its existing data after its process
+ * died (crash recovery; the channel is already joined).
+ */
+export async function restartNode(ctx: NetworkContext, name: string): Promise<void> {
+  const bins = await prepareBinaries(ctx);
+  const configDir = bins.fabric.configDir ?? '';
+  const orderer = ctx.topology.orderers.find((o) => o.name === name);
+  const peer = ctx.topology.peers.find((p) => p.name === name);
+  if (orderer) await startOrderer(ctx.dataDir, bins.fabric.dir, configDir, ctx.topology, orderer);
+  else if (peer) await startPeer(ctx.dataDir, bins.fabric.dir, configDir, ctx.topology, peer);
+  else throw new NetworkError(`${name} is not an orderer or peer of this network`);
+}
+
 export async function down(ctx: NetworkContext): Promise<number> {
   const stopped = await stopAll(ctx.dataDir);
   for (const record of stopped) ctx.log(`stopped ${record.name} (pid ${record.pid})`);
