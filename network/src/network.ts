@@ -23,6 +23,8 @@ export interface NetworkContext {
   readonly env?: NodeJS.ProcessEnv;
   /** The chaincode package to deploy (package.json + dist); the repo's chaincode/ by default. */
   readonly chaincodeDir?: string;
+  /** Orderer BatchTimeout for a new channel, e.g. '250ms' (benchmarks compare values). */
+  readonly batchTimeout?: string;
 }
 
 export interface Binaries {
@@ -150,7 +152,10 @@ export async function waitForGossip(ctx: NetworkContext, timeoutMs = 90_000): Pr
 async function createGenesisBlock(ctx: NetworkContext, fabricBin: string, genesis: string): Promise<void> {
   const dir = path.dirname(genesis);
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'configtx.yaml'), configtxYaml(ctx.dataDir, ctx.topology));
+  await writeFile(
+    path.join(dir, 'configtx.yaml'),
+    configtxYaml(ctx.dataDir, ctx.topology, ctx.batchTimeout ? { batchTimeout: ctx.batchTimeout } : {}),
+  );
   const result = await run(
     path.join(fabricBin, 'configtxgen'),
     ['-profile', PROFILE, '-channelID', CHANNEL, '-outputBlock', genesis],
