@@ -15,6 +15,7 @@ import { isRunning, readRecords, stopAll } from './processes';
 import { CHANNEL, type Topology, portClaims } from './topology';
 import { FABRIC, FABRIC_CA } from './versions';
 import { pathExists } from './fs-utils';
+import { grantComplianceBlockAccess } from './channel/acls';
 
 export interface NetworkContext {
   readonly dataDir: string;
@@ -99,6 +100,9 @@ export async function up(ctx: NetworkContext): Promise<'started' | 'already-runn
     for (const peer of topology.peers) {
       await startPeer(dataDir, bins.fabric.dir, bins.fabric.configDir ?? '', topology, peer);
       await joinPeer(dataDir, bins.fabric.dir, topology, peer, genesis);
+    }
+    if (await grantComplianceBlockAccess({ dataDir, binDir: bins.fabric.dir, topology })) {
+      log('channel ACLs: compliance officers may read blocks');
     }
     log('deploying chaincode');
     await deployChaincode(dataDir, bins.fabric.dir, topology, log, ctx.chaincodeDir);

@@ -16,6 +16,8 @@ export interface Registration {
   readonly type: IdentityType;
   /** e.g. { 'ktalk.role': 'staff' }; each is put in the enrollment certificate. */
   readonly attrs?: Readonly<Record<string, string>>;
+  /** Becomes an OU of the certificate (the CA must know the affiliation). */
+  readonly affiliation?: string;
 }
 
 export class CaCli {
@@ -50,6 +52,13 @@ export class CaCli {
     await this.exec(['enroll', '-u', withCredentials(caUrl(this.ca), 'admin', secret)], this.adminHome);
   }
 
+  /** Adds an affiliation unless the CA has it already. */
+  async ensureAffiliation(name: string): Promise<void> {
+    const list = await this.exec(['affiliation', 'list', '-u', caUrl(this.ca)], this.adminHome);
+    if (new RegExp(`^\\s*affiliation: ${name}\\s*$`, 'm').test(list)) return;
+    await this.exec(['affiliation', 'add', name, '-u', caUrl(this.ca)], this.adminHome);
+  }
+
   /** Registers the identity (idempotent) and returns its enrollment secret. */
   async register(registration: Registration, secretStore: SecretStore): Promise<string> {
     const existing = await secretStore.get(this.ca.name, registration.name);
@@ -70,6 +79,7 @@ export class CaCli {
       registration.type,
     ];
     if (attrs !== '') args.push('--id.attrs', attrs);
+    if (registration.affiliation) args.push('--id.affiliation', registration.affiliation);
     await this.exec(args, this.adminHome);
     await secretStore.set(this.ca.name, registration.name, secret);
     return secret;

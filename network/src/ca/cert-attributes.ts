@@ -35,3 +35,10 @@ export function certificateCommonName(pem: string): string | null {
   const line = new X509Certificate(pem).subject.split('\n').find((l) => l.startsWith('CN='));
   return line ? line.slice(3) : null;
 }
+
+/**
+ * Compliance officers are registered with this affiliation, so the org CA
+ * writes OU=compliance into their certificates: the channel's block-reader
+ * policy recognises them by it (ktalk.role=compliance is for the chaincode).
+ */
+export const COMPLIANCE_AFFILIATION = 'compliance';

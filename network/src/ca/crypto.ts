@@ -4,12 +4,14 @@ import { CaCli, type Registration, SecretStore, normaliseTlsDir } from './ca-cli
 import { readCaCert } from './ca-server';
 import { finishLocalMsp, writeOrgMsp } from './msp';
 import { pathExists } from '../fs-utils';
+import { COMPLIANCE_AFFILIATION } from './cert-attributes';
 
 // All crypto material is issued by the orgs' CAs, as in a real deployment.
 
 export interface DevUser {
   readonly name: string;
   readonly attrs: Readonly<Record<string, string>>;
+  readonly affiliation?: string;
 }
 
 /** Development users seeded per peer org; roles travel in the certificate. */
@@ -19,7 +21,7 @@ export function devUsers(org: Org): DevUser[] {
   return [
     ...staff.map((name) => ({ name, attrs: { 'ktalk.role': 'staff' } })),
     { name: `org${n}admin`, attrs: { 'ktalk.role': 'admin', 'ktalk.treasury': 'true' } },
-    { name: `auditor${n}`, attrs: { 'ktalk.role': 'compliance' } },
+    { name: `auditor${n}`, attrs: { 'ktalk.role': 'compliance' }, affiliation: COMPLIANCE_AFFILIATION },
   ];
 }
 
@@ -45,6 +47,7 @@ export async function issueOrgCrypto(
   const secrets = secretStore(dataDir);
   const caPem = await readCaCert(dataDir, org.ca);
   await cli.enrollRegistrar();
+  if (users.some((u) => u.affiliation === COMPLIANCE_AFFILIATION)) await cli.ensureAffiliation(COMPLIANCE_AFFILIATION);
   await writeOrgMsp(path.join(orgDir(dataDir, org), 'msp'), caPem);
 
   const enrollOnce = async (registration: Registration, mspDir: string, hosts?: string[]) => {
@@ -83,7 +86,15 @@ export async function issueOrgCrypto(
     userMspDir(dataDir, org, 'Admin'),
   );
   for (const user of users) {
-    await enrollOnce({ name: user.name, type: 'client', attrs: user.attrs }, userMspDir(dataDir, org, user.name));
+    await enrollOnce(
+      {
+        name: user.name,
+        type: 'client',
+        attrs: user.attrs,
+        ...(user.affiliation ? { affiliation: user.affiliation } : {}),
+      },
+      userMspDir(dataDir, org, user.name),
+    );
   }
   if (users.length > 0)
     log(`  ${org.name}: users ${users.map((u) => `${u.name} (${u.attrs['ktalk.role']})`).join(', ')}`);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { orgDir, nodeDir } from '../ca/crypto';
 import { HOST, type Org, type Topology } from '../topology';
+import { BLOCK_READERS, blockReadersRule, channelAcls } from '../channel/acls';
 
 // The channel is created from this profile with configtxgen and joined through
 // the channel participation API: there is no system channel.
@@ -85,7 +86,9 @@ export function buildConfigtx(
       // MAJORITY of two orgs is both: no single company can forge state.
       LifecycleEndorsement: implicit('MAJORITY Endorsement'),
       Endorsement: implicit('MAJORITY Endorsement'),
+      [BLOCK_READERS]: signature(blockReadersRule(topology.peerOrgs.map((o) => o.mspId))),
     },
+    ACLs: channelAcls(),
     // V2_5 brings PurgePrivateData, which retention depends on.
     Capabilities: { V2_5: true },
   };
