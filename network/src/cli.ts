@@ -1,11 +1,27 @@
 import { prepareBinaries, type NetworkContext, deploy, down, reset, status, up } from './network';
 import { NetworkError } from './errors';
+import { revokeUser } from './channel/revoke';
 import { dataDir } from './paths';
 import { buildTopology, portBaseFromEnv } from './topology';
 
-const USAGE = 'usage: network <up|down|reset|status|deploy|binaries>';
+const USAGE =
+  'usage: network <up|down|reset|status|deploy|binaries>\n       network revoke --org <Org1|Org2> --id <enrollment id> [--admin <ktalk admin>]';
 
-async function main(command: string | undefined): Promise<number> {
+/** `--name value` pairs after the command. */
+function flags(args: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < args.length; i += 2) {
+    const name = args[i];
+    const value = args[i + 1];
+    if (!name?.startsWith('--') || value === undefined || value.startsWith('--')) {
+      throw new NetworkError(`unexpected argument ${name ?? ''}`, USAGE);
+    }
+    out.set(name.slice(2), value);
+  }
+  return out;
+}
+
+async function main(command: string | undefined, rest: readonly string[]): Promise<number> {
   const ctx: NetworkContext = {
     dataDir: dataDir(),
     topology: buildTopology(portBaseFromEnv()),
@@ -44,13 +60,26 @@ async function main(command: string | undefined): Promise<number> {
       console.log(`fabric-ca ${bins.ca.version}: ${bins.ca.dir} (${bins.ca.source})`);
       return 0;
     }
+    case 'revoke': {
+      const args = flags(rest);
+      const orgName = args.get('org');
+      const enrollmentId = args.get('id');
+      if (!orgName || !enrollmentId) throw new NetworkError('revoke needs --org and --id', USAGE);
+      const bins = await prepareBinaries(ctx);
+      const outcome = await revokeUser(
+        { dataDir: ctx.dataDir, binDir: bins.fabric.dir, caBinDir: bins.ca.dir, topology: ctx.topology },
+        { orgName, enrollmentId, ktalkAdmin: args.get('admin') ?? `${orgName.toLowerCase()}admin`, log: ctx.log },
+      );
+      console.log(`${outcome.userId}: revoked at the CA, CRL on the channel, ${outcome.directory} in the directory`);
+      return 0;
+    }
     default:
       console.error(USAGE);
       return 2;
   }
 }
 
-main(process.argv[2]).then(
+main(process.argv[2], process.argv.slice(3)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(error instanceof NetworkError ? error.describe() : error);

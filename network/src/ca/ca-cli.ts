@@ -98,11 +98,15 @@ export class CaCli {
     await this.exec(args, path.dirname(mspDir));
   }
 
-  async revoke(name: string, reason = 'keycompromise'): Promise<void> {
-    await this.exec(
-      ['revoke', '-u', caUrl(this.ca), '--revoke.name', name, '--revoke.reason', reason, '--gencrl'],
-      this.adminHome,
-    );
+  /** Revokes every certificate of the identity; returns the CA's fresh CRL (PEM) listing all it has revoked. */
+  async revoke(name: string, reason = 'keycompromise'): Promise<string> {
+    // Revoking an already revoked identity succeeds with nothing revoked.
+    await this.exec(['revoke', '-u', caUrl(this.ca), '--revoke.name', name, '--revoke.reason', reason], this.adminHome);
+    // A separate gencrl: revoke's own --gencrl writes an empty file when nothing new was revoked.
+    await this.exec(['gencrl', '-u', caUrl(this.ca)], this.adminHome);
+    const crl = await readFile(path.join(this.adminHome, 'msp', 'crls', 'crl.pem'), 'utf8');
+    if (!crl.includes('BEGIN X509 CRL')) throw new NetworkError(`${this.ca.name} returned no CRL`);
+    return crl;
   }
 }
 

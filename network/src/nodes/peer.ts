@@ -44,13 +44,14 @@ export async function startPeer(
   });
 }
 
-/** Runs the peer CLI as the org's Fabric admin against one peer. */
+/** Runs the peer CLI against one peer as the org's Fabric admin, or as the user whose MSP dir is given. */
 export async function peerCli(
   dataDir: string,
   binDir: string,
   topology: Topology,
   peer: PeerNode,
   args: readonly string[],
+  mspDir?: string,
 ): Promise<RunResult> {
   const org = orgOf(topology, peer);
   return run(path.join(binDir, 'peer'), args, {
@@ -61,7 +62,7 @@ export async function peerCli(
       HOME: process.env.HOME,
       FABRIC_CFG_PATH: peerConfigDir(dataDir, peer),
       CORE_PEER_LOCALMSPID: peer.mspId,
-      CORE_PEER_MSPCONFIGPATH: userMspDir(dataDir, org, 'Admin'),
+      CORE_PEER_MSPCONFIGPATH: mspDir ?? userMspDir(dataDir, org, 'Admin'),
       CORE_PEER_ADDRESS: `${HOST}:${peer.port}`,
       CORE_PEER_TLS_ENABLED: 'true',
       CORE_PEER_TLS_ROOTCERT_FILE: peerTlsRoot(dataDir, topology, peer),
@@ -75,8 +76,9 @@ export async function mustPeerCli(
   topology: Topology,
   peer: PeerNode,
   args: readonly string[],
+  mspDir?: string,
 ): Promise<string> {
-  const result = await peerCli(dataDir, binDir, topology, peer, args);
+  const result = await peerCli(dataDir, binDir, topology, peer, args, mspDir);
   if (result.code !== 0) {
     throw new NetworkError(
       `peer ${args.slice(0, 3).join(' ')} on ${peer.name} failed`,
