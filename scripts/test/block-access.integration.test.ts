@@ -28,8 +28,8 @@ async function firstDelivery(
   let stream: (AsyncIterable<unknown> & { close(): void }) | undefined;
   try {
     stream = await open();
-    for await (const _ of stream) return 'delivered';
-    return 'stream ended';
+    const first = await stream[Symbol.asyncIterator]().next();
+    return first.done ? 'stream ended' : 'delivered';
   } catch (error) {
     return gatewayErrorText(error);
   } finally {

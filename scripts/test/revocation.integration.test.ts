@@ -82,7 +82,7 @@ describe('revocation on the live network', { timeout: 15 * 60_000 }, () => {
       (async () => {
         const stream = await events;
         try {
-          for await (const _ of stream) break;
+          await stream[Symbol.asyncIterator]().next();
         } finally {
           stream.close();
         }
