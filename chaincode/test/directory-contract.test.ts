@@ -151,6 +151,13 @@ describe('DirectoryContract.GetUser and ListOrgDirectory', () => {
     assert.equal(page2.bookmark, '');
   });
 
+  it('answers an empty page for an org with no users (the peer then sends no page metadata)', async () => {
+    const ledger = new FakeLedger();
+    await publish(ledger, alice, bob);
+    const page = ok(await ledger.invoke(bob, dir.ListOrgDirectory, { mspId: 'Org9MSP' }));
+    assert.deepEqual(page, { users: [], bookmark: '' });
+  });
+
   it('rejects a bookmark from another listing and an oversized page', async () => {
     const ledger = new FakeLedger();
     await publish(ledger, alice, bob);

@@ -1,4 +1,5 @@
 import type { Context } from 'fabric-contract-api';
+import type { QueryResponseMetadata } from 'fabric-shim-api';
 import type { z } from 'zod';
 import { toBytes } from './canonical-json';
 import { badInput, notFound } from './errors';
@@ -96,6 +97,8 @@ export async function readPage<T>(
     throw badInput('bookmark does not belong to this query');
   }
   const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(start, end, pageSize, bookmark ?? '');
+  // For an empty page the peer sends empty metadata, which fabric-shim turns into no metadata at all.
+  const nextBookmark = (metadata as QueryResponseMetadata | undefined)?.bookmark ?? '';
   const records: Array<{ key: string; value: T }> = [];
   try {
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
@@ -105,7 +108,7 @@ export async function readPage<T>(
   } finally {
     await iterator.close();
   }
-  return { records, bookmark: metadata.bookmark ?? '' };
+  return { records, bookmark: nextBookmark };
 }
 
 /** Range covering every key under `prefix`. */

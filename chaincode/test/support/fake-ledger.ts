@@ -266,6 +266,9 @@ export class FakeLedger {
         const keys = range(bookmark && bookmark !== '' ? bookmark : start, end);
         const page = keys.slice(0, pageSize);
         const next = keys[pageSize] ?? '';
+        // As on a real peer: an empty page's metadata is all defaults, so it marshals to
+        // no bytes and fabric-shim returns no metadata object at all.
+        if (page.length === 0) return { iterator: iterator(page) };
         return {
           iterator: iterator(page),
           metadata: { fetchedRecordsCount: page.length, fetchedRecordCount: page.length, bookmark: next },

@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Gateway } from '@hyperledger/fabric-gateway';
+import { type NetworkContext, up } from '../../../network/src/network';
+import { CHAINCODE_NAME, CHANNEL } from '../../../network/src/topology';
+import { openGateway } from '../../../electron/src/node/fabric/gateway';
+import { devIdentity, peerEndpoint } from '../../lib/identities';
+import { KTalkSession, type Transient, chaincodeErrorCode, gatewayErrorText } from '../../lib/ktalk-session';
+import { type LiveNetwork, liveNetwork } from './live-network';
+
+// Drives every KTalk transaction on a live network: each user has a gateway
+// session on their own org's peer, every successful submit is awaited on
+// both orgs' peers, and each refusal is checked by reading state back as
+// another user before and after the attempt.
+
+/** The development users network:up enrolls, by org index (0 = Org1, 1 = Org2). */
+export const USERS = {
+  alice: 0,
+  carol: 0,
+  org1admin: 0,
+  auditor1: 0,
+  bob: 1,
+  dave: 1,
+  org2admin: 1,
+  auditor2: 1,
+} as const;
+export type User = keyof typeof USERS;
+
+const MSP = ['Org1MSP', 'Org2MSP'] as const;
+export const uid = (user: User): string => `${MSP[USERS[user]]}::${user}`;
+
+export const b64 = (bytes: number): string => randomBytes(bytes).toString('base64');
+/** 80-byte sealed boxes of a group key, one per member. */
+export const sealedFor = (...users: User[]): Record<string, string> =>
+  Object.fromEntries(users.map((u) => [uid(u), b64(80)]));
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleepUntil = async (ms: number): Promise<void> => sleep(Math.max(0, ms - Date.now()));
+
+/** The chaincode's deterministic direct-conversation id (groups.OpenDirect). */
+export function directId(a: User, b: User): string {
+  const [x, y] = [uid(a), uid(b)].sort();
+  return `dm-${createHash('sha256').update(`${x}\n${y}`).digest('hex').slice(0, 40)}`;
+}
+
+/** One call: who, which transaction, the JSON request and transient payloads. */
+export interface Call {
+  as: User;
+  contract: string;
+  tx: string;
+  request: unknown;
+  transient?: Transient;
+  /** Evaluate instead of submit (query transactions). */
+  evaluate?: boolean;
+}
+
+/** A read-only transaction run by someone other than the refused caller. */
+export interface ReadBack {
+  as: User;
+  contract: string;
+  tx: string;
+  request: unknown;
+}
+
+/** A read's result, or the chaincode code it was refused with (NOT_FOUND reads compare too). */
+export type Outcome = { ok: true; value: unknown } | { ok: false; code: string | null };
+
+export class LiveLedger {
+  private constructor(
+    readonly network: LiveNetwork,
+    private readonly sessions: ReadonlyMap<User, KTalkSession>,
+  ) {}
+
+  static async start(label: string): Promise<LiveLedger> {
+    const network = await liveNetwork(label);
+    const sessions = new Map<User, KTalkSession>();
+    try {
+      const ctx: NetworkContext = network.ctx;
+      await up(ctx);
+      for (const user of Object.keys(USERS) as User[]) {
+        const org = ctx.topology.peerOrgs[USERS[user]];
+        const peer = ctx.topology.peers.find((p) => p.org === org?.name);
+        if (!org || !peer) throw new Error(`no peer for ${user}`);
+        const conn = openGateway(
+          await peerEndpoint(ctx.dataDir, ctx.topology, peer),
+          await devIdentity(ctx.dataDir, org, user),
+        );
+        sessions.set(user, new KTalkSession(conn));
+      }
+      return new LiveLedger(network, sessions);
+    } catch (error) {
+      for (const session of sessions.values()) session.close();
+      await network.dispose();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const session of this.sessions.values()) session.close();
+    await this.network.dispose();
+  }
+
+  private session(user: User): KTalkSession {
+    const session = this.sessions.get(user);
+    if (!session) throw new Error(`no session for ${user}`);
+    return session;
+  }
+
+  private gateway(user: User): Gateway {
+    return this.session(user).connection.gateway;
+  }
+
+  /**
+   * Submits and waits until the transaction is committed on BOTH orgs' peers,
+   * so a read through either peer right after sees it.
+   */
+  async submit<T = unknown>(
+    user: User,
+    contract: string,
+    tx: string,
+    request: unknown,
+    transient?: Transient,
+  ): Promise<T> {
+    const submitted = await this.gateway(user)
+      .getNetwork(CHANNEL)
+      .getContract(CHAINCODE_NAME, contract)
+      .submitAsync(tx, { arguments: [JSON.stringify(request)], ...(transient ? { transientData: transient } : {}) });
+    const status = await submitted.getStatus();
+    if (!status.successful) {
+      throw new Error(`${contract}.${tx} ${status.transactionId} did not commit: validation code ${status.code}`);
+    }
+    // The other org's peer answers CommitStatus once it has committed the block too.
+    const otherOrgUser = USERS[user] === 0 ? 'bob' : 'alice';
+    const elsewhere = await this.gateway(otherOrgUser).newCommit(submitted.getBytes()).getStatus();
+    assert.equal(elsewhere.successful, true, `${contract}.${tx} not valid on the other org's peer`);
+    return JSON.parse(Buffer.from(submitted.getResult()).toString('utf8')) as T;
+  }
+
+  async evaluate<T = unknown>(user: User, contract: string, tx: string, request: unknown): Promise<T> {
+    return this.session(user).evaluate<T>(contract, tx, request);
+  }
+
+  /** Runs a call the way the client would (submit or evaluate). */
+  async call<T = unknown>(call: Call): Promise<T> {
+    return call.evaluate
+      ? this.evaluate<T>(call.as, call.contract, call.tx, call.request)
+      : this.submit<T>(call.as, call.contract, call.tx, call.request, call.transient);
+  }
+
+  /** A read's value, or the code it was refused with. */
+  async read(read: ReadBack): Promise<Outcome> {
+    try {
+      return { ok: true, value: await this.evaluate(read.as, read.contract, read.tx, read.request) };
+    } catch (error) {
+      const code = chaincodeErrorCode(error);
+      assert.ok(
+        code,
+        `read-back ${read.contract}.${read.tx} failed without a chaincode code: ${gatewayErrorText(error)}`,
+      );
+      return { ok: false, code };
+    }
+  }
+
+  /**
+   * The call is refused with `code`, and every read-back (each by a user
+   * other than the caller) returns exactly what it returned before.
+   * Returns the read-backs' outcomes for further assertions.
+   */
+  async refused(call: Call, code: string, ...readBacks: ReadBack[]): Promise<Outcome[]> {
+    assert.ok(readBacks.length > 0, 'a refusal needs at least one read-back');
+    for (const r of readBacks) assert.notEqual(r.as, call.as, 'read back as another user');
+    const before = await Promise.all(readBacks.map((r) => this.read(r)));
+    await assert.rejects(this.call(call), (error: unknown) => {
+      assert.equal(chaincodeErrorCode(error), code, gatewayErrorText(error));
+      return true;
+    });
+    const after = await Promise.all(readBacks.map((r) => this.read(r)));
+    assert.deepEqual(after, before, `${call.contract}.${call.tx} refused with ${code} but state changed`);
+    return after;
+  }
+}
+
+/** Throws unless the outcome is a value, and returns it typed. */
+export function valueOf<T>(outcome: Outcome | undefined): T {
+  assert.ok(outcome?.ok, `expected a value, got ${JSON.stringify(outcome)}`);
+  return outcome.value as T;
+}
+
+/** Every audit record matching the filter, paging until the bookmark is empty. */
+export async function auditTrail(
+  ledger: LiveLedger,
+  officer: User,
+  filter: { actor?: string; action?: string; target?: string; from?: number },
+): Promise<AuditRow[]> {
+  const rows: AuditRow[] = [];
+  let bookmark: string | undefined;
+  do {
+    const page = await ledger.evaluate<{ records: AuditRow[]; bookmark: string }>(officer, 'audit', 'QueryAudit', {
+      ...filter,
+      pageSize: 200,
+      ...(bookmark ? { bookmark } : {}),
+    });
+    rows.push(...page.records);
+    bookmark = page.bookmark;
+  } while (bookmark !== '');
+  return rows;
+}
+
+export interface AuditRow {
+  txId: string;
+  seq: number;
+  time: number;
+  actor: string;
+  action: string;
+  target: string;
+  outcome: string;
+  orgs: string[];
+  detail?: string;
+  policyVersion?: number;
+}
