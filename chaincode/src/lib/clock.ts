@@ -1,5 +1,13 @@
 import type { Context } from 'fabric-contract-api';
 
+/**
+ * How far a proposal's timestamp (set by the client) may differ from the
+ * peers' clocks: the peers' peer.authentication.timewindow. Every time rule
+ * in the chaincode keeps this guard band in the direction that favours the
+ * rule, not the caller. network/src/config/node-config.ts sets the same value.
+ */
+export const CLOCK_SKEW_MS = 60_000;
+
 // Transaction time is the only clock every endorser agrees on.
 export function txTimeMs(ctx: Context): number {
   const ts = ctx.stub.getTxTimestamp();

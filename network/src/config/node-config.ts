@@ -22,6 +22,15 @@ export const EXTERNAL_BUILDER_DIR = path.join(REPO_ROOT, 'network', 'builders', 
 /** Peer environment variable naming its TLS dir (server.crt, server.key, ca.crt) for the builder. */
 export const CCAAS_TLS_DIR_VAR = 'KTALK_CCAAS_TLS_DIR';
 
+/**
+ * Proposal and deliver timestamps are set by clients; peers and orderers
+ * accept them within this window (Fabric's default is 15 min). One minute
+ * covers NTP-synced desktops with room to spare, and bounds what a client
+ * can gain by bending time: the chaincode's guard bands (CLOCK_SKEW_MS in
+ * chaincode/src/lib/clock.ts) equal this window.
+ */
+export const CLOCK_SKEW_WINDOW = '60s';
+
 export function peerOverrides(dataDir: string, topology: Topology, peer: PeerNode): Overrides {
   const org = topology.peerOrgs.find((o) => o.name === peer.org);
   if (!org) throw new Error(`unknown org ${peer.org}`);
@@ -49,6 +58,7 @@ export function peerOverrides(dataDir: string, topology: Topology, peer: PeerNod
     [['peer', 'tls', 'key', 'file'], path.join(dir, 'tls', 'server.key')],
     [['peer', 'tls', 'rootcert', 'file'], path.join(dir, 'tls', 'ca.crt')],
     [['peer', 'gateway', 'enabled'], true],
+    [['peer', 'authentication', 'timewindow'], CLOCK_SKEW_WINDOW],
     [['ledger', 'state', 'stateDatabase'], 'goleveldb'],
     [['ledger', 'snapshots', 'rootDir'], path.join(dataDir, 'ledgers', peer.name, 'snapshots')],
     // No Docker here: chaincode runs as a service the peer dials.
@@ -76,6 +86,7 @@ export function ordererOverrides(dataDir: string, topology: Topology, orderer: O
     [['General', 'Cluster', 'ClientPrivateKey'], tls('server.key')],
     [['General', 'Cluster', 'RootCAs'], [tls('ca.crt')]],
     [['General', 'BootstrapMethod'], 'none'],
+    [['General', 'Authentication', 'TimeWindow'], CLOCK_SKEW_WINDOW],
     [['General', 'LocalMSPDir'], path.join(dir, 'msp')],
     [['General', 'LocalMSPID'], topology.ordererOrg.mspId],
     [['FileLedger', 'Location'], path.join(dataDir, 'ledgers', orderer.name)],
