@@ -85,25 +85,29 @@ export function certificateFor(enrollmentId: string, attrs: Record<string, strin
   const dir = mkdtempSync(path.join(tmpdir(), 'ktalk-cert-'));
   try {
     const extension = Buffer.from(JSON.stringify({ attrs })).toString('hex');
-    execFileSync('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      path.join(dir, 'key.pem'),
-      '-out',
-      path.join(dir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      `/OU=client/CN=${enrollmentId}`,
-      '-addext',
-      `1.2.3.4.5.6.7.8.1=DER:${extension}`,
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        `/OU=client/CN=${enrollmentId}`,
+        '-addext',
+        `1.2.3.4.5.6.7.8.1=DER:${extension}`,
+      ],
+      { stdio: 'ignore' },
+    );
     const pem = readFileSync(path.join(dir, 'cert.pem'));
     certificates.set(cacheKey, pem);
     return pem;
