@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { AuditContract } from '../src/contracts/audit-contract';
 import { SharingContract } from '../src/contracts/sharing-contract';
+import { CLOCK_SKEW_MS } from '../src/lib/clock';
 import type { AuditRecord } from '../src/lib/context';
 import { FakeLedger, type TestIdentity, alice, bob, org1Admin, org1Compliance, userIdFor } from './support/fake-ledger';
 import { addUser, bind, ok, rejects } from './support/sharing-setup';
@@ -18,7 +19,8 @@ const org2Compliance: TestIdentity = {
 };
 
 interface Page {
-  records: AuditRecord[];
+  /** `edge` marks records stamped outside [from, to] but within the clock skew of it. */
+  records: Array<AuditRecord & { edge?: true }>;
   scanned: number;
   bookmark: string;
 }
@@ -26,12 +28,12 @@ interface Page {
 const HASH = createHash('sha256').update('x').digest('hex');
 const WRAPPED = Buffer.alloc(80, 1).toString('base64');
 
-async function register(ledger: FakeLedger, who: TestIdentity, itemId: string): Promise<string> {
+async function register(ledger: FakeLedger, who: TestIdentity, itemId: string, time?: number): Promise<string> {
   const out = await ledger.invoke(
     who,
     sharing.RegisterItem,
     { itemId, contentHash: HASH, size: 1, mimeType: 'text/plain', ownerWrappedKey: WRAPPED },
-    { transient: { payload: Buffer.from('c') } },
+    { transient: { payload: Buffer.from('c') }, ...(time !== undefined ? { time } : {}) },
   );
   assert.ok(out.ok);
   return out.txId;
@@ -133,11 +135,58 @@ describe('AuditContract.QueryAudit', () => {
     const requestTime = all[2]?.time ?? 0;
     const window = await query(ledger, org1Compliance, { pageSize: 50, from: grantTime, to: requestTime });
     assert.deepEqual(
-      window.records.map((r) => r.txId),
+      window.records.filter((r) => r.edge === undefined).map((r) => r.txId),
       [txs.grant, txs.request],
+    );
+    // The others are stamped within a second of the window, so they come back marked.
+    assert.deepEqual(
+      window.records.filter((r) => r.edge === true).map((r) => r.txId),
+      [txs.a1, txs.a2, txs.denied],
     );
     const none = await query(ledger, org1Compliance, { pageSize: 50, action: 'payments.Mint' });
     assert.deepEqual(none.records, []);
+  });
+
+  it('a window [from, to] also returns records stamped up to 60 s outside it, marked edge: true, and none beyond; paging covers exactly that widened range', async () => {
+    const ledger = new FakeLedger();
+    addUser(ledger, alice);
+    const from = ledger.clock + 10 * 60_000;
+    const to = from + 10_000;
+    const txAt = new Map<number, string>();
+    for (const time of [
+      from - CLOCK_SKEW_MS - 1,
+      from - CLOCK_SKEW_MS,
+      from - 1,
+      from,
+      to,
+      to + CLOCK_SKEW_MS,
+      to + CLOCK_SKEW_MS + 1,
+    ]) {
+      txAt.set(time, await register(ledger, alice, `i${time}`, time));
+    }
+    const expected = [
+      [txAt.get(from - CLOCK_SKEW_MS), true],
+      [txAt.get(from - 1), true],
+      [txAt.get(from), false],
+      [txAt.get(to), false],
+      [txAt.get(to + CLOCK_SKEW_MS), true],
+    ];
+    const page = await query(ledger, org1Compliance, { pageSize: 50, from, to });
+    assert.deepEqual(
+      page.records.map((r) => [r.txId, r.edge === true]),
+      expected,
+    );
+    const paged: Array<[string, boolean]> = [];
+    let bookmark = '';
+    do {
+      const next = await query(ledger, org1Compliance, { pageSize: 2, from, to, ...(bookmark ? { bookmark } : {}) });
+      paged.push(...next.records.map((r): [string, boolean] => [r.txId, r.edge === true]));
+      bookmark = next.bookmark;
+    } while (bookmark !== '');
+    assert.deepEqual(paged, expected);
+    // A bookmark just outside the widened range (the record at from − 60.001 s) is refused.
+    const below = `audit|Org1MSP|${(from - CLOCK_SKEW_MS - 1).toString().padStart(16, '0')}|`;
+    await rejects(ledger, org1Compliance, audit.QueryAudit, { pageSize: 2, from, to, bookmark: below }, 'BAD_INPUT');
   });
 
   it('pages with a bookmark until the bookmark is empty', async () => {

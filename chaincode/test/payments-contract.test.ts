@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PaymentsContract } from '../src/contracts/payments-contract';
 import type { EscrowRecord, HistoryEntry } from '../src/domain/payments';
+import { CLOCK_SKEW_MS } from '../src/lib/clock';
 import { LIMITS } from '../src/lib/limits';
 import {
   FakeLedger,
@@ -209,7 +210,8 @@ describe('PaymentsContract.Transfer', () => {
     );
     const out = await ledger.invoke(alice, pay.Transfer, transfer(bob, 5, { conversationId: 'paychat' }));
     assert.ok(out.ok);
-    assert.equal(out.event?.payload.conversationId, 'paychat');
+    // The event leaves the conversation out: it would tell every listener both parties are in it.
+    assert.deepEqual(out.event?.payload, { paymentId: out.txId, from: userIdFor(alice), to: userIdFor(bob) });
     assert.equal((await history(ledger, bob)).at(-1)?.conversationId, 'paychat');
     await rejects(ledger, alice, pay.Transfer, transfer(bob, 5, { conversationId: 'quiet' }), 'FORBIDDEN');
     await rejects(ledger, carol, pay.Transfer, transfer(bob, 5, { conversationId: 'paychat' }), 'FORBIDDEN');
@@ -312,18 +314,34 @@ describe('PaymentsContract escrow', () => {
     await rejects(ledger, bob, pay.ClaimEscrow, { escrowId: escrow.escrowId }, 'CONFLICT');
   });
 
-  it('a claim at or after the deadline is refused as EXPIRED', async () => {
+  it('claims close 60 s before the deadline: a claim stamped deadline − 30 s (a late claimer backdating into the window), − 60 s or at the deadline is refused as EXPIRED and writes nothing; one at − 60.001 s is accepted', async () => {
     const ledger = await setup();
-    const escrow = await create(ledger, 100, 5000);
-    await rejects(ledger, bob, pay.ClaimEscrow, { escrowId: escrow.escrowId }, 'EXPIRED', { time: escrow.deadline });
+    const escrow = await create(ledger, 100, 5 * 60_000);
+    const claim = { escrowId: escrow.escrowId };
+    for (const before of [0, 30_000, CLOCK_SKEW_MS]) {
+      await rejects(ledger, bob, pay.ClaimEscrow, claim, 'EXPIRED', { time: escrow.deadline - before });
+    }
+    assert.equal(escrows(ledger)[0]?.state, 'open');
+    const settled = ok(
+      await ledger.invoke<EscrowRecord>(bob, pay.ClaimEscrow, claim, { time: escrow.deadline - CLOCK_SKEW_MS - 1 }),
+    );
+    assert.equal(settled.state, 'claimed');
+    assert.equal(balanceOf(ledger, bob), 100);
   });
 
-  it('a refund opens at the deadline, anyone may trigger it, and the funds go back to the sender', async () => {
+  it('refunds open 60 s after the deadline: a refund stamped deadline + 30 s (an early refunder stamping ahead), + 59.999 s, at the deadline or before is refused as FORBIDDEN and writes nothing; one at + 60 s is accepted', async () => {
     const ledger = await setup();
-    const escrow = await create(ledger, 100, 5000);
-    await rejects(ledger, alice, pay.RefundEscrow, { escrowId: escrow.escrowId }, 'FORBIDDEN');
-    ledger.clock = escrow.deadline;
-    const settled = ok(await ledger.invoke<EscrowRecord>(dave, pay.RefundEscrow, { escrowId: escrow.escrowId }));
+    const escrow = await create(ledger, 100, 5 * 60_000);
+    const req = { escrowId: escrow.escrowId };
+    await rejects(ledger, alice, pay.RefundEscrow, req, 'FORBIDDEN');
+    for (const after of [-1_000, 0, 30_000, CLOCK_SKEW_MS - 1]) {
+      await rejects(ledger, dave, pay.RefundEscrow, req, 'FORBIDDEN', { time: escrow.deadline + after });
+    }
+    // Between the two guard bands neither claim nor refund works; the sender can still release.
+    await rejects(ledger, bob, pay.ClaimEscrow, req, 'EXPIRED', { time: escrow.deadline + 30_000 });
+    // The next call is stamped exactly deadline + 60 s.
+    ledger.clock = escrow.deadline + CLOCK_SKEW_MS - 1_000;
+    const settled = ok(await ledger.invoke<EscrowRecord>(dave, pay.RefundEscrow, req));
     assert.equal(settled.state, 'refunded');
     assert.equal(settled.settledBy, userIdFor(dave));
     assert.equal(balanceOf(ledger, alice), 1000);
@@ -343,6 +361,21 @@ describe('PaymentsContract escrow', () => {
     await rejects(ledger, alice, pay.CreateEscrow, { ...base, toUserId: 'Org2MSP::ghost' }, 'NOT_FOUND');
     await rejects(ledger, alice, pay.CreateEscrow, { ...base, from: userIdFor(carol) }, 'BAD_INPUT');
     for (const amount of BAD_AMOUNTS) await rejects(ledger, alice, pay.CreateEscrow, { ...base, amount }, 'BAD_INPUT');
+  });
+
+  it('a deadline must leave 2 × 60 s: now + 120 s is refused as BAD_INPUT and writes nothing, now + 120.001 s is accepted and claimable at once', async () => {
+    const ledger = await setup();
+    const now = ledger.clock + 60_000;
+    const request = (deadline: number) => ({ toUserId: userIdFor(bob), amount: 10, deadline });
+    await rejects(ledger, alice, pay.CreateEscrow, request(now + 2 * CLOCK_SKEW_MS), 'BAD_INPUT', { time: now });
+    // A sender stamping 60 s behind cannot slip in a deadline that leaves no claim window either.
+    await rejects(ledger, alice, pay.CreateEscrow, request(now + CLOCK_SKEW_MS), 'BAD_INPUT', {
+      time: now - CLOCK_SKEW_MS,
+    });
+    const escrow = ok(
+      await ledger.invoke<EscrowRecord>(alice, pay.CreateEscrow, request(now + 2 * CLOCK_SKEW_MS + 1), { time: now }),
+    );
+    ok(await ledger.invoke(bob, pay.ClaimEscrow, { escrowId: escrow.escrowId }, { time: now }));
   });
 
   it('an unknown escrow is NOT_FOUND', async () => {
@@ -387,12 +420,13 @@ describe('PaymentsContract conservation', () => {
             out = await ledger.invoke(from, pay.CreateEscrow, {
               toUserId: userIdFor(to),
               amount,
-              deadline: ledger.clock + Math.floor(random() * 20_000),
+              // Claimable for a while, then refundable after some ticks.
+              deadline: ledger.clock + 2 * CLOCK_SKEW_MS + 2_000 + Math.floor(random() * 60_000),
             });
             if (out.ok) escrowIds.push(out.txId);
             break;
           case 'tick':
-            ledger.clock += Math.floor(random() * 10_000);
+            ledger.clock += Math.floor(random() * 60_000);
             continue;
           default: {
             const method = { release: pay.ReleaseEscrow, claim: pay.ClaimEscrow, refund: pay.RefundEscrow }[op];

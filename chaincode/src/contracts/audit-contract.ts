@@ -1,7 +1,7 @@
 import { Info, Transaction } from 'fabric-contract-api';
 import { z } from 'zod';
 
-import { sortableTime } from '../lib/clock';
+import { CLOCK_SKEW_MS, sortableTime } from '../lib/clock';
 import { type AuditRecord, KTalkContext, auditRecordSchema } from '../lib/context';
 import { badInput } from '../lib/errors';
 import { requireRole } from '../lib/identity';
@@ -38,6 +38,12 @@ export class AuditContract extends KTalkContract {
    * Filters apply within one page of the time range, so a page may hold fewer
    * matches than pageSize (even none) while a bookmark remains: keep paging
    * until the bookmark is empty.
+   *
+   * A record's time is its transaction's client stamp, within CLOCK_SKEW_MS of
+   * the true time, so the scan reaches that far past both ends of the window:
+   * a record is never missed because its client's clock was off. Records
+   * stamped outside [from, to] carry `edge: true`; their txId locates the
+   * block, which fixes the real order.
    */
   @Transaction(false)
   async QueryAudit(ctx: KTalkContext, request: string): Promise<string> {
@@ -47,19 +53,23 @@ export class AuditContract extends KTalkContract {
     if (req.from !== undefined && req.to !== undefined && req.from > req.to) throw badInput('from is after to');
 
     const prefix = key('audit', caller.mspId, '');
-    const start = req.from !== undefined ? prefix + sortableTime(req.from) : prefix;
+    const start = req.from !== undefined ? prefix + sortableTime(Math.max(req.from - CLOCK_SKEW_MS, 0)) : prefix;
     // `to` is inclusive: stop before the first key of the next millisecond.
-    const end = req.to !== undefined ? prefix + sortableTime(req.to + 1) : prefixEnd(prefix);
+    const end = req.to !== undefined ? prefix + sortableTime(req.to + CLOCK_SKEW_MS + 1) : prefixEnd(prefix);
+    // The bookmark check in readPage confines paging to this widened range.
     const page = await readPage(ctx, start, end, req.pageSize, req.bookmark, auditRecordSchema);
+    const outside = (time: number): boolean =>
+      (req.from !== undefined && time < req.from) || (req.to !== undefined && time > req.to);
 
-    const records: AuditRecord[] = page.records
+    const records: Array<AuditRecord & { edge?: true }> = page.records
       .map((r) => r.value)
       .filter(
         (r) =>
           (req.actor === undefined || r.actor === req.actor) &&
           (req.action === undefined || r.action === req.action) &&
           (req.target === undefined || r.target === req.target),
-      );
+      )
+      .map((r) => (outside(r.time) ? { ...r, edge: true } : r));
     return JSON.stringify({ records, scanned: page.records.length, bookmark: page.bookmark });
   }
 

@@ -77,6 +77,11 @@ export class DirectoryContract extends KTalkContract {
     if (existing?.encryptionKey === req.encryptionKey && existing.signingKey === req.signingKey) {
       throw new ChaincodeError('CONFLICT', 'these keys are already current');
     }
+    // Key history only moves forward: a stamp at or before the current key's
+    // validFrom would insert a key into the past or overwrite history.
+    if (existing?.keysSince !== undefined && now <= existing.keysSince) {
+      throw new ChaincodeError('CONFLICT', `keys are current since ${existing.keysSince}; time must move past it`);
+    }
     const record: UserRecord = {
       ...(existing ?? { registeredAt: now }),
       userId: caller.userId,

@@ -17,6 +17,7 @@ import {
 
 // A value import: fabric-contract-api recognises ctx by its emitted design:paramtypes.
 import { KTalkContext } from '../lib/context';
+import { CLOCK_SKEW_MS, surelyBefore, surelyReached } from '../lib/clock';
 import { ChaincodeError, badInput, forbidden } from '../lib/errors';
 import { type Caller, orgOfUserId } from '../lib/identity';
 import { KTalkContract } from '../lib/ktalk-contract';
@@ -29,6 +30,12 @@ import { keySafe } from '../lib/identity';
 const memo = z.string().max(280);
 /** Escrows settle within a year; longer locks are almost certainly mistakes. */
 const MAX_ESCROW_MS = 366 * 24 * 3600 * 1000;
+/**
+ * Claims close CLOCK_SKEW_MS before the deadline (stamped time), so the
+ * deadline must leave the recipient a window even if the sender's own stamp
+ * ran a full skew ahead.
+ */
+const MIN_ESCROW_MS = 2 * CLOCK_SKEW_MS;
 
 const mintSchema = strictObject({ toUserId: id, amount: positiveAmount, memo: memo.optional() });
 const transferSchema = strictObject({ toUserId: id, amount: positiveAmount, memo, conversationId: id.optional() });
@@ -119,9 +126,8 @@ export class PaymentsContract extends KTalkContract {
       detail: `amount=${req.amount}`,
     });
     const paymentId = ctx.stub.getTxID();
-    const event: Record<string, string> = { paymentId, from: caller.userId, to: req.toUserId };
-    if (req.conversationId !== undefined) event.conversationId = req.conversationId;
-    ctx.emit('payments.Transferred', event);
+    // No conversationId: it would tell every listener both parties are members of it.
+    ctx.emit('payments.Transferred', { paymentId, from: caller.userId, to: req.toUserId });
     return JSON.stringify({ paymentId, toUserId: req.toUserId, amount: req.amount, balance: fromBalance });
   }
 
@@ -147,7 +153,9 @@ export class PaymentsContract extends KTalkContract {
     const req = parseRequest(createEscrowSchema, request);
     const now = ctx.now();
     if (req.toUserId === caller.userId) throw badInput('an escrow to yourself is not a payment');
-    if (req.deadline <= now) throw badInput('deadline must be in the future');
+    if (req.deadline <= now + MIN_ESCROW_MS) {
+      throw badInput(`deadline must be more than ${MIN_ESCROW_MS / 1000} s away`);
+    }
     if (req.deadline > now + MAX_ESCROW_MS) throw badInput('deadline is more than a year away');
     await requireActiveUser(ctx, req.toUserId);
     const fromBalance = debitedBalance(await readBalance(ctx, caller.userId), req.amount);
@@ -197,7 +205,10 @@ export class PaymentsContract extends KTalkContract {
     const caller = keySafe(await ctx.activeCaller());
     const escrow = await openEscrow(ctx, request);
     if (caller.userId !== escrow.to) throw forbidden('only the recipient may claim');
-    if (ctx.now() >= escrow.deadline) throw new ChaincodeError('EXPIRED', 'the claim deadline has passed');
+    // A recipient stamping late cannot claim after the deadline.
+    if (!surelyBefore(ctx.now(), escrow.deadline)) {
+      throw new ChaincodeError('EXPIRED', `claims close ${CLOCK_SKEW_MS / 1000} s before the deadline`);
+    }
     return this.settle(ctx, caller, escrow, 'claimed');
   }
 
@@ -206,7 +217,10 @@ export class PaymentsContract extends KTalkContract {
   async RefundEscrow(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
     const escrow = await openEscrow(ctx, request);
-    if (ctx.now() < escrow.deadline) throw forbidden('refunds open at the deadline');
+    // A refunder stamping early cannot refund before the deadline.
+    if (!surelyReached(ctx.now(), escrow.deadline)) {
+      throw forbidden(`refunds open ${CLOCK_SKEW_MS / 1000} s after the deadline`);
+    }
     return this.settle(ctx, caller, escrow, 'refunded');
   }
 

@@ -8,6 +8,22 @@ import type { Context } from 'fabric-contract-api';
  */
 export const CLOCK_SKEW_MS = 60_000;
 
+/**
+ * True only if the true time is before `instant` whatever the caller's skew:
+ * a stamp `now` may run up to CLOCK_SKEW_MS behind the true time.
+ */
+export function surelyBefore(now: number, instant: number): boolean {
+  return now + CLOCK_SKEW_MS < instant;
+}
+
+/**
+ * True only if the true time has reached `instant` whatever the caller's
+ * skew: a stamp `now` may run up to CLOCK_SKEW_MS ahead of the true time.
+ */
+export function surelyReached(now: number, instant: number): boolean {
+  return now - CLOCK_SKEW_MS >= instant;
+}
+
 // Transaction time is the only clock every endorser agrees on.
 export function txTimeMs(ctx: Context): number {
   const ts = ctx.stub.getTxTimestamp();

@@ -6,6 +6,7 @@ import { CHAINCODE_NAME, CHANNEL } from '../../../network/src/topology';
 import { openGateway } from '../../../electron/src/node/fabric/gateway';
 import { devIdentity, peerEndpoint } from '../../lib/identities';
 import { KTalkSession, type Transient, chaincodeErrorCode, gatewayErrorText } from '../../lib/ktalk-session';
+import { withClockOffset } from './clock-offset';
 import { type LiveNetwork, liveNetwork } from './live-network';
 
 // Drives every KTalk transaction on a live network: each user has a gateway
@@ -51,6 +52,8 @@ export interface Call {
   transient?: Transient;
   /** Evaluate instead of submit (query transactions). */
   evaluate?: boolean;
+  /** How far the caller's clock is off: the proposal is stamped with real time + this. */
+  clockOffsetMs?: number;
 }
 
 /** A read-only transaction run by someone other than the refused caller. */
@@ -111,7 +114,8 @@ export class LiveLedger {
 
   /**
    * Submits and waits until the transaction is committed on BOTH orgs' peers,
-   * so a read through either peer right after sees it.
+   * so a read through either peer right after sees it. `clockOffsetMs`
+   * stamps the proposal as a client whose clock is that far off would.
    */
   async submit<T = unknown>(
     user: User,
@@ -119,11 +123,16 @@ export class LiveLedger {
     tx: string,
     request: unknown,
     transient?: Transient,
+    clockOffsetMs = 0,
   ): Promise<T> {
-    const submitted = await this.gateway(user)
-      .getNetwork(CHANNEL)
-      .getContract(CHAINCODE_NAME, contract)
-      .submitAsync(tx, { arguments: [JSON.stringify(request)], ...(transient ? { transientData: transient } : {}) });
+    const target = this.gateway(user).getNetwork(CHANNEL).getContract(CHAINCODE_NAME, contract);
+    const proposal = withClockOffset(clockOffsetMs, () =>
+      target.newProposal(tx, {
+        arguments: [JSON.stringify(request)],
+        ...(transient ? { transientData: transient } : {}),
+      }),
+    );
+    const submitted = await (await proposal.endorse()).submit();
     const status = await submitted.getStatus();
     if (!status.successful) {
       throw new Error(`${contract}.${tx} ${status.transactionId} did not commit: validation code ${status.code}`);
@@ -135,15 +144,26 @@ export class LiveLedger {
     return JSON.parse(Buffer.from(submitted.getResult()).toString('utf8')) as T;
   }
 
-  async evaluate<T = unknown>(user: User, contract: string, tx: string, request: unknown): Promise<T> {
-    return this.session(user).evaluate<T>(contract, tx, request);
+  async evaluate<T = unknown>(
+    user: User,
+    contract: string,
+    tx: string,
+    request: unknown,
+    clockOffsetMs = 0,
+  ): Promise<T> {
+    if (clockOffsetMs === 0) return this.session(user).evaluate<T>(contract, tx, request);
+    const target = this.gateway(user).getNetwork(CHANNEL).getContract(CHAINCODE_NAME, contract);
+    const proposal = withClockOffset(clockOffsetMs, () =>
+      target.newProposal(tx, { arguments: [JSON.stringify(request)] }),
+    );
+    return JSON.parse(Buffer.from(await proposal.evaluate()).toString('utf8')) as T;
   }
 
   /** Runs a call the way the client would (submit or evaluate). */
   async call<T = unknown>(call: Call): Promise<T> {
     return call.evaluate
-      ? this.evaluate<T>(call.as, call.contract, call.tx, call.request)
-      : this.submit<T>(call.as, call.contract, call.tx, call.request, call.transient);
+      ? this.evaluate<T>(call.as, call.contract, call.tx, call.request, call.clockOffsetMs)
+      : this.submit<T>(call.as, call.contract, call.tx, call.request, call.transient, call.clockOffsetMs);
   }
 
   /** A read's value, or the code it was refused with. */

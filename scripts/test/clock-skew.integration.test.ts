@@ -1,0 +1,246 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { gatewayErrorText } from '../lib/ktalk-session';
+import {
+  type AuditRow,
+  LiveLedger,
+  type ReadBack,
+  type User,
+  b64,
+  sleepUntil,
+  uid,
+  valueOf,
+} from './support/transactions-fixture';
+
+// Clients stamp their own proposals; the peers accept stamps within 60 s of
+// their clocks (peer.authentication.timewindow) and the chaincode keeps a
+// 60 s guard band on every time rule (CLOCK_SKEW_MS). Here clients whose
+// clocks are off by 50 s (inside the window) try to bend the rules on the
+// live network, and each attempt is refused with state read back unchanged
+// by another user. A skewed client is played by stamping its proposals with
+// the real clock + an offset (support/clock-offset.ts says how).
+//
+// Escrow deadlines must be more than 2 x 60 s away, so the escrow is
+// created first and the other checks run while its deadline approaches;
+// the legitimate refund then comes from a client 50 s ahead, which may
+// refund as soon as the true time passes the deadline (an accurate clock
+// waits the full 60 s guard band; the transactions suite shows that case).
+
+const SKEW = 60_000;
+/** Inside the peers' window, outside the chaincode's old zero-width rules. */
+const OFF = 50_000;
+
+interface Escrow {
+  escrowId: string;
+  deadline: number;
+  state: string;
+  settledAt?: number;
+  settledBy?: string;
+}
+interface UserRecord {
+  encryptionKey: string;
+  keysSince: number;
+}
+
+const escrowAs = (as: User, escrowId: string): ReadBack => ({
+  as,
+  contract: 'payments',
+  tx: 'GetEscrow',
+  request: { escrowId },
+});
+const balanceOf = (as: User): ReadBack => ({ as, contract: 'payments', tx: 'GetBalance', request: {} });
+const userAs = (as: User, userId: string): ReadBack => ({
+  as,
+  contract: 'directory',
+  tx: 'GetUser',
+  request: { userId },
+});
+const keysAt = (as: User, userId: string, at: number): ReadBack => ({
+  as,
+  contract: 'directory',
+  tx: 'GetKeysAt',
+  request: { userId, at },
+});
+const keys = () => ({ encryptionKey: b64(32), signingKey: b64(32) });
+
+describe('Clock skew on the live network: time rules hold for clients 50 s off', { timeout: 10 * 60_000 }, () => {
+  let ledger: LiveLedger | undefined;
+  const live = (): LiveLedger => {
+    if (!ledger) throw new Error('network not started');
+    return ledger;
+  };
+  /** Deadline passes while the other checks run; claimed late, refunded early, then refunded. */
+  let lapsing: Escrow;
+  /** Claimed legitimately by a client whose clock is behind. */
+  let claimable: Escrow;
+
+  before(async () => {
+    ledger = await LiveLedger.start('clock-skew');
+    // Carol publishes her first keys in the key test, so her history starts there.
+    for (const user of ['alice', 'bob', 'dave'] as const) {
+      await ledger.submit(user, 'directory', 'PublishKeys', keys());
+    }
+    await ledger.submit('org1admin', 'payments', 'Mint', { toUserId: uid('alice'), amount: 1_000 });
+  });
+
+  after(async () => {
+    await ledger?.stop();
+  });
+
+  it('payments.CreateEscrow: a deadline 100 s ahead leaves no safe claim window and is refused (BAD_INPUT, balance unchanged as read by bob); 2 x 60 s + 3 s is accepted', async () => {
+    const create = (amount: number, deadline: number) => ({
+      as: 'alice' as const,
+      contract: 'payments',
+      tx: 'CreateEscrow',
+      request: { toUserId: uid('bob'), amount, deadline },
+    });
+    await live().refused(
+      create(10, Date.now() + 100_000),
+      'BAD_INPUT',
+      balanceOf('bob'),
+      escrowAs('bob', 'no-such-escrow'),
+    );
+    lapsing = await live().call<Escrow>(create(100, Date.now() + 2 * SKEW + 3_000));
+    claimable = await live().call<Escrow>(create(50, Date.now() + 2 * SKEW + 3_000));
+    assert.equal(lapsing.state, 'open');
+    assert.equal((await live().evaluate<{ balance: number }>('alice', 'payments', 'GetBalance', {})).balance, 850);
+  });
+
+  it('the peers themselves refuse a proposal stamped 90 s ahead or behind, before any chaincode runs; the escrow unchanged (read by alice)', async () => {
+    for (const offset of [90_000, -90_000]) {
+      const readBacks = [escrowAs('alice', claimable.escrowId), balanceOf('alice')];
+      const before = await Promise.all(readBacks.map((r) => live().read(r)));
+      await assert.rejects(
+        live().submit('bob', 'payments', 'ClaimEscrow', { escrowId: claimable.escrowId }, undefined, offset),
+        (error: unknown) => {
+          // Fabric's TimeWindowCheck auth filter on the endorsing peer.
+          assert.match(gatewayErrorText(error), /incorrect timestamp.*peer\.authentication\.timewindow 1m0s/);
+          return true;
+        },
+      );
+      assert.deepEqual(await Promise.all(readBacks.map((r) => live().read(r))), before, `offset ${offset} ms`);
+    }
+    assert.equal(valueOf<Escrow>(await live().read(escrowAs('alice', claimable.escrowId))).state, 'open');
+  });
+
+  it('payments.ClaimEscrow: bob, his clock 50 s behind, claims before the deadline and it works; the stamp really is 50 s back, and a compliance query over the true time window still returns its audit record, marked edge', async () => {
+    const from = Date.now();
+    const settled = await live().submit<Escrow>(
+      'bob',
+      'payments',
+      'ClaimEscrow',
+      { escrowId: claimable.escrowId },
+      undefined,
+      -OFF,
+    );
+    const to = Date.now();
+    assert.equal(settled.state, 'claimed');
+    const settledAt = settled.settledAt ?? 0;
+    assert.ok(settledAt >= from - OFF && settledAt <= to - OFF, `stamped ${settledAt - from} ms from real time`);
+    assert.equal(valueOf<Escrow>(await live().read(escrowAs('alice', claimable.escrowId))).state, 'claimed');
+
+    const page = await live().evaluate<{ records: Array<AuditRow & { edge?: true }> }>(
+      'auditor2',
+      'audit',
+      'QueryAudit',
+      {
+        from,
+        to,
+        action: 'payments.ClaimEscrow',
+        pageSize: 200,
+      },
+    );
+    assert.deepEqual(
+      page.records.map((r) => [r.target, r.time, r.edge]),
+      [[`escrow:${claimable.escrowId}`, settledAt, true]],
+    );
+  });
+
+  it('directory.PublishKeys: carol, her clock 50 s behind, tries to rotate to a key valid from before her current one (CONFLICT); her record and key history unchanged (read by dave); an honest rotation then works', async () => {
+    const current = await live().submit<UserRecord>('carol', 'directory', 'PublishKeys', keys());
+    const readBacks = [
+      userAs('dave', uid('carol')),
+      keysAt('dave', uid('carol'), current.keysSince),
+      keysAt('bob', uid('carol'), current.keysSince - 30_000),
+    ];
+    const [, atCurrent, earlier] = await live().refused(
+      {
+        as: 'carol',
+        contract: 'directory',
+        tx: 'PublishKeys',
+        request: keys(),
+        clockOffsetMs: -OFF,
+      },
+      'CONFLICT',
+      ...readBacks,
+    );
+    assert.equal(valueOf<UserRecord>(atCurrent).encryptionKey, current.encryptionKey);
+    // Nothing got inserted into the past: she still had no keys 30 s before her current ones.
+    assert.deepEqual(earlier, { ok: false, code: 'NOT_FOUND' });
+
+    const rotated = await live().submit<UserRecord>('carol', 'directory', 'PublishKeys', keys());
+    assert.ok(rotated.keysSince > current.keysSince);
+  });
+
+  it('payments.RefundEscrow: carol, her clock 50 s ahead, tries to refund alice’s escrow 40 s before its deadline (FORBIDDEN; her stamp is past the deadline); escrow and balances unchanged (read by alice and bob)', async () => {
+    await sleepUntil(lapsing.deadline - 40_000);
+    const [seen] = await live().refused(
+      {
+        as: 'carol',
+        contract: 'payments',
+        tx: 'RefundEscrow',
+        request: { escrowId: lapsing.escrowId },
+        clockOffsetMs: OFF,
+      },
+      'FORBIDDEN',
+      escrowAs('alice', lapsing.escrowId),
+      escrowAs('bob', lapsing.escrowId),
+      balanceOf('alice'),
+    );
+    assert.equal(valueOf<Escrow>(seen).state, 'open');
+  });
+
+  it('payments.ClaimEscrow: bob, his clock 50 s behind, tries to claim 2 s after the deadline (EXPIRED; his stamp is before it), and an honest refund right after the deadline is still inside the guard band (FORBIDDEN); escrow and balances unchanged (read by alice and carol)', async () => {
+    await sleepUntil(lapsing.deadline + 2_000);
+    await live().refused(
+      {
+        as: 'bob',
+        contract: 'payments',
+        tx: 'ClaimEscrow',
+        request: { escrowId: lapsing.escrowId },
+        clockOffsetMs: -OFF,
+      },
+      'EXPIRED',
+      escrowAs('alice', lapsing.escrowId),
+      balanceOf('alice'),
+    );
+    await live().refused(
+      { as: 'carol', contract: 'payments', tx: 'RefundEscrow', request: { escrowId: lapsing.escrowId } },
+      'FORBIDDEN',
+      escrowAs('alice', lapsing.escrowId),
+      balanceOf('alice'),
+    );
+    assert.equal((await live().evaluate<{ balance: number }>('bob', 'payments', 'GetBalance', {})).balance, 50);
+  });
+
+  it('payments.RefundEscrow: once the deadline has truly passed, carol (clock 50 s ahead) refunds alice; the funds are back (read by alice and bob)', async () => {
+    // Stamped deadline + 60 s: the earliest true time this can be accepted is the deadline itself.
+    await sleepUntil(lapsing.deadline + SKEW - OFF + 2_000);
+    const before = Date.now();
+    const settled = await live().submit<Escrow>(
+      'carol',
+      'payments',
+      'RefundEscrow',
+      { escrowId: lapsing.escrowId },
+      undefined,
+      OFF,
+    );
+    assert.equal(settled.state, 'refunded');
+    assert.ok((settled.settledAt ?? 0) - OFF >= before && before > lapsing.deadline, 'refunded after the deadline');
+    for (const party of ['alice', 'bob'] as const) {
+      const seen = valueOf<Escrow>(await live().read(escrowAs(party, lapsing.escrowId)));
+      assert.deepEqual([seen.state, seen.settledBy], ['refunded', uid('carol')]);
+    }
+    assert.equal((await live().evaluate<{ balance: number }>('alice', 'payments', 'GetBalance', {})).balance, 950);
+  });
+});
