@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { PaymentsContract } from '../src/contracts/payments-contract';
 import { FakeLedger, type Simulation, type TestIdentity, userIdFor } from '../test/support/fake-ledger';
-import { b64, grp, msg, ok, openPolicy, publish, wrappedFor } from '../test/support/groups-fixtures';
+import { b64, grp, msg, ok, openPolicy, publish, TAG, wrappedFor } from '../test/support/groups-fixtures';
 import { rng, setBalance } from '../test/support/payments-setup';
 
 // MVCC conflict rate of the key design under concurrent load, measured with
@@ -64,6 +64,7 @@ async function busyGroup(blocks: number, perBlock: number): Promise<BlockStats> 
   if (!owner) throw new Error('no members');
   ok(
     await ledger.invoke(owner, grp.CreateGroup, {
+      eventTag: TAG,
       groupId: 'busy',
       policy: openPolicy,
       members: rest.map((m) => ({ userId: userIdFor(m), role: 'member' })),
@@ -81,6 +82,7 @@ async function busyGroup(blocks: number, perBlock: number): Promise<BlockStats> 
       nonce: b64(24),
       signature: b64(64),
       attachments: [],
+      eventTag: TAG,
     };
     return ledger.simulate(who, msg.PostMessage, request, {
       transient: { ciphertext: Buffer.from(`ciphertext ${n}`) },

@@ -11,6 +11,7 @@ import {
   openPolicy,
   publish,
   rejects,
+  TAG,
   wrappedFor,
 } from './support/groups-fixtures';
 
@@ -66,6 +67,33 @@ describe('DirectoryContract.PublishKeys', () => {
     const ledger = new FakeLedger();
     ok(await ledger.invoke(alice, dir.PublishKeys, { encryptionKey: b64(32, 1), signingKey: b64(32, 2) }));
     await rejects(ledger, alice, dir.PublishKeys, { encryptionKey: b64(32, 1), signingKey: b64(32, 2) }, 'CONFLICT');
+  });
+});
+
+describe('DirectoryContract.PublishKeys key history', () => {
+  it('only moves forward: keys stamped at or before the current validFrom (a backdated rotation) are refused as CONFLICT and write nothing; 1 ms later they are accepted', async () => {
+    const ledger = new FakeLedger();
+    const first = ok(
+      await ledger.invoke<{ keysSince: number }>(alice, dir.PublishKeys, {
+        encryptionKey: b64(32, 1),
+        signingKey: b64(32, 2),
+      }),
+    );
+    const next = { encryptionKey: b64(32, 3), signingKey: b64(32, 4) };
+    for (const back of [50_000, 1, 0]) {
+      await rejects(ledger, alice, dir.PublishKeys, next, 'CONFLICT', { time: first.keysSince - back });
+    }
+    // History still answers the first key for any time from its validFrom on.
+    const keysAt = async (at: number) =>
+      ok(await ledger.invoke<{ encryptionKey: string }>(bob, dir.GetKeysAt, { userId: aliceId, at })).encryptionKey;
+    assert.equal(await keysAt(first.keysSince), b64(32, 1));
+    await rejects(ledger, bob, dir.GetKeysAt, { userId: aliceId, at: first.keysSince - 50_000 }, 'NOT_FOUND');
+    const rotated = ok(
+      await ledger.invoke<{ keysSince: number }>(alice, dir.PublishKeys, next, { time: first.keysSince + 1 }),
+    );
+    assert.equal(rotated.keysSince, first.keysSince + 1);
+    assert.equal(await keysAt(first.keysSince), b64(32, 1));
+    assert.equal(await keysAt(first.keysSince + 1), b64(32, 3));
   });
 });
 
@@ -226,6 +254,7 @@ describe('DirectoryContract.DisableUser / EnableUser', () => {
     await publish(ledger, alice, bob, carol);
     const created = ok(
       await ledger.invoke<{ conversationId: string }>(alice, grp.CreateGroup, {
+        eventTag: TAG,
         groupId: 'g1',
         policy: openPolicy,
         members: [{ userId: carolId, role: 'member' }],
@@ -246,11 +275,17 @@ describe('DirectoryContract.DisableUser / EnableUser', () => {
       ledger,
       alice,
       grp.OpenDirect,
-      { peerUserId: userIdFor(bob), wrappedKeys: wrappedFor(alice, bob) },
+      { eventTag: TAG, peerUserId: userIdFor(bob), wrappedKeys: wrappedFor(alice, bob) },
       'DISABLED',
     );
     await rejects(ledger, alice, grp.GetMyEpochKey, { conversationId: 'g1' }, 'DISABLED');
-    await rejects(ledger, alice, grp.Leave, { conversationId: 'g1', wrappedKeys: wrappedFor(carol) }, 'DISABLED');
+    await rejects(
+      ledger,
+      alice,
+      grp.Leave,
+      { eventTag: TAG, conversationId: 'g1', wrappedKeys: wrappedFor(carol) },
+      'DISABLED',
+    );
     await rejects(ledger, alice, msg.PostMessage, post, 'DISABLED', { transient: { ciphertext: Buffer.from('x') } });
     await rejects(ledger, alice, msg.ListMessages, { conversationId: 'g1', pageSize: 10 }, 'DISABLED');
     await rejects(ledger, alice, msg.PurgeExpired, { conversationId: 'g1' }, 'DISABLED');
@@ -264,7 +299,7 @@ describe('DirectoryContract.DisableUser / EnableUser', () => {
       ledger,
       alice,
       grp.OpenDirect,
-      { peerUserId: carolId, wrappedKeys: wrappedFor(alice, carol) },
+      { eventTag: TAG, peerUserId: carolId, wrappedKeys: wrappedFor(alice, carol) },
       'FORBIDDEN',
     );
   });

@@ -13,6 +13,7 @@ import {
   publish,
   readWorld,
   rejects,
+  TAG,
   teamGroup,
   wrappedFor,
 } from './support/groups-fixtures';
@@ -36,6 +37,7 @@ describe('GroupsContract.OpenDirect', () => {
     const ledger = new FakeLedger();
     await publish(ledger, alice, bob);
     const out = await ledger.invoke<{ conversationId: string; created: boolean }>(alice, grp.OpenDirect, {
+      eventTag: TAG,
       peerUserId: bobId,
       wrappedKeys: wrappedFor(alice, bob),
     });
@@ -43,10 +45,7 @@ describe('GroupsContract.OpenDirect', () => {
     assert.equal(opened.conversationId, directConversationId(bobId, aliceId));
     assert.match(opened.conversationId, /^dm-[0-9a-f]{40}$/);
     assert.ok(out.ok);
-    assert.deepEqual(out.event, {
-      name: 'groups.DirectOpened',
-      payload: { conversationId: opened.conversationId, epoch: 1 },
-    });
+    assert.deepEqual(out.event, { name: 'groups.DirectOpened', payload: { tag: TAG } });
     assert.deepEqual(
       auditRecords(ledger, 'Org2MSP')
         .map((a) => a.action)
@@ -58,10 +57,17 @@ describe('GroupsContract.OpenDirect', () => {
   it('opening an existing direct conversation returns it and writes nothing', async () => {
     const ledger = new FakeLedger();
     await publish(ledger, alice, bob);
-    ok(await ledger.invoke(alice, grp.OpenDirect, { peerUserId: bobId, wrappedKeys: wrappedFor(alice, bob) }));
+    ok(
+      await ledger.invoke(alice, grp.OpenDirect, {
+        eventTag: TAG,
+        peerUserId: bobId,
+        wrappedKeys: wrappedFor(alice, bob),
+      }),
+    );
     const before = ledger.snapshot();
     const again = ok(
       await ledger.invoke<{ created: boolean }>(bob, grp.OpenDirect, {
+        eventTag: TAG,
         peerUserId: aliceId,
         wrappedKeys: wrappedFor(alice, bob),
       }),
@@ -73,27 +79,39 @@ describe('GroupsContract.OpenDirect', () => {
   it('rejects a conversation with yourself, unknown peers and wrong key maps', async () => {
     const ledger = new FakeLedger();
     await publish(ledger, alice, bob);
-    await rejects(ledger, alice, grp.OpenDirect, { peerUserId: aliceId, wrappedKeys: wrappedFor(alice) }, 'BAD_INPUT');
     await rejects(
       ledger,
       alice,
       grp.OpenDirect,
-      { peerUserId: carolId, wrappedKeys: wrappedFor(alice, carol) },
-      'NOT_FOUND',
-    );
-    await rejects(ledger, alice, grp.OpenDirect, { peerUserId: bobId, wrappedKeys: wrappedFor(alice) }, 'BAD_INPUT');
-    await rejects(
-      ledger,
-      alice,
-      grp.OpenDirect,
-      { peerUserId: bobId, wrappedKeys: wrappedFor(alice, bob, carol) },
+      { eventTag: TAG, peerUserId: aliceId, wrappedKeys: wrappedFor(alice) },
       'BAD_INPUT',
     );
     await rejects(
       ledger,
       alice,
       grp.OpenDirect,
-      { peerUserId: bobId, wrappedKeys: { [aliceId]: b64(80), [bobId]: b64(79) } },
+      { eventTag: TAG, peerUserId: carolId, wrappedKeys: wrappedFor(alice, carol) },
+      'NOT_FOUND',
+    );
+    await rejects(
+      ledger,
+      alice,
+      grp.OpenDirect,
+      { eventTag: TAG, peerUserId: bobId, wrappedKeys: wrappedFor(alice) },
+      'BAD_INPUT',
+    );
+    await rejects(
+      ledger,
+      alice,
+      grp.OpenDirect,
+      { eventTag: TAG, peerUserId: bobId, wrappedKeys: wrappedFor(alice, bob, carol) },
+      'BAD_INPUT',
+    );
+    await rejects(
+      ledger,
+      alice,
+      grp.OpenDirect,
+      { eventTag: TAG, peerUserId: bobId, wrappedKeys: { [aliceId]: b64(80), [bobId]: b64(79) } },
       'BAD_INPUT',
     );
     await rejects(ledger, alice, grp.OpenDirect, '{"peerUserId":', 'BAD_INPUT');
@@ -106,7 +124,7 @@ describe('GroupsContract.OpenDirect', () => {
       ledger,
       alice,
       grp.OpenDirect,
-      { peerUserId: bobId, wrappedKeys: wrappedFor(alice, bob) },
+      { eventTag: TAG, peerUserId: bobId, wrappedKeys: wrappedFor(alice, bob) },
       'NOT_FOUND',
     );
   });
@@ -116,6 +134,7 @@ describe('GroupsContract.OpenDirect', () => {
     await publish(ledger, alice, bob, carol);
     const { conversationId } = ok(
       await ledger.invoke<{ conversationId: string }>(alice, grp.OpenDirect, {
+        eventTag: TAG,
         peerUserId: bobId,
         wrappedKeys: wrappedFor(alice, bob),
       }),
@@ -124,10 +143,16 @@ describe('GroupsContract.OpenDirect', () => {
       ledger,
       alice,
       grp.AddMember,
-      { conversationId, userId: carolId, role: 'member', wrappedKeys: wrappedFor(alice, bob, carol) },
+      { eventTag: TAG, conversationId, userId: carolId, role: 'member', wrappedKeys: wrappedFor(alice, bob, carol) },
       'FORBIDDEN',
     );
-    await rejects(ledger, alice, grp.Leave, { conversationId, wrappedKeys: wrappedFor(bob) }, 'FORBIDDEN');
+    await rejects(
+      ledger,
+      alice,
+      grp.Leave,
+      { eventTag: TAG, conversationId, wrappedKeys: wrappedFor(bob) },
+      'FORBIDDEN',
+    );
   });
 });
 
@@ -159,6 +184,7 @@ describe('GroupsContract.CreateGroup', () => {
       alice,
       grp.CreateGroup,
       {
+        eventTag: TAG,
         ...base,
         members: [
           { userId: carolId, role: 'member' },
@@ -171,21 +197,21 @@ describe('GroupsContract.CreateGroup', () => {
       ledger,
       alice,
       grp.CreateGroup,
-      { ...base, members: [{ userId: aliceId, role: 'owner' }] },
+      { eventTag: TAG, ...base, members: [{ userId: aliceId, role: 'owner' }] },
       'BAD_INPUT',
     );
     await rejects(
       ledger,
       alice,
       grp.CreateGroup,
-      { ...base, groupId: 'dm-abc', members: [{ userId: carolId, role: 'member' }] },
+      { eventTag: TAG, ...base, groupId: 'dm-abc', members: [{ userId: carolId, role: 'member' }] },
       'BAD_INPUT',
     );
     await rejects(
       ledger,
       alice,
       grp.CreateGroup,
-      { ...base, members: [{ userId: carolId, role: 'boss' }] },
+      { eventTag: TAG, ...base, members: [{ userId: carolId, role: 'boss' }] },
       'BAD_INPUT',
     );
   });
@@ -196,7 +222,7 @@ describe('GroupsContract.CreateGroup', () => {
       ledger,
       alice,
       grp.CreateGroup,
-      { groupId: 'g1', policy: openPolicy, members: [], wrappedKeys: wrappedFor(alice) },
+      { eventTag: TAG, groupId: 'g1', policy: openPolicy, members: [], wrappedKeys: wrappedFor(alice) },
       'CONFLICT',
     );
   });
@@ -209,6 +235,7 @@ describe('GroupsContract.CreateGroup', () => {
       alice,
       grp.CreateGroup,
       {
+        eventTag: TAG,
         groupId: 'g2',
         policy: { ...openPolicy, crossOrg: false },
         members: [{ userId: bobId, role: 'member' }],
@@ -226,37 +253,55 @@ describe('GroupsContract.CreateGroup', () => {
       ledger,
       alice,
       grp.CreateGroup,
-      { ...base, policy: { ...openPolicy, retentionSeconds: 30 } },
+      { eventTag: TAG, ...base, policy: { ...openPolicy, retentionSeconds: 30 } },
       'BAD_INPUT',
     );
     await rejects(
       ledger,
       alice,
       grp.CreateGroup,
-      { ...base, policy: { ...openPolicy, retentionSeconds: 1.5 } },
+      { eventTag: TAG, ...base, policy: { ...openPolicy, retentionSeconds: 1.5 } },
       'BAD_INPUT',
     );
-    await rejects(ledger, alice, grp.CreateGroup, { ...base, policy: { ...openPolicy, superuser: true } }, 'BAD_INPUT');
-    await rejects(ledger, alice, grp.CreateGroup, { ...base, policy: { whoCanPost: 'members' } }, 'BAD_INPUT');
+    await rejects(
+      ledger,
+      alice,
+      grp.CreateGroup,
+      { eventTag: TAG, ...base, policy: { ...openPolicy, superuser: true } },
+      'BAD_INPUT',
+    );
+    await rejects(
+      ledger,
+      alice,
+      grp.CreateGroup,
+      { eventTag: TAG, ...base, policy: { whoCanPost: 'members' } },
+      'BAD_INPUT',
+    );
   });
 
   it('wrapped keys must cover exactly the member set', async () => {
     const ledger = new FakeLedger();
     await publish(ledger, alice, carol, dave);
     const base = { groupId: 'g2', policy: openPolicy, members: [{ userId: carolId, role: 'member' }] };
-    await rejects(ledger, alice, grp.CreateGroup, { ...base, wrappedKeys: wrappedFor(alice) }, 'BAD_INPUT');
     await rejects(
       ledger,
       alice,
       grp.CreateGroup,
-      { ...base, wrappedKeys: wrappedFor(alice, carol, dave) },
+      { eventTag: TAG, ...base, wrappedKeys: wrappedFor(alice) },
       'BAD_INPUT',
     );
     await rejects(
       ledger,
       alice,
       grp.CreateGroup,
-      { ...base, wrappedKeys: { ...wrappedFor(alice), [carolId]: 'AAAA' } },
+      { eventTag: TAG, ...base, wrappedKeys: wrappedFor(alice, carol, dave) },
+      'BAD_INPUT',
+    );
+    await rejects(
+      ledger,
+      alice,
+      grp.CreateGroup,
+      { eventTag: TAG, ...base, wrappedKeys: { ...wrappedFor(alice), [carolId]: 'AAAA' } },
       'BAD_INPUT',
     );
   });
@@ -269,6 +314,7 @@ describe('GroupsContract.CreateGroup', () => {
       alice,
       grp.CreateGroup,
       {
+        eventTag: TAG,
         groupId: 'g2',
         policy: openPolicy,
         members: [{ userId: carolId, role: 'member' }],
@@ -283,6 +329,7 @@ describe('GroupsContract.AddMember', () => {
   it('an owner adds a member: the epoch advances and every member gets a new wrapped key', async () => {
     const ledger = await setup();
     const out = await ledger.invoke<{ epoch: number }>(alice, grp.AddMember, {
+      eventTag: TAG,
       conversationId: 'g1',
       userId: bobId,
       role: 'member',
@@ -290,7 +337,7 @@ describe('GroupsContract.AddMember', () => {
     });
     assert.equal(ok(out).epoch, 2);
     assert.ok(out.ok);
-    assert.deepEqual(out.event?.payload, { conversationId: 'g1', userId: bobId, epoch: 2 });
+    assert.deepEqual(out.event, { name: 'groups.MemberAdded', payload: { tag: TAG } });
     assert.equal([...ledger.world.keys()].filter((k) => k.startsWith('epochkey|g1|0000000002|')).length, 5);
     const receipt = auditRecords(ledger).at(-1);
     assert.equal(receipt?.action, 'group.addMember');
@@ -305,21 +352,21 @@ describe('GroupsContract.AddMember', () => {
       ledger,
       alice,
       grp.AddMember,
-      { ...req, wrappedKeys: wrappedFor(alice, carol, dave, erin) },
+      { eventTag: TAG, ...req, wrappedKeys: wrappedFor(alice, carol, dave, erin) },
       'BAD_INPUT',
     );
     await rejects(
       ledger,
       alice,
       grp.AddMember,
-      { ...req, wrappedKeys: wrappedFor(alice, carol, dave, bob) },
+      { eventTag: TAG, ...req, wrappedKeys: wrappedFor(alice, carol, dave, bob) },
       'BAD_INPUT',
     );
     await rejects(
       ledger,
       alice,
       grp.AddMember,
-      { ...req, wrappedKeys: wrappedFor(alice, carol, dave, erin, bob, org1Admin) },
+      { eventTag: TAG, ...req, wrappedKeys: wrappedFor(alice, carol, dave, erin, bob, org1Admin) },
       'BAD_INPUT',
     );
   });
@@ -330,7 +377,13 @@ describe('GroupsContract.AddMember', () => {
       ledger,
       dave,
       grp.AddMember,
-      { conversationId: 'g1', userId: bobId, role: 'member', wrappedKeys: wrappedFor(alice, carol, dave, erin, bob) },
+      {
+        eventTag: TAG,
+        conversationId: 'g1',
+        userId: bobId,
+        role: 'member',
+        wrappedKeys: wrappedFor(alice, carol, dave, erin, bob),
+      },
       'FORBIDDEN',
     );
   });
@@ -342,11 +395,12 @@ describe('GroupsContract.AddMember', () => {
       ledger,
       dave,
       grp.AddMember,
-      { conversationId: 'g1', userId: bobId, role: 'admin', wrappedKeys: keys },
+      { eventTag: TAG, conversationId: 'g1', userId: bobId, role: 'admin', wrappedKeys: keys },
       'FORBIDDEN',
     );
     ok(
       await ledger.invoke(dave, grp.AddMember, {
+        eventTag: TAG,
         conversationId: 'g1',
         userId: bobId,
         role: 'member',
@@ -361,7 +415,13 @@ describe('GroupsContract.AddMember', () => {
       ledger,
       erin,
       grp.AddMember,
-      { conversationId: 'g1', userId: bobId, role: 'reader', wrappedKeys: wrappedFor(alice, carol, dave, erin, bob) },
+      {
+        eventTag: TAG,
+        conversationId: 'g1',
+        userId: bobId,
+        role: 'reader',
+        wrappedKeys: wrappedFor(alice, carol, dave, erin, bob),
+      },
       'FORBIDDEN',
     );
   });
@@ -372,7 +432,13 @@ describe('GroupsContract.AddMember', () => {
       ledger,
       carol,
       grp.AddMember,
-      { conversationId: 'g1', userId: bobId, role: 'owner', wrappedKeys: wrappedFor(alice, carol, dave, erin, bob) },
+      {
+        eventTag: TAG,
+        conversationId: 'g1',
+        userId: bobId,
+        role: 'owner',
+        wrappedKeys: wrappedFor(alice, carol, dave, erin, bob),
+      },
       'FORBIDDEN',
     );
   });
@@ -383,21 +449,33 @@ describe('GroupsContract.AddMember', () => {
       ledger,
       alice,
       grp.AddMember,
-      { conversationId: 'g1', userId: daveId, role: 'member', wrappedKeys: wrappedFor(alice, carol, dave, erin) },
+      {
+        eventTag: TAG,
+        conversationId: 'g1',
+        userId: daveId,
+        role: 'member',
+        wrappedKeys: wrappedFor(alice, carol, dave, erin),
+      },
       'CONFLICT',
     );
     await rejects(
       ledger,
       alice,
       grp.AddMember,
-      { conversationId: 'nope', userId: bobId, role: 'member', wrappedKeys: wrappedFor(alice, bob) },
+      { eventTag: TAG, conversationId: 'nope', userId: bobId, role: 'member', wrappedKeys: wrappedFor(alice, bob) },
       'NOT_FOUND',
     );
     await rejects(
       ledger,
       bob,
       grp.AddMember,
-      { conversationId: 'g1', userId: bobId, role: 'member', wrappedKeys: wrappedFor(alice, carol, dave, erin, bob) },
+      {
+        eventTag: TAG,
+        conversationId: 'g1',
+        userId: bobId,
+        role: 'member',
+        wrappedKeys: wrappedFor(alice, carol, dave, erin, bob),
+      },
       'FORBIDDEN',
     );
   });
@@ -408,6 +486,7 @@ describe('GroupsContract.AddMember', () => {
     const policy = { ...openPolicy, crossOrg: false };
     ok(
       await ledger.invoke(alice, grp.CreateGroup, {
+        eventTag: TAG,
         groupId: 'g2',
         policy,
         members: [{ userId: carolId, role: 'member' }],
@@ -418,7 +497,13 @@ describe('GroupsContract.AddMember', () => {
       ledger,
       alice,
       grp.AddMember,
-      { conversationId: 'g2', userId: bobId, role: 'member', wrappedKeys: wrappedFor(alice, carol, bob) },
+      {
+        eventTag: TAG,
+        conversationId: 'g2',
+        userId: bobId,
+        role: 'member',
+        wrappedKeys: wrappedFor(alice, carol, bob),
+      },
       'FORBIDDEN',
     );
   });
@@ -430,6 +515,7 @@ describe('GroupsContract.AddMember', () => {
       alice,
       grp.AddMember,
       {
+        eventTag: TAG,
         conversationId: 'g1',
         userId: userIdFor(org1Admin),
         role: 'member',
@@ -445,6 +531,7 @@ describe('GroupsContract.RemoveMember', () => {
     const ledger = await setup();
     const out = ok(
       await ledger.invoke<{ epoch: number }>(carol, grp.RemoveMember, {
+        eventTag: TAG,
         conversationId: 'g1',
         userId: daveId,
         wrappedKeys: wrappedFor(alice, carol, erin),
@@ -462,7 +549,7 @@ describe('GroupsContract.RemoveMember', () => {
       ledger,
       carol,
       grp.RemoveMember,
-      { conversationId: 'g1', userId: aliceId, wrappedKeys: wrappedFor(carol, dave, erin) },
+      { eventTag: TAG, conversationId: 'g1', userId: aliceId, wrappedKeys: wrappedFor(carol, dave, erin) },
       'FORBIDDEN',
     );
   });
@@ -473,7 +560,7 @@ describe('GroupsContract.RemoveMember', () => {
       ledger,
       dave,
       grp.RemoveMember,
-      { conversationId: 'g1', userId: erinId, wrappedKeys: wrappedFor(alice, carol, dave) },
+      { eventTag: TAG, conversationId: 'g1', userId: erinId, wrappedKeys: wrappedFor(alice, carol, dave) },
       'FORBIDDEN',
     );
   });
@@ -484,21 +571,21 @@ describe('GroupsContract.RemoveMember', () => {
       ledger,
       carol,
       grp.RemoveMember,
-      { conversationId: 'g1', userId: carolId, wrappedKeys: wrappedFor(alice, dave, erin) },
+      { eventTag: TAG, conversationId: 'g1', userId: carolId, wrappedKeys: wrappedFor(alice, dave, erin) },
       'BAD_INPUT',
     );
     await rejects(
       ledger,
       alice,
       grp.RemoveMember,
-      { conversationId: 'g1', userId: bobId, wrappedKeys: wrappedFor(alice, carol, dave, erin) },
+      { eventTag: TAG, conversationId: 'g1', userId: bobId, wrappedKeys: wrappedFor(alice, carol, dave, erin) },
       'NOT_FOUND',
     );
     await rejects(
       ledger,
       alice,
       grp.RemoveMember,
-      { conversationId: 'g1', userId: daveId, wrappedKeys: wrappedFor(alice, carol, dave, erin) },
+      { eventTag: TAG, conversationId: 'g1', userId: daveId, wrappedKeys: wrappedFor(alice, carol, dave, erin) },
       'BAD_INPUT',
     );
   });
@@ -507,7 +594,14 @@ describe('GroupsContract.RemoveMember', () => {
 describe('GroupsContract.ChangeRole', () => {
   it('an owner promotes a member to admin', async () => {
     const ledger = await setup();
-    ok(await ledger.invoke(alice, grp.ChangeRole, { conversationId: 'g1', userId: daveId, role: 'admin' }));
+    ok(
+      await ledger.invoke(alice, grp.ChangeRole, {
+        eventTag: TAG,
+        conversationId: 'g1',
+        userId: daveId,
+        role: 'admin',
+      }),
+    );
     assert.equal(await memberRoleOf(ledger, daveId), 'admin');
     assert.equal(await epochOf(ledger), 1, 'a role change is not a membership change');
   });
@@ -518,22 +612,52 @@ describe('GroupsContract.ChangeRole', () => {
       ledger,
       carol,
       grp.ChangeRole,
-      { conversationId: 'g1', userId: aliceId, role: 'member' },
+      { eventTag: TAG, conversationId: 'g1', userId: aliceId, role: 'member' },
       'FORBIDDEN',
     );
-    await rejects(ledger, carol, grp.ChangeRole, { conversationId: 'g1', userId: daveId, role: 'owner' }, 'FORBIDDEN');
+    await rejects(
+      ledger,
+      carol,
+      grp.ChangeRole,
+      { eventTag: TAG, conversationId: 'g1', userId: daveId, role: 'owner' },
+      'FORBIDDEN',
+    );
   });
 
   it('the last owner cannot demote themselves', async () => {
     const ledger = await setup();
-    await rejects(ledger, alice, grp.ChangeRole, { conversationId: 'g1', userId: aliceId, role: 'admin' }, 'CONFLICT');
+    await rejects(
+      ledger,
+      alice,
+      grp.ChangeRole,
+      { eventTag: TAG, conversationId: 'g1', userId: aliceId, role: 'admin' },
+      'CONFLICT',
+    );
   });
 
   it('members cannot change roles; unchanged roles and non-members are refused', async () => {
     const ledger = await setup();
-    await rejects(ledger, dave, grp.ChangeRole, { conversationId: 'g1', userId: erinId, role: 'member' }, 'FORBIDDEN');
-    await rejects(ledger, alice, grp.ChangeRole, { conversationId: 'g1', userId: daveId, role: 'member' }, 'CONFLICT');
-    await rejects(ledger, alice, grp.ChangeRole, { conversationId: 'g1', userId: bobId, role: 'member' }, 'NOT_FOUND');
+    await rejects(
+      ledger,
+      dave,
+      grp.ChangeRole,
+      { eventTag: TAG, conversationId: 'g1', userId: erinId, role: 'member' },
+      'FORBIDDEN',
+    );
+    await rejects(
+      ledger,
+      alice,
+      grp.ChangeRole,
+      { eventTag: TAG, conversationId: 'g1', userId: daveId, role: 'member' },
+      'CONFLICT',
+    );
+    await rejects(
+      ledger,
+      alice,
+      grp.ChangeRole,
+      { eventTag: TAG, conversationId: 'g1', userId: bobId, role: 'member' },
+      'NOT_FOUND',
+    );
   });
 });
 
@@ -543,6 +667,7 @@ describe('GroupsContract.Leave and TransferOwnership', () => {
     assert.equal(
       ok(
         await ledger.invoke<{ epoch: number }>(dave, grp.Leave, {
+          eventTag: TAG,
           conversationId: 'g1',
           wrappedKeys: wrappedFor(alice, carol, erin),
         }),
@@ -558,24 +683,54 @@ describe('GroupsContract.Leave and TransferOwnership', () => {
       ledger,
       alice,
       grp.Leave,
-      { conversationId: 'g1', wrappedKeys: wrappedFor(carol, dave, erin) },
+      { eventTag: TAG, conversationId: 'g1', wrappedKeys: wrappedFor(carol, dave, erin) },
       'CONFLICT',
     );
   });
 
   it('after transferring ownership the former owner is an admin and may leave', async () => {
     const ledger = await setup();
-    ok(await ledger.invoke(alice, grp.TransferOwnership, { conversationId: 'g1', newOwnerUserId: carolId }));
+    ok(
+      await ledger.invoke(alice, grp.TransferOwnership, {
+        eventTag: TAG,
+        conversationId: 'g1',
+        newOwnerUserId: carolId,
+      }),
+    );
     assert.equal(await memberRoleOf(ledger, carolId), 'owner');
     assert.equal(await memberRoleOf(ledger, aliceId), 'admin');
-    ok(await ledger.invoke(alice, grp.Leave, { conversationId: 'g1', wrappedKeys: wrappedFor(carol, dave, erin) }));
+    ok(
+      await ledger.invoke(alice, grp.Leave, {
+        eventTag: TAG,
+        conversationId: 'g1',
+        wrappedKeys: wrappedFor(carol, dave, erin),
+      }),
+    );
   });
 
   it('only an owner can transfer, and only to a member', async () => {
     const ledger = await setup();
-    await rejects(ledger, carol, grp.TransferOwnership, { conversationId: 'g1', newOwnerUserId: daveId }, 'FORBIDDEN');
-    await rejects(ledger, alice, grp.TransferOwnership, { conversationId: 'g1', newOwnerUserId: bobId }, 'NOT_FOUND');
-    await rejects(ledger, alice, grp.TransferOwnership, { conversationId: 'g1', newOwnerUserId: aliceId }, 'BAD_INPUT');
+    await rejects(
+      ledger,
+      carol,
+      grp.TransferOwnership,
+      { eventTag: TAG, conversationId: 'g1', newOwnerUserId: daveId },
+      'FORBIDDEN',
+    );
+    await rejects(
+      ledger,
+      alice,
+      grp.TransferOwnership,
+      { eventTag: TAG, conversationId: 'g1', newOwnerUserId: bobId },
+      'NOT_FOUND',
+    );
+    await rejects(
+      ledger,
+      alice,
+      grp.TransferOwnership,
+      { eventTag: TAG, conversationId: 'g1', newOwnerUserId: aliceId },
+      'BAD_INPUT',
+    );
   });
 
   it('leaving with the wrong key set is refused', async () => {
@@ -584,7 +739,7 @@ describe('GroupsContract.Leave and TransferOwnership', () => {
       ledger,
       dave,
       grp.Leave,
-      { conversationId: 'g1', wrappedKeys: wrappedFor(alice, carol, dave, erin) },
+      { eventTag: TAG, conversationId: 'g1', wrappedKeys: wrappedFor(alice, carol, dave, erin) },
       'BAD_INPUT',
     );
   });
@@ -598,6 +753,7 @@ describe('GroupsContract.UpdatePolicy', () => {
         alice,
         grp.UpdatePolicy,
         {
+          eventTag: TAG,
           conversationId: 'g1',
           policy: { retentionSeconds: 3600, paymentsAllowed: true },
           expectedPolicyVersion: 1,
@@ -617,27 +773,33 @@ describe('GroupsContract.UpdatePolicy', () => {
       ledger,
       carol,
       grp.UpdatePolicy,
-      { conversationId: 'g1', policy: { whoCanPost: 'members' } },
+      { eventTag: TAG, conversationId: 'g1', policy: { whoCanPost: 'members' } },
       'FORBIDDEN',
     );
   });
 
   it('rejects empty changes, short retention, unknown fields and a stale expected version', async () => {
     const ledger = await setup();
-    await rejects(ledger, alice, grp.UpdatePolicy, { conversationId: 'g1', policy: {} }, 'BAD_INPUT');
+    await rejects(ledger, alice, grp.UpdatePolicy, { eventTag: TAG, conversationId: 'g1', policy: {} }, 'BAD_INPUT');
     await rejects(
       ledger,
       alice,
       grp.UpdatePolicy,
-      { conversationId: 'g1', policy: { retentionSeconds: 59 } },
+      { eventTag: TAG, conversationId: 'g1', policy: { retentionSeconds: 59 } },
       'BAD_INPUT',
     );
-    await rejects(ledger, alice, grp.UpdatePolicy, { conversationId: 'g1', policy: { owner: bobId } }, 'BAD_INPUT');
     await rejects(
       ledger,
       alice,
       grp.UpdatePolicy,
-      { conversationId: 'g1', policy: { crossOrg: true }, expectedPolicyVersion: 7 },
+      { eventTag: TAG, conversationId: 'g1', policy: { owner: bobId } },
+      'BAD_INPUT',
+    );
+    await rejects(
+      ledger,
+      alice,
+      grp.UpdatePolicy,
+      { eventTag: TAG, conversationId: 'g1', policy: { crossOrg: true }, expectedPolicyVersion: 7 },
       'CONFLICT',
     );
   });
@@ -646,13 +808,20 @@ describe('GroupsContract.UpdatePolicy', () => {
     const ledger = await setup();
     ok(
       await ledger.invoke(alice, grp.AddMember, {
+        eventTag: TAG,
         conversationId: 'g1',
         userId: bobId,
         role: 'member',
         wrappedKeys: wrappedFor(alice, carol, dave, erin, bob),
       }),
     );
-    await rejects(ledger, alice, grp.UpdatePolicy, { conversationId: 'g1', policy: { crossOrg: false } }, 'CONFLICT');
+    await rejects(
+      ledger,
+      alice,
+      grp.UpdatePolicy,
+      { eventTag: TAG, conversationId: 'g1', policy: { crossOrg: false } },
+      'CONFLICT',
+    );
   });
 });
 
@@ -677,6 +846,7 @@ describe('GroupsContract reads', () => {
     const ledger = await setup();
     ok(
       await ledger.invoke(alice, grp.AddMember, {
+        eventTag: TAG,
         conversationId: 'g1',
         userId: bobId,
         role: 'member',

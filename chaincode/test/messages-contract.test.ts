@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
 import { messageIdFor } from '../src/contracts/messages-contract';
+import { CLOCK_SKEW_MS } from '../src/lib/clock';
 import { LIMITS } from '../src/lib/limits';
 import { COLLECTIONS } from '../src/lib/state';
 import {
@@ -27,6 +28,7 @@ import {
   publish,
   readWorld,
   rejects,
+  TAG,
   teamGroup,
   wrappedFor,
 } from './support/groups-fixtures';
@@ -63,6 +65,7 @@ const postReq = (clientMessageId: string, extra: Record<string, unknown> = {}) =
   nonce: b64(24),
   signature: b64(64),
   attachments: [],
+  eventTag: TAG,
   ...extra,
 });
 const withText = (text: string = SECRET) => ({ transient: { ciphertext: Buffer.from(text) } });
@@ -98,12 +101,12 @@ describe('MessagesContract.PostMessage', () => {
     assert.equal(auditRecords(ledger, 'Org2MSP').at(-1)?.action, 'message.post');
   });
 
-  it('the event carries ids only, never ciphertext, nonce or signature', async () => {
+  it('the event carries only the client tag: no ids, ciphertext, nonce or signature', async () => {
     const ledger = await setup();
     const out = await ledger.invoke(dave, msg.PostMessage, postReq('c1'), withText());
     assert.ok(out.ok);
     assert.equal(out.event?.name, 'messages.MessagePosted');
-    assert.deepEqual(Object.keys(out.event?.payload ?? {}).sort(), ['conversationId', 'epoch', 'messageId', 'time']);
+    assert.deepEqual(out.event?.payload, { tag: TAG });
     const text = JSON.stringify(out.event);
     for (const secret of [SECRET, Buffer.from(SECRET).toString('base64'), b64(24), b64(64)])
       assert.ok(!text.includes(secret));
@@ -146,6 +149,7 @@ describe('MessagesContract.PostMessage', () => {
     const ledger = await setup();
     ok(
       await ledger.invoke(alice, grp.RemoveMember, {
+        eventTag: TAG,
         conversationId: 'g1',
         userId: erinId,
         wrappedKeys: wrappedFor(alice, carol, dave),
@@ -280,12 +284,13 @@ describe('MessagesContract.DeleteMessage', () => {
   it('the sender deletes: payload purged, hash-free tombstone kept, receipt written', async () => {
     const ledger = await setup();
     const m = await post(ledger, dave, 'c1');
-    const out = await ledger.invoke(dave, msg.DeleteMessage, { conversationId: 'g1', messageId: m.messageId });
-    assert.ok(out.ok);
-    assert.deepEqual(out.event, {
-      name: 'messages.MessageDeleted',
-      payload: { conversationId: 'g1', messageId: m.messageId },
+    const out = await ledger.invoke(dave, msg.DeleteMessage, {
+      eventTag: TAG,
+      conversationId: 'g1',
+      messageId: m.messageId,
     });
+    assert.ok(out.ok);
+    assert.deepEqual(out.event, { name: 'messages.MessageDeleted', payload: { tag: TAG } });
     assert.equal(privateCount(ledger), 0);
     assert.deepEqual(ledger.purged, [{ collection: COLLECTIONS.messages, key: `msg|g1|${m.messageId}` }]);
     const [listed] = ok(
@@ -303,15 +308,33 @@ describe('MessagesContract.DeleteMessage', () => {
   it('only the sender can delete a message', async () => {
     const ledger = await setup();
     const m = await post(ledger, dave, 'c1');
-    await rejects(ledger, alice, msg.DeleteMessage, { conversationId: 'g1', messageId: m.messageId }, 'FORBIDDEN');
+    await rejects(
+      ledger,
+      alice,
+      msg.DeleteMessage,
+      { eventTag: TAG, conversationId: 'g1', messageId: m.messageId },
+      'FORBIDDEN',
+    );
   });
 
   it('deleting twice is a conflict; an unknown message is not found', async () => {
     const ledger = await setup();
     const m = await post(ledger, dave, 'c1');
-    ok(await ledger.invoke(dave, msg.DeleteMessage, { conversationId: 'g1', messageId: m.messageId }));
-    await rejects(ledger, dave, msg.DeleteMessage, { conversationId: 'g1', messageId: m.messageId }, 'CONFLICT');
-    await rejects(ledger, dave, msg.DeleteMessage, { conversationId: 'g1', messageId: 'm-unknown' }, 'NOT_FOUND');
+    ok(await ledger.invoke(dave, msg.DeleteMessage, { eventTag: TAG, conversationId: 'g1', messageId: m.messageId }));
+    await rejects(
+      ledger,
+      dave,
+      msg.DeleteMessage,
+      { eventTag: TAG, conversationId: 'g1', messageId: m.messageId },
+      'CONFLICT',
+    );
+    await rejects(
+      ledger,
+      dave,
+      msg.DeleteMessage,
+      { eventTag: TAG, conversationId: 'g1', messageId: 'm-unknown' },
+      'NOT_FOUND',
+    );
   });
 });
 
@@ -324,13 +347,11 @@ describe('MessagesContract.PurgeExpired', () => {
     const fresh = await post(ledger, alice, 'c3');
     const out = await ledger.invoke<{ purged: number; messageIds: string[]; more: boolean }>(carol, msg.PurgeExpired, {
       conversationId: 'g1',
+      eventTag: TAG,
     });
     assert.deepEqual(ok(out), { purged: 2, messageIds: [old1.messageId, old2.messageId], more: false });
     assert.ok(out.ok);
-    assert.deepEqual(out.event, {
-      name: 'messages.Purged',
-      payload: { conversationId: 'g1', count: 2, policyVersion: 1 },
-    });
+    assert.deepEqual(out.event, { name: 'messages.Purged', payload: { tag: TAG } });
     const remaining = [...(ledger.privateData.get(COLLECTIONS.messages)?.keys() ?? [])];
     assert.deepEqual(remaining, [`msg|g1|${fresh.messageId}`]);
     const tomb = readWorld<Record<string, unknown>>(
@@ -379,6 +400,7 @@ describe('MessagesContract.PurgeExpired', () => {
     await publish(ledger, alice, carol);
     ok(
       await ledger.invoke(alice, grp.CreateGroup, {
+        eventTag: TAG,
         groupId: 'g1',
         policy: { ...openPolicy, retentionSeconds: 60 },
         members: [{ userId: carolId, role: 'member' }],
@@ -393,6 +415,35 @@ describe('MessagesContract.PurgeExpired', () => {
       ok(await ledger.invoke<{ purged: number }>(org1Admin, msg.PurgeExpired, { conversationId: 'g1' })).purged,
       1,
     );
+  });
+
+  it('erases only when now − 60 s ≥ time + retention: a purge stamped time + retention + 30 s (a purger stamping ahead) or + 59.999 s erases nothing and writes nothing; at + 60 s it erases', async () => {
+    const ledger = await setup({ ...openPolicy, retentionSeconds: 60 });
+    const posted = await post(ledger, dave, 'c1');
+    const due = posted.time + 60_000;
+    for (const late of [-30_000, 0, 30_000, CLOCK_SKEW_MS - 1]) {
+      const before = ledger.snapshot();
+      const out = await ledger.invoke<{ purged: number }>(
+        carol,
+        msg.PurgeExpired,
+        { conversationId: 'g1' },
+        {
+          time: due + late,
+        },
+      );
+      assert.equal(ok(out).purged, 0, `stamped retention + ${late} ms`);
+      assert.equal(ledger.snapshot(), before, 'an early purge writes nothing');
+    }
+    const out = await ledger.invoke<{ messageIds: string[] }>(
+      carol,
+      msg.PurgeExpired,
+      { conversationId: 'g1' },
+      {
+        time: due + CLOCK_SKEW_MS,
+      },
+    );
+    assert.deepEqual(ok(out).messageIds, [posted.messageId]);
+    assert.equal(privateCount(ledger), 0);
   });
 
   it('with retention 0 nothing is purged and nothing is written', async () => {
@@ -415,7 +466,13 @@ describe('MessagesContract.PurgeExpired', () => {
       ok(await ledger.invoke<{ purged: number }>(alice, msg.PurgeExpired, { conversationId: 'g1' })).purged,
       0,
     );
-    ok(await ledger.invoke(alice, grp.UpdatePolicy, { conversationId: 'g1', policy: { retentionSeconds: 60 } }));
+    ok(
+      await ledger.invoke(alice, grp.UpdatePolicy, {
+        eventTag: TAG,
+        conversationId: 'g1',
+        policy: { retentionSeconds: 60 },
+      }),
+    );
     assert.equal(
       ok(await ledger.invoke<{ purged: number }>(alice, msg.PurgeExpired, { conversationId: 'g1' })).purged,
       1,

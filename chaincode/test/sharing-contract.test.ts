@@ -4,10 +4,26 @@ import { describe, it } from 'node:test';
 import { DirectoryContract } from '../src/contracts/directory-contract';
 import { GroupsContract } from '../src/contracts/groups-contract';
 import { SharingContract } from '../src/contracts/sharing-contract';
-import type { AccessRecord, GrantRecord, ItemRecord, TicketRecord } from '../src/domain/sharing';
+import {
+  type AccessRecord,
+  type GrantRecord,
+  type ItemRecord,
+  TICKET_TTL_MS,
+  type TicketRecord,
+} from '../src/domain/sharing';
+import { CLOCK_SKEW_MS } from '../src/lib/clock';
 import { LIMITS } from '../src/lib/limits';
 import { COLLECTIONS } from '../src/lib/state';
-import { FakeLedger, type TestIdentity, alice, bob, carol, dave, userIdFor } from './support/fake-ledger';
+import {
+  FakeLedger,
+  type InvokeOptions,
+  type TestIdentity,
+  alice,
+  bob,
+  carol,
+  dave,
+  userIdFor,
+} from './support/fake-ledger';
 import {
   addGroup,
   addUser,
@@ -21,7 +37,7 @@ import {
   worldJson,
   worldKeys,
 } from './support/sharing-setup';
-import { openPolicy } from './support/groups-fixtures';
+import { TAG, openPolicy } from './support/groups-fixtures';
 
 const sharing = bind(new SharingContract(), [
   'RegisterItem',
@@ -30,6 +46,7 @@ const sharing = bind(new SharingContract(), [
   'ListGrants',
   'ListAccesses',
   'RequestAccess',
+  'GetTicket',
   'ReadItem',
 ] as const);
 
@@ -83,8 +100,18 @@ async function grantUser(
   );
 }
 
-async function requestAccess(ledger: FakeLedger, who: TestIdentity, itemId = 'doc1'): Promise<AccessResult> {
-  return ok(await ledger.invoke<AccessResult>(who, sharing.RequestAccess, { itemId }));
+/** RequestAccess (which answers only the ticket id), then the committed decision from GetTicket. */
+async function requestAccess(
+  ledger: FakeLedger,
+  who: TestIdentity,
+  itemId = 'doc1',
+  options: InvokeOptions = {},
+): Promise<AccessResult> {
+  const { ticketId } = ok(await ledger.invoke<{ ticketId: string }>(who, sharing.RequestAccess, { itemId }, options));
+  const decided = ok(await ledger.invoke<AccessResult>(who, sharing.GetTicket, { itemId, ticketId }));
+  return decided.ok
+    ? { ok: true, ticketId: decided.ticketId, expiresAt: decided.expiresAt }
+    : { ok: false, code: decided.code };
 }
 
 async function ticketFor(ledger: FakeLedger, who: TestIdentity): Promise<string> {
@@ -237,6 +264,22 @@ describe('SharingContract.GrantAccess', () => {
     await rejects(ledger, alice, sharing.GrantAccess, { ...later, wrappedKey: 'not base64!' }, 'BAD_INPUT');
   });
 
+  it('a grant that would never count as active (expiresAt ≤ now + 60 s) is refused as BAD_INPUT and writes nothing; now + 60.001 s is accepted', async () => {
+    const ledger = await setup();
+    const now = ledger.clock + 10_000;
+    const req = (expiresAt: number) => ({
+      itemId: 'doc1',
+      grantee: { kind: 'user', userId: userIdFor(bob) },
+      canReshare: false,
+      expiresAt,
+      wrappedKey: wrapped(2),
+    });
+    for (const ahead of [1, 30_000, CLOCK_SKEW_MS]) {
+      await rejects(ledger, alice, sharing.GrantAccess, req(now + ahead), 'BAD_INPUT', { time: now });
+    }
+    ok(await ledger.invoke(alice, sharing.GrantAccess, req(now + CLOCK_SKEW_MS + 1), { time: now }));
+  });
+
   it('a group grant needs an existing group that the granter belongs to', async () => {
     const ledger = await setup();
     addGroup(ledger, 'team', [
@@ -261,7 +304,7 @@ describe('SharingContract.GrantAccess', () => {
       itemId: 'doc1',
       grantee: { kind: 'user', userId: userIdFor(dave) },
       canReshare: false,
-      expiresAt: ledger.clock + 60_000,
+      expiresAt: ledger.clock + HOUR,
       wrappedKey: wrapped(4),
     };
     await rejects(ledger, bob, sharing.GrantAccess, req, 'FORBIDDEN');
@@ -349,7 +392,7 @@ describe('SharingContract.ListGrants and ListAccesses', () => {
   it('the owner lists grants with their current state', async () => {
     const ledger = await setup();
     const g1 = await grantUser(ledger, alice, bob);
-    const g2 = await grantUser(ledger, alice, carol, { expiresAt: ledger.clock + 5000 });
+    const g2 = await grantUser(ledger, alice, carol, { expiresAt: ledger.clock + CLOCK_SKEW_MS + 5000 });
     ledger.clock += 10_000;
     ok(await ledger.invoke(alice, sharing.RevokeGrant, { itemId: 'doc1', grantId: g1.grantId }));
     const g3 = await grantUser(ledger, alice, dave);
@@ -427,14 +470,14 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
   it('a valid grant yields a committed ticket, and ReadItem serves the payload and the grantee key', async () => {
     const ledger = await setup();
     const grant = await grantUser(ledger, alice, bob, { fill: 9 });
-    const out = await ledger.invoke<AccessResult>(bob, sharing.RequestAccess, { itemId: 'doc1' });
+    const out = await ledger.invoke<{ ticketId: string }>(bob, sharing.RequestAccess, { itemId: 'doc1' });
     const res = ok(out);
-    assert.ok(res.ok);
     assert.equal(res.ticketId, out.ok ? out.txId : '');
     const ticket = worldJson<TicketRecord>(ledger, `ticket|doc1|${userIdFor(bob)}|${res.ticketId}`);
-    assert.ok(ticket);
+    assert.ok(ticket?.outcome === 'granted');
     assert.equal(ticket.grantId, grant.grantId);
-    assert.equal(ticket.expiresAt - ticket.issuedAt, 120_000);
+    assert.equal(ticket.expiresAt - ticket.issuedAt, TICKET_TTL_MS);
+    assert.equal(TICKET_TTL_MS, 180_000);
     assert.deepEqual(out.ok ? out.event : null, {
       name: 'sharing.AccessRequested',
       payload: { itemId: 'doc1', accessor: userIdFor(bob), outcome: 'ok' },
@@ -456,7 +499,9 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
     assert.deepEqual(res, { ok: false, code: 'FORBIDDEN' });
     const written = newKeys(before, ledger);
     assert.ok(written.some((k) => k.startsWith('access|doc1|')));
-    assert.ok(!written.some((k) => k.startsWith('ticket|')), 'no ticket for a denial');
+    const tickets = written.filter((k) => k.startsWith('ticket|'));
+    assert.equal(tickets.length, 1);
+    assert.equal(worldJson<TicketRecord>(ledger, tickets[0] ?? '')?.outcome, 'denied', 'a denial grants nothing');
     const [denied] = accesses(ledger);
     assert.equal(denied?.outcome, 'denied');
     assert.equal(denied?.accessor, userIdFor(carol));
@@ -469,18 +514,36 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
 
   it('an expired grant is denied as EXPIRED and the denial is recorded', async () => {
     const ledger = await setup();
-    await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + 1500 });
+    await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + CLOCK_SKEW_MS + 1500 });
     ledger.clock += 5000;
     assert.deepEqual(await requestAccess(ledger, bob), { ok: false, code: 'EXPIRED' });
     assert.equal(accesses(ledger).at(-1)?.code, 'EXPIRED');
+  });
+
+  it('a grant stops counting 60 s before expiresAt: a request stamped expiresAt − 30 s (a grantee backdating past the expiry) or − 60 s is denied as EXPIRED with no ticket; one at − 60.001 s gets a ticket', async () => {
+    const ledger = await setup();
+    const grant = await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + HOUR });
+    for (const before of [30_000, CLOCK_SKEW_MS]) {
+      const out = await requestAccess(ledger, bob, 'doc1', { time: grant.expiresAt - before });
+      assert.deepEqual(out, { ok: false, code: 'EXPIRED' });
+      assert.equal(accesses(ledger).at(-1)?.code, 'EXPIRED');
+    }
+    assert.ok(
+      worldKeys(ledger, 'ticket|').every((k) => worldJson<TicketRecord>(ledger, k)?.outcome === 'denied'),
+      'a denial grants no ticket',
+    );
+    const granted = await requestAccess(ledger, bob, 'doc1', { time: grant.expiresAt - CLOCK_SKEW_MS - 1 });
+    assert.ok(granted.ok);
   });
 
   it('an access request for an unknown item is NOT_FOUND and audited', async () => {
     const ledger = await setup();
     const before = new Map(ledger.world);
     assert.deepEqual(await requestAccess(ledger, bob, 'ghost'), { ok: false, code: 'NOT_FOUND' });
+    // No access row (it would sit under an id someone may register later): the audit record and the caller's ticket.
     const written = newKeys(before, ledger);
-    assert.ok(written.length > 0 && written.every((k) => k.startsWith('audit|Org2MSP|')));
+    assert.ok(written.some((k) => k.startsWith('audit|Org2MSP|')));
+    assert.ok(written.every((k) => k.startsWith('audit|Org2MSP|') || k.startsWith(`ticket|ghost|${userIdFor(bob)}|`)));
   });
 
   it('a ticket is served only to its holder', async () => {
@@ -498,24 +561,35 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
     await rejects(ledger, bob, sharing.ReadItem, { itemId: 'ghost', ticketId: 'tx000001' }, 'NOT_FOUND');
   });
 
-  it('a ticket outside its window serves nothing', async () => {
+  it('a ticket serves only while now + 60 s < expiresAt and not before issuedAt − 60 s: a read stamped expiresAt − 30 s (a reader backdating past the window), − 60 s, or issuedAt − 60.001 s is refused as EXPIRED and writes nothing; − 60.001 s and issuedAt − 60 s are served', async () => {
     const ledger = await setup();
     await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + 10 * HOUR });
-    const ticket = await ticketFor(ledger, bob);
-    const req = { itemId: 'doc1', ticketId: ticket };
-    await rejects(ledger, bob, sharing.ReadItem, req, 'EXPIRED', { time: ledger.clock + 120_001 });
-    // A client-chosen timestamp before issue is refused too.
-    await rejects(ledger, bob, sharing.ReadItem, req, 'EXPIRED', { time: ledger.clock - 60_000 });
-    ok(await ledger.invoke(bob, sharing.ReadItem, req, { time: ledger.clock + 119_000 }));
+    const ticketId = await ticketFor(ledger, bob);
+    const ticket = worldJson<TicketRecord>(ledger, `ticket|doc1|${userIdFor(bob)}|${ticketId}`);
+    assert.ok(ticket?.outcome === 'granted');
+    const req = { itemId: 'doc1', ticketId };
+    for (const time of [
+      ticket.expiresAt,
+      ticket.expiresAt - 30_000,
+      ticket.expiresAt - CLOCK_SKEW_MS,
+      ticket.issuedAt - CLOCK_SKEW_MS - 1,
+    ]) {
+      await rejects(ledger, bob, sharing.ReadItem, req, 'EXPIRED', { time });
+    }
+    ok(await ledger.invoke(bob, sharing.ReadItem, req, { time: ticket.expiresAt - CLOCK_SKEW_MS - 1 }));
+    ok(await ledger.invoke(bob, sharing.ReadItem, req, { time: ticket.issuedAt - CLOCK_SKEW_MS }));
+    // An honest reader keeps at least 60 s even if the request was stamped 60 s early.
+    assert.ok(ticket.expiresAt - CLOCK_SKEW_MS - (ticket.issuedAt + CLOCK_SKEW_MS) >= 60_000);
   });
 
-  it('an expired grant serves nothing even from a ticket still in its window', async () => {
+  it('an expired grant serves nothing even from a ticket still in its window: a read stamped grant expiresAt − 60 s is refused as EXPIRED, − 60.001 s is served', async () => {
     const ledger = await setup();
-    const grant = await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + 30_000 });
+    const grant = await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + CLOCK_SKEW_MS + 30_000 });
     const ticket = await ticketFor(ledger, bob);
-    await rejects(ledger, bob, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }, 'EXPIRED', {
-      time: grant.expiresAt,
-    });
+    const req = { itemId: 'doc1', ticketId: ticket };
+    await rejects(ledger, bob, sharing.ReadItem, req, 'EXPIRED', { time: grant.expiresAt });
+    await rejects(ledger, bob, sharing.ReadItem, req, 'EXPIRED', { time: grant.expiresAt - CLOCK_SKEW_MS });
+    ok(await ledger.invoke(bob, sharing.ReadItem, req, { time: grant.expiresAt - CLOCK_SKEW_MS - 1 }));
   });
 
   it('group members access through a group grant, and a removed member loses it', async () => {
@@ -596,7 +670,7 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
 
   it('the longest-lived covering grant is the one used', async () => {
     const ledger = await setup();
-    await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + 60_000 });
+    await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + 2 * CLOCK_SKEW_MS });
     const long = await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + HOUR });
     const ticket = await ticketFor(ledger, bob);
     const served = ok(await ledger.invoke<Served>(bob, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }));
@@ -620,6 +694,7 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
           { userId: userIdFor(dave), role: 'member' },
         ],
         wrappedKeys: keysFor(alice, bob, dave),
+        eventTag: TAG,
       }),
     );
     ok(
@@ -642,6 +717,7 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
     const ticket = await ticketFor(ledger, dave);
     ok(
       await ledger.invoke(alice, groups.RemoveMember, {
+        eventTag: TAG,
         conversationId: 'real',
         userId: userIdFor(dave),
         wrappedKeys: keysFor(alice, bob),

@@ -7,8 +7,8 @@ import { ChaincodeError, badInput, forbidden, notFound } from '../lib/errors';
 import { orgOfUserId } from '../lib/identity';
 import { KTalkContract } from '../lib/ktalk-contract';
 import { LIMITS } from '../lib/limits';
-import { readJson, writeJson } from '../lib/state';
-import { id, parseRequest, strictObject } from '../lib/validate';
+import { key, prefixRange, readJson, readPage, writeJson } from '../lib/state';
+import { bookmark, eventTag, id, pageSize, parseRequest, strictObject } from '../lib/validate';
 import {
   type GroupPolicy,
   type GroupRecord,
@@ -18,8 +18,12 @@ import {
   groupRoleSchema,
   isManager,
   listMembers,
+  type MemberRecord,
   memberKey,
+  memberOfKey,
+  memberOfRecordSchema,
   memberRecordSchema,
+  orgsOf,
   policyRequestSchema,
   readGroup,
   requireMember,
@@ -65,6 +69,20 @@ async function writeEpochKeys(
   }
 }
 
+/** A member record and the member's own index entry are written together. */
+async function writeMember(ctx: KTalkContext, convId: string, userId: string, record: MemberRecord): Promise<void> {
+  await writeJson(ctx, memberKey(convId, userId), record);
+  await writeJson(ctx, memberOfKey(userId, convId), { since: record.since });
+}
+
+async function deleteMember(ctx: KTalkContext, convId: string, userId: string): Promise<void> {
+  await ctx.stub.deleteState(memberKey(convId, userId));
+  await ctx.stub.deleteState(memberOfKey(userId, convId));
+}
+
+/** Only retention applies to both sides alike; the other fields would let one side decide for the other. */
+const DIRECT_POLICY_FIELDS: ReadonlySet<string> = new Set(['retentionSeconds']);
+
 function requireGroupKind(group: GroupRecord): void {
   if (group.kind !== 'group') throw forbidden('membership of a direct conversation is fixed');
 }
@@ -87,7 +105,10 @@ export class GroupsContract extends KTalkContract {
   @Transaction()
   async OpenDirect(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ peerUserId: userIdSchema, wrappedKeys: wrappedKeysSchema }), request);
+    const req = parseRequest(
+      strictObject({ peerUserId: userIdSchema, wrappedKeys: wrappedKeysSchema, eventTag }),
+      request,
+    );
     if (req.peerUserId === caller.userId) throw badInput('cannot open a direct conversation with yourself');
     const convId = directConversationId(caller.userId, req.peerUserId);
     const existing = await readGroup(ctx, convId);
@@ -110,14 +131,15 @@ export class GroupsContract extends KTalkContract {
       policyVersion: 1,
       epoch: 1,
       memberCount: 2,
+      memberOrgs: orgsOf([caller.userId, req.peerUserId]),
     };
     await writeJson(ctx, groupKey(convId), group);
     for (const userId of [caller.userId, req.peerUserId]) {
-      await writeJson(ctx, memberKey(convId, userId), { role: 'member', since: now });
+      await writeMember(ctx, convId, userId, { role: 'member', since: now });
     }
     await writeEpochKeys(ctx, convId, 1, req.wrappedKeys);
     await ctx.audit({ action: 'group.openDirect', target: convId, orgs: foreignOrgs(caller.mspId, req.peerUserId) });
-    ctx.emit('groups.DirectOpened', { conversationId: convId, epoch: 1 });
+    ctx.emitTagged('groups.DirectOpened', req.eventTag);
     return JSON.stringify({ conversationId: convId, epoch: 1, created: true });
   }
 
@@ -131,6 +153,7 @@ export class GroupsContract extends KTalkContract {
         policy: policyRequestSchema,
         members: z.array(strictObject({ userId: userIdSchema, role: groupRoleSchema })).max(LIMITS.groupMembers - 1),
         wrappedKeys: wrappedKeysSchema,
+        eventTag,
       }),
       request,
     );
@@ -159,10 +182,11 @@ export class GroupsContract extends KTalkContract {
       policyVersion: 1,
       epoch: 1,
       memberCount: all.length,
+      memberOrgs: orgsOf(all),
     };
     await writeJson(ctx, groupKey(req.groupId), group);
-    await writeJson(ctx, memberKey(req.groupId, caller.userId), { role: 'owner', since: now });
-    for (const m of req.members) await writeJson(ctx, memberKey(req.groupId, m.userId), { role: m.role, since: now });
+    await writeMember(ctx, req.groupId, caller.userId, { role: 'owner', since: now });
+    for (const m of req.members) await writeMember(ctx, req.groupId, m.userId, { role: m.role, since: now });
     await writeEpochKeys(ctx, req.groupId, 1, req.wrappedKeys);
     await ctx.audit({
       action: 'group.create',
@@ -171,7 +195,7 @@ export class GroupsContract extends KTalkContract {
       detail: `members=${all.length}`,
       policyVersion: 1,
     });
-    ctx.emit('groups.GroupCreated', { conversationId: req.groupId, epoch: 1 });
+    ctx.emitTagged('groups.GroupCreated', req.eventTag);
     return JSON.stringify({ conversationId: req.groupId, epoch: 1 });
   }
 
@@ -179,7 +203,13 @@ export class GroupsContract extends KTalkContract {
   async AddMember(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
     const req = parseRequest(
-      strictObject({ conversationId, userId: userIdSchema, role: groupRoleSchema, wrappedKeys: wrappedKeysSchema }),
+      strictObject({
+        conversationId,
+        userId: userIdSchema,
+        role: groupRoleSchema,
+        wrappedKeys: wrappedKeysSchema,
+        eventTag,
+      }),
       request,
     );
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
@@ -196,15 +226,16 @@ export class GroupsContract extends KTalkContract {
     requireExactCoverage(req.wrappedKeys, [...members.map((m) => m.userId), req.userId]);
 
     const now = ctx.now();
-    await writeJson(ctx, memberKey(req.conversationId, req.userId), { role: req.role, since: now });
-    const epoch = await this.advanceEpoch(ctx, group, members.length + 1, req.wrappedKeys, now);
+    await writeMember(ctx, req.conversationId, req.userId, { role: req.role, since: now });
+    const memberIds = [...members.map((m) => m.userId), req.userId];
+    const epoch = await this.advanceEpoch(ctx, group, memberIds, req.wrappedKeys, now);
     await ctx.audit({
       action: 'group.addMember',
       target: req.userId,
       orgs: foreignOrgs(caller.mspId, req.userId),
       detail: `conversation=${req.conversationId} role=${req.role} epoch=${epoch}`,
     });
-    ctx.emit('groups.MemberAdded', { conversationId: req.conversationId, userId: req.userId, epoch });
+    ctx.emitTagged('groups.MemberAdded', req.eventTag);
     return JSON.stringify({ conversationId: req.conversationId, epoch });
   }
 
@@ -212,7 +243,7 @@ export class GroupsContract extends KTalkContract {
   async RemoveMember(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
     const req = parseRequest(
-      strictObject({ conversationId, userId: userIdSchema, wrappedKeys: wrappedKeysSchema }),
+      strictObject({ conversationId, userId: userIdSchema, wrappedKeys: wrappedKeysSchema, eventTag }),
       request,
     );
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
@@ -230,22 +261,28 @@ export class GroupsContract extends KTalkContract {
     );
 
     const now = ctx.now();
-    await ctx.stub.deleteState(memberKey(req.conversationId, req.userId));
-    const epoch = await this.advanceEpoch(ctx, group, remaining.length, req.wrappedKeys, now);
+    await deleteMember(ctx, req.conversationId, req.userId);
+    const epoch = await this.advanceEpoch(
+      ctx,
+      group,
+      remaining.map((m) => m.userId),
+      req.wrappedKeys,
+      now,
+    );
     await ctx.audit({
       action: 'group.removeMember',
       target: req.userId,
       orgs: foreignOrgs(caller.mspId, req.userId),
       detail: `conversation=${req.conversationId} epoch=${epoch}`,
     });
-    ctx.emit('groups.MemberRemoved', { conversationId: req.conversationId, userId: req.userId, epoch });
+    ctx.emitTagged('groups.MemberRemoved', req.eventTag);
     return JSON.stringify({ conversationId: req.conversationId, epoch });
   }
 
   @Transaction()
   async Leave(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ conversationId, wrappedKeys: wrappedKeysSchema }), request);
+    const req = parseRequest(strictObject({ conversationId, wrappedKeys: wrappedKeysSchema, eventTag }), request);
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
     requireGroupKind(group);
     const members = await listMembers(ctx, req.conversationId);
@@ -259,17 +296,26 @@ export class GroupsContract extends KTalkContract {
     );
 
     const now = ctx.now();
-    await ctx.stub.deleteState(memberKey(req.conversationId, caller.userId));
-    const epoch = await this.advanceEpoch(ctx, group, remaining.length, req.wrappedKeys, now);
+    await deleteMember(ctx, req.conversationId, caller.userId);
+    const epoch = await this.advanceEpoch(
+      ctx,
+      group,
+      remaining.map((m) => m.userId),
+      req.wrappedKeys,
+      now,
+    );
     await ctx.audit({ action: 'group.leave', target: req.conversationId, detail: `epoch=${epoch}` });
-    ctx.emit('groups.MemberLeft', { conversationId: req.conversationId, userId: caller.userId, epoch });
+    ctx.emitTagged('groups.MemberLeft', req.eventTag);
     return JSON.stringify({ conversationId: req.conversationId, epoch });
   }
 
   @Transaction()
   async ChangeRole(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ conversationId, userId: userIdSchema, role: groupRoleSchema }), request);
+    const req = parseRequest(
+      strictObject({ conversationId, userId: userIdSchema, role: groupRoleSchema, eventTag }),
+      request,
+    );
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
     requireGroupKind(group);
     if (!isManager(role)) throw forbidden(`a ${role} cannot change roles`);
@@ -291,14 +337,14 @@ export class GroupsContract extends KTalkContract {
       orgs: foreignOrgs(caller.mspId, req.userId),
       detail: `conversation=${req.conversationId} ${target.role}->${req.role}`,
     });
-    ctx.emit('groups.RoleChanged', { conversationId: req.conversationId, userId: req.userId, role: req.role });
+    ctx.emitTagged('groups.RoleChanged', req.eventTag);
     return JSON.stringify({ conversationId: req.conversationId, userId: req.userId, role: req.role });
   }
 
   @Transaction()
   async TransferOwnership(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ conversationId, newOwnerUserId: userIdSchema }), request);
+    const req = parseRequest(strictObject({ conversationId, newOwnerUserId: userIdSchema, eventTag }), request);
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
     requireGroupKind(group);
     if (role !== 'owner') throw forbidden('only an owner can transfer ownership');
@@ -321,7 +367,7 @@ export class GroupsContract extends KTalkContract {
       orgs: foreignOrgs(caller.mspId, req.newOwnerUserId),
       detail: `conversation=${req.conversationId}`,
     });
-    ctx.emit('groups.OwnershipTransferred', { conversationId: req.conversationId, userId: req.newOwnerUserId });
+    ctx.emitTagged('groups.OwnershipTransferred', req.eventTag);
     return JSON.stringify({ conversationId: req.conversationId, owner: req.newOwnerUserId });
   }
 
@@ -333,20 +379,23 @@ export class GroupsContract extends KTalkContract {
         conversationId,
         policy: policyRequestSchema.partial(),
         expectedPolicyVersion: z.number().int().min(1).optional(),
+        eventTag,
       }),
       request,
     );
     if (Object.keys(req.policy).length === 0) throw badInput('policy: nothing to change');
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
-    // Either side of a direct conversation may set its retention; groups need an owner.
+    // Groups need an owner. Either side of a direct conversation may set what
+    // binds both alike (retention), never what one side would impose on the other.
     if (group.kind === 'group' && role !== 'owner') throw forbidden('only an owner can change the policy');
+    const fixed = Object.keys(req.policy).filter((f) => !DIRECT_POLICY_FIELDS.has(f));
+    if (group.kind === 'direct' && fixed.length > 0) {
+      throw forbidden(`${fixed.sort().join(', ')} cannot change in a direct conversation; only retentionSeconds can`);
+    }
     if (req.expectedPolicyVersion !== undefined && req.expectedPolicyVersion !== group.policyVersion) {
       throw new ChaincodeError('CONFLICT', `policy is at version ${group.policyVersion}`);
     }
     const policy: GroupPolicy = { ...group.policy, ...req.policy };
-    if (group.kind === 'direct' && policy.crossOrg !== group.policy.crossOrg) {
-      throw badInput('crossOrg is fixed for a direct conversation');
-    }
     if (!policy.crossOrg && group.policy.crossOrg) {
       const members = await listMembers(ctx, req.conversationId);
       if (members.some((m) => orgOfUserId(m.userId) !== group.creatorOrg)) {
@@ -361,7 +410,7 @@ export class GroupsContract extends KTalkContract {
       detail: Object.keys(req.policy).sort().join(','),
       policyVersion,
     });
-    ctx.emit('groups.PolicyUpdated', { conversationId: req.conversationId, policyVersion });
+    ctx.emitTagged('groups.PolicyUpdated', req.eventTag);
     return JSON.stringify({ conversationId: req.conversationId, policy, policyVersion });
   }
 
@@ -393,17 +442,42 @@ export class GroupsContract extends KTalkContract {
     return JSON.stringify(record);
   }
 
+  /**
+   * The caller's own conversations. Membership events carry only a tag made
+   * with a key the added user does not hold yet, so a client that sees a
+   * membership event it cannot recognise asks here (see chaincode/README.md).
+   */
+  @Transaction(false)
+  async ListMyConversations(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(strictObject({ pageSize: pageSize.optional(), bookmark: bookmark.optional() }), request);
+    const prefix = key('memberof', caller.userId, '');
+    const { start, end } = prefixRange(prefix);
+    const page = await readPage(ctx, start, end, req.pageSize ?? LIMITS.pageSize, req.bookmark, memberOfRecordSchema);
+    const conversations = page.records.map((r) => ({
+      conversationId: r.key.slice(prefix.length),
+      since: r.value.since,
+    }));
+    return JSON.stringify({ conversations, bookmark: page.bookmark });
+  }
+
   /** Membership changed: store the new epoch's keys and bump the epoch. */
   private async advanceEpoch(
     ctx: KTalkContext,
     group: GroupRecord,
-    memberCount: number,
+    memberIds: readonly string[],
     wrappedKeys: WrappedKeys,
     now: number,
   ): Promise<number> {
     const epoch = group.epoch + 1;
     await writeEpochKeys(ctx, group.conversationId, epoch, wrappedKeys);
-    await writeJson(ctx, groupKey(group.conversationId), { ...group, epoch, memberCount, updatedAt: now });
+    await writeJson(ctx, groupKey(group.conversationId), {
+      ...group,
+      epoch,
+      memberCount: memberIds.length,
+      memberOrgs: orgsOf(memberIds),
+      updatedAt: now,
+    });
     return epoch;
   }
 }

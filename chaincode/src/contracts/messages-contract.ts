@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Info, Transaction } from 'fabric-contract-api';
 import { z } from 'zod';
-import { sortableTime } from '../lib/clock';
+import { CLOCK_SKEW_MS, sortableTime } from '../lib/clock';
 // A value import: fabric-contract-api recognises ctx by its emitted design:paramtypes.
 import { KTalkContext } from '../lib/context';
 import { ChaincodeError, badInput, forbidden, notFound } from '../lib/errors';
@@ -18,7 +18,7 @@ import {
   writeJson,
   writePrivateJson,
 } from '../lib/state';
-import { bookmark, id, pageSize, parseRequest, sha256Hex, strictObject, timestampMs } from '../lib/validate';
+import { bookmark, eventTag, id, pageSize, parseRequest, sha256Hex, strictObject, timestampMs } from '../lib/validate';
 import { type GroupRecord, listMembers, mayPost, readGroup, requireMember } from '../domain/groups';
 import { activeUser, exactBase64 } from './directory-contract';
 
@@ -107,6 +107,7 @@ export class MessagesContract extends KTalkContract {
         nonce: exactBase64(24),
         signature: exactBase64(64),
         attachments: z.array(attachmentSchema).max(MAX_ATTACHMENTS),
+        eventTag,
       }),
       request,
     );
@@ -150,12 +151,15 @@ export class MessagesContract extends KTalkContract {
       signature: req.signature,
       attachments: req.attachments,
     });
+    // Every member org's compliance officer sees the post; the orgs come from
+    // the group record already read, so posting still writes no shared key.
     await ctx.audit({
       action: 'message.post',
       target: messageId,
+      orgs: group.memberOrgs,
       detail: `conversation=${req.conversationId} epoch=${req.epoch}`,
     });
-    ctx.emit('messages.MessagePosted', { conversationId: req.conversationId, messageId, epoch: req.epoch, time: now });
+    ctx.emitTagged('messages.MessagePosted', req.eventTag);
     return JSON.stringify({ messageId, time: now, replayed: false });
   }
 
@@ -199,7 +203,7 @@ export class MessagesContract extends KTalkContract {
   @Transaction()
   async DeleteMessage(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ conversationId: id, messageId: id }), request);
+    const req = parseRequest(strictObject({ conversationId: id, messageId: id, eventTag }), request);
     const record = await findMessage(ctx, req.conversationId, req.messageId);
     if (!record) throw notFound(`message ${req.messageId} not found`);
     // Senders may erase their own words even after leaving the conversation.
@@ -212,10 +216,11 @@ export class MessagesContract extends KTalkContract {
     await ctx.audit({
       action: 'message.delete',
       target: req.messageId,
+      orgs: group?.memberOrgs,
       detail: `conversation=${req.conversationId} reason=sender`,
       policyVersion: group?.policyVersion,
     });
-    ctx.emit('messages.MessageDeleted', { conversationId: req.conversationId, messageId: req.messageId });
+    ctx.emitTagged('messages.MessageDeleted', req.eventTag);
     return JSON.stringify({ messageId: req.messageId, status: 'erased', erasedAt: now });
   }
 
@@ -223,7 +228,12 @@ export class MessagesContract extends KTalkContract {
   async PurgeExpired(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
     const req = parseRequest(
-      strictObject({ conversationId: id, limit: z.number().int().min(1).max(LIMITS.pageSize).optional() }),
+      strictObject({
+        conversationId: id,
+        limit: z.number().int().min(1).max(LIMITS.pageSize).optional(),
+        // Optional: an org admin's scheduled job holds no conversation key to tag with.
+        eventTag: eventTag.optional(),
+      }),
       request,
     );
     const group = await readGroup(ctx, req.conversationId);
@@ -233,14 +243,16 @@ export class MessagesContract extends KTalkContract {
     if (retention === 0) return JSON.stringify({ purged: 0, messageIds: [], more: false });
 
     const now = ctx.now();
-    const cutoff = now - retention * 1000;
+    // Erase only what is surely past retention (time + retention <= now - skew),
+    // so a purger stamping early cannot erase anything early.
+    const cutoff = now - CLOCK_SKEW_MS - retention * 1000;
     const prefix = key('msg', req.conversationId, '');
     const limit = req.limit ?? DEFAULT_PURGE_LIMIT;
     const expired: MessageRecord[] = [];
     let more = false;
     const iterator = await ctx.stub.getStateByRange(
       prefix,
-      key('msg', req.conversationId, sortableTime(Math.max(cutoff, 0))),
+      key('msg', req.conversationId, sortableTime(Math.max(cutoff + 1, 0))),
     );
     try {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
@@ -271,13 +283,7 @@ export class MessagesContract extends KTalkContract {
         policyVersion: group.policyVersion,
       });
     }
-    if (expired.length > 0) {
-      ctx.emit('messages.Purged', {
-        conversationId: req.conversationId,
-        count: expired.length,
-        policyVersion: group.policyVersion,
-      });
-    }
+    if (expired.length > 0 && req.eventTag !== undefined) ctx.emitTagged('messages.Purged', req.eventTag);
     return JSON.stringify({ purged: expired.length, messageIds: expired.map((r) => r.messageId), more });
   }
 

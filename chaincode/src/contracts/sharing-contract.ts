@@ -28,7 +28,7 @@ import {
   wrappedKeyKey,
   wrappedKeySchema,
 } from '../domain/sharing';
-import { sortableTime } from '../lib/clock';
+import { CLOCK_SKEW_MS, sortableTime, surelyBefore } from '../lib/clock';
 // A value import: fabric-contract-api recognises ctx by its emitted design:paramtypes.
 import { KTalkContext } from '../lib/context';
 import { ChaincodeError, badInput, forbidden, notFound } from '../lib/errors';
@@ -124,7 +124,10 @@ export class SharingContract extends KTalkContract {
     const now = ctx.now();
     const item = await readItem(ctx, req.itemId);
     if (!item) throw notFound(`item ${req.itemId} not found`);
-    if (req.expiresAt <= now) throw badInput('expiresAt must be in the future');
+    // A grant counts as active only while now + skew < expiresAt; refuse one that never would.
+    if (!surelyBefore(now, req.expiresAt)) {
+      throw badInput(`expiresAt must be more than ${CLOCK_SKEW_MS / 1000} s away`);
+    }
 
     const grants = await listGrants(ctx, req.itemId);
     if (grants.length >= MAX_GRANTS_PER_ITEM) {
@@ -144,13 +147,13 @@ export class SharingContract extends KTalkContract {
     }
 
     let epoch: number | undefined;
-    let granteeOrg: string;
+    let granteeOrgs: string[];
     if (req.grantee.kind === 'user') {
       if (req.grantee.userId === caller.userId || req.grantee.userId === item.owner) {
         throw badInput('grantee already holds the item');
       }
       await requireActiveUser(ctx, req.grantee.userId);
-      granteeOrg = orgOfUserId(req.grantee.userId);
+      granteeOrgs = [orgOfUserId(req.grantee.userId)];
     } else {
       const group = await readGroup(ctx, req.grantee.conversationId);
       if (!group) throw notFound(`conversation ${req.grantee.conversationId} not found`);
@@ -159,7 +162,7 @@ export class SharingContract extends KTalkContract {
         throw forbidden(`not a member of ${req.grantee.conversationId}`);
       }
       epoch = group.epoch;
-      granteeOrg = group.creatorOrg;
+      granteeOrgs = group.memberOrgs;
     }
 
     const grantId = ctx.stub.getTxID();
@@ -179,10 +182,13 @@ export class SharingContract extends KTalkContract {
     await ctx.audit({
       action: 'sharing.GrantAccess',
       target: target(req.itemId),
-      orgs: [orgOfUserId(item.owner), granteeOrg],
+      orgs: [orgOfUserId(item.owner), ...granteeOrgs],
       detail: grantId,
     });
-    ctx.emit('sharing.AccessGranted', { itemId: req.itemId, grantId, ...granteeIds(grant) });
+    // A group grantee is left out: naming the conversation would tell every listener the grantor is in it.
+    const event: Record<string, string> = { itemId: req.itemId, grantId };
+    if (grant.grantee.kind === 'user') event.granteeUserId = grant.grantee.userId;
+    ctx.emit('sharing.AccessGranted', event);
     return JSON.stringify(grant);
   }
 
@@ -202,13 +208,19 @@ export class SharingContract extends KTalkContract {
 
     const revoked: GrantRecord = { ...grant, revokedAt: ctx.now(), revokedBy: caller.userId };
     await writeJson(ctx, grantKey(req.itemId, req.grantId), revoked);
-    // The wrapped key is no longer needed by anyone; drop the private copy too.
-    await ctx.stub.deletePrivateData(COLLECTIONS.items, wrappedKeyKey(req.itemId, req.grantId));
+    // Reshares die with their parent (grantState), so their wrapped keys go too;
+    // each org touched by a grant that dies here gets the audit record.
+    const dead = reshares(grant, await listGrants(ctx, req.itemId)).filter((g) => g.revokedAt === undefined);
+    const orgs = [orgOfUserId(item.owner)];
+    for (const g of [grant, ...dead]) {
+      await purgeWrappedKey(ctx, req.itemId, g.grantId);
+      orgs.push(...(await grantOrgs(ctx, g)));
+    }
     await ctx.audit({
       action: 'sharing.RevokeGrant',
       target: target(req.itemId),
-      orgs: [orgOfUserId(item.owner)],
-      detail: req.grantId,
+      orgs,
+      detail: dead.length === 0 ? req.grantId : `${req.grantId} reshares=${dead.map((g) => g.grantId).join(',')}`,
     });
     ctx.emit('sharing.GrantRevoked', { itemId: req.itemId, grantId: req.grantId });
     return JSON.stringify(revoked);
@@ -238,9 +250,11 @@ export class SharingContract extends KTalkContract {
   }
 
   /**
-   * A submit: the decision and its access record commit together, refusals
-   * included. Refusals return { ok: false } rather than throwing, because a
-   * thrown error would roll the denied record back.
+   * A submit: the decision, its access record and its ticket commit together,
+   * refusals included (a thrown error would roll the denied record back). It
+   * returns only the ticket id, never the decision: Fabric cannot tell an
+   * evaluate from a submit, so the decision is readable only once committed
+   * (GetTicket, ReadItem).
    */
   @Transaction()
   async RequestAccess(ctx: KTalkContext, request: string): Promise<string> {
@@ -277,17 +291,14 @@ export class SharingContract extends KTalkContract {
       };
       await writeJson(ctx, key('access', req.itemId, sortableTime(now), txId), access);
     }
-    if (grantId !== null) {
-      const ticket: TicketRecord = {
-        ticketId: txId,
-        itemId: req.itemId,
-        holder: caller.userId,
-        grantId,
-        issuedAt: now,
-        expiresAt: now + TICKET_TTL_MS,
-      };
-      await writeJson(ctx, ticketKey(req.itemId, caller.userId, txId), ticket);
-    }
+    // Denials get a ticket record too: it is where the caller reads the decision
+    // (GetTicket), only after commit. Only the caller's own id is in the key.
+    const holder = { ticketId: txId, itemId: req.itemId, holder: caller.userId, issuedAt: now };
+    const ticket: TicketRecord =
+      grantId !== null
+        ? { ...holder, outcome: 'granted', grantId, expiresAt: now + TICKET_TTL_MS }
+        : { ...holder, outcome: 'denied', code: code ?? 'FORBIDDEN' };
+    await writeJson(ctx, ticketKey(req.itemId, caller.userId, txId), ticket);
     await ctx.audit({
       action: 'sharing.RequestAccess',
       target: target(req.itemId),
@@ -296,8 +307,21 @@ export class SharingContract extends KTalkContract {
       detail: grantId ?? code ?? undefined,
     });
     ctx.emit('sharing.AccessRequested', { itemId: req.itemId, accessor: caller.userId, outcome });
+    // The same answer whatever the decision: an evaluate (never committed) learns nothing.
+    return JSON.stringify({ ticketId: txId });
+  }
+
+  /** An evaluate: the committed decision of one of the caller's RequestAccess transactions. */
+  @Transaction(false)
+  async GetTicket(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = keySafe(await ctx.activeCaller());
+    const req = parseRequest(readSchema, request);
+    const ticket = await readJson(ctx, ticketKey(req.itemId, caller.userId, req.ticketId), ticketSchema);
+    if (!ticket) throw notFound('no committed access request of yours with this id');
     return JSON.stringify(
-      grantId !== null ? { ok: true, ticketId: txId, expiresAt: now + TICKET_TTL_MS } : { ok: false, code },
+      ticket.outcome === 'granted'
+        ? { ok: true, ticketId: ticket.ticketId, grantId: ticket.grantId, expiresAt: ticket.expiresAt }
+        : { ok: false, ticketId: ticket.ticketId, code: ticket.code },
     );
   }
 
@@ -315,7 +339,9 @@ export class SharingContract extends KTalkContract {
     if (!item) throw notFound(`item ${req.itemId} not found`);
     const ticket = await readJson(ctx, ticketKey(req.itemId, caller.userId, req.ticketId), ticketSchema);
     if (!ticket || ticket.holder !== caller.userId) throw forbidden('no such ticket for this caller');
-    if (now < ticket.issuedAt || now >= ticket.expiresAt) {
+    if (ticket.outcome === 'denied') throw new ChaincodeError(ticket.code, 'access was denied; request access again');
+    // An evaluate is never recorded, so its stamp is the caller's choice within the skew.
+    if (now < ticket.issuedAt - CLOCK_SKEW_MS || !surelyBefore(now, ticket.expiresAt)) {
       throw new ChaincodeError('EXPIRED', 'ticket is outside its window; request access again');
     }
 
@@ -378,8 +404,38 @@ function depthOf(grant: GrantRecord, grants: readonly GrantRecord[]): number {
   return depth;
 }
 
-function granteeIds(grant: GrantRecord): Record<string, string> {
-  return grant.grantee.kind === 'user'
-    ? { granteeUserId: grant.grantee.userId }
-    : { conversationId: grant.grantee.conversationId };
+/** Grants reshared from `root`, directly or further down, in grant-list order. */
+function reshares(root: GrantRecord, grants: readonly GrantRecord[]): GrantRecord[] {
+  const cut = new Set([root.grantId]);
+  const out: GrantRecord[] = [];
+  // Parents precede nothing in particular, so sweep until no new child appears (depth is bounded).
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const g of grants) {
+      if (g.parentGrantId !== undefined && cut.has(g.parentGrantId) && !cut.has(g.grantId)) {
+        cut.add(g.grantId);
+        out.push(g);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+/** The orgs a grant touches: its grantor's and its grantee's (every member org of a group). */
+async function grantOrgs(ctx: KTalkContext, grant: GrantRecord): Promise<string[]> {
+  if (grant.grantee.kind === 'user') return [orgOfUserId(grant.grantor), orgOfUserId(grant.grantee.userId)];
+  const group = await readGroup(ctx, grant.grantee.conversationId);
+  return [orgOfUserId(grant.grantor), ...(group?.memberOrgs ?? [])];
+}
+
+/**
+ * Removes a grant's wrapped key from the collection and, unlike a delete,
+ * from every peer's private data history (DeliverWithPrivateData, reconciliation).
+ * Skipped when already purged (the public hash is gone), so purges never repeat.
+ */
+async function purgeWrappedKey(ctx: KTalkContext, itemId: string, grantId: string): Promise<void> {
+  const k = wrappedKeyKey(itemId, grantId);
+  const hash = await ctx.stub.getPrivateDataHash(COLLECTIONS.items, k);
+  if (hash && hash.length > 0) await ctx.stub.purgePrivateData(COLLECTIONS.items, k);
 }

@@ -2,8 +2,9 @@ import { Info, Transaction } from 'fabric-contract-api';
 import { z } from 'zod';
 // A value import: fabric-contract-api recognises ctx by its emitted design:paramtypes.
 import { KTalkContext } from '../lib/context';
+import { forbidden } from '../lib/errors';
 import { KTalkContract } from '../lib/ktalk-contract';
-import { key, mustReadJson, writeJson } from '../lib/state';
+import { key, mustReadJson, readJson, writeJson } from '../lib/state';
 import { id, parseRequest, strictObject } from '../lib/validate';
 
 const noteSchema = z.object({ owner: z.string(), text: z.string(), time: z.number().int(), txId: z.string() });
@@ -19,8 +20,13 @@ export class SmokeContract extends KTalkContract {
   async PutNote(ctx: KTalkContext, request: string): Promise<string> {
     const req = parseRequest(strictObject({ noteId: id, text: z.string().max(256) }), request);
     const caller = await ctx.activeCaller();
+    const noteKey = key('smoke', req.noteId);
+    // A note belongs to whoever wrote it first; only they may overwrite it.
+    const existing = await readJson(ctx, noteKey, noteSchema);
+    if (existing && existing.owner !== caller.userId) throw forbidden(`note ${req.noteId} belongs to someone else`);
     const note = { owner: caller.userId, text: req.text, time: ctx.now(), txId: ctx.stub.getTxID() };
-    await writeJson(ctx, key('smoke', req.noteId), note);
+    await writeJson(ctx, noteKey, note);
+    await ctx.audit({ action: 'smoke.putNote', target: `note:${req.noteId}`, detail: existing ? 'overwrite' : 'new' });
     ctx.emit('smoke.NotePut', { noteId: req.noteId, owner: caller.userId });
     return JSON.stringify(note);
   }

@@ -1,6 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 import { z } from 'zod';
 import { forbidden, notFound } from '../lib/errors';
+import { orgOfUserId } from '../lib/identity';
 import { key, readJson, scanPrefix } from '../lib/state';
 import { LIMITS } from '../lib/limits';
 
@@ -9,6 +10,8 @@ import { LIMITS } from '../lib/limits';
 //   group|<conversationId>            -> GroupRecord
 //   member|<conversationId>|<userId>  -> MemberRecord
 //   epochkey|<conversationId>|<epoch>|<userId> -> EpochKeyRecord
+//   memberof|<userId>|<conversationId> -> MemberOfRecord (the user's own index,
+//     so an added user can find a conversation whose events it cannot yet recognise)
 
 export const GROUP_ROLES = ['owner', 'admin', 'member', 'reader'] as const;
 export type GroupRole = (typeof GROUP_ROLES)[number];
@@ -48,6 +51,8 @@ export const groupRecordSchema = z.object({
   policyVersion: z.number().int(),
   epoch: z.number().int(),
   memberCount: z.number().int(),
+  /** Sorted orgs with a member here: audit copies without scanning members on every post. */
+  memberOrgs: z.array(z.string()),
 });
 export type GroupRecord = z.infer<typeof groupRecordSchema>;
 
@@ -62,7 +67,12 @@ export const epochKeyRecordSchema = z.object({
 });
 export type EpochKeyRecord = z.infer<typeof epochKeyRecordSchema>;
 
+export const memberOfRecordSchema = z.object({ since: z.number().int() });
+
 export const groupKey = (conversationId: string): string => key('group', conversationId);
+export const memberOfKey = (userId: string, conversationId: string): string => key('memberof', userId, conversationId);
+/** The orgs of these users, deduplicated and sorted (deterministic across endorsers). */
+export const orgsOf = (userIds: Iterable<string>): string[] => [...new Set([...userIds].map(orgOfUserId))].sort();
 export const memberKey = (conversationId: string, userId: string): string => key('member', conversationId, userId);
 /** Fixed width so epochs sort numerically. */
 export const epochPart = (epoch: number): string => epoch.toString().padStart(10, '0');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { surelyBefore } from '../lib/clock';
 import type { KTalkContext } from '../lib/context';
 import { key, readJson, scanPrefix } from '../lib/state';
 import { memberRole } from './groups';
@@ -7,13 +8,17 @@ import { memberRole } from './groups';
 //   item|<itemId>                              -> ItemRecord (public metadata)
 //   grant|<itemId>|<grantId>                   -> GrantRecord (grantId = txId of the grant)
 //   access|<itemId>|<sortableTime>|<txId>      -> AccessRecord (granted and denied alike)
-//   ticket|<itemId>|<userId>|<txId>            -> TicketRecord
+//   ticket|<itemId>|<userId>|<txId>            -> TicketRecord (granted or denied)
 //   [ktalkItems] payload|<itemId>              -> raw ciphertext bytes
 //   [ktalkItems] itemkey|<itemId>|<grantId>    -> { wrappedKey } ('owner' for the owner's copy)
 
 export const OWNER_GRANT = 'owner';
-/** How long a committed access ticket may be redeemed by ReadItem. */
-export const TICKET_TTL_MS = 120_000;
+/**
+ * A ticket's lifetime. ReadItem stops serving it CLOCK_SKEW_MS before
+ * expiresAt, so an honest reader keeps at least 60 s even when the request
+ * was stamped a full skew early: 180 s - 2 x 60 s.
+ */
+export const TICKET_TTL_MS = 180_000;
 /** Bounds the per-item grant scan done by every access decision. */
 export const MAX_GRANTS_PER_ITEM = 500;
 /** Bounds the parent walk of reshared grants. */
@@ -69,14 +74,29 @@ export const accessSchema = z.object({
 });
 export type AccessRecord = z.infer<typeof accessSchema>;
 
-export const ticketSchema = z.object({
-  ticketId: z.string(),
-  itemId: z.string(),
-  holder: z.string(),
-  grantId: z.string(),
-  issuedAt: z.number().int(),
-  expiresAt: z.number().int(),
-});
+/**
+ * The committed outcome of one RequestAccess, granted or denied: RequestAccess
+ * itself returns only the ticket id, so an evaluate-only call learns nothing.
+ */
+export const ticketSchema = z.discriminatedUnion('outcome', [
+  z.object({
+    ticketId: z.string(),
+    itemId: z.string(),
+    holder: z.string(),
+    outcome: z.literal('granted'),
+    grantId: z.string(),
+    issuedAt: z.number().int(),
+    expiresAt: z.number().int(),
+  }),
+  z.object({
+    ticketId: z.string(),
+    itemId: z.string(),
+    holder: z.string(),
+    outcome: z.literal('denied'),
+    code: z.enum(ACCESS_CODES),
+    issuedAt: z.number().int(),
+  }),
+]);
 export type TicketRecord = z.infer<typeof ticketSchema>;
 
 export const wrappedKeySchema = z.object({ wrappedKey: z.string() });
@@ -119,7 +139,8 @@ export async function grantState(
   depth = 0,
 ): Promise<GrantState> {
   if (grant.revokedAt !== undefined) return 'revoked';
-  if (now >= grant.expiresAt) return 'expired';
+  // Expired as soon as the true time might have reached expiresAt.
+  if (!surelyBefore(now, grant.expiresAt)) return 'expired';
   if (grant.parentGrantId === undefined) return 'active';
   const parent = byId.get(grant.parentGrantId);
   if (!parent || depth >= MAX_RESHARE_DEPTH) return 'revoked';

@@ -91,4 +91,13 @@ export class KTalkContext extends Context {
   emit(name: string, payload: Record<string, string | number | boolean>): void {
     this.stub.setEvent(name, toBytes(payload));
   }
+
+  /**
+   * A conversation event: every staff client can listen, so the payload is
+   * only the caller's tag (an HMAC of the txId under a key derived from the
+   * conversation key), which only members can recognise.
+   */
+  emitTagged(name: string, tag: string): void {
+    this.stub.setEvent(name, toBytes({ tag }));
+  }
 }

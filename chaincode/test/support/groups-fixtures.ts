@@ -38,6 +38,7 @@ export const grp = bindAll(groups, [
   'GetGroup',
   'ListMembers',
   'GetMyEpochKey',
+  'ListMyConversations',
 ]) as Record<
   | 'OpenDirect'
   | 'CreateGroup'
@@ -49,7 +50,8 @@ export const grp = bindAll(groups, [
   | 'UpdatePolicy'
   | 'GetGroup'
   | 'ListMembers'
-  | 'GetMyEpochKey',
+  | 'GetMyEpochKey'
+  | 'ListMyConversations',
   Method
 >;
 export const msg = bindAll(messages, ['PostMessage', 'ListMessages', 'DeleteMessage', 'PurgeExpired']) as Record<
@@ -59,6 +61,12 @@ export const msg = bindAll(messages, ['PostMessage', 'ListMessages', 'DeleteMess
 
 /** Base64 of `n` bytes all equal to `fill`. */
 export const b64 = (n: number, fill = 7): string => Buffer.alloc(n, fill).toString('base64');
+
+/**
+ * An event tag as a client sends it (32 bytes of base64). The chaincode only
+ * checks its shape; tests of recognition compute real tags (security tests).
+ */
+export const TAG = b64(32, 9);
 
 /** A wrapped-key map (80-byte sealed boxes) for exactly these identities. */
 export const wrappedFor = (...who: Array<TestIdentity | string>): Record<string, string> =>
@@ -114,6 +122,7 @@ export async function teamGroup(policy: Record<string, unknown> = openPolicy): P
   await publish(ledger, alice, bob, carol, dave, erin);
   ok(
     await ledger.invoke(alice, grp.CreateGroup, {
+      eventTag: TAG,
       groupId: 'g1',
       name: 'Team',
       policy,

@@ -68,6 +68,7 @@ export function addGroup(
     policyVersion: 1,
     epoch: 1,
     memberCount: members.length,
+    memberOrgs: [...new Set(members.map(([who]) => who.mspId))].sort(),
   };
   put(ledger, groupKey(conversationId), group);
   for (const [who, role] of members)
