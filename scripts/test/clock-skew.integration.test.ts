@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { gatewayErrorText } from '../lib/ktalk-session';
 import {
@@ -37,6 +38,11 @@ interface Escrow {
   settledAt?: number;
   settledBy?: string;
 }
+interface Ticket {
+  ok: boolean;
+  ticketId: string;
+  code?: string;
+}
 interface UserRecord {
   encryptionKey: string;
   keysSince: number;
@@ -62,6 +68,12 @@ const keysAt = (as: User, userId: string, at: number): ReadBack => ({
   request: { userId, at },
 });
 const keys = () => ({ encryptionKey: b64(32), signingKey: b64(32) });
+const accessLog = (as: User): ReadBack => ({
+  as,
+  contract: 'sharing',
+  tx: 'ListAccesses',
+  request: { itemId: 'doc' },
+});
 
 describe('Clock skew on the live network: time rules hold for clients 50 s off', { timeout: 10 * 60_000 }, () => {
   let ledger: LiveLedger | undefined;
@@ -73,6 +85,10 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
   let lapsing: Escrow;
   /** Claimed legitimately by a client whose clock is behind. */
   let claimable: Escrow;
+  /** Bob's grant on alice's item, expiring about a minute in. */
+  let grantExpiresAt: number;
+  let bobTicket: string;
+  const payload = randomBytes(64);
 
   before(async () => {
     ledger = await LiveLedger.start('clock-skew');
@@ -104,6 +120,39 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
     claimable = await live().call<Escrow>(create(50, Date.now() + 2 * SKEW + 3_000));
     assert.equal(lapsing.state, 'open');
     assert.equal((await live().evaluate<{ balance: number }>('alice', 'payments', 'GetBalance', {})).balance, 850);
+  });
+
+  it('sharing: alice grants bob her item for the shortest time allowed (60 s + 5 s) and he reads it with a committed ticket', async () => {
+    await live().submit(
+      'alice',
+      'sharing',
+      'RegisterItem',
+      {
+        itemId: 'doc',
+        contentHash: createHash('sha256').update('plain').digest('hex'),
+        size: 5,
+        mimeType: 'text/plain',
+        ownerWrappedKey: b64(80),
+      },
+      { payload },
+    );
+    const grant = await live().submit<{ expiresAt: number }>('alice', 'sharing', 'GrantAccess', {
+      itemId: 'doc',
+      grantee: { kind: 'user', userId: uid('bob') },
+      canReshare: false,
+      expiresAt: Date.now() + SKEW + 5_000,
+      wrappedKey: b64(80),
+    });
+    grantExpiresAt = grant.expiresAt;
+    const { ticketId } = await live().submit<{ ticketId: string }>('bob', 'sharing', 'RequestAccess', {
+      itemId: 'doc',
+    });
+    bobTicket = ticketId;
+    const served = await live().evaluate<{ payload: string }>('bob', 'sharing', 'ReadItem', {
+      itemId: 'doc',
+      ticketId,
+    });
+    assert.equal(served.payload, payload.toString('base64'));
   });
 
   it('the peers themselves refuse a proposal stamped 90 s ahead or behind, before any chaincode runs; the escrow unchanged (read by alice)', async () => {
@@ -180,6 +229,32 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
 
     const rotated = await live().submit<UserRecord>('carol', 'directory', 'PublishKeys', keys());
     assert.ok(rotated.keysSince > current.keysSince);
+  });
+
+  it('sharing: 2 s after his grant expired, bob with his clock 50 s behind can neither read with his still-fresh ticket (EXPIRED; access log unchanged, read by alice) nor get a new ticket (denied EXPIRED, recorded)', async () => {
+    await sleepUntil(grantExpiresAt + 2_000);
+    await live().refused(
+      {
+        as: 'bob',
+        contract: 'sharing',
+        tx: 'ReadItem',
+        request: { itemId: 'doc', ticketId: bobTicket },
+        evaluate: true,
+        clockOffsetMs: -OFF,
+      },
+      'EXPIRED',
+      accessLog('alice'),
+    );
+    const { ticketId } = await live().submit<{ ticketId: string }>(
+      'bob',
+      'sharing',
+      'RequestAccess',
+      { itemId: 'doc' },
+      undefined,
+      -OFF,
+    );
+    const decision = await live().evaluate<Ticket>('bob', 'sharing', 'GetTicket', { itemId: 'doc', ticketId });
+    assert.deepEqual([decision.ok, decision.code], [false, 'EXPIRED']);
   });
 
   it('payments.RefundEscrow: carol, her clock 50 s ahead, tries to refund alice’s escrow 40 s before its deadline (FORBIDDEN; her stamp is past the deadline); escrow and balances unchanged (read by alice and bob)', async () => {
