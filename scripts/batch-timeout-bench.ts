@@ -47,6 +47,7 @@ async function measure(ctx: NetworkContext, batchTimeout: string): Promise<Row[]
       await s.submit('directory', 'PublishKeys', { encryptionKey: b64(32), signingKey: b64(32) });
     }
     await sender.submit('groups', 'CreateGroup', {
+      eventTag: b64(32),
       groupId: 'latency',
       policy: {
         whoCanPost: 'members',
@@ -84,6 +85,8 @@ async function measure(ctx: NetworkContext, batchTimeout: string): Promise<Row[]
               nonce: b64(24),
               signature: b64(64),
               attachments: [],
+              // Form only: this bench times delivery, not recognition (scripts/lib/event-tag.ts).
+              eventTag: b64(32),
             };
             const t0 = performance.now();
             const submitted = await contract.submitAsync('PostMessage', {

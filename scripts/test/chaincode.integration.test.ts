@@ -12,6 +12,8 @@ import { type LiveNetwork, liveNetwork } from './support/live-network';
 
 const b64 = (bytes: number): string => randomBytes(bytes).toString('base64');
 const sealedBoxes = (...userIds: string[]) => Object.fromEntries(userIds.map((u) => [u, b64(80)]));
+/** A well-formed event tag; recognition is tested in security-contracts.integration. */
+const TAG = b64(32);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function refused(promise: Promise<unknown>, code: string): Promise<void> {
@@ -73,7 +75,7 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
     crossOrg: true,
   };
   const post = (user: string, conversationId: string, epoch: number, text: string) =>
-    as(user).submit<{ messageId: string }>(
+    as(user).submit<{ messageId: string; time: number }>(
       'messages',
       'PostMessage',
       {
@@ -83,12 +85,14 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
         nonce: b64(24),
         signature: b64(64),
         attachments: [],
+        eventTag: TAG,
       },
       { ciphertext: Buffer.from(text) },
     );
 
   it('runs a cross-org group chat through an epoch change', async () => {
     await as('alice').submit('groups', 'CreateGroup', {
+      eventTag: TAG,
       groupId: 'crossorg',
       policy,
       members: [
@@ -99,6 +103,7 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
     });
     await post('bob', 'crossorg', 1, 'hello from Org2');
     await as('alice').submit('groups', 'AddMember', {
+      eventTag: TAG,
       conversationId: 'crossorg',
       userId: id('dave'),
       role: 'member',
@@ -129,6 +134,7 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
 
   it('refuses a removed member, for posting and for reading', async () => {
     await as('alice').submit('groups', 'RemoveMember', {
+      eventTag: TAG,
       conversationId: 'crossorg',
       userId: id('bob'),
       wrappedKeys: sealedBoxes(id('alice'), id('carol'), id('dave')),
@@ -142,19 +148,21 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
 
   it("purges expired payloads from both orgs' peers, keeping tombstones and receipts", async () => {
     await as('alice').submit('groups', 'CreateGroup', {
+      eventTag: TAG,
       groupId: 'shortlived',
       policy: { ...policy, retentionSeconds: 60 },
       members: [{ userId: id('bob'), role: 'member' }],
       wrappedKeys: sealedBoxes(id('alice'), id('bob')),
     });
-    const { messageId } = await post('bob', 'shortlived', 1, 'gone in a minute');
+    const { messageId, time } = await post('bob', 'shortlived', 1, 'gone in a minute');
     type Listed = { messages: Array<{ messageId: string; status: string; payload?: unknown }> };
     const before = await as('alice').evaluate<Listed>('messages', 'ListMessages', {
       conversationId: 'shortlived',
       pageSize: 10,
     });
     assert.ok(before.messages[0]?.payload, 'payload readable before expiry');
-    await sleep(62_000);
+    // Retention plus the 60 s clock guard band: nobody may purge early by stamping ahead.
+    await sleep(time + 60_000 + 60_000 + 2_000 - Date.now());
     const purge = await as('bob').submit<{ messageIds: string[] }>('messages', 'PurgeExpired', {
       conversationId: 'shortlived',
     });
@@ -200,9 +208,17 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
       expiresAt: Date.now() + 3_600_000,
       wrappedKey: b64(80),
     });
-    const ticket = await as('bob').submit<{ ok: boolean; ticketId: string }>('sharing', 'RequestAccess', {
-      itemId: 'report-q3',
-    });
+    // RequestAccess answers only its ticket id; the decision is read once committed.
+    const decision = async (user: string) => {
+      const { ticketId } = await as(user).submit<{ ticketId: string }>('sharing', 'RequestAccess', {
+        itemId: 'report-q3',
+      });
+      return as(user).evaluate<{ ok: boolean; ticketId: string; code?: string }>('sharing', 'GetTicket', {
+        itemId: 'report-q3',
+        ticketId,
+      });
+    };
+    const ticket = await decision('bob');
     assert.equal(ticket.ok, true);
     const read = await as('bob').evaluate<{ payload: string }>('sharing', 'ReadItem', {
       itemId: 'report-q3',
@@ -215,10 +231,8 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
       as('bob').evaluate('sharing', 'ReadItem', { itemId: 'report-q3', ticketId: ticket.ticketId }),
       'FORBIDDEN',
     );
-    const denied = await as('bob').submit<{ ok: boolean; code: string }>('sharing', 'RequestAccess', {
-      itemId: 'report-q3',
-    });
-    assert.deepEqual(denied, { ok: false, code: 'FORBIDDEN' });
+    const denied = await decision('bob');
+    assert.deepEqual([denied.ok, denied.code], [false, 'FORBIDDEN']);
     await refused(
       as('dave').evaluate('sharing', 'ReadItem', { itemId: 'report-q3', ticketId: ticket.ticketId }),
       'FORBIDDEN',

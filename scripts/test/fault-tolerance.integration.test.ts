@@ -17,6 +17,8 @@ import { type LiveNetwork, liveNetwork } from './support/live-network';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const b64 = (bytes: number) => randomBytes(bytes).toString('base64');
+/** A well-formed event tag; recognition is tested in security-contracts.integration. */
+const TAG = b64(32);
 
 interface LoadStats {
   committed: Set<string>;
@@ -54,6 +56,7 @@ describe('fault tolerance on the live network', { timeout: 20 * 60_000 }, () => 
       await as(user).submit('directory', 'PublishKeys', { encryptionKey: b64(32), signingKey: b64(32) });
     }
     await as('alice').submit('groups', 'CreateGroup', {
+      eventTag: TAG,
       groupId: 'faults',
       policy: {
         whoCanPost: 'members',
@@ -92,6 +95,7 @@ describe('fault tolerance on the live network', { timeout: 20 * 60_000 }, () => 
                 nonce: b64(24),
                 signature: b64(64),
                 attachments: [],
+                eventTag: TAG,
               },
               { ciphertext },
             );

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   LiveLedger,
   type ReadBack,
+  TAG,
   type User,
   b64,
   directId,
@@ -86,6 +87,7 @@ const postRequest = (conversationId: string, epoch: number, clientMessageId: str
   nonce: b64(24),
   signature: b64(64),
   attachments: [],
+  eventTag: TAG,
 });
 
 // Read-backs, always by someone other than the refused caller.
@@ -189,6 +191,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
 
   it('messages.PostMessage: members post (a replay writes nothing) / a reader (FORBIDDEN), a non-member (FORBIDDEN), a stale epoch (STALE_EPOCH), no ciphertext (BAD_INPUT), 64 KiB + 1 (TOO_LARGE) and a reused client id with other content (CONFLICT) are refused, the conversation unchanged (read by alice)', async () => {
     await live().submit('alice', 'groups', 'CreateGroup', {
+      eventTag: TAG,
       groupId: 'retained',
       policy: { ...policy, retentionSeconds: 60 },
       members: [
@@ -402,7 +405,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
       'alice',
       'groups',
       'OpenDirect',
-      { peerUserId: uid('bob'), wrappedKeys: sealedFor('alice', 'bob') },
+      { eventTag: TAG, peerUserId: uid('bob'), wrappedKeys: sealedFor('alice', 'bob') },
     );
     assert.deepEqual(opened, { conversationId: dm, epoch: 1, created: true });
     const seen = await live().evaluate<Group>('bob', 'groups', 'GetGroup', { conversationId: dm });
@@ -410,6 +413,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     assert.equal(seen.memberCount, 2);
     assert.equal(seen.policy.crossOrg, true);
     const again = await live().submit('bob', 'groups', 'OpenDirect', {
+      eventTag: TAG,
       peerUserId: uid('alice'),
       wrappedKeys: sealedFor('alice', 'bob'),
     });
@@ -423,7 +427,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
       as,
       contract: 'groups',
       tx: 'OpenDirect',
-      request: { peerUserId: uid(peer), wrappedKeys },
+      request: { eventTag: TAG, peerUserId: uid(peer), wrappedKeys },
     });
     await live().refused(
       open('carol', 'carol', sealedFor('carol')),
@@ -447,6 +451,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     const wrappedKeys = sealedFor('alice', 'bob', 'carol');
     projKeys.set(1, wrappedKeys);
     const created = await live().submit('alice', 'groups', 'CreateGroup', {
+      eventTag: TAG,
       groupId: 'proj',
       name: 'Project',
       policy,
@@ -477,6 +482,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
       contract: 'groups',
       tx: 'CreateGroup',
       request: {
+        eventTag: TAG,
         groupId,
         policy,
         members: [{ userId: uid('alice'), role: 'member' }],
@@ -522,7 +528,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
       as,
       contract: 'groups',
       tx: 'AddMember',
-      request: { conversationId: 'proj', userId: uid('dave'), role: 'reader', wrappedKeys },
+      request: { eventTag: TAG, conversationId: 'proj', userId: uid('dave'), role: 'reader', wrappedKeys },
     });
     const group = [listMembers('bob', 'proj'), getGroup('bob', 'proj')];
     await live().refused(add('carol', sealedFor('alice', 'bob', 'carol', 'dave')), 'FORBIDDEN', ...group);
@@ -548,7 +554,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
       as,
       contract: 'groups',
       tx: 'ChangeRole',
-      request: { conversationId: 'proj', userId: uid(who), role },
+      request: { eventTag: TAG, conversationId: 'proj', userId: uid(who), role },
     });
     await live().refused(change('carol', 'dave', 'member'), 'FORBIDDEN', listMembers('alice', 'proj'));
     const changed = await live().call(change('alice', 'bob', 'admin'));
@@ -568,7 +574,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
       as,
       contract: 'groups',
       tx: 'RemoveMember',
-      request: { conversationId: 'proj', userId: uid(who), wrappedKeys },
+      request: { eventTag: TAG, conversationId: 'proj', userId: uid(who), wrappedKeys },
     });
     const group = (as: User) => [listMembers(as, 'proj'), getGroup(as, 'proj')];
     await live().refused(remove('carol', 'dave', sealedFor('alice', 'bob', 'carol')), 'FORBIDDEN', ...group('alice'));
@@ -600,7 +606,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
       as,
       contract: 'groups',
       tx: 'TransferOwnership',
-      request: { conversationId: 'proj', newOwnerUserId: uid(to) },
+      request: { eventTag: TAG, conversationId: 'proj', newOwnerUserId: uid(to) },
     });
     await live().refused(transfer('bob', 'carol'), 'FORBIDDEN', listMembers('alice', 'proj'));
     await live().refused(transfer('alice', 'dave'), 'NOT_FOUND', listMembers('bob', 'proj'));
@@ -619,12 +625,13 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     await live().refused(transfer('alice', 'bob'), 'FORBIDDEN', listMembers('carol', 'proj'));
   });
 
-  it('groups.UpdatePolicy: the owner changes the group policy and either side of a DM its retention / a non-owner (FORBIDDEN), a stale expectedPolicyVersion (CONFLICT), crossOrg=false with foreign members (CONFLICT), an empty change (BAD_INPUT), 30 s retention (BAD_INPUT) and a DM crossOrg change (BAD_INPUT) are refused, the policy unchanged (read by others)', async () => {
+  it('groups.UpdatePolicy: the owner changes the group policy and either side of a DM its retention / a non-owner (FORBIDDEN), a stale expectedPolicyVersion (CONFLICT), crossOrg=false with foreign members (CONFLICT), an empty change (BAD_INPUT), 30 s retention (BAD_INPUT) and a DM crossOrg change (FORBIDDEN: only retention changes in a DM) are refused, the policy unchanged (read by others)', async () => {
     const update = (as: User, conversationId: string, change: Record<string, unknown>, expected?: number) => ({
       as,
       contract: 'groups',
       tx: 'UpdatePolicy',
       request: {
+        eventTag: TAG,
         conversationId,
         policy: change,
         ...(expected === undefined ? {} : { expectedPolicyVersion: expected }),
@@ -649,7 +656,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     const direct = await live().evaluate<Group>('alice', 'groups', 'GetGroup', { conversationId: dm });
     assert.equal(direct.policy.retentionSeconds, 3600);
     assert.equal(direct.policyVersion, 2);
-    await live().refused(update('alice', dm, { crossOrg: false }), 'BAD_INPUT', getGroup('bob', dm));
+    await live().refused(update('alice', dm, { crossOrg: false }), 'FORBIDDEN', getGroup('bob', dm));
   });
 
   it('groups.Leave: bob leaves the group / the last owner (CONFLICT), a direct conversation (FORBIDDEN), keys still covering the leaver (BAD_INPUT) and a non-member (FORBIDDEN) are refused, membership unchanged (read by others)', async () => {
@@ -657,7 +664,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
       as,
       contract: 'groups',
       tx: 'Leave',
-      request: { conversationId, wrappedKeys },
+      request: { eventTag: TAG, conversationId, wrappedKeys },
     });
     const group = (as: User) => [listMembers(as, 'proj'), getGroup(as, 'proj')];
     await live().refused(leave('carol', 'proj', sealedFor('alice', 'bob')), 'CONFLICT', ...group('alice'));
@@ -748,6 +755,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     // Dave rejoins at epoch 5: his epoch-2 key is his again, but he never had one for epoch 3 or 4.
     const wrappedKeys = sealedFor('alice', 'carol', 'dave');
     await live().submit('carol', 'groups', 'AddMember', {
+      eventTag: TAG,
       conversationId: 'proj',
       userId: uid('dave'),
       role: 'member',
@@ -759,6 +767,33 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     });
     assert.equal(old.wrappedKey, projKeys.get(2)?.[uid('dave')]);
     await live().refused(keyOf('dave', 3), 'NOT_FOUND', myEpochKey('carol', 'proj', 3), getGroup('carol', 'proj'));
+  });
+
+  it("groups.ListMyConversations: each user lists exactly their current conversations, paged / a bookmark into another user's index and an oversized page (BAD_INPUT) are refused, the index unchanged (read by its owner)", async () => {
+    type Mine = { conversations: Array<{ conversationId: string; since: number }>; bookmark: string };
+    const mine = async (as: User, request: Record<string, unknown> = {}) =>
+      live().evaluate<Mine>(as, 'groups', 'ListMyConversations', request);
+    const dm = directId('alice', 'bob');
+    const ids = (page: Mine) => page.conversations.map((c) => c.conversationId);
+    assert.deepEqual(ids(await mine('alice')), [dm, 'proj', 'retained']);
+    // Bob left proj; dave was removed and added back.
+    assert.deepEqual(ids(await mine('bob')), [dm, 'retained']);
+    assert.deepEqual(ids(await mine('dave')), ['proj']);
+    const page1 = await mine('alice', { pageSize: 2 });
+    const page2 = await mine('alice', { pageSize: 2, bookmark: page1.bookmark });
+    assert.deepEqual([...ids(page1), ...ids(page2)], [dm, 'proj', 'retained']);
+    assert.equal(page2.bookmark, '');
+
+    const list = (as: User, request: Record<string, unknown>) => ({
+      as,
+      contract: 'groups',
+      tx: 'ListMyConversations',
+      request,
+      evaluate: true,
+    });
+    const aliceIndex: ReadBack = { as: 'alice', contract: 'groups', tx: 'ListMyConversations', request: {} };
+    await live().refused(list('dave', { bookmark: `memberof|${uid('alice')}|proj` }), 'BAD_INPUT', aliceIndex);
+    await live().refused(list('dave', { pageSize: 201 }), 'BAD_INPUT', aliceIndex);
   });
 
   it('smoke.PutNote: alice writes a note / an over-long text and an unknown field (BAD_INPUT) are refused, the note unchanged (read by bob)', async () => {
@@ -801,6 +836,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
 
   it('messages.ListMessages: a member lists, pages and windows the conversation, an empty window is an empty page / a non-member (FORBIDDEN), from after to (BAD_INPUT) and a bookmark outside the window (BAD_INPUT) are refused, the conversation unchanged (read by others)', async () => {
     await live().submit('alice', 'groups', 'CreateGroup', {
+      eventTag: TAG,
       groupId: 'chat',
       policy,
       members: [
@@ -856,12 +892,16 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
       as,
       contract: 'messages',
       tx: 'DeleteMessage',
-      request: { conversationId: 'chat', messageId },
+      request: { eventTag: TAG, conversationId: 'chat', messageId },
     });
     await live().refused(del('alice', bobs.messageId), 'FORBIDDEN', listMessages('dave', 'chat'));
     await live().refused(del('bob', 'm-unknown'), 'NOT_FOUND', listMessages('alice', 'chat'));
 
-    await live().submit('bob', 'groups', 'Leave', { conversationId: 'chat', wrappedKeys: sealedFor('alice', 'dave') });
+    await live().submit('bob', 'groups', 'Leave', {
+      eventTag: TAG,
+      conversationId: 'chat',
+      wrappedKeys: sealedFor('alice', 'dave'),
+    });
     const erased = await live().call<{ status: string }>(del('bob', bobs.messageId));
     assert.equal(erased.status, 'erased');
     for (const reader of ['alice', 'dave'] as const) {
@@ -894,8 +934,9 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     const [before] = await live().refused(purge('org2admin', { limit: 0 }), 'BAD_INPUT', ...readBacks);
     assert.equal(valueOf<Listed>(before).messages[0]?.status, 'active');
 
-    // Message time is its transaction time; wait until it is older than the retention.
-    await sleepUntil(retained.time + 60_000 + 2_000);
+    // Message time is its transaction time; wait until it is older than the retention
+    // plus the 60 s clock guard band (nobody may purge early by stamping ahead).
+    await sleepUntil(retained.time + 60_000 + 60_000 + 2_000);
     const purged = await live().submit<{ purged: number; messageIds: string[] }>(
       'org2admin',
       'messages',

@@ -5,6 +5,7 @@ import {
   type AuditRow,
   LiveLedger,
   type ReadBack,
+  TAG,
   type User,
   auditTrail,
   b64,
@@ -58,7 +59,9 @@ interface Access {
   grantId?: string;
   code?: string;
 }
-type Ticket = { ok: true; ticketId: string; expiresAt: number } | { ok: false; code: string };
+/** GetTicket's answer: the committed decision of a RequestAccess. */
+type Ticket =
+  { ok: true; ticketId: string; grantId: string; expiresAt: number } | { ok: false; ticketId: string; code: string };
 interface Served {
   payload: string;
   wrappedKey: string;
@@ -70,6 +73,8 @@ interface Served {
 }
 
 const HOUR = 3_600_000;
+/** The chaincode's clock guard band (CLOCK_SKEW_MS): time rules hold for clients this far off. */
+const SKEW = 60_000;
 const policy = {
   whoCanPost: 'members',
   whoCanInvite: 'admins',
@@ -205,8 +210,9 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
     });
     escrows.set('release', await live().call<Escrow>(create(uid('bob'), 500, Date.now() + HOUR)));
     escrows.set('claim', await live().call<Escrow>(create(uid('bob'), 300, Date.now() + HOUR)));
-    // Short deadline: refunds open (and claims close) once it passes; checked in the last test.
-    escrows.set('refund', await live().call<Escrow>(create(uid('dave'), 200, Date.now() + 20_000)));
+    // The shortest deadline allowed (more than 2 x 60 s away): claims close 60 s before it and
+    // refunds open 60 s after it; checked in the last test.
+    escrows.set('refund', await live().call<Escrow>(create(uid('dave'), 200, Date.now() + 2 * SKEW + 3_000)));
     const refund = escrows.get('refund') as Escrow;
     assert.equal(refund.state, 'open');
     assert.deepEqual(await live().evaluate('dave', 'payments', 'GetEscrow', { escrowId: refund.escrowId }), refund);
@@ -224,6 +230,7 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
     const readBacks = [balance('bob'), history('bob'), auditSince('auditor1', t)];
     await live().refused(create(uid('alice'), 10, Date.now() + HOUR), 'BAD_INPUT', ...readBacks);
     await live().refused(create(uid('bob'), 10, Date.now() - 1_000), 'BAD_INPUT', ...readBacks);
+    await live().refused(create(uid('bob'), 10, Date.now() + 2 * SKEW - 5_000), 'BAD_INPUT', ...readBacks);
     await live().refused(create(uid('bob'), 10, Date.now() + 367 * 24 * HOUR), 'BAD_INPUT', ...readBacks);
     await live().refused(create(uid('bob'), 1_000_000, Date.now() + HOUR), 'INSUFFICIENT_FUNDS', ...readBacks);
     await live().refused(create('Org2MSP::nobody', 10, Date.now() + HOUR), 'NOT_FOUND', ...readBacks);
@@ -310,12 +317,14 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
 
   it('payments.Transfer: alice pays bob, directly and in a conversation that allows payments / to herself, a 281-char memo, no memo (BAD_INPUT), more than her balance (INSUFFICIENT_FUNDS), a conversation without payments (FORBIDDEN), a recipient outside the conversation (FORBIDDEN), an unknown conversation (NOT_FOUND) and an unknown recipient (NOT_FOUND) are refused, balances and audit unchanged (read by bob and auditors)', async () => {
     await live().submit('alice', 'groups', 'CreateGroup', {
+      eventTag: TAG,
       groupId: 'pay',
       policy,
       members: [{ userId: uid('bob'), role: 'member' }],
       wrappedKeys: sealedFor('alice', 'bob'),
     });
     await live().submit('alice', 'groups', 'CreateGroup', {
+      eventTag: TAG,
       groupId: 'nopay',
       policy: { ...policy, paymentsAllowed: false },
       members: [{ userId: uid('bob'), role: 'member' }],
@@ -434,11 +443,20 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
   let shortGrant: Grant;
   let carolTicket = '';
 
+  /** RequestAccess answers only its ticket id (its txId); the committed decision comes from GetTicket. */
+  const requestAccess = async (user: User, itemId: string): Promise<Ticket> => {
+    const { value, txId } = await live().commit<{ ticketId: string }>(user, 'sharing', 'RequestAccess', { itemId });
+    assert.deepEqual(value, { ticketId: txId });
+    const decided = await live().evaluate<Ticket>(user, 'sharing', 'GetTicket', { itemId, ticketId: txId });
+    assert.equal(decided.ticketId, txId);
+    return decided;
+  };
   const ticket = async (user: User, itemId: string): Promise<string> => {
-    const res = await live().submit<Ticket>(user, 'sharing', 'RequestAccess', { itemId });
+    const res = await requestAccess(user, itemId);
     assert.ok(res.ok, `${user} expected a ticket for ${itemId}, got ${JSON.stringify(res)}`);
     return res.ticketId;
   };
+  const denial = (t: Ticket) => (t.ok ? { ok: true } : { ok: false, code: t.code });
 
   it('sharing.RegisterItem: alice registers an encrypted item / an existing id (CONFLICT), no payload and a malformed content hash (BAD_INPUT) are refused, the item unchanged (read by alice, carol and auditor1)', async () => {
     const register = (
@@ -515,6 +533,7 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
     );
 
     await live().submit('alice', 'groups', 'CreateGroup', {
+      eventTag: TAG,
       groupId: 'team',
       policy,
       members: [{ userId: uid('carol'), role: 'member' }],
@@ -523,8 +542,11 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
     teamGrant = await live().call<Grant>(grant('alice', group('team')));
     daveGrant = await live().call<Grant>(grant('bob', user(uid('dave')), { expiresAt: bobGrant.expiresAt }));
     assert.equal(daveGrant.parentGrantId, bobGrant.grantId);
-    // Expires in seconds: RequestAccess reports EXPIRED for it later.
-    shortGrant = await live().call<Grant>(grant('alice', user(uid('org1admin')), { expiresAt: Date.now() + 3_000 }));
+    // Counts as active only while now + 60 s < expiresAt, so it lapses in seconds:
+    // RequestAccess reports EXPIRED for it later.
+    shortGrant = await live().call<Grant>(
+      grant('alice', user(uid('org1admin')), { expiresAt: Date.now() + SKEW + 3_000 }),
+    );
     const listed = await live().evaluate<{ grants: Grant[] }>('alice', 'sharing', 'ListGrants', { itemId: 'doc-1' });
     assert.equal(listed.grants.length, 4);
 
@@ -540,6 +562,11 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
     );
     await live().refused(grant('bob', group('team'), { expiresAt: bobGrant.expiresAt }), 'FORBIDDEN', ...asOwner);
     await live().refused(grant('alice', user(uid('bob')), { expiresAt: Date.now() - 1 }), 'BAD_INPUT', ...asOthers);
+    await live().refused(
+      grant('alice', user(uid('bob')), { expiresAt: Date.now() + SKEW - 5_000 }),
+      'BAD_INPUT',
+      ...asOthers,
+    );
     await live().refused(grant('alice', user(uid('alice'))), 'BAD_INPUT', ...asOthers);
     await live().refused(grant('alice', user('Org2MSP::nobody')), 'NOT_FOUND', ...asOthers);
     await live().refused(grant('alice', group('ghost')), 'NOT_FOUND', ...asOthers);
@@ -585,7 +612,7 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
   });
 
   it('sharing.ListGrants: the owner lists grants with their state / a non-owner (FORBIDDEN) and an unknown item (NOT_FOUND) are refused, the grants unchanged (read by alice and carol)', async () => {
-    await sleepUntil(shortGrant.expiresAt + 500);
+    await sleepUntil(shortGrant.expiresAt - SKEW + 500);
     const listed = await live().evaluate<{ grants: Array<Grant & { wrappedKey?: string }> }>(
       'alice',
       'sharing',
@@ -613,8 +640,9 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
   });
 
   it('sharing.RequestAccess: a group member gets a ticket / a revoked grantee is denied (FORBIDDEN), an expired grantee is denied (EXPIRED) and an unknown item is denied (NOT_FOUND), each denial logged but no ticket or grant change; a malformed request (BAD_INPUT) is refused outright, the log unchanged (read by alice)', async () => {
-    const carol = await live().submit<Ticket>('carol', 'sharing', 'RequestAccess', { itemId: 'doc-1' });
+    const carol = await requestAccess('carol', 'doc-1');
     assert.ok(carol.ok);
+    assert.equal(carol.grantId, teamGrant.grantId);
     carolTicket = carol.ticketId;
 
     const grantsBefore = await live().read(grants('alice', 'doc-1'));
@@ -623,14 +651,10 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
       ['dave', 'FORBIDDEN'],
       ['org1admin', 'EXPIRED'],
     ] as const) {
-      const denied = await live().submit<Ticket>(user, 'sharing', 'RequestAccess', { itemId: 'doc-1' });
-      assert.deepEqual(denied, { ok: false, code });
+      assert.deepEqual(denial(await requestAccess(user, 'doc-1')), { ok: false, code });
     }
-    assert.deepEqual(await live().submit('bob', 'sharing', 'RequestAccess', { itemId: 'ghost' }), {
-      ok: false,
-      code: 'NOT_FOUND',
-    });
-    // Denials commit only their access record: grants are untouched and no ticket was issued.
+    assert.deepEqual(denial(await requestAccess('bob', 'ghost')), { ok: false, code: 'NOT_FOUND' });
+    // Denials commit their access record and a denied ticket: grants are untouched, nothing is granted.
     assert.deepEqual(await live().read(grants('alice', 'doc-1')), grantsBefore);
     const log = await live().evaluate<{ accesses: Access[] }>('alice', 'sharing', 'ListAccesses', { itemId: 'doc-1' });
     assert.deepEqual(
@@ -649,6 +673,36 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
       accesses('alice', 'doc-1'),
       grants('alice', 'doc-1'),
     );
+  });
+
+  it("sharing.GetTicket: the requester reads her committed decision / someone else's ticket id and the id of a RequestAccess that was only evaluated (NOT_FOUND) are refused, the ticket and the access log unchanged (read by carol and alice)", async () => {
+    const mine = await live().evaluate<Ticket>('carol', 'sharing', 'GetTicket', {
+      itemId: 'doc-1',
+      ticketId: carolTicket,
+    });
+    assert.deepEqual([mine.ok, mine.ok && mine.grantId], [true, teamGrant.grantId]);
+    const getTicket = (as: User, ticketId: string) => ({
+      as,
+      contract: 'sharing',
+      tx: 'GetTicket',
+      request: { itemId: 'doc-1', ticketId },
+      evaluate: true,
+    });
+    const readBacks = [
+      {
+        as: 'carol' as const,
+        contract: 'sharing',
+        tx: 'GetTicket',
+        request: { itemId: 'doc-1', ticketId: carolTicket },
+      },
+      accesses('alice', 'doc-1'),
+    ];
+    await live().refused(getTicket('dave', carolTicket), 'NOT_FOUND', ...readBacks);
+    // An evaluated RequestAccess answers its would-be ticket id, which names nothing committed.
+    const { ticketId } = await live().evaluate<{ ticketId: string }>('dave', 'sharing', 'RequestAccess', {
+      itemId: 'doc-1',
+    });
+    await live().refused(getTicket('dave', ticketId), 'NOT_FOUND', ...readBacks);
   });
 
   it("sharing.ReadItem: a group member reads with her ticket / someone else's ticket (FORBIDDEN), a revoked grant's ticket (FORBIDDEN) and an unknown item (NOT_FOUND) are refused, the item unchanged (read by carol and alice)", async () => {
@@ -770,8 +824,8 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
 
   it("payments.RefundEscrow (after the deadline): anyone refunds the sender / the recipient's late claim (EXPIRED, a ClaimEscrow refusal) and refunding twice (CONFLICT) are refused, the escrow unchanged (read by the parties); every credit minted is accounted for", async () => {
     const refund = escrows.get('refund') as Escrow;
-    // Escrow time is transaction time: wait until the deadline has passed.
-    await sleepUntil(refund.deadline + 1_500);
+    // Escrow time is transaction time: wait until the deadline has passed by the 60 s guard band.
+    await sleepUntil(refund.deadline + SKEW + 1_500);
     const aliceBefore = await myBalance('alice');
     await live().refused(
       { as: 'dave', contract: 'payments', tx: 'ClaimEscrow', request: { escrowId: refund.escrowId } },

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Gateway } from '@hyperledger/fabric-gateway';
+import type { Gateway, Network } from '@hyperledger/fabric-gateway';
 import { type NetworkContext, up } from '../../../network/src/network';
 import { CHAINCODE_NAME, CHANNEL } from '../../../network/src/topology';
 import { openGateway } from '../../../electron/src/node/fabric/gateway';
+import { proposalWithTxId } from '../../lib/event-tag';
 import { devIdentity, peerEndpoint } from '../../lib/identities';
 import { KTalkSession, type Transient, chaincodeErrorCode, gatewayErrorText } from '../../lib/ktalk-session';
 import { withClockOffset } from './clock-offset';
@@ -31,6 +32,11 @@ const MSP = ['Org1MSP', 'Org2MSP'] as const;
 export const uid = (user: User): string => `${MSP[USERS[user]]}::${user}`;
 
 export const b64 = (bytes: number): string => randomBytes(bytes).toString('base64');
+/**
+ * A well-formed event tag (32 bytes) for suites that do not test recognition;
+ * security-contracts.integration computes real ones (scripts/lib/event-tag.ts).
+ */
+export const TAG = b64(32);
 /** 80-byte sealed boxes of a group key, one per member. */
 export const sealedFor = (...users: User[]): Record<string, string> =>
   Object.fromEntries(users.map((u) => [uid(u), b64(80)]));
@@ -43,12 +49,25 @@ export function directId(a: User, b: User): string {
   return `dm-${createHash('sha256').update(`${x}\n${y}`).digest('hex').slice(0, 40)}`;
 }
 
+/**
+ * A request, or a function building it from the transaction's own id: a
+ * tagged request (eventTag) depends on it (chaincode/README.md, "Events").
+ */
+export type TxRequest = unknown;
+
+/** A committed submit: its result, transaction id and block. */
+export interface Committed<T> {
+  value: T;
+  txId: string;
+  blockNumber: bigint;
+}
+
 /** One call: who, which transaction, the JSON request and transient payloads. */
 export interface Call {
   as: User;
   contract: string;
   tx: string;
-  request: unknown;
+  request: TxRequest;
   transient?: Transient;
   /** Evaluate instead of submit (query transactions). */
   evaluate?: boolean;
@@ -112,6 +131,11 @@ export class LiveLedger {
     return this.session(user).connection.gateway;
   }
 
+  /** The user's view of the channel, e.g. to listen to chaincode events. */
+  channel(user: User): Network {
+    return this.gateway(user).getNetwork(CHANNEL);
+  }
+
   /**
    * Submits and waits until the transaction is committed on BOTH orgs' peers,
    * so a read through either peer right after sees it. `clockOffsetMs`
@@ -121,17 +145,39 @@ export class LiveLedger {
     user: User,
     contract: string,
     tx: string,
-    request: unknown,
+    request: TxRequest,
     transient?: Transient,
     clockOffsetMs = 0,
   ): Promise<T> {
+    return (await this.commit<T>(user, contract, tx, request, transient, clockOffsetMs)).value;
+  }
+
+  /** As submit, and also returns the transaction id and block number. */
+  async commit<T = unknown>(
+    user: User,
+    contract: string,
+    tx: string,
+    request: TxRequest,
+    transient?: Transient,
+    clockOffsetMs = 0,
+  ): Promise<Committed<T>> {
     const target = this.gateway(user).getNetwork(CHANNEL).getContract(CHAINCODE_NAME, contract);
-    const proposal = withClockOffset(clockOffsetMs, () =>
-      target.newProposal(tx, {
-        arguments: [JSON.stringify(request)],
-        ...(transient ? { transientData: transient } : {}),
-      }),
-    );
+    const proposal =
+      typeof request === 'function'
+        ? proposalWithTxId(
+            this.gateway(user),
+            target,
+            tx,
+            (txId) => (request as (txId: string) => unknown)(txId),
+            transient,
+            (draft) => withClockOffset(clockOffsetMs, draft),
+          )
+        : withClockOffset(clockOffsetMs, () =>
+            target.newProposal(tx, {
+              arguments: [JSON.stringify(request)],
+              ...(transient ? { transientData: transient } : {}),
+            }),
+          );
     const submitted = await (await proposal.endorse()).submit();
     const status = await submitted.getStatus();
     if (!status.successful) {
@@ -141,16 +187,21 @@ export class LiveLedger {
     const otherOrgUser = USERS[user] === 0 ? 'bob' : 'alice';
     const elsewhere = await this.gateway(otherOrgUser).newCommit(submitted.getBytes()).getStatus();
     assert.equal(elsewhere.successful, true, `${contract}.${tx} not valid on the other org's peer`);
-    return JSON.parse(Buffer.from(submitted.getResult()).toString('utf8')) as T;
+    return {
+      value: JSON.parse(Buffer.from(submitted.getResult()).toString('utf8')) as T,
+      txId: status.transactionId,
+      blockNumber: status.blockNumber,
+    };
   }
 
   async evaluate<T = unknown>(
     user: User,
     contract: string,
     tx: string,
-    request: unknown,
+    request: TxRequest,
     clockOffsetMs = 0,
   ): Promise<T> {
+    if (typeof request === 'function') throw new Error('an evaluate has no transaction id to build a request from');
     if (clockOffsetMs === 0) return this.session(user).evaluate<T>(contract, tx, request);
     const target = this.gateway(user).getNetwork(CHANNEL).getContract(CHAINCODE_NAME, contract);
     const proposal = withClockOffset(clockOffsetMs, () =>
