@@ -6,6 +6,14 @@ import tseslint from 'typescript-eslint';
 // a lint error and not a review comment.
 const nodeAndElectron = ['fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https', 'electron'];
 
+// Shipped client code reaches a network only through a connection profile;
+// the dev network's tooling, tests and scripts are not part of the app.
+// (electron/test may use the network test helpers: tests are not shipped.)
+const notTooling = {
+  group: ['**/network/src/**', '**/network/test/**', '**/scripts/**', '**/chaincode/**'],
+  message: 'shipped app code must not import network tooling, scripts or chaincode (use the connection profile)',
+};
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'build/**', 'chaincode/dist/**', '.ktalk/**'] },
   js.configs.recommended,
@@ -35,12 +43,32 @@ export default tseslint.config(
   {
     // Neutral code: no Node, no Electron.
     files: ['electron/src/common/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: nodeAndElectron, patterns: ['node:*'] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: nodeAndElectron, patterns: [{ group: ['node:*'] }, notTooling] }],
+    },
+  },
+  {
+    // Node-only helpers the network tooling uses too (certificate parsing):
+    // Node built-ins only, nothing from the app or the tooling.
+    files: ['electron/src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron'],
+          patterns: [{ regex: '^\\.\\./', message: 'electron/src/shared imports only Node built-ins and itself' }],
+        },
+      ],
+    },
   },
   {
     // Plain-Node app core, shared by the Electron main process and web mode.
     files: ['electron/src/node/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: ['electron'], patterns: [notTooling] }] },
+  },
+  {
+    files: ['electron/src/main/**/*.ts', 'electron/src/preload/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [notTooling] }] },
   },
   {
     // The renderer sees only the declared API.

@@ -5,7 +5,7 @@ import { bootstrapSecret, caPaths, caUrl, startCa } from '../../network/src/ca/c
 import { stopAll } from '../../network/src/processes';
 import { caBinDir, isolatedNetwork } from '../../network/test/support/test-network';
 import { CaAdmin, CaError, type CaEndpoint, type KTalkRole, enroll } from '../src/node/ca/ca-admin';
-import { certificateAttributes, certificateCommonName } from '../../network/src/ca/cert-attributes';
+import { certificateAttributes, certificateCommonName } from '../src/shared/cert-attributes';
 
 // The app's provisioning path (npm fabric-ca-client) against a real CA.
 

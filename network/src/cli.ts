@@ -1,6 +1,7 @@
 import { prepareBinaries, type NetworkContext, deploy, down, reset, status, up } from './network';
 import { NetworkError } from './errors';
 import { revokeUser } from './channel/revoke';
+import { DEV_PROFILE_PATH } from './connection-profile';
 import { dataDir } from './paths';
 import { buildTopology, portBaseFromEnv } from './topology';
 
@@ -30,7 +31,7 @@ async function main(command: string | undefined, rest: readonly string[]): Promi
   switch (command) {
     case 'up': {
       const started = Date.now();
-      const outcome = await up(ctx);
+      const outcome = await up({ ...ctx, profileCopies: [DEV_PROFILE_PATH] });
       if (outcome === 'started')
         console.log(`network up in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${ctx.dataDir})`);
       return 0;

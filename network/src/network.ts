@@ -16,6 +16,7 @@ import { CHANNEL, type Topology, portClaims } from './topology';
 import { FABRIC, FABRIC_CA } from './versions';
 import { pathExists } from './fs-utils';
 import { grantComplianceBlockAccess } from './channel/acls';
+import { writeConnectionProfile } from './connection-profile';
 
 export interface NetworkContext {
   readonly dataDir: string;
@@ -26,6 +27,8 @@ export interface NetworkContext {
   readonly chaincodeDir?: string;
   /** Orderer BatchTimeout for a new channel, e.g. '250ms' (benchmarks compare values). */
   readonly batchTimeout?: string;
+  /** Where to copy the connection profile besides the data dir (the CLI adds the app's default path). */
+  readonly profileCopies?: readonly string[];
 }
 
 export interface Binaries {
@@ -68,6 +71,7 @@ export async function up(ctx: NetworkContext): Promise<'started' | 'already-runn
   const alive = await runningNodes(ctx);
   if (expected.every((n) => alive.includes(n))) {
     log(`network already running (${alive.length} processes); nothing to do`);
+    await writeProfile(ctx);
     return 'already-running';
   }
   if (alive.length > 0) {
@@ -107,12 +111,18 @@ export async function up(ctx: NetworkContext): Promise<'started' | 'already-runn
     log('deploying chaincode');
     await deployChaincode(dataDir, bins.fabric.dir, topology, log, ctx.chaincodeDir);
     await waitForGossip(ctx);
+    await writeProfile(ctx);
     return 'started';
   } catch (error) {
     log('start failed; stopping everything that was started');
     await stopAll(dataDir);
     throw error;
   }
+}
+
+async function writeProfile(ctx: NetworkContext): Promise<void> {
+  const file = await writeConnectionProfile(ctx.dataDir, ctx.topology, ctx.profileCopies);
+  ctx.log(`connection profile: ${[file, ...(ctx.profileCopies ?? [])].join(', ')}`);
 }
 
 /** Orderers refuse transactions until Raft has elected a leader (seconds after a restart). */

@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { certificateAttributes, certificateOrganizationalUnits } from '../src/ca/cert-attributes';
+import { certificateAttributes, certificateOrganizationalUnits } from '../../electron/src/shared/cert-attributes';
 import { devUsers, issueOrgCrypto, nodeDir, userMspDir } from '../src/ca/crypto';
 import { caHealthy, caPaths, startCa } from '../src/ca/ca-server';
 import { isRunning, readRecords, stopAll } from '../src/processes';

@@ -4,7 +4,7 @@ import { CaCli, type Registration, SecretStore, normaliseTlsDir } from './ca-cli
 import { readCaCert } from './ca-server';
 import { finishLocalMsp, writeOrgMsp } from './msp';
 import { pathExists } from '../fs-utils';
-import { COMPLIANCE_AFFILIATION } from './cert-attributes';
+import { COMPLIANCE_AFFILIATION } from '../../../electron/src/shared/cert-attributes';
 
 // All crypto material is issued by the orgs' CAs, as in a real deployment.
 

@@ -1,7 +1,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { COMPLIANCE_AFFILIATION } from '../ca/cert-attributes';
+import { COMPLIANCE_AFFILIATION } from '../../../electron/src/shared/cert-attributes';
 import { orgDir } from '../ca/crypto';
 import type { Topology } from '../topology';
 import { type ConfigUpdateContext, updateChannelConfig } from './config-update';

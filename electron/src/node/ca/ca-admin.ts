@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
 import { z } from 'zod';
-import { certificateAttributes, certificateCommonName } from '../../../../network/src/ca/cert-attributes';
+import { certificateAttributes, certificateCommonName } from '../../shared/cert-attributes';
 
 // Identity provisioning against an organisation's Fabric CA: what an org
 // admin does to onboard, and to revoke, a member of staff.
