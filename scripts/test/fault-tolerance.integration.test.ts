@@ -55,6 +55,16 @@ describe('fault tolerance on the live network', { timeout: 20 * 60_000 }, () => 
     for (const user of ['alice', 'bob'] as const) {
       await as(user).submit('directory', 'PublishKeys', { encryptionKey: b64(32), signingKey: b64(32) });
     }
+    // A submit returns once the client's own peer committed; wait until Org1's peer has bob's keys too.
+    for (let i = 0; ; i++) {
+      try {
+        await as('alice').evaluate('directory', 'GetUser', { userId: 'Org2MSP::bob' });
+        break;
+      } catch (error) {
+        if (i >= 40) throw error;
+        await sleep(250);
+      }
+    }
     await as('alice').submit('groups', 'CreateGroup', {
       eventTag: TAG,
       groupId: 'faults',
