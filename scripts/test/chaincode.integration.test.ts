@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type NetworkContext, up } from '../../network/src/network';
-import { openGateway } from '../../electron/src/node/fabric/gateway';
+import { CHAINCODE_NAME, CHANNEL } from '../../network/src/topology';
+import { type GatewayConnection, openGateway } from '../../electron/src/node/fabric/gateway';
 import { devIdentity, peerEndpoint } from '../lib/identities';
-import { KTalkSession, chaincodeErrorCode } from '../lib/ktalk-session';
+import { KTalkSession, type Transient, chaincodeErrorCode } from '../lib/ktalk-session';
 import { type LiveNetwork, liveNetwork } from './support/live-network';
 
 // The rulebook on the running two-org network: both orgs endorse every
@@ -15,6 +16,43 @@ const sealedBoxes = (...userIds: string[]) => Object.fromEntries(userIds.map((u)
 /** A well-formed event tag; recognition is tested in security-contracts.integration. */
 const TAG = b64(32);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A submit returns once the caller's own peer has committed, and the next call
+ * may go through the other org's peer (which endorses too): so every submit
+ * here also waits for the other peers' commit status.
+ */
+class CommittedEverywhere extends KTalkSession {
+  constructor(
+    connection: GatewayConnection,
+    private readonly peers: () => KTalkSession[],
+  ) {
+    super(connection);
+  }
+
+  override async submit<T = unknown>(
+    contract: string,
+    transaction: string,
+    request: unknown,
+    transient?: Transient,
+  ): Promise<T> {
+    const result = await this.connection.gateway
+      .getNetwork(CHANNEL)
+      .getContract(CHAINCODE_NAME, contract)
+      .submitAsync(transaction, {
+        arguments: [JSON.stringify(request)],
+        ...(transient ? { transientData: transient } : {}),
+      });
+    // The caller's own status first: it signs the request that the other peers are asked with.
+    const own = await result.getStatus();
+    assert.equal(own.successful, true, `${contract}.${transaction} ${own.transactionId}: code ${own.code}`);
+    for (const peer of this.peers()) {
+      const status = await peer.connection.gateway.newCommit(result.getBytes()).getStatus();
+      assert.equal(status.successful, true, `${contract}.${transaction} not valid on every peer`);
+    }
+    return JSON.parse(Buffer.from(result.getResult()).toString('utf8')) as T;
+  }
+}
 
 async function refused(promise: Promise<unknown>, code: string): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
@@ -55,7 +93,8 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
         await peerEndpoint(ctx.dataDir, ctx.topology, peer),
         await devIdentity(ctx.dataDir, org, user),
       );
-      sessions.set(user, new KTalkSession(conn));
+      // alice and bob stand for Org1's and Org2's peers.
+      sessions.set(user, new CommittedEverywhere(conn, () => [as('alice'), as('bob')]));
     }
     for (const user of ['alice', 'bob', 'carol', 'dave']) {
       await as(user).submit('directory', 'PublishKeys', { encryptionKey: b64(32), signingKey: b64(32) });
