@@ -4,8 +4,10 @@ import path from 'node:path';
 import { DEFAULT_BATCH_TIMEOUT } from '../network/src/config/configtx';
 import { NetworkError } from '../network/src/errors';
 import { up } from '../network/src/network';
+import type { Topology } from '../network/src/topology';
 import {
   CALIPER_SUT,
+  type CaliperRun,
   type LoadSettings,
   WORKLOADS,
   ensureCaliper,
@@ -13,8 +15,10 @@ import {
   runCaliper,
   stopCaliper,
 } from './lib/bench/caliper';
-import { type CpuSample, type RoundCpu, cpuBetween, formatCpu, sampleCpu } from './lib/bench/cpu';
+import { type CpuRow, formatCpu } from './lib/bench/cpu';
+import { type PeerRound, formatPeerMetrics } from './lib/bench/peer-metrics';
 import { type WorkloadResult, formatResults, readRecords, summarise, validationCodes } from './lib/bench/results';
+import { RoundSampler } from './lib/bench/round-sampler';
 import { type BenchUser, PeerClients, markBlock, setUp } from './lib/bench/setup';
 import { devIdentity } from './lib/identities';
 import { type LiveNetwork, liveNetwork } from './test/support/live-network';
@@ -52,6 +56,64 @@ function machine(): string {
 }
 
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(0)} s`;
+
+interface Report {
+  readonly topology: Topology;
+  readonly caliper: string;
+  readonly load: LoadSettings;
+  readonly setup: string;
+  readonly run: CaliperRun;
+  readonly blocks: readonly [bigint, bigint];
+  readonly results: readonly WorkloadResult[];
+  readonly cpuRows: readonly CpuRow[];
+  readonly peerRows: readonly PeerRound[];
+}
+
+function printReport(report: Report): void {
+  const { topology, load, run, results } = report;
+  const orgs = topology.peerOrgs.length;
+  console.log('');
+  console.log('=== KTalk network benchmark ===');
+  console.log(`machine   ${machine()}`);
+  console.log(
+    `network   ${orgs} orgs × 1 peer (MAJORITY endorsement: every write endorsed by both), ` +
+      `${topology.orderers.length} Raft orderers, BatchTimeout ${DEFAULT_BATCH_TIMEOUT}, all on this machine`,
+  );
+  console.log(
+    `load      ${report.caliper} [${CALIPER_SUT}], ${load.workers} local workers, closed loop of ${load.inFlight} ` +
+      `transactions in flight, ${load.seconds} s per workload after a ${load.warmupSeconds} s warm-up`,
+  );
+  console.log(`setup     ${report.setup}`);
+  console.log('');
+  console.log("Caliper's report (Succ/Fail as Caliper saw them, latency in seconds):");
+  for (const line of run.summary) console.log(`  ${line}`);
+  console.log('');
+  console.log(
+    `Per transaction (workers' records joined with validation codes from blocks ${report.blocks[0]}..${report.blocks[1]}; ` +
+      'latency = submit → commit status, valid transactions only):',
+  );
+  for (const line of formatResults(results)) console.log(`  ${line}`);
+  if (run.failures.size > 0) {
+    console.log('');
+    console.log("Failures as Caliper's connector logged them (all rounds):");
+    for (const [reason, count] of run.failures) console.log(`  ${count} × ${reason}`);
+  }
+  if (report.cpuRows.length > 0) {
+    console.log('');
+    console.log(
+      'CPU ms per valid transaction by process group (user+system over the whole round incl. its drain; ' +
+        '"other" is everything else on the machine, kernel included — high means the figures are disturbed):',
+    );
+    for (const line of formatCpu(report.cpuRows, os.cpus().length)) console.log(`  ${line}`);
+  }
+  if (report.peerRows.length > 0) {
+    console.log('');
+    console.log(
+      'Inside the peers (their Prometheus metrics over each round, both peers; every write is endorsed twice):',
+    );
+    for (const line of formatPeerMetrics(report.peerRows, topology.peers.length)) console.log(`  ${line}`);
+  }
+}
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
@@ -116,17 +178,8 @@ async function main(): Promise<void> {
 
     phase = Date.now();
     log(`running Caliper: warm-up ${load.warmupSeconds} s, then ${WORKLOADS.map((w) => w.key).join(', ')}`);
-    const samples = new Map<string, { at: number; cpu: Promise<CpuSample | null> }>();
-    const run = await runCaliper(
-      runDir,
-      outDir,
-      ctx.dataDir,
-      ctx.topology,
-      setup.plan,
-      load,
-      log,
-      (phase, label, pid) => samples.set(`${phase} ${label}`, { at: Date.now(), cpu: sampleCpu(ctx.dataDir, pid) }),
-    );
+    const sampler = new RoundSampler(ctx.dataDir, ctx.topology);
+    const run = await runCaliper(runDir, outDir, ctx.dataDir, ctx.topology, setup.plan, load, log, sampler.onRound);
     const caliperTime = seconds(phase);
     const lastBlock = await markBlock(clients, marker, 'end');
 
@@ -147,54 +200,19 @@ async function main(): Promise<void> {
       summarise(w, records.get(labels.indexOf(w.key)) ?? [], codes),
     );
 
-    const cpuRows: Array<{ key: string; valid: number; round: RoundCpu }> = [];
-    for (const r of results) {
-      const start = samples.get(`start ${r.workload.key}`);
-      const end = samples.get(`end ${r.workload.key}`);
-      const [from, to] = await Promise.all([start?.cpu, end?.cpu]);
-      if (!start || !end || !from || !to) continue;
-      cpuRows.push({
-        key: r.workload.key,
-        valid: r.valid,
-        round: { cpu: cpuBetween(from, to), wallSeconds: (end.at - start.at) / 1000 },
-      });
-    }
+    const { cpu: cpuRows, peers: peerRows } = await sampler.rows(results);
 
-    const orgs = ctx.topology.peerOrgs.length;
-    console.log('');
-    console.log('=== KTalk network benchmark ===');
-    console.log(`machine   ${machine()}`);
-    console.log(
-      `network   ${orgs} orgs × 1 peer (MAJORITY endorsement: every write endorsed by both), ` +
-        `${ctx.topology.orderers.length} Raft orderers, BatchTimeout ${DEFAULT_BATCH_TIMEOUT}, all on this machine`,
-    );
-    console.log(
-      `load      ${caliper} [${CALIPER_SUT}], ${load.workers} local workers, closed loop of ${load.inFlight} ` +
-        `transactions in flight, ${load.seconds} s per workload after a ${load.warmupSeconds} s warm-up`,
-    );
-    console.log(`setup     ${setup.summary}`);
-    console.log('');
-    console.log("Caliper's report (Succ/Fail as Caliper saw them, latency in seconds):");
-    for (const line of run.summary) console.log(`  ${line}`);
-    console.log('');
-    console.log(
-      `Per transaction (workers' records joined with validation codes from blocks ${firstBlock}..${lastBlock}; ` +
-        'latency = submit → commit status, valid transactions only):',
-    );
-    for (const line of formatResults(results)) console.log(`  ${line}`);
-    if (run.failures.size > 0) {
-      console.log('');
-      console.log("Failures as Caliper's connector logged them (all rounds):");
-      for (const [reason, count] of run.failures) console.log(`  ${count} × ${reason}`);
-    }
-    if (cpuRows.length > 0) {
-      console.log('');
-      console.log(
-        'CPU ms per valid transaction by process group (user+system over the whole round incl. its drain; ' +
-          '"other" is everything else on the machine, kernel included — high means the figures are disturbed):',
-      );
-      for (const line of formatCpu(cpuRows, os.cpus().length)) console.log(`  ${line}`);
-    }
+    printReport({
+      topology: ctx.topology,
+      caliper,
+      load,
+      setup: setup.summary,
+      run,
+      blocks: [firstBlock, lastBlock],
+      results,
+      cpuRows,
+      peerRows,
+    });
     console.log('');
     console.log(
       `run time  ${seconds(startedAt)} (network up ${upTime}, setup ${setupTime}, Caliper ${caliperTime}); ` +

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { readRecords } from '../../../network/src/processes';
+import { table } from './table';
 
 // Where the CPU goes, per workload: user+system CPU time of every network
 // process (by its PID record) and of Caliper's processes, read from
@@ -93,11 +94,14 @@ export interface RoundCpu {
   readonly wallSeconds: number;
 }
 
+export interface CpuRow {
+  readonly key: string;
+  readonly valid: number;
+  readonly round: RoundCpu;
+}
+
 /** CPU milliseconds per valid transaction by group, and how busy the machine's cores were (all groups). */
-export function formatCpu(
-  rows: ReadonlyArray<{ readonly key: string; readonly valid: number; readonly round: RoundCpu }>,
-  cores: number,
-): string[] {
+export function formatCpu(rows: readonly CpuRow[], cores: number): string[] {
   const header = ['workload', ...CPU_GROUPS, 'total', 'cores busy'];
   const body = rows.map(({ key, valid, round }) => {
     const total = CPU_GROUPS.reduce((sum, g) => sum + (round.cpu.get(g) ?? 0), 0);
@@ -105,8 +109,5 @@ export function formatCpu(
     const busy = round.wallSeconds > 0 ? `${((100 * total) / (round.wallSeconds * cores)).toFixed(0)}%` : 'n/a';
     return [key, ...CPU_GROUPS.map((g) => perTx(round.cpu.get(g) ?? 0)), perTx(total), busy];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  return table(header, body);
 }

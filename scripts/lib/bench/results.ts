@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CHANNEL } from '../../../network/src/topology';
 import type { KTalkSession } from '../ktalk-session';
 import type { Workload } from './caliper';
+import { table } from './table';
 
 // Per-transaction results: what Caliper's workers recorded (send and finish
 // time, their verdict) joined with the validation code each transaction got
@@ -167,10 +168,7 @@ export function formatResults(results: readonly WorkloadResult[]): string[] {
     `${r.mvcc} (${pct(r.mvcc, r.inBlocks)})`,
     String(r.notOrdered),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  const out = table(header, rows);
   for (const r of results) {
     if (r.invalid.size > 0) {
       out.push(`${r.workload.key}: invalidated by code: ${[...r.invalid].map(([c, n]) => `${c} ${n}`).join(', ')}`);
