@@ -44,26 +44,23 @@ describe('network:up refuses bad conditions and leaves nothing half-started', ()
     const ctx = await context({ ...process.env, PATH: `${fake}:${process.env.PATH ?? ''}`, FABRIC_BIN: '' });
     await assert.rejects(up(ctx), (error: unknown) => {
       assert.ok(error instanceof NetworkError);
-      assert.match(error.message, /2\.5\.12, KTalk needs 3\.1\.5/);
+      assert.match(error.message, /2\.5\.12, KTalk needs Fabric 3\.1\.x, 3\.1\.1 or newer/);
       return true;
     });
     assert.deepEqual(await readRecords(ctx.dataDir), []);
   });
 
-  it('missing Fabric binaries stop it with both ways to get them', async (t) => {
-    const ctx = await context();
-    try {
-      await up(ctx);
-    } catch (error) {
+  it('missing Fabric binaries (empty cache, no Go on PATH) stop it with both ways to get them', async () => {
+    // A machine without the binaries and without Go: nothing cached, nothing on PATH.
+    const emptyCache = await mkdtemp(path.join(tmpdir(), 'ktalk-emptycache-'));
+    const ctx = await context({ PATH: '/usr/bin:/bin', HOME: process.env.HOME, KTALK_CACHE: emptyCache });
+    await assert.rejects(up(ctx), (error: unknown) => {
       assert.ok(error instanceof NetworkError);
-      if (!/fabric/.test(error.message)) throw error;
-      assert.match(error.hint ?? '', /FABRIC_BIN/);
-      assert.match(error.hint ?? '', /GOPROXY|Go/);
-      assert.deepEqual(await readRecords(ctx.dataDir), []);
-      return;
-    }
-    // Binaries were available, so up() succeeded: stop what it started.
-    await down(ctx);
-    t.skip('Fabric binaries are available on this machine; nothing to refuse');
+      assert.match(error.message, /fabric(-ca)? [\d.]+ binaries not found and Go is not installed/);
+      assert.match(error.hint ?? '', /FABRIC(_CA)?_BIN/);
+      assert.match(error.hint ?? '', /install Go/);
+      return true;
+    });
+    assert.deepEqual(await readRecords(ctx.dataDir), []);
   });
 });

@@ -25,10 +25,12 @@ export function certificateAttributes(pem: string): Record<string, string> {
 
 /** The OU values Fabric CA writes from the identity type (client, peer, admin, orderer). */
 export function certificateOrganizationalUnits(pem: string): string[] {
+  // A multi-valued RDN (Fabric CA's type plus affiliation) reads "OU=client + OU=compliance".
   return new X509Certificate(pem).subject
     .split('\n')
-    .filter((line) => line.startsWith('OU='))
-    .map((line) => line.slice(3));
+    .flatMap((line) => line.split(' + '))
+    .filter((part) => part.startsWith('OU='))
+    .map((part) => part.slice(3));
 }
 
 export function certificateCommonName(pem: string): string | null {
