@@ -1,12 +1,38 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { type NetworkContext, status, up } from '../network/src/network';
 import { DEV_PROFILE_PATH } from '../network/src/connection-profile';
 import { NetworkError } from '../network/src/errors';
 import { dataDir } from '../network/src/paths';
 import { CHAINCODE_NAME, CHANNEL, HOST, buildTopology, portBaseFromEnv } from '../network/src/topology';
+import { createApiService } from '../electron/src/node/api-service';
+import { rendererMounts } from '../electron/src/node/web/renderer-mounts';
+import { startWebServer } from '../electron/src/node/web/server';
 
-// npm start: bring the network up (idempotent), then say how to connect.
-// The desktop app and its local web mode attach here in a later milestone.
-async function main(): Promise<void> {
+// npm start: bring the network up (idempotent), say how to connect, then
+// open the app: the Electron shell when its binary is installed, otherwise
+// (or with --web, as npm run start:web does) the local web mode.
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const MAIN_JS = path.join(ROOT, 'build', 'electron', 'src', 'main', 'main.js');
+
+/**
+ * The installed Electron binary, or null. Not require('electron'): since
+ * Electron 45 that downloads the binary on first use, from outside the registry.
+ */
+function electronBinary(): string | null {
+  try {
+    const dir = path.dirname(require.resolve('electron/package.json'));
+    const relative = readFileSync(path.join(dir, 'path.txt'), 'utf8').trim();
+    const binary = path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? path.join(dir, 'dist'), relative);
+    return relative !== '' && existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+async function startNetwork(): Promise<void> {
   const ctx: NetworkContext = {
     dataDir: dataDir(),
     topology: buildTopology(portBaseFromEnv()),
@@ -20,6 +46,45 @@ async function main(): Promise<void> {
   console.log(`connection profile (what the app reads): ${DEV_PROFILE_PATH}`);
   console.log(`identities and TLS roots: ${ctx.dataDir}/crypto`);
   console.log('try it: npm run smoke   stop it: npm run network:down');
+}
+
+async function startWebMode(): Promise<void> {
+  const server = await startWebServer({
+    api: createApiService(),
+    mounts: rendererMounts(),
+    onError: (error) => console.error('web mode: API call failed:', error),
+  });
+  console.log(`\nKTalk web mode on ${server.origin} (127.0.0.1 only). Open this one-time URL:`);
+  console.log(`  ${server.launchUrl}`);
+  console.log('It sets a session cookie for this launch and drops the token from the address bar. Ctrl-C stops.');
+  const stop = (signal: NodeJS.Signals): void => {
+    console.log(`\n${signal}: stopping web mode`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function startElectron(binary: string): void {
+  console.log(`\nstarting the desktop app (${binary})`);
+  const child = spawn(binary, [MAIN_JS], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+async function main(): Promise<void> {
+  await startNetwork();
+  const binary = process.argv.includes('--web') ? null : electronBinary();
+  if (binary) return startElectron(binary);
+  if (!process.argv.includes('--web')) {
+    console.log('\nno Electron binary installed (node_modules/electron/dist is missing): using the local web mode');
+  }
+  await startWebMode();
 }
 
 main().catch((error: unknown) => {

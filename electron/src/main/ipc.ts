@@ -1,9 +1,10 @@
 import { type IpcMainInvokeEvent, ipcMain } from 'electron';
-import { API_METHODS, type ApiMethod, IPC_CHANNEL_PREFIX, type KTalkApi, type Result } from '../common/api';
+import { API_METHODS, IPC_CHANNEL_PREFIX, type KTalkApi, type Result } from '../common/api';
+import { dispatchApi, parseApiArgs } from '../common/api-args';
 
 // Every IPC call goes through this one wrapper: it checks that the sender is
-// our own top-level page before any handler runs, and that no arguments are
-// smuggled into methods that take none.
+// our own top-level page before any handler runs, and validates the
+// arguments with the schemas the web mode uses too.
 
 export function isTrustedSender(event: IpcMainInvokeEvent, appUrlPrefix: string): boolean {
   const frame = event.senderFrame;
@@ -16,20 +17,8 @@ export function registerApi(api: KTalkApi, appUrlPrefix: string): void {
       if (!isTrustedSender(event, appUrlPrefix)) {
         return { ok: false, error: { code: 'UNTRUSTED_SENDER', message: 'request from an unknown frame' } };
       }
-      if (args.length !== 0)
-        return { ok: false, error: { code: 'BAD_INPUT', message: `${method} takes no arguments` } };
-      return dispatch(api, method);
+      const call = parseApiArgs(method, args);
+      return call.ok ? dispatchApi(api, call.value) : call;
     });
-  }
-}
-
-function dispatch(api: KTalkApi, method: ApiMethod): Promise<Result<unknown>> {
-  switch (method) {
-    case 'networkStatus':
-      return api.networkStatus();
-    default: {
-      const unreachable: never = method;
-      throw new Error(`unknown method ${String(unreachable)}`);
-    }
   }
 }

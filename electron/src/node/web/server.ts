@@ -1,0 +1,120 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import type { KTalkApi } from '../../common/api';
+import { API_PREFIX, handleApi } from './api-route';
+import { SECURITY_HEADERS, sendError, webError } from './responses';
+import { checkHost, hasValidToken, newLaunchToken, originAllowed, sessionCookie, tokensEqual } from './security';
+import { type StaticMount, openStatic, resolveStatic } from './static-files';
+
+// The local web mode: the renderer's files and the typed API on 127.0.0.1.
+// Order of checks on every request: Host, Origin, then the token (API only),
+// so a rebound name or a foreign page is refused before anything else runs.
+
+export const WEB_HOST = '127.0.0.1';
+
+export interface WebServerOptions {
+  readonly api: KTalkApi;
+  readonly mounts: readonly StaticMount[];
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  /** Tests pass a fixed token; otherwise a fresh one per launch. */
+  readonly token?: string;
+  /** Errors the implementation throws (not Results it returns). */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface WebServer {
+  readonly port: number;
+  readonly origin: string;
+  /** Open once: sets the session cookie and redirects to strip the token from the address bar. */
+  readonly launchUrl: string;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+async function serveStatic(
+  mounts: readonly StaticMount[],
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return sendError(res, webError(405, 'METHOD_NOT_ALLOWED', 'use GET'), { Allow: 'GET, HEAD' });
+  }
+  const file = await resolveStatic(mounts, pathname);
+  if (!file) return sendError(res, webError(404, 'NOT_FOUND', 'not found'));
+  res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': file.contentType, 'Content-Length': file.size });
+  if (req.method === 'HEAD') return void res.end();
+  await pipeline(openStatic(file), res);
+}
+
+function handler(options: WebServerOptions, token: string, port: () => number) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const host = checkHost(req.headers, port());
+    if (host === null) return sendError(res, webError(421, 'BAD_HOST', 'unexpected Host header'));
+    if (!originAllowed(req.headers, host)) return sendError(res, webError(403, 'BAD_ORIGIN', 'foreign origin'));
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${host}`);
+    } catch {
+      return sendError(res, webError(400, 'BAD_REQUEST', 'bad request target'));
+    }
+    // new URL() normalises "..": judge the path as sent, not as resolved.
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    if (!rawPath.startsWith('/')) return sendError(res, webError(400, 'BAD_REQUEST', 'bad request target'));
+    if (rawPath.startsWith(API_PREFIX)) {
+      if (!hasValidToken(req.headers, port(), token)) {
+        return sendError(res, webError(401, 'UNAUTHORIZED', 'missing or wrong token'));
+      }
+      return handleApi(options.api, req, res, rawPath.slice(API_PREFIX.length));
+    }
+    const launch = url.searchParams.get('token');
+    if (rawPath === '/' && launch !== null && req.method === 'GET') {
+      if (!tokensEqual(token, launch)) return sendError(res, webError(401, 'UNAUTHORIZED', 'wrong token'));
+      res.writeHead(303, { ...SECURITY_HEADERS, Location: '/', 'Set-Cookie': sessionCookie(port(), token) });
+      return void res.end();
+    }
+    if (url.search !== '') return sendError(res, webError(400, 'BAD_REQUEST', 'unexpected query'));
+    return serveStatic(options.mounts, req, res, rawPath);
+  };
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, WEB_HOST, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const token = options.token ?? newLaunchToken();
+  let boundPort = 0;
+  const handle = handler(options, token, () => boundPort);
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.onError?.(error);
+      if (!res.headersSent) sendError(res, webError(500, 'INTERNAL', 'internal error'));
+      else res.destroy();
+    });
+  });
+  // Bounds slow or idle clients; the API answers in seconds.
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 10_000;
+  boundPort = await listen(server, options.port ?? 0);
+  const origin = `http://${WEB_HOST}:${boundPort}`;
+  return {
+    port: boundPort,
+    origin,
+    token,
+    launchUrl: `${origin}/?token=${token}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,362 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { type OutgoingHttpHeaders, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { KTalkApi, NodeHealth, Result } from '../src/common/api';
+import { createApiService } from '../src/node/api-service';
+import { CONTENT_SECURITY_POLICY } from '../src/node/web/responses';
+import { MAX_BODY_BYTES } from '../src/node/web/api-route';
+import { type WebServer, startWebServer } from '../src/node/web/server';
+import { tokensEqual } from '../src/node/web/security';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** Raw node:http, so tests can send any Host, Origin or unnormalised path. */
+function send(
+  port: number,
+  method: string,
+  rawPath: string,
+  headers: OutgoingHttpHeaders = {},
+  body?: string | Buffer,
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path: rawPath, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function errorCode(reply: Reply): string {
+  const parsed = JSON.parse(reply.body) as { error?: { code?: unknown; message?: unknown } };
+  assert.equal(typeof parsed.error?.message, 'string');
+  return String(parsed.error?.code);
+}
+
+/** A stand-in implementation that counts its calls. */
+function countingApi(): { api: KTalkApi; calls: () => number } {
+  let calls = 0;
+  const health: NodeHealth[] = [{ name: 'peer0.org1', kind: 'peer', healthy: true }];
+  return {
+    api: {
+      networkStatus: async (): Promise<Result<NodeHealth[]>> => {
+        calls += 1;
+        return { ok: true, value: health };
+      },
+    },
+    calls: () => calls,
+  };
+}
+
+describe('web mode server', () => {
+  let dir = '';
+  let server: WebServer;
+  let counter: ReturnType<typeof countingApi>;
+  let host = '';
+  let auth: OutgoingHttpHeaders = {};
+  const json = { 'Content-Type': 'application/json' };
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'ktalk-web-'));
+    const root = path.join(dir, 'root');
+    await mkdir(path.join(root, 'sub'), { recursive: true });
+    await mkdir(path.join(dir, 'outside'));
+    await writeFile(path.join(root, 'index.html'), '<!doctype html><title>KTalk</title>');
+    await writeFile(path.join(root, 'sub', 'app.js'), 'console.log(1);');
+    await writeFile(path.join(root, 'source.ts'), 'secret source');
+    await writeFile(path.join(root, '.hidden.js'), 'hidden');
+    await writeFile(path.join(dir, 'outside', 'secret.html'), 'SECRET');
+    await writeFile(path.join(dir, 'outside', 'secret.js'), 'SECRET');
+    await symlink(path.join(dir, 'outside', 'secret.html'), path.join(root, 'link.html'));
+    await symlink(path.join(dir, 'outside'), path.join(root, 'linkdir'));
+    await symlink(path.join(root, 'source.ts'), path.join(root, 'alias.js'));
+  });
+
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const start = async (api?: KTalkApi) => {
+    counter = countingApi();
+    server = await startWebServer({ api: api ?? counter.api, mounts: [{ prefix: '/', dir: path.join(dir, 'root') }] });
+    host = `127.0.0.1:${server.port}`;
+    auth = { Host: host, Authorization: `Bearer ${server.token}` };
+  };
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('answers a valid call with the implementation result and security headers', async () => {
+    await start();
+    const reply = await send(server.port, 'POST', '/api/networkStatus', { ...auth, ...json }, '[]');
+    assert.equal(reply.status, 200);
+    assert.deepEqual(JSON.parse(reply.body), {
+      ok: true,
+      value: [{ name: 'peer0.org1', kind: 'peer', healthy: true }],
+    });
+    assert.equal(reply.headers['x-content-type-options'], 'nosniff');
+    assert.equal(reply.headers['access-control-allow-origin'], undefined);
+    // An empty body means no arguments; same-origin Origin and localhost are fine.
+    const local = `localhost:${server.port}`;
+    const viaLocalhost = await send(server.port, 'POST', '/api/networkStatus', {
+      ...auth,
+      ...json,
+      Host: local,
+      Origin: `http://${local}`,
+    });
+    assert.equal(viaLocalhost.status, 200);
+    assert.equal(counter.calls(), 2);
+  });
+
+  it('uses a 256-bit random token and compares it in constant time', async () => {
+    await start();
+    assert.match(server.token, /^[A-Za-z0-9_-]{43}$/);
+    const other = await startWebServer({ api: countingApi().api, mounts: [] });
+    assert.notEqual(other.token, server.token);
+    await other.close();
+    assert.ok(tokensEqual('abc', 'abc'));
+    assert.ok(!tokensEqual('abc', 'abd'));
+    assert.ok(!tokensEqual('abc', 'abcd'));
+    assert.ok(!tokensEqual('abc', ''));
+  });
+
+  it('refuses requests without the token, with a wrong token, or a malformed Authorization header', async () => {
+    await start();
+    const cases: OutgoingHttpHeaders[] = [
+      { Host: host },
+      { Host: host, Authorization: `Bearer ${server.token.slice(0, -1)}A` },
+      { Host: host, Authorization: `Bearer ${server.token}x` },
+      { Host: host, Authorization: `Basic ${server.token}` },
+      { Host: host, Authorization: `Bearer  ${server.token}` },
+      { Host: host, Cookie: `ktalk_session_${server.port}=wrong` },
+      // The cookie of another port's launch is not ours.
+      { Host: host, Cookie: `ktalk_session_${server.port + 1}=${server.token}` },
+    ];
+    for (const headers of cases) {
+      const reply = await send(server.port, 'POST', '/api/networkStatus', { ...headers, ...json }, '[]');
+      assert.equal(reply.status, 401, JSON.stringify(headers));
+      assert.equal(errorCode(reply), 'UNAUTHORIZED');
+    }
+    assert.equal(counter.calls(), 0);
+  });
+
+  it('refuses foreign Host headers (DNS rebinding) on every path', async () => {
+    await start();
+    const port = server.port;
+    const hosts = [
+      `evil.example:${port}`,
+      `127.0.0.1.evil:${port}`,
+      `localhost.evil.example:${port}`,
+      '127.0.0.1',
+      `127.0.0.1:${port + 1}`,
+      `127.0.0.2:${port}`,
+      `[::1]:${port}`,
+      `0.0.0.0:${port}`,
+      `LOCALHOST:${port} `,
+    ];
+    for (const bad of hosts) {
+      for (const [method, target] of [
+        ['POST', '/api/networkStatus'],
+        ['GET', '/index.html'],
+      ] as const) {
+        const reply = await send(port, method, target, { ...auth, ...json, Host: bad }, '[]');
+        assert.equal(reply.status, 421, `${bad} ${target}`);
+        assert.equal(errorCode(reply), 'BAD_HOST');
+      }
+    }
+    assert.equal(counter.calls(), 0);
+  });
+
+  it('refuses foreign origins and sends no CORS headers', async () => {
+    await start();
+    const origins = [
+      'http://evil.example',
+      `http://evil.example:${server.port}`,
+      `http://127.0.0.1:${server.port + 1}`,
+      `https://127.0.0.1:${server.port}`,
+      // Host is 127.0.0.1, so localhost is another origin.
+      `http://localhost:${server.port}`,
+      'null',
+    ];
+    for (const origin of origins) {
+      const reply = await send(server.port, 'POST', '/api/networkStatus', { ...auth, ...json, Origin: origin }, '[]');
+      assert.equal(reply.status, 403, origin);
+      assert.equal(errorCode(reply), 'BAD_ORIGIN');
+      assert.equal(reply.headers['access-control-allow-origin'], undefined);
+    }
+    const preflight = await send(server.port, 'OPTIONS', '/api/networkStatus', {
+      Host: host,
+      Origin: 'http://evil.example',
+      'Access-Control-Request-Method': 'POST',
+    });
+    assert.equal(preflight.status, 403);
+    assert.equal(preflight.headers['access-control-allow-origin'], undefined);
+    assert.equal(counter.calls(), 0);
+  });
+
+  it('refuses other methods, unknown operations, non-JSON bodies and too-large bodies', async () => {
+    await start();
+    const bad: Array<[string, string, OutgoingHttpHeaders, string | Buffer | undefined, number, string]> = [
+      ['GET', '/api/networkStatus', auth, undefined, 405, 'METHOD_NOT_ALLOWED'],
+      ['PUT', '/api/networkStatus', { ...auth, ...json }, '[]', 405, 'METHOD_NOT_ALLOWED'],
+      ['DELETE', '/api/networkStatus', auth, undefined, 405, 'METHOD_NOT_ALLOWED'],
+      ['POST', '/api/constructor', { ...auth, ...json }, '[]', 404, 'NOT_FOUND'],
+      ['POST', '/api/__proto__', { ...auth, ...json }, '[]', 404, 'NOT_FOUND'],
+      ['POST', '/api/networkStatus', { ...auth, 'Content-Type': 'text/plain' }, '[]', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['POST', '/api/networkStatus', auth, '[]', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['POST', '/api/networkStatus', { ...auth, ...json }, '[', 400, 'BAD_REQUEST'],
+      ['POST', '/index.html', auth, undefined, 405, 'METHOD_NOT_ALLOWED'],
+    ];
+    for (const [method, target, headers, body, status, code] of bad) {
+      const reply = await send(server.port, method, target, headers, body);
+      assert.equal(reply.status, status, `${method} ${target}`);
+      assert.equal(errorCode(reply), code, `${method} ${target}`);
+    }
+    const big = Buffer.alloc(MAX_BODY_BYTES + 1, 0x20);
+    const declared = await send(server.port, 'POST', '/api/networkStatus', { ...auth, ...json }, big);
+    assert.equal(declared.status, 413);
+    assert.equal(errorCode(declared), 'BODY_TOO_LARGE');
+    // Chunked: no Content-Length to trust, so the server counts.
+    const chunked = await send(
+      server.port,
+      'POST',
+      '/api/networkStatus',
+      { ...auth, ...json, 'Transfer-Encoding': 'chunked' },
+      big,
+    );
+    assert.equal(chunked.status, 413);
+    assert.equal(counter.calls(), 0);
+  });
+
+  it('answers invalid arguments with a typed 400 and never calls the implementation', async () => {
+    await start();
+    for (const body of ['[1]', '[null]', '{}', '"x"', '{"0": 1}', '[[]]']) {
+      const reply = await send(server.port, 'POST', '/api/networkStatus', { ...auth, ...json }, body);
+      assert.equal(reply.status, 400, body);
+      assert.equal(errorCode(reply), 'BAD_INPUT', body);
+    }
+    assert.equal(counter.calls(), 0);
+  });
+
+  it('turns a throwing implementation into a 500 without details', async () => {
+    const errors: unknown[] = [];
+    counter = countingApi();
+    server = await startWebServer({
+      api: {
+        networkStatus: () => Promise.reject(new Error('secret detail')),
+      },
+      mounts: [],
+      onError: (e) => errors.push(e),
+    });
+    const reply = await send(
+      server.port,
+      'POST',
+      '/api/networkStatus',
+      { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}`, ...json },
+      '[]',
+    );
+    assert.equal(reply.status, 500);
+    assert.equal(errorCode(reply), 'INTERNAL');
+    assert.doesNotMatch(reply.body, /secret detail/);
+    assert.equal(errors.length, 1);
+  });
+
+  it('serves static files with the CSP header and nosniff', async () => {
+    await start();
+    for (const target of ['/', '/index.html', '/sub/app.js']) {
+      const reply = await send(server.port, 'GET', target, { Host: host });
+      assert.equal(reply.status, 200, target);
+      assert.equal(reply.headers['content-security-policy'], CONTENT_SECURITY_POLICY);
+      assert.equal(reply.headers['x-content-type-options'], 'nosniff');
+    }
+    const js = await send(server.port, 'GET', '/sub/app.js', { Host: host });
+    assert.equal(js.headers['content-type'], 'text/javascript; charset=utf-8');
+    assert.equal(js.body, 'console.log(1);');
+    const head = await send(server.port, 'HEAD', '/index.html', { Host: host });
+    assert.equal(head.status, 200);
+    assert.equal(head.body, '');
+    assert.match(CONTENT_SECURITY_POLICY, /default-src 'self'/);
+    assert.match(CONTENT_SECURITY_POLICY, /frame-ancestors 'none'/);
+    assert.doesNotMatch(CONTENT_SECURITY_POLICY, /unsafe-inline|unsafe-eval|https?:|\*/);
+  });
+
+  it('refuses path traversal, encoded dots and separators, absolute paths, symlinks out and unserved types', async () => {
+    await start();
+    const attempts = [
+      '/../outside/secret.html',
+      '/sub/../../outside/secret.html',
+      '/%2e%2e/outside/secret.html',
+      '/%2E%2E/outside/secret.js',
+      '/..%2foutside%2fsecret.html',
+      '/..%5coutside%5csecret.html',
+      '/sub/..%2f..%2foutside/secret.html',
+      '/%252e%252e/outside/secret.html',
+      '//etc/passwd',
+      '/%2fetc%2fpasswd',
+      `/${path.join(dir, 'outside', 'secret.html')}`,
+      '/link.html',
+      '/linkdir/secret.html',
+      '/alias.js',
+      '/source.ts',
+      '/.hidden.js',
+      '/index.html%00.js',
+      '/sub/',
+      '/sub',
+      '/%zz.html',
+      'index.html',
+      `http://evil.example/index.html`,
+      '/index.html?x=1',
+    ];
+    for (const target of attempts) {
+      const reply = await send(server.port, 'GET', target, { Host: host });
+      assert.ok([400, 404].includes(reply.status), `${target}: ${reply.status}`);
+      assert.doesNotMatch(reply.body, /SECRET|secret source|hidden/, target);
+    }
+  });
+
+  it('sets an HttpOnly SameSite=Strict cookie from the launch URL and redirects the token away', async () => {
+    await start();
+    const wrong = await send(server.port, 'GET', '/?token=nope', { Host: host });
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.headers['set-cookie'], undefined);
+    const launch = new URL(server.launchUrl);
+    const reply = await send(server.port, 'GET', `${launch.pathname}${launch.search}`, { Host: host });
+    assert.equal(reply.status, 303);
+    assert.equal(reply.headers.location, '/');
+    const cookie = (reply.headers['set-cookie'] ?? [])[0] ?? '';
+    assert.match(cookie, /HttpOnly/);
+    assert.match(cookie, /SameSite=Strict/);
+    const pair = cookie.split(';')[0] ?? '';
+    const call = await send(server.port, 'POST', '/api/networkStatus', { Host: host, Cookie: pair, ...json }, '[]');
+    assert.equal(call.status, 200);
+    assert.equal(counter.calls(), 1);
+  });
+
+  it('serves the real ApiService: a missing profile is a typed result, not a transport error', async () => {
+    await start(createApiService({ profilePath: path.join(dir, 'no-profile.json') }));
+    const reply = await send(server.port, 'POST', '/api/networkStatus', { ...auth, ...json }, '[]');
+    assert.equal(reply.status, 200);
+    const result = JSON.parse(reply.body) as Result<unknown>;
+    assert.equal(result.ok ? '' : result.error.code, 'PROFILE_NOT_FOUND');
+  });
+
+  it('stops accepting connections on close', async () => {
+    await start();
+    const port = server.port;
+    await server.close();
+    await assert.rejects(send(port, 'GET', '/', { Host: host }), /ECONNREFUSED/);
+    // afterEach closes again: close must be safe to repeat.
+    server = { ...server, close: async () => undefined };
+  });
+});
