@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { NetworkError } from '../src/errors';
-import { type NetworkContext, down, up } from '../src/network';
+import { type NetworkContext, up } from '../src/network';
 import { readRecords } from '../src/processes';
 import { FABRIC } from '../src/versions';
 import { isolatedNetwork } from './support/test-network';
