@@ -1,4 +1,5 @@
 import type { KTalkApi } from '../../electron/src/common/api';
+import { installWebClient } from './web-client.js';
 
 declare global {
   interface Window {
@@ -22,4 +23,5 @@ async function render(): Promise<void> {
   );
 }
 
+installWebClient();
 void render();
