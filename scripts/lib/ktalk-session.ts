@@ -7,30 +7,8 @@ import type { GatewayConnection } from '../../electron/src/node/fabric/gateway';
 
 export type Transient = Record<string, Uint8Array>;
 
-const CODE =
-  /\b(BAD_INPUT|TOO_LARGE|NOT_FOUND|FORBIDDEN|DISABLED|CONFLICT|STALE_EPOCH|EXPIRED|INSUFFICIENT_FUNDS|LIMIT_EXCEEDED):/;
-
-function gatewayErrorTexts(error: unknown): string[] {
-  const texts: string[] = [];
-  if (error instanceof Error) texts.push(error.message);
-  const details = (error as { details?: Array<{ message?: unknown }> } | null)?.details;
-  if (Array.isArray(details)) for (const d of details) if (typeof d.message === 'string') texts.push(d.message);
-  return texts;
-}
-
-/** A gateway error's message with the peers' own reasons (its details) appended. */
-export function gatewayErrorText(error: unknown): string {
-  return gatewayErrorTexts(error).join(' | ');
-}
-
-/** The chaincode error code carried by a gateway error, or null. */
-export function chaincodeErrorCode(error: unknown): string | null {
-  for (const text of gatewayErrorTexts(error)) {
-    const match = CODE.exec(text);
-    if (match?.[1]) return match[1];
-  }
-  return null;
-}
+// One parser for the chaincode's `CODE: detail` errors, shared with the app.
+export { chaincodeErrorCode, gatewayErrorText } from '../../electron/src/node/ledger/errors';
 
 export class KTalkSession {
   constructor(readonly connection: GatewayConnection) {}

@@ -1,0 +1,6 @@
+export * from './backoff';
+export * from './classify';
+export * from './errors';
+export * from './event-sync';
+export * from './ledger-client';
+export * from './submit';

@@ -1,0 +1,87 @@
+import type { Contract, Proposal } from '@hyperledger/fabric-gateway';
+import type { z } from 'zod';
+import type { ConnectionProfile } from '../../common/connection-profile';
+import type { GatewayConnection } from '../fabric/gateway';
+import { type BackoffPolicy, DEFAULT_SUBMIT_BACKOFF, backoffDelay, sleep } from './backoff';
+import { classifyEndorseError } from './classify';
+import { LedgerError, gatewayErrorText } from './errors';
+import { type Committed, type SubmitOptions, submitWithRetry } from './submit';
+
+// The client's door to KTalk's contracts over one gateway connection (one
+// gRPC connection per profile, deadlines from fabric/gateway.ts): JSON
+// requests in, transient payloads kept off the proposal's public part,
+// failures as LedgerError.
+
+export type Transient = Record<string, Uint8Array>;
+
+export interface LedgerClient {
+  /** Submits `contract.transaction(request)` with retries (see submit.ts). */
+  submit(contract: string, transaction: string, request: unknown, transient?: Transient): Promise<Committed>;
+  /** Same, for a proposal built by the caller (e.g. a request that embeds its own transaction id). */
+  submitProposal(contract: string, build: (contract: Contract) => Proposal): Promise<Committed>;
+  /** Evaluates and validates the JSON answer; transient failures are retried, it writes nothing. */
+  evaluate<T>(contract: string, transaction: string, request: unknown, schema: z.ZodType<T>): Promise<T>;
+}
+
+export interface LedgerClientOptions extends SubmitOptions {
+  readonly evaluateBackoff?: BackoffPolicy;
+}
+
+/** Parses a transaction's JSON answer against `schema` (BAD_RESPONSE otherwise). */
+export function parseAnswer<T>(bytes: Uint8Array, schema: z.ZodType<T>, what: string): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    throw new LedgerError('BAD_RESPONSE', `${what}: the answer is not JSON`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new LedgerError('BAD_RESPONSE', `${what}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+export function ledgerClient(
+  connection: GatewayConnection,
+  profile: ConnectionProfile,
+  options: LedgerClientOptions = {},
+): LedgerClient {
+  const network = connection.gateway.getNetwork(profile.channel);
+  const contractOf = (name: string) => network.getContract(profile.chaincode, name);
+  const evaluateBackoff = options.evaluateBackoff ?? DEFAULT_SUBMIT_BACKOFF;
+
+  return {
+    submit: (contract, transaction, request, transient) =>
+      submitWithRetry(
+        () =>
+          contractOf(contract).newProposal(transaction, {
+            arguments: [JSON.stringify(request)],
+            ...(transient ? { transientData: transient } : {}),
+          }),
+        options,
+      ),
+    submitProposal: (contract, build) => submitWithRetry(() => build(contractOf(contract)), options),
+    async evaluate(contract, transaction, request, schema) {
+      const what = `${contract}.${transaction}`;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const bytes = await contractOf(contract).evaluate(transaction, { arguments: [JSON.stringify(request)] });
+          return parseAnswer(bytes, schema, what);
+        } catch (error) {
+          if (error instanceof LedgerError) throw error;
+          const verdict = classifyEndorseError(error);
+          const text = `${what}: ${gatewayErrorText(error)}`;
+          if (verdict.kind === 'refused')
+            throw new LedgerError(verdict.code, text, { attempts: attempt, cause: error });
+          if (verdict.kind === 'fatal' || attempt >= evaluateBackoff.maxAttempts) {
+            throw new LedgerError(verdict.kind === 'fatal' ? 'FAILED' : 'UNAVAILABLE', text, {
+              attempts: attempt,
+              cause: error,
+            });
+          }
+          await (options.sleep ?? sleep)(backoffDelay(attempt, evaluateBackoff));
+        }
+      }
+    },
+  };
+}
