@@ -178,7 +178,7 @@ async function main(): Promise<void> {
 
     phase = Date.now();
     log(`running Caliper: warm-up ${load.warmupSeconds} s, then ${WORKLOADS.map((w) => w.key).join(', ')}`);
-    const sampler = new RoundSampler(ctx.dataDir, ctx.topology);
+    const sampler = await RoundSampler.create(ctx.dataDir, ctx.topology);
     const run = await runCaliper(runDir, outDir, ctx.dataDir, ctx.topology, setup.plan, load, log, sampler.onRound);
     const caliperTime = seconds(phase);
     const lastBlock = await markBlock(clients, marker, 'end');

@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { readRecords } from '../../../network/src/processes';
+import type { ProcessRecord } from '../../../network/src/processes';
 import { table } from './table';
 
 // Where the CPU goes, per workload: user+system CPU time of every network
@@ -60,21 +60,28 @@ const groupOf = (name: string): CpuGroup =>
         ? 'orderers'
         : 'CAs';
 
-export type CpuSample = ReadonlyMap<CpuGroup, number>;
+export interface CpuSample {
+  /** CPU seconds so far of every process we account for, by PID. */
+  readonly byPid: ReadonlyMap<number, { readonly group: CpuGroup; readonly cpu: number }>;
+  /** Busy CPU seconds of the whole machine since boot. */
+  readonly machine: number;
+}
 
-/** CPU seconds used so far, by group: the network's recorded processes and Caliper's process tree. */
-export async function sampleCpu(dataDir: string, caliperPid: number | undefined): Promise<CpuSample | null> {
+/**
+ * A synchronous snapshot (taken the moment Caliper reports a round's start or
+ * end, before its workers can exit): the network's recorded processes and
+ * Caliper's process tree. Null off Linux.
+ */
+export function sampleCpu(network: readonly ProcessRecord[], caliperPid: number | undefined): CpuSample | null {
   if (process.platform !== 'linux') return null;
-  const sample = new Map<CpuGroup, number>(CPU_GROUPS.map((g) => [g, 0]));
+  const byPid = new Map<number, { group: CpuGroup; cpu: number }>();
   const add = (group: CpuGroup, pid: number) => {
     const s = stat(pid);
-    if (s) sample.set(group, (sample.get(group) ?? 0) + s.cpu);
+    if (s) byPid.set(pid, { group, cpu: s.cpu });
   };
-  for (const record of await readRecords(dataDir)) add(groupOf(record.name), record.pid);
   if (caliperPid !== undefined) for (const pid of [caliperPid, ...descendants(caliperPid)]) add('Caliper', pid);
-  const ours = [...sample.values()].reduce((a, b) => a + b, 0);
-  sample.set('other', machineBusySeconds() - ours);
-  return sample;
+  for (const record of network) add(groupOf(record.name), record.pid);
+  return { byPid, machine: machineBusySeconds() };
 }
 
 /** Busy CPU seconds of the whole machine since boot (/proc/stat: all but idle and iowait). */
@@ -84,9 +91,21 @@ function machineBusySeconds(): number {
   return (total - (fields[3] ?? 0) - (fields[4] ?? 0)) / TICKS;
 }
 
-/** CPU seconds per group between two samples. */
+/**
+ * CPU seconds per group between two samples, process by process (one that
+ * started in between counts from zero); "other" is the rest of the machine's
+ * busy time, including any process that exited in between.
+ */
 export function cpuBetween(start: CpuSample, end: CpuSample): Map<CpuGroup, number> {
-  return new Map(CPU_GROUPS.map((g) => [g, Math.max(0, (end.get(g) ?? 0) - (start.get(g) ?? 0))]));
+  const groups = new Map<CpuGroup, number>(CPU_GROUPS.map((g) => [g, 0]));
+  let ours = 0;
+  for (const [pid, { group, cpu }] of end.byPid) {
+    const delta = Math.max(0, cpu - (start.byPid.get(pid)?.cpu ?? 0));
+    groups.set(group, (groups.get(group) ?? 0) + delta);
+    ours += delta;
+  }
+  groups.set('other', Math.max(0, end.machine - start.machine - ours));
+  return groups;
 }
 
 export interface RoundCpu {

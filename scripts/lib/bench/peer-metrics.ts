@@ -9,6 +9,9 @@ import { table } from './table';
 const SERIES = [
   'endorser_proposal_duration_sum',
   'endorser_proposal_duration_count',
+  // Pushing an endorsement's private data to other peers (inside the endorsement).
+  'gossip_privdata_send_duration_sum',
+  'gossip_privdata_send_duration_count',
   'chaincode_shim_request_duration_sum',
   'chaincode_shim_request_duration_count',
   'gossip_privdata_validation_duration_sum',
@@ -54,6 +57,7 @@ export function formatPeerMetrics(rows: readonly PeerRound[], peers: number): st
   const header = [
     'workload',
     'endorse ms',
+    'pvt push ms',
     'shim calls/endorsement',
     'shim ms/call',
     'blocks',
@@ -69,6 +73,9 @@ export function formatPeerMetrics(rows: readonly PeerRound[], peers: number): st
     return [
       key,
       mean('endorser_proposal_duration_sum', 'endorser_proposal_duration_count'),
+      d('gossip_privdata_send_duration_count') > 0
+        ? mean('gossip_privdata_send_duration_sum', 'gossip_privdata_send_duration_count')
+        : '-',
       endorsements > 0 ? (d('chaincode_shim_request_duration_count') / endorsements).toFixed(1) : 'n/a',
       mean('chaincode_shim_request_duration_sum', 'chaincode_shim_request_duration_count'),
       blocks.toFixed(0),

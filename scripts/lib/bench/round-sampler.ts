@@ -1,3 +1,4 @@
+import { type ProcessRecord, readRecords } from '../../../network/src/processes';
 import type { Topology } from '../../../network/src/topology';
 import { type CpuRow, type CpuSample, cpuBetween, sampleCpu } from './cpu';
 import { type PeerRound, type PeerSample, samplePeers } from './peer-metrics';
@@ -5,7 +6,7 @@ import type { WorkloadResult } from './results';
 
 interface Sample {
   readonly at: number;
-  readonly cpu: Promise<CpuSample | null>;
+  readonly cpu: CpuSample | null;
   readonly peers: Promise<PeerSample | null>;
 }
 
@@ -13,16 +14,21 @@ interface Sample {
 export class RoundSampler {
   private readonly samples = new Map<string, Sample>();
 
-  constructor(
-    private readonly dataDir: string,
+  private constructor(
+    private readonly network: readonly ProcessRecord[],
     private readonly topology: Topology,
   ) {}
+
+  /** For the network's processes as recorded now (they do not change during the benchmark). */
+  static async create(dataDir: string, topology: Topology): Promise<RoundSampler> {
+    return new RoundSampler(await readRecords(dataDir), topology);
+  }
 
   /** For runCaliper's round callback. */
   readonly onRound = (phase: 'start' | 'end', label: string, caliperPid: number | undefined): void => {
     this.samples.set(`${phase} ${label}`, {
       at: Date.now(),
-      cpu: sampleCpu(this.dataDir, caliperPid),
+      cpu: sampleCpu(this.network, caliperPid),
       peers: samplePeers(this.topology),
     });
   };
@@ -36,9 +42,9 @@ export class RoundSampler {
       const start = this.samples.get(`start ${key}`);
       const end = this.samples.get(`end ${key}`);
       if (!start || !end) continue;
-      const [cpuFrom, cpuTo, peersFrom, peersTo] = await Promise.all([start.cpu, end.cpu, start.peers, end.peers]);
-      if (cpuFrom && cpuTo) {
-        const round = { cpu: cpuBetween(cpuFrom, cpuTo), wallSeconds: (end.at - start.at) / 1000 };
+      const [peersFrom, peersTo] = await Promise.all([start.peers, end.peers]);
+      if (start.cpu && end.cpu) {
+        const round = { cpu: cpuBetween(start.cpu, end.cpu), wallSeconds: (end.at - start.at) / 1000 };
         cpu.push({ key, valid: r.valid, round });
       }
       if (peersFrom && peersTo) peers.push({ key, valid: r.valid, start: peersFrom, end: peersTo });
