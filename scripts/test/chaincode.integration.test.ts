@@ -7,14 +7,13 @@ import { type GatewayConnection, openGateway } from '../../electron/src/node/fab
 import { devIdentity, peerEndpoint } from '../lib/identities';
 import { KTalkSession, type Transient, chaincodeErrorCode } from '../lib/ktalk-session';
 import { type LiveNetwork, liveNetwork } from './support/live-network';
+import { POLICY, keys, postRequest } from './support/read-backs';
+import { TAG, b64 } from './support/transactions-fixture';
 
 // The rulebook on the running two-org network: both orgs endorse every
 // write (MAJORITY of two).
 
-const b64 = (bytes: number): string => randomBytes(bytes).toString('base64');
 const sealedBoxes = (...userIds: string[]) => Object.fromEntries(userIds.map((u) => [u, b64(80)]));
-/** A well-formed event tag; recognition is tested in security-contracts.integration. */
-const TAG = b64(32);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -97,7 +96,7 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
       sessions.set(user, new CommittedEverywhere(conn, () => [as('alice'), as('bob')]));
     }
     for (const user of ['alice', 'bob', 'carol', 'dave']) {
-      await as(user).submit('directory', 'PublishKeys', { encryptionKey: b64(32), signingKey: b64(32) });
+      await as(user).submit('directory', 'PublishKeys', keys());
     }
   });
 
@@ -106,26 +105,11 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
     await network?.dispose();
   });
 
-  const policy = {
-    whoCanPost: 'members',
-    whoCanInvite: 'admins',
-    retentionSeconds: 0,
-    paymentsAllowed: true,
-    crossOrg: true,
-  };
   const post = (user: string, conversationId: string, epoch: number, text: string) =>
     as(user).submit<{ messageId: string; time: number }>(
       'messages',
       'PostMessage',
-      {
-        conversationId,
-        epoch,
-        clientMessageId: randomBytes(6).toString('hex'),
-        nonce: b64(24),
-        signature: b64(64),
-        attachments: [],
-        eventTag: TAG,
-      },
+      { ...postRequest(conversationId, epoch), eventTag: TAG },
       { ciphertext: Buffer.from(text) },
     );
 
@@ -133,7 +117,7 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
     await as('alice').submit('groups', 'CreateGroup', {
       eventTag: TAG,
       groupId: 'crossorg',
-      policy,
+      policy: POLICY,
       members: [
         { userId: id('bob'), role: 'member' },
         { userId: id('carol'), role: 'reader' },
@@ -189,7 +173,7 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
     await as('alice').submit('groups', 'CreateGroup', {
       eventTag: TAG,
       groupId: 'shortlived',
-      policy: { ...policy, retentionSeconds: 60 },
+      policy: { ...POLICY, retentionSeconds: 60 },
       members: [{ userId: id('bob'), role: 'member' }],
       wrappedKeys: sealedBoxes(id('alice'), id('bob')),
     });

@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
 import { gatewayErrorText } from '../lib/ktalk-session';
 import {
   type AuditRow,
-  LiveLedger,
   type ReadBack,
   type User,
   b64,
   sleepUntil,
   uid,
+  useLiveLedger,
   valueOf,
 } from './support/transactions-fixture';
+import { accesses, balance, escrow, getUser, keys, plainItem } from './support/read-backs';
 
 // Clients stamp their own proposals; the peers accept stamps within 60 s of
 // their clocks (peer.authentication.timewindow) and the chaincode keeps a
@@ -48,39 +49,14 @@ interface UserRecord {
   keysSince: number;
 }
 
-const escrowAs = (as: User, escrowId: string): ReadBack => ({
-  as,
-  contract: 'payments',
-  tx: 'GetEscrow',
-  request: { escrowId },
-});
-const balanceOf = (as: User): ReadBack => ({ as, contract: 'payments', tx: 'GetBalance', request: {} });
-const userAs = (as: User, userId: string): ReadBack => ({
-  as,
-  contract: 'directory',
-  tx: 'GetUser',
-  request: { userId },
-});
 const keysAt = (as: User, userId: string, at: number): ReadBack => ({
   as,
   contract: 'directory',
   tx: 'GetKeysAt',
   request: { userId, at },
 });
-const keys = () => ({ encryptionKey: b64(32), signingKey: b64(32) });
-const accessLog = (as: User): ReadBack => ({
-  as,
-  contract: 'sharing',
-  tx: 'ListAccesses',
-  request: { itemId: 'doc' },
-});
 
 describe('Clock skew on the live network: time rules hold for clients 50 s off', { timeout: 10 * 60_000 }, () => {
-  let ledger: LiveLedger | undefined;
-  const live = (): LiveLedger => {
-    if (!ledger) throw new Error('network not started');
-    return ledger;
-  };
   /** Deadline passes while the other checks run; claimed late, refunded early, then refunded. */
   let lapsing: Escrow;
   /** Claimed legitimately by a client whose clock is behind. */
@@ -90,17 +66,12 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
   let bobTicket: string;
   const payload = randomBytes(64);
 
-  before(async () => {
-    ledger = await LiveLedger.start('clock-skew');
+  const live = useLiveLedger('clock-skew', async (ledger) => {
     // Carol publishes her first keys in the key test, so her history starts there.
     for (const user of ['alice', 'bob', 'dave'] as const) {
       await ledger.submit(user, 'directory', 'PublishKeys', keys());
     }
     await ledger.submit('org1admin', 'payments', 'Mint', { toUserId: uid('alice'), amount: 1_000 });
-  });
-
-  after(async () => {
-    await ledger?.stop();
   });
 
   it('payments.CreateEscrow: a deadline 100 s ahead leaves no safe claim window and is refused (BAD_INPUT, balance unchanged as read by bob); 2 x 60 s + 3 s is accepted', async () => {
@@ -113,8 +84,8 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
     await live().refused(
       create(10, Date.now() + 100_000),
       'BAD_INPUT',
-      balanceOf('bob'),
-      escrowAs('bob', 'no-such-escrow'),
+      balance('bob'),
+      escrow('bob', 'no-such-escrow'),
     );
     lapsing = await live().call<Escrow>(create(100, Date.now() + 2 * SKEW + 3_000));
     claimable = await live().call<Escrow>(create(50, Date.now() + 2 * SKEW + 3_000));
@@ -123,19 +94,7 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
   });
 
   it('sharing: alice grants bob her item for the shortest time allowed (60 s + 5 s) and he reads it with a committed ticket', async () => {
-    await live().submit(
-      'alice',
-      'sharing',
-      'RegisterItem',
-      {
-        itemId: 'doc',
-        contentHash: createHash('sha256').update('plain').digest('hex'),
-        size: 5,
-        mimeType: 'text/plain',
-        ownerWrappedKey: b64(80),
-      },
-      { payload },
-    );
+    await live().submit('alice', 'sharing', 'RegisterItem', plainItem('doc'), { payload });
     const grant = await live().submit<{ expiresAt: number }>('alice', 'sharing', 'GrantAccess', {
       itemId: 'doc',
       grantee: { kind: 'user', userId: uid('bob') },
@@ -157,7 +116,7 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
 
   it('the peers themselves refuse a proposal stamped 90 s ahead or behind, before any chaincode runs; the escrow unchanged (read by alice)', async () => {
     for (const offset of [90_000, -90_000]) {
-      const readBacks = [escrowAs('alice', claimable.escrowId), balanceOf('alice')];
+      const readBacks = [escrow('alice', claimable.escrowId), balance('alice')];
       const before = await Promise.all(readBacks.map((r) => live().read(r)));
       await assert.rejects(
         live().submit('bob', 'payments', 'ClaimEscrow', { escrowId: claimable.escrowId }, undefined, offset),
@@ -169,7 +128,7 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
       );
       assert.deepEqual(await Promise.all(readBacks.map((r) => live().read(r))), before, `offset ${offset} ms`);
     }
-    assert.equal(valueOf<Escrow>(await live().read(escrowAs('alice', claimable.escrowId))).state, 'open');
+    assert.equal(valueOf<Escrow>(await live().read(escrow('alice', claimable.escrowId))).state, 'open');
   });
 
   it('payments.ClaimEscrow: bob, his clock 50 s behind, claims before the deadline and it works; the stamp really is 50 s back, and a compliance query over the true time window still returns its audit record, marked edge', async () => {
@@ -186,7 +145,7 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
     assert.equal(settled.state, 'claimed');
     const settledAt = settled.settledAt ?? 0;
     assert.ok(settledAt >= from - OFF && settledAt <= to - OFF, `stamped ${settledAt - from} ms from real time`);
-    assert.equal(valueOf<Escrow>(await live().read(escrowAs('alice', claimable.escrowId))).state, 'claimed');
+    assert.equal(valueOf<Escrow>(await live().read(escrow('alice', claimable.escrowId))).state, 'claimed');
 
     const page = await live().evaluate<{ records: Array<AuditRow & { edge?: true }> }>(
       'auditor2',
@@ -208,7 +167,7 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
   it('directory.PublishKeys: carol, her clock 50 s behind, tries to rotate to a key valid from before her current one (CONFLICT); her record and key history unchanged (read by dave); an honest rotation then works', async () => {
     const current = await live().submit<UserRecord>('carol', 'directory', 'PublishKeys', keys());
     const readBacks = [
-      userAs('dave', uid('carol')),
+      getUser('dave', uid('carol')),
       keysAt('dave', uid('carol'), current.keysSince),
       keysAt('bob', uid('carol'), current.keysSince - 30_000),
     ];
@@ -243,7 +202,7 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
         clockOffsetMs: -OFF,
       },
       'EXPIRED',
-      accessLog('alice'),
+      accesses('alice', 'doc'),
     );
     const { ticketId } = await live().submit<{ ticketId: string }>(
       'bob',
@@ -268,9 +227,9 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
         clockOffsetMs: OFF,
       },
       'FORBIDDEN',
-      escrowAs('alice', lapsing.escrowId),
-      escrowAs('bob', lapsing.escrowId),
-      balanceOf('alice'),
+      escrow('alice', lapsing.escrowId),
+      escrow('bob', lapsing.escrowId),
+      balance('alice'),
     );
     assert.equal(valueOf<Escrow>(seen).state, 'open');
   });
@@ -286,14 +245,14 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
         clockOffsetMs: -OFF,
       },
       'EXPIRED',
-      escrowAs('alice', lapsing.escrowId),
-      balanceOf('alice'),
+      escrow('alice', lapsing.escrowId),
+      balance('alice'),
     );
     await live().refused(
       { as: 'carol', contract: 'payments', tx: 'RefundEscrow', request: { escrowId: lapsing.escrowId } },
       'FORBIDDEN',
-      escrowAs('alice', lapsing.escrowId),
-      balanceOf('alice'),
+      escrow('alice', lapsing.escrowId),
+      balance('alice'),
     );
     assert.equal((await live().evaluate<{ balance: number }>('bob', 'payments', 'GetBalance', {})).balance, 50);
   });
@@ -313,7 +272,7 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
     assert.equal(settled.state, 'refunded');
     assert.ok((settled.settledAt ?? 0) - OFF >= before && before > lapsing.deadline, 'refunded after the deadline');
     for (const party of ['alice', 'bob'] as const) {
-      const seen = valueOf<Escrow>(await live().read(escrowAs(party, lapsing.escrowId)));
+      const seen = valueOf<Escrow>(await live().read(escrow(party, lapsing.escrowId)));
       assert.deepEqual([seen.state, seen.settledBy], ['refunded', uid('carol')]);
     }
     assert.equal((await live().evaluate<{ balance: number }>('alice', 'payments', 'GetBalance', {})).balance, 950);

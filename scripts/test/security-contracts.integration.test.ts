@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
 import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
 import { ledger as ledgerProtos } from '@hyperledger/fabric-protos';
 import { CHAINCODE_NAME } from '../../network/src/topology';
@@ -15,15 +15,26 @@ import { eventTag, recogniseEvent } from '../lib/event-tag';
 import {
   type AuditRow,
   LiveLedger,
-  type ReadBack,
   type User,
   auditTrail,
   b64,
   directId,
   sleep,
   uid,
+  useLiveLedger,
   valueOf,
 } from './support/transactions-fixture';
+import {
+  POLICY,
+  accesses,
+  auditSince,
+  getGroup,
+  grants,
+  listMembers,
+  listMessages,
+  plainItem,
+  postRequest,
+} from './support/read-backs';
 
 // The security fixes on the live two-org network, each as an attack that
 // fails with state read back unchanged by another user, and the legitimate
@@ -36,13 +47,6 @@ import {
 
 const STAFF = ['alice', 'bob', 'carol', 'dave'] as const;
 type Staff = (typeof STAFF)[number];
-const POLICY = {
-  whoCanPost: 'members',
-  whoCanInvite: 'admins',
-  retentionSeconds: 0,
-  paymentsAllowed: true,
-  crossOrg: true,
-};
 const HOUR = 3_600_000;
 
 /** A member's client: its identity and the epoch keys it holds, per conversation (newest first). */
@@ -124,11 +128,6 @@ async function privateWrites(ledger: LiveLedger, officer: User, blockNumber: big
 }
 
 describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
-  let ledger: LiveLedger | undefined;
-  const live = (): LiveLedger => {
-    if (!ledger) throw new Error('network not started');
-    return ledger;
-  };
   const clients = new Map<Staff, Client>();
   const client = (user: Staff): Client => {
     const c = clients.get(user);
@@ -155,14 +154,6 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
   const tagged =
     (key: Uint8Array, request: Record<string, unknown>) =>
     (txId: string): Record<string, unknown> => ({ ...request, eventTag: eventTag(key, txId) });
-  const postRequest = (conversationId: string, epoch: number) => ({
-    conversationId,
-    epoch,
-    clientMessageId: randomBytes(6).toString('hex'),
-    nonce: b64(24),
-    signature: b64(64),
-    attachments: [],
-  });
   const ciphertext = () => ({ ciphertext: randomBytes(64) });
   const mine = async (user: Staff): Promise<string[]> =>
     (
@@ -174,8 +165,7 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
       )
     ).conversations.map((c) => c.conversationId);
 
-  before(async () => {
-    ledger = await LiveLedger.start('security-contracts');
+  const live = useLiveLedger('security-contracts', async (ledger) => {
     for (const user of STAFF) {
       const identity = await generateIdentity();
       clients.set(user, new Client(user, identity));
@@ -187,48 +177,6 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
       );
       firstBlock = published.blockNumber + 1n;
     }
-  });
-
-  after(async () => {
-    await ledger?.stop();
-  });
-
-  // Read-backs, always by someone other than the refused caller.
-  const getGroup = (as: User, conversationId: string): ReadBack => ({
-    as,
-    contract: 'groups',
-    tx: 'GetGroup',
-    request: { conversationId },
-  });
-  const listMembers = (as: User, conversationId: string): ReadBack => ({
-    as,
-    contract: 'groups',
-    tx: 'ListMembers',
-    request: { conversationId },
-  });
-  const listMessages = (as: User, conversationId: string): ReadBack => ({
-    as,
-    contract: 'messages',
-    tx: 'ListMessages',
-    request: { conversationId, pageSize: 50 },
-  });
-  const grants = (as: User, itemId: string): ReadBack => ({
-    as,
-    contract: 'sharing',
-    tx: 'ListGrants',
-    request: { itemId },
-  });
-  const accesses = (as: User, itemId: string): ReadBack => ({
-    as,
-    contract: 'sharing',
-    tx: 'ListAccesses',
-    request: { itemId },
-  });
-  const auditSince = (as: 'auditor1' | 'auditor2', from: number): ReadBack => ({
-    as,
-    contract: 'audit',
-    tx: 'QueryAudit',
-    request: { from, pageSize: 200 },
   });
 
   it('events: a non-member listening cannot tell which conversation or users an event is about (every tag differs, a copied tag matches nothing); members recognise their conversation by the tag, and an added member finds it through ListMyConversations / a malformed tag (BAD_INPUT) is refused, the conversation unchanged (read by alice)', async () => {
@@ -380,19 +328,7 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
   });
 
   it("a revoked grant's wrapped key, and its reshare's, are purged: the grant blocks delivered with private data to each org's peer no longer hold them, while an unrevoked grant's key stays / a revoke by someone who is neither owner nor grantor (FORBIDDEN) purges nothing, the grants unchanged (read by alice)", async () => {
-    await live().submit(
-      'alice',
-      'sharing',
-      'RegisterItem',
-      {
-        itemId: 'doc-sec',
-        contentHash: createHash('sha256').update('plain').digest('hex'),
-        size: 5,
-        mimeType: 'text/plain',
-        ownerWrappedKey: b64(80),
-      },
-      { payload: randomBytes(256) },
-    );
+    await live().submit('alice', 'sharing', 'RegisterItem', plainItem('doc-sec'), { payload: randomBytes(256) });
     const grant = async (as: Staff, to: Staff, canReshare: boolean, expiresAt: number) => {
       const wrappedKey = b64(80);
       const committed = await live().commit<{ grantId: string }>(as, 'sharing', 'GrantAccess', {

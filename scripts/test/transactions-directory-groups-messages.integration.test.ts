@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
 import {
-  LiveLedger,
   type ReadBack,
   TAG,
   type User,
@@ -12,8 +11,10 @@ import {
   auditTrail,
   sleepUntil,
   uid,
+  useLiveLedger,
   valueOf,
 } from './support/transactions-fixture';
+import { POLICY, getGroup, getUser, keys, listMembers, listMessages, postRequest } from './support/read-backs';
 
 // Every directory, groups, messages and smoke transaction on the live
 // two-org network: at least one success, and refusals whose read-back (by
@@ -27,10 +28,6 @@ interface UserRecord {
   keysSince?: number;
   registeredAt: number;
   statusChangedBy?: string;
-}
-interface Keys {
-  encryptionKey: string;
-  signingKey: string;
 }
 interface Group {
   conversationId: string;
@@ -71,49 +68,14 @@ interface Posted {
   replayed: boolean;
 }
 
-const policy = {
-  whoCanPost: 'members',
-  whoCanInvite: 'admins',
-  retentionSeconds: 0,
-  paymentsAllowed: true,
-  crossOrg: true,
-};
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-const keys = (): Keys => ({ encryptionKey: b64(32), signingKey: b64(32) });
-const postRequest = (conversationId: string, epoch: number, clientMessageId: string) => ({
-  conversationId,
-  epoch,
-  clientMessageId,
-  nonce: b64(24),
-  signature: b64(64),
-  attachments: [],
-  eventTag: TAG,
-});
 
-// Read-backs, always by someone other than the refused caller.
-const getUser = (as: User, userId: string): ReadBack => ({
-  as,
-  contract: 'directory',
-  tx: 'GetUser',
-  request: { userId },
-});
+// Read-backs of this suite only, always by someone other than the refused caller.
 const orgDirectory = (as: User, mspId: string): ReadBack => ({
   as,
   contract: 'directory',
   tx: 'ListOrgDirectory',
   request: { mspId },
-});
-const getGroup = (as: User, conversationId: string): ReadBack => ({
-  as,
-  contract: 'groups',
-  tx: 'GetGroup',
-  request: { conversationId },
-});
-const listMembers = (as: User, conversationId: string): ReadBack => ({
-  as,
-  contract: 'groups',
-  tx: 'ListMembers',
-  request: { conversationId },
 });
 const myEpochKey = (as: User, conversationId: string, epoch?: number): ReadBack => ({
   as,
@@ -121,20 +83,10 @@ const myEpochKey = (as: User, conversationId: string, epoch?: number): ReadBack 
   tx: 'GetMyEpochKey',
   request: epoch === undefined ? { conversationId } : { conversationId, epoch },
 });
-const listMessages = (as: User, conversationId: string): ReadBack => ({
-  as,
-  contract: 'messages',
-  tx: 'ListMessages',
-  request: { conversationId, pageSize: 50 },
-});
 const getNote = (as: User, noteId: string): ReadBack => ({ as, contract: 'smoke', tx: 'GetNote', request: { noteId } });
 
 describe('Transactions on the live network: directory, groups, messages, smoke', { timeout: 20 * 60_000 }, () => {
-  let ledger: LiveLedger | undefined;
-  const live = (): LiveLedger => {
-    if (!ledger) throw new Error('network not started');
-    return ledger;
-  };
+  const live = useLiveLedger('tx-directory-groups-messages');
   const published = new Map<User, UserRecord>();
   let rotated: UserRecord;
   /** The retention group's message, posted first so the 60 s minimum retention runs alongside the other tests. */
@@ -147,17 +99,9 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
       as,
       'messages',
       'PostMessage',
-      postRequest(conversationId, epoch, clientMessageId ?? randomBytes(6).toString('hex')),
+      { ...postRequest(conversationId, epoch, clientMessageId), eventTag: TAG },
       { ciphertext: Buffer.from(text) },
     );
-
-  before(async () => {
-    ledger = await LiveLedger.start('tx-directory-groups-messages');
-  });
-
-  after(async () => {
-    await ledger?.stop();
-  });
 
   it('directory.PublishKeys: users publish and rotate keys / identical keys (CONFLICT) and a 31-byte key (BAD_INPUT) are refused, alice unchanged (read by bob and carol)', async () => {
     for (const user of ['alice', 'bob', 'carol', 'dave'] as const) {
@@ -193,7 +137,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     await live().submit('alice', 'groups', 'CreateGroup', {
       eventTag: TAG,
       groupId: 'retained',
-      policy: { ...policy, retentionSeconds: 60 },
+      policy: { ...POLICY, retentionSeconds: 60 },
       members: [
         { userId: uid('bob'), role: 'member' },
         { userId: uid('carol'), role: 'reader' },
@@ -219,7 +163,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
       as,
       contract: 'messages',
       tx: 'PostMessage',
-      request: postRequest('retained', epoch, clientMessageId),
+      request: { ...postRequest('retained', epoch, clientMessageId), eventTag: TAG },
       ...(text === null ? {} : { transient: { ciphertext: Buffer.from(text) } }),
     });
     await live().refused(attempt('carol', 1, 'readers cannot post', 'carol-1'), 'FORBIDDEN', ...conversation);
@@ -252,7 +196,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     const firstSince = first.keysSince as number;
     const rotatedSince = rotated.keysSince as number;
     const at = (time: number) =>
-      live().evaluate<Keys & { validFrom: number }>('dave', 'directory', 'GetKeysAt', {
+      live().evaluate<ReturnType<typeof keys> & { validFrom: number }>('dave', 'directory', 'GetKeysAt', {
         userId: uid('alice'),
         at: time,
       });
@@ -454,7 +398,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
       eventTag: TAG,
       groupId: 'proj',
       name: 'Project',
-      policy,
+      policy: POLICY,
       members: [
         { userId: uid('bob'), role: 'member' },
         { userId: uid('carol'), role: 'member' },
@@ -484,7 +428,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
       request: {
         eventTag: TAG,
         groupId,
-        policy,
+        policy: POLICY,
         members: [{ userId: uid('alice'), role: 'member' }],
         wrappedKeys: sealedFor('carol', 'alice'),
         ...extra,
@@ -500,7 +444,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     await live().refused(create('dm-mine'), 'BAD_INPUT', getGroup('alice', 'dm-mine'));
     await live().refused(
       create('org1only', {
-        policy: { ...policy, crossOrg: false },
+        policy: { ...POLICY, crossOrg: false },
         members: [{ userId: uid('bob'), role: 'member' }],
         wrappedKeys: sealedFor('carol', 'bob'),
       }),
@@ -508,7 +452,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
       getGroup('bob', 'org1only'),
     );
     await live().refused(
-      create('short', { policy: { ...policy, retentionSeconds: 30 } }),
+      create('short', { policy: { ...POLICY, retentionSeconds: 30 } }),
       'BAD_INPUT',
       getGroup('alice', 'short'),
     );
@@ -649,7 +593,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     assert.equal(updated.policyVersion, 2);
     const seen = await live().evaluate<Group>('bob', 'groups', 'GetGroup', { conversationId: 'proj' });
     assert.equal(seen.policyVersion, 2);
-    assert.deepEqual(seen.policy, { ...policy, whoCanInvite: 'members', paymentsAllowed: false });
+    assert.deepEqual(seen.policy, { ...POLICY, whoCanInvite: 'members', paymentsAllowed: false });
 
     const dm = directId('alice', 'bob');
     await live().call(update('bob', dm, { retentionSeconds: 3600 }));
@@ -838,7 +782,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     await live().submit('alice', 'groups', 'CreateGroup', {
       eventTag: TAG,
       groupId: 'chat',
-      policy,
+      policy: POLICY,
       members: [
         { userId: uid('bob'), role: 'member' },
         { userId: uid('dave'), role: 'member' },

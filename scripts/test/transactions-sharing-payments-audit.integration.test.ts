@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   type AuditRow,
-  LiveLedger,
   type ReadBack,
   TAG,
   type User,
@@ -12,8 +11,10 @@ import {
   sealedFor,
   sleepUntil,
   uid,
+  useLiveLedger,
   valueOf,
 } from './support/transactions-fixture';
+import { POLICY, accesses, auditSince, balance, escrow, getUser, grants, history, keys } from './support/read-backs';
 
 // Every sharing, payments and audit transaction on the live two-org
 // network: at least one success, and refusals whose read-back (by another
@@ -75,74 +76,24 @@ interface Served {
 const HOUR = 3_600_000;
 /** The chaincode's clock guard band (CLOCK_SKEW_MS): time rules hold for clients this far off. */
 const SKEW = 60_000;
-const policy = {
-  whoCanPost: 'members',
-  whoCanInvite: 'admins',
-  retentionSeconds: 0,
-  paymentsAllowed: true,
-  crossOrg: true,
-};
 
-// Read-backs, always by someone other than the refused caller.
-const balance = (as: User): ReadBack => ({ as, contract: 'payments', tx: 'GetBalance', request: {} });
-const history = (as: User): ReadBack => ({ as, contract: 'payments', tx: 'GetHistory', request: { pageSize: 200 } });
-const escrow = (as: User, escrowId: string): ReadBack => ({
-  as,
-  contract: 'payments',
-  tx: 'GetEscrow',
-  request: { escrowId },
-});
-const grants = (as: User, itemId: string): ReadBack => ({
-  as,
-  contract: 'sharing',
-  tx: 'ListGrants',
-  request: { itemId },
-});
-const accesses = (as: User, itemId: string): ReadBack => ({
-  as,
-  contract: 'sharing',
-  tx: 'ListAccesses',
-  request: { itemId },
-});
+// Read-backs of this suite only, always by someone other than the refused caller.
 const readItem = (as: User, itemId: string, ticketId: string): ReadBack => ({
   as,
   contract: 'sharing',
   tx: 'ReadItem',
   request: { itemId, ticketId },
 });
-/** Everything a compliance officer's org recorded from `from` on: a refused write adds nothing. */
-const auditSince = (as: 'auditor1' | 'auditor2', from: number): ReadBack => ({
-  as,
-  contract: 'audit',
-  tx: 'QueryAudit',
-  request: { from, pageSize: 200 },
-});
-const getUser = (as: User, userId: string): ReadBack => ({
-  as,
-  contract: 'directory',
-  tx: 'GetUser',
-  request: { userId },
-});
 
 describe('Transactions on the live network: payments, sharing, audit', { timeout: 20 * 60_000 }, () => {
-  let ledger: LiveLedger | undefined;
-  const live = (): LiveLedger => {
-    if (!ledger) throw new Error('network not started');
-    return ledger;
-  };
   const suiteStart = Date.now();
   const escrows = new Map<'release' | 'claim' | 'refund', Escrow>();
 
-  before(async () => {
-    ledger = await LiveLedger.start('tx-payments-sharing-audit');
+  const live = useLiveLedger('tx-payments-sharing-audit', async (ledger) => {
     // org1admin too: grantees and payees must be in the directory.
     for (const user of ['alice', 'bob', 'carol', 'dave', 'org1admin'] as const) {
-      await ledger.submit(user, 'directory', 'PublishKeys', { encryptionKey: b64(32), signingKey: b64(32) });
+      await ledger.submit(user, 'directory', 'PublishKeys', keys());
     }
-  });
-
-  after(async () => {
-    await ledger?.stop();
   });
 
   const myBalance = async (user: User): Promise<number> =>
@@ -319,14 +270,14 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
     await live().submit('alice', 'groups', 'CreateGroup', {
       eventTag: TAG,
       groupId: 'pay',
-      policy,
+      policy: POLICY,
       members: [{ userId: uid('bob'), role: 'member' }],
       wrappedKeys: sealedFor('alice', 'bob'),
     });
     await live().submit('alice', 'groups', 'CreateGroup', {
       eventTag: TAG,
       groupId: 'nopay',
-      policy: { ...policy, paymentsAllowed: false },
+      policy: { ...POLICY, paymentsAllowed: false },
       members: [{ userId: uid('bob'), role: 'member' }],
       wrappedKeys: sealedFor('alice', 'bob'),
     });
@@ -535,7 +486,7 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
     await live().submit('alice', 'groups', 'CreateGroup', {
       eventTag: TAG,
       groupId: 'team',
-      policy,
+      policy: POLICY,
       members: [{ userId: uid('carol'), role: 'member' }],
       wrappedKeys: sealedFor('alice', 'carol'),
     });

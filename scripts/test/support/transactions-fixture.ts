@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { after, before } from 'node:test';
 import type { Gateway, Network } from '@hyperledger/fabric-gateway';
 import { type NetworkContext, up } from '../../../network/src/network';
 import { CHAINCODE_NAME, CHANNEL } from '../../../network/src/topology';
@@ -248,6 +249,25 @@ export class LiveLedger {
     assert.deepEqual(after, before, `${call.contract}.${call.tx} refused with ${code} but state changed`);
     return after;
   }
+}
+
+/**
+ * Starts a LiveLedger before the enclosing describe's tests (then runs
+ * `setup` on it) and stops it after them; returns the accessor the tests use.
+ */
+export function useLiveLedger(label: string, setup?: (ledger: LiveLedger) => Promise<void>): () => LiveLedger {
+  let ledger: LiveLedger | undefined;
+  before(async () => {
+    ledger = await LiveLedger.start(label);
+    await setup?.(ledger);
+  });
+  after(async () => {
+    await ledger?.stop();
+  });
+  return () => {
+    if (!ledger) throw new Error('network not started');
+    return ledger;
+  };
 }
 
 /** Throws unless the outcome is a value, and returns it typed. */

@@ -1,0 +1,101 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type ReadBack, type User, b64 } from './transactions-fixture';
+
+// The read-backs and requests the live suites share. A read-back is a
+// read-only transaction run by someone other than the refused caller
+// (LiveLedger.refused compares it before and after the attempt).
+
+/** An open cross-org group policy, the base the suites vary. */
+export const POLICY = {
+  whoCanPost: 'members',
+  whoCanInvite: 'admins',
+  retentionSeconds: 0,
+  paymentsAllowed: true,
+  crossOrg: true,
+};
+
+/** A fresh, well-formed directory.PublishKeys request. */
+export const keys = (): { encryptionKey: string; signingKey: string } => ({
+  encryptionKey: b64(32),
+  signingKey: b64(32),
+});
+
+/** A messages.PostMessage request without its event tag (the ciphertext goes in the transient map). */
+export const postRequest = (
+  conversationId: string,
+  epoch: number,
+  clientMessageId: string = randomBytes(6).toString('hex'),
+) => ({
+  conversationId,
+  epoch,
+  clientMessageId,
+  nonce: b64(24),
+  signature: b64(64),
+  attachments: [],
+});
+
+/** A sharing.RegisterItem request for a 5-byte text item (the payload goes in the transient map). */
+export const plainItem = (itemId: string) => ({
+  itemId,
+  contentHash: createHash('sha256').update('plain').digest('hex'),
+  size: 5,
+  mimeType: 'text/plain',
+  ownerWrappedKey: b64(80),
+});
+
+export const getUser = (as: User, userId: string): ReadBack => ({
+  as,
+  contract: 'directory',
+  tx: 'GetUser',
+  request: { userId },
+});
+export const getGroup = (as: User, conversationId: string): ReadBack => ({
+  as,
+  contract: 'groups',
+  tx: 'GetGroup',
+  request: { conversationId },
+});
+export const listMembers = (as: User, conversationId: string): ReadBack => ({
+  as,
+  contract: 'groups',
+  tx: 'ListMembers',
+  request: { conversationId },
+});
+export const listMessages = (as: User, conversationId: string): ReadBack => ({
+  as,
+  contract: 'messages',
+  tx: 'ListMessages',
+  request: { conversationId, pageSize: 50 },
+});
+export const balance = (as: User): ReadBack => ({ as, contract: 'payments', tx: 'GetBalance', request: {} });
+export const history = (as: User): ReadBack => ({
+  as,
+  contract: 'payments',
+  tx: 'GetHistory',
+  request: { pageSize: 200 },
+});
+export const escrow = (as: User, escrowId: string): ReadBack => ({
+  as,
+  contract: 'payments',
+  tx: 'GetEscrow',
+  request: { escrowId },
+});
+export const grants = (as: User, itemId: string): ReadBack => ({
+  as,
+  contract: 'sharing',
+  tx: 'ListGrants',
+  request: { itemId },
+});
+export const accesses = (as: User, itemId: string): ReadBack => ({
+  as,
+  contract: 'sharing',
+  tx: 'ListAccesses',
+  request: { itemId },
+});
+/** Everything a compliance officer's org recorded from `from` on: a refused write adds nothing. */
+export const auditSince = (as: 'auditor1' | 'auditor2', from: number): ReadBack => ({
+  as,
+  contract: 'audit',
+  tx: 'QueryAudit',
+  request: { from, pageSize: 200 },
+});
