@@ -3,6 +3,8 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { parse } from 'yaml';
+import { z } from 'zod';
 import { REPO_ROOT } from '../../../network/src/paths';
 import { CHAINCODE_NAME, CHANNEL, HOST, type Topology } from '../../../network/src/topology';
 import { peerEndpoint } from '../identities';
@@ -15,7 +17,9 @@ import type { BenchPlan } from './setup';
 export const BENCH_DIR = path.join(REPO_ROOT, 'bench', 'network');
 const CALIPER_CLI = path.join(BENCH_DIR, 'node_modules', '@hyperledger', 'caliper-cli', 'caliper.js');
 const BOUND_SDK = path.join(BENCH_DIR, 'node_modules', '@hyperledger', 'fabric-gateway', 'package.json');
-export const CALIPER_SUT = 'fabric:fabric-gateway';
+/** Our bind list (a current fabric-gateway; see the file for why). */
+const BIND_FILE = path.join(BENCH_DIR, 'caliper-bind.yaml');
+export const CALIPER_SUT = 'fabric:gateway-1.11';
 
 export interface Workload {
   /** Short name used in the results (A, B, C). */
@@ -60,20 +64,46 @@ function runLogged(command: string, args: string[], cwd: string, log: (line: str
   });
 }
 
-/** npm ci of bench/network on first use, then `caliper bind` (without saving: package.json stays as committed). */
+const bindSchema = z.object({
+  sut: z.record(z.string(), z.record(z.string(), z.object({ packages: z.array(z.string()) }))),
+});
+
+/** The fabric-gateway version CALIPER_SUT binds, from the bind file. */
+async function boundGatewayVersion(): Promise<string> {
+  const [sut = '', sdk = ''] = CALIPER_SUT.split(':');
+  const packages = bindSchema.parse(parse(await readFile(BIND_FILE, 'utf8'))).sut[sut]?.[sdk]?.packages ?? [];
+  const version = packages.find((p) => p.startsWith('@hyperledger/fabric-gateway@'))?.split('@')[2];
+  if (!version) throw new Error(`${BIND_FILE} binds no @hyperledger/fabric-gateway for ${CALIPER_SUT}`);
+  return version;
+}
+
+async function installedVersion(packageJson: string): Promise<string | null> {
+  try {
+    return (JSON.parse(await readFile(packageJson, 'utf8')) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * npm ci of bench/network on first use, then `caliper bind` whenever the
+ * bound SDK is missing or another version (bound without saving, so
+ * package.json and the lock stay as committed; npm ci removes the binding).
+ */
 export async function ensureCaliper(log: (line: string) => void): Promise<string> {
   if (!existsSync(CALIPER_CLI)) {
     log('installing Hyperledger Caliper into bench/network (npm ci, about a minute, first run only)');
     await runLogged('npm', ['ci', '--prefix', BENCH_DIR, '--no-audit', '--no-fund'], REPO_ROOT, log);
   }
-  if (!existsSync(BOUND_SDK)) {
-    log(`binding Caliper to ${CALIPER_SUT}`);
+  if ((await installedVersion(BOUND_SDK)) !== (await boundGatewayVersion())) {
+    log(`binding Caliper to ${CALIPER_SUT} (${path.relative(REPO_ROOT, BIND_FILE)})`);
     await runLogged(
       process.execPath,
       [
         CALIPER_CLI,
         'bind',
         `--caliper-bind-sut=${CALIPER_SUT}`,
+        `--caliper-bind-file=${BIND_FILE}`,
         `--caliper-bind-cwd=${BENCH_DIR}`,
         '--caliper-bind-args=--no-save',
       ],
@@ -81,12 +111,8 @@ export async function ensureCaliper(log: (line: string) => void): Promise<string
       log,
     );
   }
-  const versions = await Promise.all(
-    [path.join(path.dirname(CALIPER_CLI), 'package.json'), BOUND_SDK].map(
-      async (file) => (JSON.parse(await readFile(file, 'utf8')) as { version: string }).version,
-    ),
-  );
-  return `Caliper ${versions[0]} (peer-gateway connector, fabric-gateway ${versions[1]})`;
+  const caliper = await installedVersion(path.join(path.dirname(CALIPER_CLI), 'package.json'));
+  return `Caliper ${caliper ?? '?'} (peer-gateway connector, fabric-gateway ${(await installedVersion(BOUND_SDK)) ?? '?'})`;
 }
 
 /**
