@@ -22,11 +22,20 @@ function flags(args: readonly string[]): Map<string, string> {
   return out;
 }
 
+function batchTimeoutFromEnv(value: string): string {
+  if (!/^[1-9]\d{0,4}(ms|s)$/.test(value)) {
+    throw new NetworkError(`KTALK_BATCH_TIMEOUT=${value} is not a duration`, 'use e.g. 100ms, 250ms or 1s');
+  }
+  return value;
+}
+
 async function main(command: string | undefined, rest: readonly string[]): Promise<number> {
   const ctx: NetworkContext = {
     dataDir: dataDir(),
     topology: buildTopology(portBaseFromEnv()),
     log: (line) => console.log(line),
+    // Only read when a new channel is created (it lives in the genesis block).
+    ...(process.env.KTALK_BATCH_TIMEOUT ? { batchTimeout: batchTimeoutFromEnv(process.env.KTALK_BATCH_TIMEOUT) } : {}),
   };
   switch (command) {
     case 'up': {
