@@ -46,7 +46,14 @@ export async function joinOrderer(
 ): Promise<void> {
   const osnadmin = path.join(binDir, 'osnadmin');
   const common = ['-o', `${HOST}:${orderer.adminPort}`, ...adminTls(dataDir, topology, orderer)];
-  const list = await run(osnadmin, ['channel', 'list', '--channelID', CHANNEL, ...common], { timeoutMs: 30_000 });
+  // The orderer serves /healthz before its admin endpoint listens; on a busy
+  // machine the gap can be seconds, so wait for the admin endpoint itself.
+  const deadline = Date.now() + 60_000;
+  let list = await run(osnadmin, ['channel', 'list', '--channelID', CHANNEL, ...common], { timeoutMs: 30_000 });
+  while (/connection refused/.test(list.stdout + list.stderr) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    list = await run(osnadmin, ['channel', 'list', '--channelID', CHANNEL, ...common], { timeoutMs: 30_000 });
+  }
   if (list.code === 0 && list.stdout.includes('"name"')) return;
   const join = await run(
     osnadmin,
