@@ -96,6 +96,13 @@ export async function joinPeer(
   peer: PeerNode,
   genesisBlock: string,
 ): Promise<void> {
+  // Like the orderer, the peer answers /healthz a moment before its gRPC port does.
+  const deadline = Date.now() + 60_000;
+  let listed = await peerCli(dataDir, binDir, topology, peer, ['channel', 'list']);
+  while (listed.code !== 0 && /connection refused/.test(listed.stderr) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    listed = await peerCli(dataDir, binDir, topology, peer, ['channel', 'list']);
+  }
   const list = await mustPeerCli(dataDir, binDir, topology, peer, ['channel', 'list']);
   if (list.split('\n').some((line) => line.trim() === CHANNEL)) return;
   await mustPeerCli(dataDir, binDir, topology, peer, ['channel', 'join', '-b', genesisBlock]);
