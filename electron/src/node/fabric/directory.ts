@@ -2,13 +2,11 @@ import type { Contract } from '@hyperledger/fabric-gateway';
 import { z } from 'zod';
 import type { ConnectionProfile } from '../../common/connection-profile';
 import type { GatewayConnection } from './gateway';
+import { chaincodeErrorCode, gatewayErrorText } from '../ledger/errors';
 
 // The client's view of the Directory contract: JSON in, validated JSON out,
 // and the chaincode's error code (CONFLICT, NOT_FOUND, ...) surfaced as a
 // field instead of buried in the gateway's error details.
-
-const CODE =
-  /\b(BAD_INPUT|TOO_LARGE|NOT_FOUND|FORBIDDEN|DISABLED|CONFLICT|STALE_EPOCH|EXPIRED|INSUFFICIENT_FUNDS|LIMIT_EXCEEDED):/;
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';
@@ -23,11 +21,7 @@ export class DirectoryError extends Error {
 }
 
 function directoryError(error: unknown, action: string): DirectoryError {
-  const texts: string[] = [error instanceof Error ? error.message : String(error)];
-  const details = (error as { details?: Array<{ message?: unknown }> } | null)?.details;
-  if (Array.isArray(details)) for (const d of details) if (typeof d.message === 'string') texts.push(d.message);
-  const code = texts.map((t) => CODE.exec(t)?.[1]).find((c) => c !== undefined) ?? null;
-  return new DirectoryError(code, `${action}: ${texts.join(' | ')}`);
+  return new DirectoryError(chaincodeErrorCode(error), `${action}: ${gatewayErrorText(error)}`);
 }
 
 export const directoryUserSchema = z.object({
