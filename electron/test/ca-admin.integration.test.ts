@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { bootstrapSecret, caPaths, caUrl, startCa } from '../../network/src/ca/ca-server';
 import { stopAll } from '../../network/src/processes';
@@ -32,6 +32,7 @@ describe('CaAdmin against a real Fabric CA', { timeout: 15 * 60_000 }, () => {
 
   after(async () => {
     await stopAll(dataDir);
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('registers and enrolls a fresh staff member whose certificate carries the role', async () => {

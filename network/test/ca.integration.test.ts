@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { certificateAttributes, certificateOrganizationalUnits } from '../../electron/src/shared/cert-attributes';
@@ -30,6 +30,7 @@ describe('Fabric CA bootstrap (real fabric-ca-server)', { timeout: 15 * 60_000 }
 
   after(async () => {
     await stopAll(dataDir);
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('serves a healthy operations endpoint', async () => {
