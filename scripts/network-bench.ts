@@ -20,6 +20,7 @@ import { type PeerRound, formatPeerMetrics } from './lib/bench/peer-metrics';
 import { type WorkloadResult, formatResults, readRecords, summarise, validationCodes } from './lib/bench/results';
 import { RoundSampler } from './lib/bench/round-sampler';
 import { type BenchUser, PeerClients, markBlock, setUp } from './lib/bench/setup';
+import { stopStragglers } from './lib/bench/stragglers';
 import { devIdentity } from './lib/identities';
 import { type LiveNetwork, liveNetwork } from './test/support/live-network';
 
@@ -145,7 +146,9 @@ async function main(): Promise<void> {
           }).catch(() => undefined);
         }
         log('stopping the benchmark network');
+        const { dataDir } = network.ctx;
         await network.dispose();
+        for (const straggler of await stopStragglers(dataDir)) log(`stopped ${straggler}, left running by the tooling`);
       }
       if (runDir) await rm(path.join(runDir, 'network.json'), { force: true });
     })());
