@@ -7,7 +7,7 @@ import { CHAINCODE_NAME, CHANNEL, type Org, type PeerNode, type Topology } from 
 import { CaAdmin } from '../../../electron/src/node/ca/ca-admin';
 import { DEADLINES, type GatewayIdentity } from '../../../electron/src/node/fabric/gateway';
 import { devIdentity, peerEndpoint } from '../identities';
-import { KTalkSession, type Transient, gatewayErrorText } from '../ktalk-session';
+import { KTalkSession, gatewayErrorText } from '../ktalk-session';
 
 // Everything the workloads need before Caliper starts, done the way the app
 // does it: fresh users registered and enrolled with their org's CA by its
@@ -191,9 +191,9 @@ export async function setUp(
   log(`registered and enrolled ${users.length} users with the org CAs (${Date.now() - started} ms)`);
 
   const sessions = users.map((u) => clients.session(u, u.org));
-  const submit = (who: number, contract: string, tx: string, request: unknown, transient?: Transient) =>
+  const submit = (who: number, contract: string, tx: string, request: unknown) =>
     described(`${contract}.${tx} as ${users[who]?.name}`, () =>
-      (sessions[who] as KTalkSession).submit(contract, tx, request, transient),
+      (sessions[who] as KTalkSession).submit(contract, tx, request),
     );
   try {
     started = Date.now();
