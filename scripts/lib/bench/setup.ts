@@ -1,11 +1,10 @@
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers } from '@hyperledger/fabric-gateway';
 import { bootstrapSecret, caPaths, caUrl } from '../../../network/src/ca/ca-server';
 import { CHAINCODE_NAME, CHANNEL, type Org, type PeerNode, type Topology } from '../../../network/src/topology';
 import { CaAdmin } from '../../../electron/src/node/ca/ca-admin';
-import { DEADLINES, type GatewayIdentity } from '../../../electron/src/node/fabric/gateway';
+import { type GatewayIdentity, connectGateway } from '../../../electron/src/node/fabric/gateway';
 import { devIdentity, peerEndpoint } from '../identities';
 import { KTalkSession, gatewayErrorText } from '../ktalk-session';
 
@@ -113,17 +112,7 @@ export class PeerClients {
   session(identity: GatewayIdentity, org: Org): KTalkSession {
     const client = this.clients.get(org.name);
     if (!client) throw new Error(`no connection to ${org.name}'s peer`);
-    const after = (ms: number) => () => ({ deadline: Date.now() + ms });
-    const gateway = connect({
-      client,
-      identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificatePem) },
-      signer: signers.newPrivateKeySigner(createPrivateKey(identity.privateKeyPem)),
-      hash: hash.sha256,
-      evaluateOptions: after(DEADLINES.evaluateMs),
-      endorseOptions: after(DEADLINES.endorseMs),
-      submitOptions: after(DEADLINES.submitMs),
-      commitStatusOptions: after(DEADLINES.commitStatusMs),
-    });
+    const gateway = connectGateway(client, identity);
     return new KTalkSession({ gateway, client, close: () => gateway.close() });
   }
 

@@ -31,11 +31,10 @@ export const DEADLINES = {
   commitStatusMs: 60_000,
 } as const;
 
-export function openGateway(peer: PeerEndpoint, identity: GatewayIdentity): GatewayConnection {
-  const options: grpc.ChannelOptions = peer.hostOverride ? { 'grpc.ssl_target_name_override': peer.hostOverride } : {};
-  const client = new grpc.Client(peer.address, grpc.credentials.createSsl(Buffer.from(peer.tlsRootPem)), options);
+/** A gateway for one identity over an existing gRPC connection, with a deadline on every call type. */
+export function connectGateway(client: grpc.Client, identity: GatewayIdentity): Gateway {
   const after = (ms: number) => () => ({ deadline: Date.now() + ms });
-  const gateway = connect({
+  return connect({
     client,
     identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificatePem) },
     signer: signers.newPrivateKeySigner(createPrivateKey(identity.privateKeyPem)),
@@ -45,6 +44,12 @@ export function openGateway(peer: PeerEndpoint, identity: GatewayIdentity): Gate
     submitOptions: after(DEADLINES.submitMs),
     commitStatusOptions: after(DEADLINES.commitStatusMs),
   });
+}
+
+export function openGateway(peer: PeerEndpoint, identity: GatewayIdentity): GatewayConnection {
+  const options: grpc.ChannelOptions = peer.hostOverride ? { 'grpc.ssl_target_name_override': peer.hostOverride } : {};
+  const client = new grpc.Client(peer.address, grpc.credentials.createSsl(Buffer.from(peer.tlsRootPem)), options);
+  const gateway = connectGateway(client, identity);
   return {
     gateway,
     client,
