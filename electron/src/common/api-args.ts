@@ -1,42 +1,209 @@
 import { z } from 'zod';
-import { API_METHODS, type ApiMethod, type KTalkApi, type Result } from './api';
+import { API_METHODS, type ApiInput, type ApiMethod, type KTalkApi, type Result } from './api';
 
 // Argument schemas for every API method, shared by every transport (Electron
-// IPC, local web mode) so there is exactly one validator per operation.
-// Arguments travel positionally, as a JSON array.
+// IPC, local web mode, the CLI) so there is exactly one validator per
+// operation. Arguments travel positionally as a JSON array: [] or [input].
+
+const ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+const id = z.string().regex(ID, 'must be 1-128 characters of letters, digits and ._:@-');
+const userId = z.string().regex(/^[A-Za-z0-9._-]{1,64}::[a-z][a-z0-9._-]{1,63}$/, 'must look like Org1MSP::alice');
+const enrollmentId = z.string().regex(/^[a-z][a-z0-9._-]{1,63}$/, 'must be 2-64 lowercase letters, digits or ._-');
+const mspId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an MSP id');
+const cursor = z.string().min(1).max(2048);
+const time = z.number().int().nonnegative().max(8.64e15);
+const amount = z.number().int('must be whole minor units').positive().max(Number.MAX_SAFE_INTEGER);
+const memo = z.string().max(280);
+const passphrase = z.string().min(8, 'must be at least 8 characters').max(1024);
+const role = z.enum(['staff', 'admin', 'compliance']);
+const groupRole = z.enum(['owner', 'admin', 'member', 'reader']);
+const whoCan = z.enum(['owners', 'admins', 'members']);
+const base64 = (maxBytes: number) =>
+  z
+    .string()
+    .max(Math.ceil(maxBytes / 3) * 4 + 4, 'too large')
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+
+/** Files travel base64 in JSON; the ledger caps a shared item at 8 MiB. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+export const MAX_ATTACHMENT_BYTES = 4 * 1024 * 1024;
+export const MAX_MESSAGE_CHARS = 16_000;
+
+const fileData = z.strictObject({
+  name: z.string().min(1).max(255),
+  mimeType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type'),
+  dataBase64: base64(MAX_FILE_BYTES),
+});
+const attachment = fileData.extend({ dataBase64: base64(MAX_ATTACHMENT_BYTES) });
+
+const policy = z.strictObject({
+  whoCanPost: whoCan,
+  whoCanInvite: whoCan,
+  retentionSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(10 * 365 * 24 * 3600)
+    .refine((s) => s === 0 || s >= 60, 'must be 0 (keep) or at least 60 seconds'),
+  paymentsAllowed: z.boolean(),
+  crossOrg: z.boolean(),
+});
+
+const grantee = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('user'), userId }),
+  z.strictObject({ kind: z.literal('group'), groupId: id }),
+]);
+
+const auditFilter = {
+  from: time,
+  to: time,
+  actor: userId.optional(),
+  action: z
+    .string()
+    .regex(/^[A-Za-z]+\.[A-Za-z]+$/, 'must look like messages.PostMessage')
+    .optional(),
+  target: z.string().min(1).max(256).optional(),
+  outcome: z.enum(['ok', 'denied']).optional(),
+};
+const window = <T extends { from: number; to: number }>(s: z.ZodType<T>) =>
+  s.refine((f) => f.from <= f.to, 'from must not be after to');
+
+const none = z.tuple([]);
+const one = <S extends z.ZodType>(schema: S) => z.tuple([schema]);
 
 export const API_ARGS = {
-  networkStatus: z.tuple([]),
+  networkStatus: none,
+  listProfiles: none,
+  importProfile: one(
+    z.strictObject({
+      name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a short lowercase name'),
+      json: z.string().min(2).max(1024 * 1024),
+    }),
+  ),
+  sessionState: none,
+  enroll: one(
+    z.strictObject({
+      profile: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
+      mspId,
+      enrollmentId,
+      secret: z.string().min(1).max(256),
+      passphrase: passphrase.optional(),
+    }),
+  ),
+  signIn: one(z.strictObject({ accountId: z.string().min(1).max(256), passphrase: passphrase.optional() })),
+  signOut: none,
+  rotateKeys: none,
+  listDirectory: one(z.strictObject({ mspId, cursor: cursor.optional() })),
+  getContact: one(z.strictObject({ userId })),
+  safetyNumber: one(z.strictObject({ userId })),
+  markVerified: one(z.strictObject({ userId })),
+  listConversations: none,
+  openDirect: one(z.strictObject({ userId })),
+  listMessages: one(
+    z.strictObject({ conversationId: id, before: cursor.optional(), limit: z.number().int().min(1).max(500).optional() }),
+  ),
+  sendMessage: one(
+    z.strictObject({
+      conversationId: id,
+      text: z.string().max(MAX_MESSAGE_CHARS),
+      attachments: z.array(attachment).max(16).optional(),
+    }),
+  ),
+  retryMessage: one(z.strictObject({ conversationId: id, clientMessageId: id })),
+  deleteMessage: one(z.strictObject({ conversationId: id, clientMessageId: id })),
+  markRead: one(z.strictObject({ conversationId: id })),
+  getAttachment: one(
+    z.strictObject({ conversationId: id, clientMessageId: id, index: z.number().int().min(0).max(15) }),
+  ),
+  search: one(z.strictObject({ query: z.string().min(1).max(256), limit: z.number().int().min(1).max(200).optional() })),
+  createGroup: one(
+    z.strictObject({
+      title: z.string().trim().min(1).max(100),
+      members: z.array(userId).max(499),
+      policy,
+    }),
+  ),
+  getGroup: one(z.strictObject({ conversationId: id })),
+  addMember: one(z.strictObject({ conversationId: id, userId, role: groupRole })),
+  removeMember: one(z.strictObject({ conversationId: id, userId })),
+  leaveGroup: one(z.strictObject({ conversationId: id })),
+  changeRole: one(z.strictObject({ conversationId: id, userId, role: groupRole })),
+  transferOwnership: one(z.strictObject({ conversationId: id, userId })),
+  updatePolicy: one(
+    z.strictObject({
+      conversationId: id,
+      policy: policy.partial().refine((p) => Object.keys(p).length > 0, 'must change at least one setting'),
+    }),
+  ),
+  shareItem: one(z.strictObject({ file: fileData, grantee, expiresAt: time, canReshare: z.boolean() })),
+  listMyItems: none,
+  grantAccess: one(z.strictObject({ itemId: id, grantee, expiresAt: time, canReshare: z.boolean() })),
+  listGrants: one(z.strictObject({ itemId: id })),
+  revokeGrant: one(z.strictObject({ itemId: id, grantId: id })),
+  openItem: one(z.strictObject({ itemId: id })),
+  accessHistory: one(z.strictObject({ itemId: id, cursor: cursor.optional() })),
+  getBalance: none,
+  sendPayment: one(z.strictObject({ to: userId, amount, memo, conversationId: id.optional() })),
+  requestPayment: one(z.strictObject({ conversationId: id, amount, memo })),
+  paymentHistory: one(z.strictObject({ cursor: cursor.optional() })),
+  createEscrow: one(z.strictObject({ to: userId, amount, deadline: time, memo, conversationId: id.optional() })),
+  settleEscrow: one(z.strictObject({ escrowId: id, action: z.enum(['release', 'claim', 'refund']) })),
+  getEscrow: one(z.strictObject({ escrowId: id })),
+  mint: one(z.strictObject({ to: userId, amount })),
+  adminRegister: one(z.strictObject({ enrollmentId, role })),
+  adminReissueSecret: one(z.strictObject({ enrollmentId })),
+  adminListIdentities: none,
+  adminRevoke: one(z.strictObject({ enrollmentId })),
+  auditQuery: one(
+    window(
+      z.strictObject({
+        ...auditFilter,
+        cursor: cursor.optional(),
+        pageSize: z.number().int().min(1).max(200).optional(),
+      }),
+    ),
+  ),
+  auditExport: one(window(z.strictObject({ ...auditFilter, format: z.enum(['csv', 'json']) }))),
+  auditVerify: one(z.strictObject({ content: z.string().min(2).max(64 * 1024 * 1024) })),
 } as const satisfies Record<ApiMethod, z.ZodType<readonly unknown[]>>;
 
-export type ApiArgs<M extends ApiMethod> = z.infer<(typeof API_ARGS)[M]>;
+// Each schema's parsed input must be exactly what the method declares.
+type SchemaInput<M extends ApiMethod> = z.infer<(typeof API_ARGS)[M]> extends [infer I] ? I : undefined;
+type Mismatched = {
+  [M in ApiMethod]: [SchemaInput<M>] extends [ApiInput<M>] ? ([ApiInput<M>] extends [SchemaInput<M>] ? never : M) : M;
+}[ApiMethod];
+const schemasMatchDeclarations: [Mismatched] extends [never] ? true : Mismatched = true;
+void schemasMatchDeclarations;
 
-export type ParsedCall = { [M in ApiMethod]: { method: M; args: ApiArgs<M> } }[ApiMethod];
+export interface ParsedCall {
+  readonly method: ApiMethod;
+  /** Validated input, or undefined for a method that takes none. */
+  readonly input: unknown;
+}
 
 /** Validates raw arguments for a method; the error is the typed BAD_INPUT every transport returns. */
 export function parseApiArgs(method: ApiMethod, raw: unknown): Result<ParsedCall> {
   const parsed = API_ARGS[method].safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` (argument ${issue.path.map(String).join('.')})` : '';
+    const path = issue ? issue.path.slice(1).map(String).join('.') : '';
+    const where = path ? ` (${path})` : '';
     return {
       ok: false,
       error: { code: 'BAD_INPUT', message: `${method}: ${issue?.message ?? 'invalid arguments'}${where}` },
     };
   }
-  return { ok: true, value: { method, args: parsed.data } as ParsedCall };
+  const args: readonly unknown[] = parsed.data;
+  return { ok: true, value: { method, input: args[0] } };
 }
+
+type Dispatcher = (input: unknown) => Promise<Result<unknown>>;
 
 /** Calls the implementation with already validated arguments. */
 export function dispatchApi(api: KTalkApi, call: ParsedCall): Promise<Result<unknown>> {
-  switch (call.method) {
-    case 'networkStatus':
-      return api.networkStatus();
-    default: {
-      const unreachable: never = call.method;
-      throw new Error(`unknown method ${String(unreachable)}`);
-    }
-  }
+  // The schema for `call.method` produced `call.input`, so the call is well typed by construction.
+  const handler = api[call.method] as Dispatcher;
+  return handler.call(api, call.input);
 }
 
 const METHOD_NAMES: ReadonlySet<string> = new Set(API_METHODS);

@@ -1,7 +1,57 @@
 // The whole surface between the UI and the privileged side, declared once.
-// Neutral code: no Node and no DOM APIs here.
+// Neutral code: no Node and no DOM APIs here. Every operation takes at most
+// one argument object (validated by the schemas in api-args.ts) and answers
+// with a Result; nothing is thrown across the boundary.
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+/** Typed failure codes the UI can translate; `message` carries the detail. */
+export const API_ERROR_CODES = [
+  // Input and session.
+  'BAD_INPUT',
+  'NOT_SIGNED_IN',
+  'ALREADY_SIGNED_IN',
+  'WRONG_PASSPHRASE',
+  'UNKNOWN_ACCOUNT',
+  'PROFILE_INVALID',
+  // Enrollment and the CA.
+  'WRONG_SECRET',
+  'CA_UNREACHABLE',
+  'CA_REFUSED',
+  'CERT_EXPIRED',
+  'CERT_REVOKED',
+  // The chaincode's own refusals.
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'EXPIRED',
+  'DISABLED',
+  'INSUFFICIENT_FUNDS',
+  'LIMIT_EXCEEDED',
+  'TOO_LARGE',
+  'STALE_EPOCH',
+  'REKEY_REQUIRED',
+  // Transport, crypto, verification.
+  'NETWORK_UNAVAILABLE',
+  'KEY_CHANGED',
+  'DECRYPT_FAILED',
+  'VERIFY_FAILED',
+  'INTERNAL',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+export interface ApiError {
+  readonly code: ApiErrorCode;
+  readonly message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+/** One page of a listing; `next` is an opaque cursor, absent on the last page. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly next?: string;
+}
+
+// ---- network, profiles, accounts -------------------------------------------
 
 export interface NodeHealth {
   readonly name: string;
@@ -9,12 +59,444 @@ export interface NodeHealth {
   readonly healthy: boolean;
 }
 
-export interface KTalkApi {
-  /** Health of every network node, as the operations endpoints report it. */
-  networkStatus(): Promise<Result<NodeHealth[]>>;
+export interface ProfileSummary {
+  /** `dev` for the development network's profile, else the imported name. */
+  readonly name: string;
+  readonly channel: string;
+  readonly organizations: { mspId: string; name: string }[];
 }
 
-export const API_METHODS = ['networkStatus'] as const satisfies ReadonlyArray<keyof KTalkApi>;
+export type Role = 'staff' | 'admin' | 'compliance';
+
+export interface AccountInfo {
+  readonly accountId: string;
+  readonly profile: string;
+  readonly mspId: string;
+  readonly enrollmentId: string;
+  /** `<mspId>::<enrollmentId>`, the id the chaincode knows. */
+  readonly userId: string;
+  readonly role: Role;
+  /** Allowed to mint credits (ktalk.treasury=true). */
+  readonly treasury: boolean;
+  /** Certificate notAfter, ms since the epoch. */
+  readonly certificateExpiresAt: number;
+}
+
+export interface SessionState {
+  /** `signed-out`: accounts exist but none is open; `no-account`: first run. */
+  readonly state: 'no-account' | 'signed-out' | 'signed-in';
+  readonly account?: AccountInfo;
+  readonly accounts: AccountInfo[];
+  /** True when keys are protected by the OS keychain, so no passphrase is asked. */
+  readonly keychain: boolean;
+  readonly sync: SyncState;
+}
+
+export type SyncState = 'offline' | 'connecting' | 'connected' | 'reconnecting';
+
+// ---- directory and contacts -------------------------------------------------
+
+export interface Contact {
+  readonly userId: string;
+  readonly mspId: string;
+  readonly enrollmentId: string;
+  readonly status: 'active' | 'disabled';
+  /** Short fingerprint of the current signing key; absent before keys are published. */
+  readonly fingerprint?: string;
+  /** The key changed since this user last compared safety numbers (or first saw it). */
+  readonly keyChanged: boolean;
+  readonly verified: boolean;
+}
+
+export interface SafetyNumber {
+  readonly userId: string;
+  /** 60 digits in groups of five, the same on both sides. */
+  readonly digits: string;
+  readonly keyChanged: boolean;
+  readonly verified: boolean;
+}
+
+// ---- conversations and messages ---------------------------------------------
+
+export type GroupRole = 'owner' | 'admin' | 'member' | 'reader';
+export type WhoCan = 'owners' | 'admins' | 'members';
+
+export interface GroupPolicy {
+  readonly whoCanPost: WhoCan;
+  readonly whoCanInvite: WhoCan;
+  /** 0 = keep forever; else messages are erased this long after sending. */
+  readonly retentionSeconds: number;
+  readonly paymentsAllowed: boolean;
+  readonly crossOrg: boolean;
+}
+
+export interface ConversationSummary {
+  readonly id: string;
+  readonly kind: 'direct' | 'group';
+  readonly title: string;
+  /** For a direct conversation, the other user. */
+  readonly peer?: string;
+  readonly unread: number;
+  readonly lastMessageAt?: number;
+  readonly lastPreview?: string;
+  readonly epoch: number;
+  readonly retentionSeconds: number;
+  /** A member left; a manager's client must re-key before anyone posts. */
+  readonly rekeyRequired: boolean;
+}
+
+export interface GroupMemberInfo {
+  readonly userId: string;
+  readonly role: GroupRole;
+}
+
+export type GroupAction =
+  | 'post'
+  | 'invite'
+  | 'remove'
+  | 'changeRole'
+  | 'transferOwnership'
+  | 'updatePolicy'
+  | 'leave'
+  | 'pay';
+
+export interface GroupDetails {
+  readonly conversation: ConversationSummary;
+  readonly members: GroupMemberInfo[];
+  readonly policy: GroupPolicy;
+  readonly owner: string;
+  readonly myRole: GroupRole;
+  /** What the caller's role allows, so the UI offers nothing else. */
+  readonly allowedActions: GroupAction[];
+  readonly epochChangedAt?: number;
+}
+
+export type DeliveryState = 'pending' | 'endorsed' | 'committed' | 'failed' | 'erased';
+
+export interface AttachmentInfo {
+  readonly index: number;
+  readonly name: string;
+  readonly mimeType: string;
+  readonly size: number;
+}
+
+/** What a message carries, after decryption; payments show as payment messages. */
+export type MessageContent =
+  | { type: 'text'; text: string }
+  | { type: 'payment'; paymentId: string; amount: number; memo: string; to: string }
+  | { type: 'payment-request'; amount: number; memo: string }
+  | { type: 'escrow'; escrowId: string; amount: number; deadline: number; to: string };
+
+export interface MessageView {
+  readonly conversationId: string;
+  readonly clientMessageId: string;
+  readonly sender: string;
+  readonly sentAt: number;
+  readonly outgoing: boolean;
+  readonly state: DeliveryState;
+  /** Why a failed message failed, as an error code the UI translates. */
+  readonly failure?: ApiErrorCode;
+  /** The sender's signature checked out against the directory key valid at sentAt. */
+  readonly verified: boolean;
+  readonly epoch: number;
+  readonly content?: MessageContent;
+  readonly attachments: AttachmentInfo[];
+}
+
+export interface SearchHit {
+  readonly conversationId: string;
+  readonly clientMessageId: string;
+  readonly sentAt: number;
+  readonly snippet: string;
+}
+
+export interface AttachmentUpload {
+  readonly name: string;
+  readonly mimeType: string;
+  readonly dataBase64: string;
+}
+
+export interface FileData {
+  readonly name: string;
+  readonly mimeType: string;
+  readonly dataBase64: string;
+}
+
+// ---- sharing -------------------------------------------------------------------
+
+export type Grantee = { kind: 'user'; userId: string } | { kind: 'group'; groupId: string };
+
+export interface SharedItem {
+  readonly itemId: string;
+  readonly name: string;
+  readonly mimeType: string;
+  readonly size: number;
+  readonly owner: string;
+  readonly createdAt: number;
+}
+
+export interface GrantInfo {
+  readonly grantId: string;
+  readonly grantee: Grantee;
+  readonly grantor: string;
+  readonly expiresAt: number;
+  readonly canReshare: boolean;
+  readonly state: 'active' | 'revoked' | 'expired';
+}
+
+export interface AccessRecord {
+  readonly time: number;
+  readonly accessor: string;
+  readonly outcome: 'ok' | 'denied';
+  readonly code?: string;
+  readonly txId: string;
+}
+
+// ---- payments -----------------------------------------------------------------
+
+export interface PaymentRecord {
+  readonly paymentId: string;
+  readonly kind: string;
+  readonly amount: number;
+  readonly counterparty?: string;
+  readonly memo?: string;
+  readonly time: number;
+}
+
+export interface EscrowInfo {
+  readonly escrowId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly amount: number;
+  readonly deadline: number;
+  readonly state: 'open' | 'released' | 'claimed' | 'refunded';
+}
+
+// ---- admin -------------------------------------------------------------------
+
+export interface IdentityRow {
+  readonly enrollmentId: string;
+  readonly userId: string;
+  readonly role?: Role;
+  readonly type: string;
+  /** At the CA: revoked identities can never enroll again. */
+  readonly caState: 'active' | 'revoked';
+  /** In the KTalk directory. */
+  readonly directory: 'active' | 'disabled' | 'not-published';
+}
+
+export interface RevokeReport {
+  readonly userId: string;
+  readonly caRevoked: boolean;
+  /** The CRL now in the org's MSP in the channel configuration. */
+  readonly crlInChannel: boolean;
+  readonly directoryDisabled: boolean;
+}
+
+// ---- compliance ---------------------------------------------------------------
+
+export interface AuditFilter {
+  readonly from: number;
+  readonly to: number;
+  readonly actor?: string;
+  readonly action?: string;
+  readonly target?: string;
+  readonly outcome?: 'ok' | 'denied';
+}
+
+export interface AuditRecordView {
+  readonly time: number;
+  readonly txId: string;
+  readonly seq: number;
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  readonly outcome: string;
+  /** Stamped up to 60 s outside the window (clock skew); ordered by its block. */
+  readonly edge: boolean;
+}
+
+export interface AuditExport {
+  readonly fileName: string;
+  readonly format: 'csv' | 'json';
+  readonly content: string;
+  readonly records: number;
+}
+
+export interface RecordVerdict {
+  readonly txId: string;
+  readonly seq: number;
+  readonly ok: boolean;
+  readonly blockNumber?: number;
+  /** Why it failed, naming what did not match. */
+  readonly reason?: string;
+}
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly records: RecordVerdict[];
+  /** The hash chain from each record's block up to the trusted block. */
+  readonly chain: { ok: boolean; trustedBlock: number; reason?: string };
+}
+
+// ---- push events ----------------------------------------------------------------
+
+export type ApiEvent =
+  | { type: 'message'; message: MessageView }
+  | { type: 'delivery'; conversationId: string; clientMessageId: string; state: DeliveryState; failure?: ApiErrorCode }
+  | { type: 'conversation'; conversation: ConversationSummary }
+  | { type: 'keyChange'; userId: string }
+  | { type: 'sync'; state: SyncState }
+  | { type: 'session'; state: SessionState['state'] }
+  | { type: 'access'; itemId: string; accessor: string; outcome: 'ok' | 'denied' }
+  | { type: 'balance'; balance: number };
+
+// ---- the operations -----------------------------------------------------------------
+
+type Op<I, O> = (input: I) => Promise<Result<O>>;
+type Op0<O> = () => Promise<Result<O>>;
+
+export interface KTalkApi {
+  // Network, profiles, session.
+  /** Health of every network node, as the operations endpoints report it. */
+  networkStatus: Op0<NodeHealth[]>;
+  listProfiles: Op0<ProfileSummary[]>;
+  importProfile: Op<{ name: string; json: string }, ProfileSummary>;
+  sessionState: Op0<SessionState>;
+  /** First run on a profile: enroll with the id and secret the admin handed over. */
+  enroll: Op<{ profile: string; mspId: string; enrollmentId: string; secret: string; passphrase?: string }, AccountInfo>;
+  signIn: Op<{ accountId: string; passphrase?: string }, AccountInfo>;
+  signOut: Op0<null>;
+  rotateKeys: Op0<{ validFrom: number }>;
+
+  // Directory and contacts.
+  listDirectory: Op<{ mspId: string; cursor?: string }, Page<Contact>>;
+  getContact: Op<{ userId: string }, Contact>;
+  safetyNumber: Op<{ userId: string }, SafetyNumber>;
+  markVerified: Op<{ userId: string }, Contact>;
+
+  // Conversations, messages, search.
+  listConversations: Op0<ConversationSummary[]>;
+  openDirect: Op<{ userId: string }, ConversationSummary>;
+  listMessages: Op<{ conversationId: string; before?: string; limit?: number }, Page<MessageView>>;
+  sendMessage: Op<{ conversationId: string; text: string; attachments?: AttachmentUpload[] }, MessageView>;
+  retryMessage: Op<{ conversationId: string; clientMessageId: string }, MessageView>;
+  deleteMessage: Op<{ conversationId: string; clientMessageId: string }, null>;
+  markRead: Op<{ conversationId: string }, null>;
+  getAttachment: Op<{ conversationId: string; clientMessageId: string; index: number }, FileData>;
+  search: Op<{ query: string; limit?: number }, SearchHit[]>;
+
+  // Groups and roles.
+  createGroup: Op<{ title: string; members: string[]; policy: GroupPolicy }, ConversationSummary>;
+  getGroup: Op<{ conversationId: string }, GroupDetails>;
+  addMember: Op<{ conversationId: string; userId: string; role: GroupRole }, GroupDetails>;
+  removeMember: Op<{ conversationId: string; userId: string }, GroupDetails>;
+  leaveGroup: Op<{ conversationId: string }, null>;
+  changeRole: Op<{ conversationId: string; userId: string; role: GroupRole }, GroupDetails>;
+  transferOwnership: Op<{ conversationId: string; userId: string }, GroupDetails>;
+  updatePolicy: Op<{ conversationId: string; policy: Partial<GroupPolicy> }, GroupDetails>;
+
+  // Sharing, access and access history.
+  shareItem: Op<{ file: FileData; grantee: Grantee; expiresAt: number; canReshare: boolean }, SharedItem>;
+  listMyItems: Op0<SharedItem[]>;
+  grantAccess: Op<{ itemId: string; grantee: Grantee; expiresAt: number; canReshare: boolean }, GrantInfo>;
+  listGrants: Op<{ itemId: string }, GrantInfo[]>;
+  revokeGrant: Op<{ itemId: string; grantId: string }, null>;
+  openItem: Op<{ itemId: string }, FileData>;
+  accessHistory: Op<{ itemId: string; cursor?: string }, Page<AccessRecord>>;
+
+  // Payments and escrow.
+  getBalance: Op0<{ balance: number }>;
+  sendPayment: Op<{ to: string; amount: number; memo: string; conversationId?: string }, PaymentRecord>;
+  requestPayment: Op<{ conversationId: string; amount: number; memo: string }, MessageView>;
+  paymentHistory: Op<{ cursor?: string }, Page<PaymentRecord>>;
+  createEscrow: Op<{ to: string; amount: number; deadline: number; memo: string; conversationId?: string }, EscrowInfo>;
+  settleEscrow: Op<{ escrowId: string; action: 'release' | 'claim' | 'refund' }, EscrowInfo>;
+  getEscrow: Op<{ escrowId: string }, EscrowInfo>;
+  mint: Op<{ to: string; amount: number }, { balance: number }>;
+
+  // Admin: register, enroll secrets, revoke, list.
+  adminRegister: Op<{ enrollmentId: string; role: Role }, { enrollmentId: string; secret: string }>;
+  adminReissueSecret: Op<{ enrollmentId: string }, { enrollmentId: string; secret: string }>;
+  adminListIdentities: Op0<IdentityRow[]>;
+  adminRevoke: Op<{ enrollmentId: string }, RevokeReport>;
+
+  // Compliance: query, export, verify.
+  auditQuery: Op<AuditFilter & { cursor?: string; pageSize?: number }, Page<AuditRecordView>>;
+  auditExport: Op<AuditFilter & { format: 'csv' | 'json' }, AuditExport>;
+  auditVerify: Op<{ content: string }, VerifyReport>;
+}
+
+export const API_METHODS = [
+  'networkStatus',
+  'listProfiles',
+  'importProfile',
+  'sessionState',
+  'enroll',
+  'signIn',
+  'signOut',
+  'rotateKeys',
+  'listDirectory',
+  'getContact',
+  'safetyNumber',
+  'markVerified',
+  'listConversations',
+  'openDirect',
+  'listMessages',
+  'sendMessage',
+  'retryMessage',
+  'deleteMessage',
+  'markRead',
+  'getAttachment',
+  'search',
+  'createGroup',
+  'getGroup',
+  'addMember',
+  'removeMember',
+  'leaveGroup',
+  'changeRole',
+  'transferOwnership',
+  'updatePolicy',
+  'shareItem',
+  'listMyItems',
+  'grantAccess',
+  'listGrants',
+  'revokeGrant',
+  'openItem',
+  'accessHistory',
+  'getBalance',
+  'sendPayment',
+  'requestPayment',
+  'paymentHistory',
+  'createEscrow',
+  'settleEscrow',
+  'getEscrow',
+  'mint',
+  'adminRegister',
+  'adminReissueSecret',
+  'adminListIdentities',
+  'adminRevoke',
+  'auditQuery',
+  'auditExport',
+  'auditVerify',
+] as const satisfies ReadonlyArray<keyof KTalkApi>;
 export type ApiMethod = (typeof API_METHODS)[number];
 
+// Fails to compile when a method is declared but not listed.
+type Unlisted = Exclude<keyof KTalkApi, ApiMethod>;
+const everyMethodListed: Unlisted extends never ? true : false = true;
+void everyMethodListed;
+
+/** The argument a method takes (undefined for none). */
+export type ApiInput<M extends ApiMethod> = Parameters<KTalkApi[M]> extends [infer I] ? I : undefined;
+/** What a method answers on success. */
+export type ApiOutput<M extends ApiMethod> = Awaited<ReturnType<KTalkApi[M]>> extends Result<infer O> ? O : never;
+
+/** Push events, for every transport. */
+export interface KTalkEvents {
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+}
+
 export const IPC_CHANNEL_PREFIX = 'ktalk:';
+export const IPC_EVENT_CHANNEL = 'ktalk:event';
+export const WEB_EVENTS_PATH = '/api/events';
