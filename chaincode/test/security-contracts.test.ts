@@ -119,9 +119,10 @@ describe('conversation events carry only the client tag', () => {
       8,
     );
     await run(alice, grp.TransferOwnership, { conversationId: 'g1', newOwnerUserId: bobId }, 9);
-    await run(alice, grp.Leave, { conversationId: 'g1', wrappedKeys: wrappedFor(bob) }, 10);
+    await run(alice, grp.Leave, { conversationId: 'g1' }, 10);
+    await run(bob, grp.Rekey, { groupId: 'g1', epoch: 4, wrappedKeys: wrappedFor(bob) }, 11);
     ledger.clock += 200_000;
-    await run(bob, msg.PurgeExpired, { conversationId: 'g1' }, 11);
+    await run(bob, msg.PurgeExpired, { conversationId: 'g1' }, 12);
 
     assert.deepEqual(
       seen.map(([name]) => name),
@@ -136,6 +137,7 @@ describe('conversation events carry only the client tag', () => {
         'groups.MemberRemoved',
         'groups.OwnershipTransferred',
         'groups.MemberLeft',
+        'groups.Rekeyed',
         'messages.Purged',
       ],
     );
@@ -241,13 +243,7 @@ describe('an added user finds its conversations: groups.ListMyConversations', ()
       }),
     );
     assert.deepEqual(await mine(ledger, dave), []);
-    ok(
-      await ledger.invoke(bob, grp.Leave, {
-        conversationId: 'g1',
-        wrappedKeys: wrappedFor(alice, carol, erin),
-        eventTag: TAG,
-      }),
-    );
+    ok(await ledger.invoke(bob, grp.Leave, { conversationId: 'g1', eventTag: TAG }));
     assert.deepEqual(await mine(ledger, bob), [dm]);
     // Role changes keep the entry.
     ok(

@@ -18,6 +18,7 @@ import {
   groupRoleSchema,
   isManager,
   listMembers,
+  mayManageMembers,
   type MemberRecord,
   memberKey,
   memberOfKey,
@@ -214,8 +215,7 @@ export class GroupsContract extends KTalkContract {
     );
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
     requireGroupKind(group);
-    const mayInvite = isManager(role) || (role === 'member' && group.policy.whoCanInvite === 'members');
-    if (!mayInvite) throw forbidden(`a ${role} cannot add members here`);
+    if (!mayManageMembers(group.policy, role)) throw forbidden(`a ${role} cannot add members here`);
     if (req.role === 'owner' && role !== 'owner') throw forbidden('only an owner can add an owner');
     if (!isManager(role) && req.role === 'admin') throw forbidden('only owners and admins can add an admin');
     const members = await listMembers(ctx, req.conversationId);
@@ -279,34 +279,85 @@ export class GroupsContract extends KTalkContract {
     return JSON.stringify({ conversationId: req.conversationId, epoch });
   }
 
+  /**
+   * The caller leaves without creating a key: a new epoch key made by the
+   * leaver would be known to the leaver. The group is marked rekeyRequired
+   * and nothing new can be sealed until a remaining member calls Rekey.
+   */
   @Transaction()
   async Leave(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ conversationId, wrappedKeys: wrappedKeysSchema, eventTag }), request);
+    const req = parseRequest(
+      strictObject({
+        conversationId,
+        // Refused by name, so a client still on the old protocol fails loudly.
+        wrappedKeys: z.never({ error: 'Leave takes no keys; a remaining member re-keys (groups.Rekey)' }).optional(),
+        eventTag,
+      }),
+      request,
+    );
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
     requireGroupKind(group);
     const members = await listMembers(ctx, req.conversationId);
-    const remaining = members.filter((m) => m.userId !== caller.userId);
-    if (role === 'owner' && !remaining.some((m) => m.role === 'owner')) {
+    const remaining = members.filter((m) => m.userId !== caller.userId).map((m) => m.userId);
+    if (role === 'owner' && !members.some((m) => m.role === 'owner' && m.userId !== caller.userId)) {
       throw new ChaincodeError('CONFLICT', 'the last owner must transfer ownership before leaving');
     }
-    requireExactCoverage(
-      req.wrappedKeys,
-      remaining.map((m) => m.userId),
-    );
 
     const now = ctx.now();
     await deleteMember(ctx, req.conversationId, caller.userId);
-    const epoch = await this.advanceEpoch(
-      ctx,
-      group,
-      remaining.map((m) => m.userId),
-      req.wrappedKeys,
-      now,
-    );
-    await ctx.audit({ action: 'group.leave', target: req.conversationId, detail: `epoch=${epoch}` });
+    await writeJson(ctx, groupKey(req.conversationId), {
+      ...group,
+      memberCount: remaining.length,
+      memberOrgs: orgsOf(remaining),
+      rekeyRequired: true,
+      updatedAt: now,
+    });
+    await ctx.audit({
+      action: 'group.leave',
+      target: req.conversationId,
+      detail: `epoch=${group.epoch} rekeyRequired=true`,
+    });
     ctx.emitTagged('groups.MemberLeft', req.eventTag);
-    return JSON.stringify({ conversationId: req.conversationId, epoch });
+    return JSON.stringify({ conversationId: req.conversationId, epoch: group.epoch, rekeyRequired: true });
+  }
+
+  /**
+   * After a Leave: a remaining member who may manage membership creates the
+   * next epoch for exactly the current members. Only one rotation per Leave
+   * succeeds; a racing second one is CONFLICT (or loses MVCC) and re-reads.
+   */
+  @Transaction()
+  async Rekey(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(
+      strictObject({
+        groupId: conversationId,
+        epoch: z.number().int().min(2),
+        wrappedKeys: wrappedKeysSchema,
+        eventTag,
+      }),
+      request,
+    );
+    const { group, role } = await requireMember(ctx, req.groupId, caller.userId);
+    requireGroupKind(group);
+    if (!mayManageMembers(group.policy, role)) throw forbidden(`a ${role} cannot re-key this group`);
+    if (group.rekeyRequired !== true) throw new ChaincodeError('CONFLICT', `${req.groupId} needs no re-key`);
+    if (req.epoch !== group.epoch + 1) {
+      throw new ChaincodeError('CONFLICT', `the next epoch of ${req.groupId} is ${group.epoch + 1}, not ${req.epoch}`);
+    }
+    const members = (await listMembers(ctx, req.groupId)).map((m) => m.userId);
+    requireExactCoverage(req.wrappedKeys, members);
+
+    const epoch = await this.advanceEpoch(ctx, group, members, req.wrappedKeys, ctx.now());
+    await ctx.audit({
+      action: 'group.rekey',
+      target: req.groupId,
+      orgs: foreignOrgs(caller.mspId, ...members),
+      detail: `epoch=${epoch} members=${members.length}`,
+    });
+    ctx.emitTagged('groups.Rekeyed', req.eventTag);
+    return JSON.stringify({ conversationId: req.groupId, epoch });
   }
 
   @Transaction()
@@ -419,7 +470,8 @@ export class GroupsContract extends KTalkContract {
     const caller = await activeUser(ctx);
     const req = parseRequest(strictObject({ conversationId }), request);
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
-    return JSON.stringify({ ...group, myRole: role });
+    // Always present, so clients need not know records from before the flag.
+    return JSON.stringify({ ...group, rekeyRequired: group.rekeyRequired === true, myRole: role });
   }
 
   @Transaction(false)
@@ -461,7 +513,11 @@ export class GroupsContract extends KTalkContract {
     return JSON.stringify({ conversations, bookmark: page.bookmark });
   }
 
-  /** Membership changed: store the new epoch's keys and bump the epoch. */
+  /**
+   * Membership changed or a re-key: store the new epoch's keys and bump the
+   * epoch. The keys are fresh and cover exactly `memberIds`, so a pending
+   * re-key after a Leave is done as well.
+   */
   private async advanceEpoch(
     ctx: KTalkContext,
     group: GroupRecord,
@@ -471,8 +527,9 @@ export class GroupsContract extends KTalkContract {
   ): Promise<number> {
     const epoch = group.epoch + 1;
     await writeEpochKeys(ctx, group.conversationId, epoch, wrappedKeys);
+    const { rekeyRequired: _done, ...rest } = group;
     await writeJson(ctx, groupKey(group.conversationId), {
-      ...group,
+      ...rest,
       epoch,
       memberCount: memberIds.length,
       memberOrgs: orgsOf(memberIds),

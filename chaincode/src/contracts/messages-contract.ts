@@ -19,7 +19,14 @@ import {
   writePrivateJson,
 } from '../lib/state';
 import { bookmark, eventTag, id, pageSize, parseRequest, sha256Hex, strictObject, timestampMs } from '../lib/validate';
-import { type GroupRecord, listMembers, mayPost, readGroup, requireMember } from '../domain/groups';
+import {
+  type GroupRecord,
+  listMembers,
+  mayPost,
+  readGroup,
+  requireMember,
+  requireNoPendingRekey,
+} from '../domain/groups';
 import { activeUser, exactBase64 } from './directory-contract';
 
 // Layout: the public record is keyed by time so listings are range scans;
@@ -126,6 +133,8 @@ export class MessagesContract extends KTalkContract {
       }
       return JSON.stringify({ messageId, time: existing.time, replayed: true });
     }
+    // A former member still holds the current key: wait for the re-key.
+    requireNoPendingRekey(group);
     if (req.epoch !== group.epoch) {
       throw new ChaincodeError('STALE_EPOCH', `conversation is at epoch ${group.epoch}, not ${req.epoch}`);
     }

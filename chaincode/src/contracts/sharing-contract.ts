@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Info, Transaction } from 'fabric-contract-api';
 import { z } from 'zod';
-import { memberRole, readGroup } from '../domain/groups';
+import { memberRole, readGroup, requireNoPendingRekey } from '../domain/groups';
 import { requireActiveUser } from '../domain/payments';
 import {
   type AccessCode,
@@ -161,6 +161,8 @@ export class SharingContract extends KTalkContract {
       if ((await memberRole(ctx, req.grantee.conversationId, caller.userId)) === null) {
         throw forbidden(`not a member of ${req.grantee.conversationId}`);
       }
+      // Sealed for the current epoch key, which a member who left still holds until the re-key.
+      requireNoPendingRekey(group);
       epoch = group.epoch;
       granteeOrgs = group.memberOrgs;
     }

@@ -1,6 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 import { z } from 'zod';
-import { forbidden, notFound } from '../lib/errors';
+import { ChaincodeError, forbidden, notFound } from '../lib/errors';
 import { orgOfUserId } from '../lib/identity';
 import { key, readJson, scanPrefix } from '../lib/state';
 import { LIMITS } from '../lib/limits';
@@ -53,6 +53,12 @@ export const groupRecordSchema = z.object({
   memberCount: z.number().int(),
   /** Sorted orgs with a member here: audit copies without scanning members on every post. */
   memberOrgs: z.array(z.string()),
+  /**
+   * Set by Leave, cleared by the next rotation (Rekey, AddMember, RemoveMember):
+   * the leaver still holds the current epoch key, so nothing new may be sealed
+   * under it. Absent on records written before it existed: false.
+   */
+  rekeyRequired: z.boolean().optional(),
 });
 export type GroupRecord = z.infer<typeof groupRecordSchema>;
 
@@ -112,6 +118,20 @@ export async function requireMember(
 }
 
 export const isManager = (role: GroupRole): boolean => role === 'owner' || role === 'admin';
+
+/** Who may change the member set (add members, re-key): managers, and members if the policy lets them invite. */
+export const mayManageMembers = (policy: GroupPolicy, role: GroupRole): boolean =>
+  isManager(role) || (role === 'member' && policy.whoCanInvite === 'members');
+
+/** REKEY_REQUIRED while a former member still holds the current epoch key. */
+export function requireNoPendingRekey(group: GroupRecord): void {
+  if (group.rekeyRequired === true) {
+    throw new ChaincodeError(
+      'REKEY_REQUIRED',
+      `a member left ${group.conversationId}: a remaining member must re-key it (groups.Rekey) first`,
+    );
+  }
+}
 
 /** Readers never post; with whoCanPost=admins only owners and admins do. */
 export function mayPost(policy: GroupPolicy, role: GroupRole): boolean {

@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'EXPIRED',
   'INSUFFICIENT_FUNDS',
   'LIMIT_EXCEEDED',
+  /** A member left: a remaining manager must re-key (groups.Rekey) before anything new is sealed. */
+  'REKEY_REQUIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -32,6 +32,7 @@ export const grp = bindAll(groups, [
   'AddMember',
   'RemoveMember',
   'Leave',
+  'Rekey',
   'ChangeRole',
   'TransferOwnership',
   'UpdatePolicy',
@@ -45,6 +46,7 @@ export const grp = bindAll(groups, [
   | 'AddMember'
   | 'RemoveMember'
   | 'Leave'
+  | 'Rekey'
   | 'ChangeRole'
   | 'TransferOwnership'
   | 'UpdatePolicy'

@@ -12,6 +12,7 @@ export const CHAINCODE_CODES = [
   'EXPIRED',
   'INSUFFICIENT_FUNDS',
   'LIMIT_EXCEEDED',
+  'REKEY_REQUIRED',
 ] as const;
 export type ChaincodeCode = (typeof CHAINCODE_CODES)[number];
 
