@@ -17,7 +17,7 @@ const memo = z.string().max(280);
 const passphrase = z.string().min(8, 'must be at least 8 characters').max(1024);
 const role = z.enum(['staff', 'admin', 'compliance']);
 const groupRole = z.enum(['owner', 'admin', 'member', 'reader']);
-const whoCan = z.enum(['owners', 'admins', 'members']);
+const whoCan = z.enum(['admins', 'members']);
 const base64 = (maxBytes: number) =>
   z
     .string()

@@ -119,7 +119,7 @@ export interface SafetyNumber {
 // ---- conversations and messages ---------------------------------------------
 
 export type GroupRole = 'owner' | 'admin' | 'member' | 'reader';
-export type WhoCan = 'owners' | 'admins' | 'members';
+export type WhoCan = 'admins' | 'members';
 
 export interface GroupPolicy {
   readonly whoCanPost: WhoCan;

@@ -26,6 +26,8 @@ export interface ClientSession {
   readonly directory: DirectoryClient;
   /** The messaging keys current now (for signing and opening new key wraps). */
   messagingKey(): MessagingKey;
+  /** Every key pair this account ever had, oldest first (old ones open old key wraps). */
+  allMessagingKeys(): readonly MessagingKey[];
   /** The secret keys current at `at` (ms), to open what was sent then. */
   messagingKeyAt(at: number): MessagingKey | null;
   /** Per-account data directory (store, checkpoints), already created. */
