@@ -1,0 +1,114 @@
+import type { Database } from 'better-sqlite3-multiple-ciphers';
+import { StoreError } from './errors';
+
+// Forward-only schema migrations. Each runs in its own transaction together
+// with its row in schema_version, so a crash leaves the store at the last
+// whole version. Never edit a shipped migration: add the next one.
+
+/** PRAGMA application_id of a KTalk store ("KTLK"), to tell it from other SQLite files. */
+export const APPLICATION_ID = 0x4b544c4b;
+
+export interface Migration {
+  readonly version: number;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE conversations (
+        id               TEXT PRIMARY KEY,
+        kind             TEXT NOT NULL CHECK (kind IN ('direct', 'group')),
+        title            TEXT NOT NULL DEFAULT '',
+        epoch            INTEGER NOT NULL DEFAULT 1,
+        retentionSeconds INTEGER NOT NULL DEFAULT 0,
+        lastMessageAt    INTEGER,
+        unread           INTEGER NOT NULL DEFAULT 0,
+        rekeyRequired    INTEGER NOT NULL DEFAULT 0,
+        updatedAt        INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX conversations_by_last_message ON conversations (lastMessageAt DESC, id);
+
+      CREATE TABLE contacts (
+        userId        TEXT PRIMARY KEY,
+        mspId         TEXT NOT NULL,
+        displayName   TEXT NOT NULL DEFAULT '',
+        encryptionKey TEXT NOT NULL,
+        signingKey    TEXT NOT NULL,
+        keyValidFrom  INTEGER NOT NULL,
+        keyChangedAt  INTEGER,
+        verifiedAt    INTEGER
+      ) STRICT;
+
+      -- id orders a conversation's outgoing messages as they were enqueued.
+      CREATE TABLE messages (
+        id              INTEGER PRIMARY KEY,
+        conversationId  TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        clientMessageId TEXT NOT NULL,
+        sender          TEXT NOT NULL,
+        sentAt          INTEGER NOT NULL,
+        body            TEXT,
+        attachments     TEXT NOT NULL DEFAULT '[]',
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'endorsed', 'committed', 'failed', 'erased')),
+        failureCode     TEXT,
+        failureMessage  TEXT,
+        txId            TEXT,
+        blockNumber     INTEGER,
+        messageId       TEXT,
+        epoch           INTEGER NOT NULL,
+        verified        INTEGER NOT NULL DEFAULT 0,
+        direction       TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        -- The sealed envelope of an outgoing message, kept so every resend carries the same bytes.
+        payload         BLOB,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (conversationId, sender, clientMessageId)
+      ) STRICT;
+      CREATE INDEX messages_by_time ON messages (conversationId, sentAt DESC, id DESC);
+      CREATE INDEX messages_outbox ON messages (conversationId, id) WHERE state IN ('pending', 'endorsed');
+      CREATE INDEX messages_by_client_id ON messages (clientMessageId);
+
+      -- External content: the text lives once, in messages.body.
+      CREATE VIRTUAL TABLE messages_fts USING fts5 (
+        body, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+      );
+      -- Deleted tokens leave the index at once instead of at the next merge.
+      INSERT INTO messages_fts (messages_fts, rank) VALUES ('secure-delete', 1);
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.body IS NOT NULL BEGIN
+        INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.body IS NOT NULL BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+      END;
+      CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body) SELECT 'delete', old.id, old.body WHERE old.body IS NOT NULL;
+        INSERT INTO messages_fts (rowid, body) SELECT new.id, new.body WHERE new.body IS NOT NULL;
+      END;
+
+      CREATE TABLE sync_state (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/** Brings the schema up to SCHEMA_VERSION; refuses a store from a newer build. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, appliedAt INTEGER NOT NULL)');
+  const current = (db.prepare('SELECT max(version) FROM schema_version').pluck().get() as number | null) ?? 0;
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  if (current > latest) {
+    throw new StoreError('UNSUPPORTED_VERSION', `the store is at schema ${current}; this build knows up to ${latest}`);
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_version (version, appliedAt) VALUES (?, ?)').run(migration.version, Date.now());
+    }).immediate();
+  }
+  return Math.max(current, latest);
+}
