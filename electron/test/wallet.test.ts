@@ -234,12 +234,12 @@ describe('OS keychain protector (safeStorage stand-in)', () => {
   // Stands in for Electron's safeStorage: XOR with a fixed pad is enough to
   // show the KEK is stored only in sealed form and recovered through it.
   const fakeStorage = (broken = false): SafeStorageApi => ({
-    isAsyncEncryptionAvailable: async () => true,
+    isEncryptionAvailable: () => true,
     getSelectedStorageBackend: () => 'gnome_libsecret',
-    encryptStringAsync: async (text) => Buffer.from(Buffer.from(text).map((b) => b ^ 0x5a)),
-    decryptStringAsync: async (sealed) => {
+    encryptString: (text) => Buffer.from(Buffer.from(text).map((b) => b ^ 0x5a)),
+    decryptString: (sealed) => {
       if (broken) throw new Error('keyring locked');
-      return { shouldReEncrypt: false, result: Buffer.from(sealed.map((b) => b ^ 0x5a)).toString() };
+      return Buffer.from(sealed.map((b) => b ^ 0x5a)).toString();
     },
   });
 
@@ -264,7 +264,7 @@ describe('OS keychain protector (safeStorage stand-in)', () => {
     assert.equal(await keychainUsable(basic, 'linux'), false);
     assert.equal(await keychainUsable(fakeStorage(), 'linux'), true);
     assert.equal(await keychainUsable(basic, 'darwin'), true);
-    const none: SafeStorageApi = { ...fakeStorage(), isAsyncEncryptionAvailable: async () => false };
+    const none: SafeStorageApi = { ...fakeStorage(), isEncryptionAvailable: () => false };
     assert.equal(await keychainUsable(none, 'win32'), false);
   });
 });

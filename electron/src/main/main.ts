@@ -1,54 +1,77 @@
-import { BrowserWindow, app, session } from 'electron';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { type BrowserWindow, Notification, app, ipcMain, protocol, session } from 'electron';
+import type { KTalkApi, KTalkEvents } from '../common/api';
 import { createApiService } from '../node/api-service';
-import { registerApi } from './ipc';
+import { rendererMounts } from '../node/web/renderer-mounts';
+import { serveAppRequest } from './app-protocol';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, isAllowedRendererRequest } from './app-scheme';
+import { INVOKE_CHANNEL, forwardEvents, handleInvoke } from './ipc';
+import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings, notificationFor } from './notifications';
+import { permissionGranted } from './permissions';
+import { createMainWindow, focusWindow, hardenWebContents } from './window';
 
-// A thin shell: one locked-down window. Everything else lives in plain Node
-// modules so the same code serves the local web mode where no Electron
-// binary exists.
+// A thin shell: one locked-down window on app://ktalk, one validated IPC
+// channel, push events and desktop notifications. Everything else lives in
+// plain Node modules that the local web mode serves as well.
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
+// Until the UI has a settings screen, previews are opted into by environment.
+const notificationSettings: NotificationSettings = {
+  ...DEFAULT_NOTIFICATION_SETTINGS,
+  showPreviews: process.env.KTALK_NOTIFICATION_PREVIEWS === '1',
+};
 
-const RENDERER_HTML = path.join(__dirname, '..', '..', '..', '..', 'renderer', 'index.html');
+// Both must happen before 'ready'.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+app.enableSandbox();
 
-function createWindow(): void {
-  const window = new BrowserWindow({
-    width: 1100,
-    height: 760,
-    webPreferences: {
-      preload: path.join(__dirname, '..', 'preload', 'preload.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-    },
-  });
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  void window.loadFile(RENDERER_HTML);
-  if (process.env.KTALK_SELF_TEST === '1') {
-    // Lets the shell test read the effective security settings, then exit.
-    window.webContents.once('did-finish-load', () => {
-      void window.webContents
-        .executeJavaScript(
-          'JSON.stringify({ require: typeof require, process: typeof process, ktalk: typeof window.ktalk })',
-        )
-        .then((probe: string) => console.log(`KTALK_SELF_TEST ${probe}`))
-        .finally(() => app.quit());
-    });
-  }
+function lockDownSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(permissionGranted(permission, details.requestingUrl)),
+  );
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    permissionGranted(permission, requestingOrigin),
+  );
+  // No remote content, whatever the page asks for (CSP says the same).
+  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRendererRequest(details.url) }));
+  const mounts = rendererMounts();
+  protocol.handle(APP_SCHEME, (request) => serveAppRequest({ url: request.url, method: request.method }, mounts));
 }
 
-void app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+function notifyNewMessages(service: KTalkEvents, window: BrowserWindow): void {
+  service.subscribe((event) => {
+    if (window.isDestroyed() || !Notification.isSupported()) return;
+    const note = notificationFor(event, { windowFocused: window.isFocused(), settings: notificationSettings });
+    if (!note) return;
+    const shown = new Notification({ title: note.title, body: note.body });
+    shown.on('click', () => focusWindow(window));
+    shown.show();
   });
-  registerApi(createApiService(), pathToFileURL(RENDERER_HTML).href);
-  createWindow();
-});
+}
 
-app.on('window-all-closed', () => app.quit());
+function start(): void {
+  let mainWindow: BrowserWindow | null = null;
+  app.on('second-instance', () => {
+    if (mainWindow) focusWindow(mainWindow);
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('window-all-closed', () => app.quit());
+
+  void app.whenReady().then(() => {
+    lockDownSession();
+    const service: KTalkApi & KTalkEvents = createApiService({ env: process.env });
+    ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, args: unknown) =>
+      handleInvoke(service, event, method, args),
+    );
+    const window = createMainWindow();
+    mainWindow = window;
+    forwardEvents(service, (channel, event) => {
+      if (!window.isDestroyed()) window.webContents.send(channel, event);
+    });
+    notifyNewMessages(service, window);
+  });
+}
+
+// A second launch hands over to the running instance (which focuses its
+// window) and quits.
+if (app.requestSingleInstanceLock()) start();
+else app.quit();

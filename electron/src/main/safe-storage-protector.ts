@@ -8,9 +8,11 @@ import { KEK_BYTES, type KeyProtector } from '../node/wallet/key-protector';
 // 32-byte KEK, sealed by safeStorage, stored in the wallet header. The
 // Electron API is passed in, so this runs against a stand-in in plain Node.
 
+// Electron 40 (the newest that installs on Node 20) has only the synchronous
+// safeStorage calls; the KeyProtector interface stays async regardless.
 export type SafeStorageApi = Pick<
   SafeStorage,
-  'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'
+  'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'
 >;
 
 /**
@@ -19,7 +21,7 @@ export type SafeStorageApi = Pick<
  * than plaintext, so a passphrase is used instead.
  */
 export async function keychainUsable(storage: SafeStorageApi, platform = process.platform): Promise<boolean> {
-  if (!(await storage.isAsyncEncryptionAvailable())) return false;
+  if (!storage.isEncryptionAvailable()) return false;
   return platform !== 'linux' || !['basic_text', 'unknown'].includes(storage.getSelectedStorageBackend());
 }
 
@@ -28,7 +30,7 @@ export function safeStorageProtector(storage: SafeStorageApi): KeyProtector {
     kind: 'os-keychain',
     async createKey() {
       const kek = new Uint8Array(randomBytes(KEK_BYTES));
-      const sealed = await storage.encryptStringAsync(Buffer.from(kek).toString('base64'));
+      const sealed = storage.encryptString(Buffer.from(kek).toString('base64'));
       return { kek, protection: { kind: 'os-keychain', sealedKey: sealed.toString('base64') } };
     },
     async recoverKey(protection) {
@@ -37,7 +39,7 @@ export function safeStorageProtector(storage: SafeStorageApi): KeyProtector {
       }
       let opened: string;
       try {
-        opened = (await storage.decryptStringAsync(Buffer.from(protection.sealedKey, 'base64'))).result;
+        opened = storage.decryptString(Buffer.from(protection.sealedKey, 'base64'));
       } catch (error) {
         throw new WalletError('UNLOCK_FAILED', `the OS keychain refused the wallet key (${(error as Error).message})`);
       }

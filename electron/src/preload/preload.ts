@@ -1,16 +1,45 @@
-// Sandboxed preload: exposes only the declared API methods, each as a
-// single IPC call; no Electron or Node object reaches the page.
-import type { KTalkApi } from '../common/api';
+// Sandboxed preload: the page gets one object, `window.ktalkBridge`, with a
+// single invoke and an event subscription. No Electron or Node object
+// reaches the page. A sandboxed preload may require only 'electron', so the
+// channel names are repeated here; a unit test checks they equal api.ts.
+import type { ApiEvent, Result } from '../common/api';
 
+interface IpcEvent {
+  readonly senderFrame?: unknown;
+}
 declare const require: (id: 'electron') => {
   contextBridge: { exposeInMainWorld(key: string, api: unknown): void };
-  ipcRenderer: { invoke(channel: string, ...args: unknown[]): Promise<unknown> };
+  ipcRenderer: {
+    invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+    on(channel: string, listener: (event: IpcEvent, payload: unknown) => void): unknown;
+    removeListener(channel: string, listener: (event: IpcEvent, payload: unknown) => void): unknown;
+  };
 };
+
+/** `${IPC_CHANNEL_PREFIX}invoke` from api.ts. */
+export const INVOKE_CHANNEL = 'ktalk:invoke';
+/** IPC_EVENT_CHANNEL from api.ts. */
+export const EVENT_CHANNEL = 'ktalk:event';
+export const BRIDGE_KEY = 'ktalkBridge';
+
+export interface KTalkBridge {
+  invoke(method: string, args: unknown[]): Promise<Result<unknown>>;
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+}
 
 const { contextBridge, ipcRenderer } = require('electron');
 
-const api: KTalkApi = {
-  networkStatus: () => ipcRenderer.invoke('ktalk:networkStatus') as ReturnType<KTalkApi['networkStatus']>,
+const bridge: KTalkBridge = {
+  // Main validates method and arguments; here they are only passed along.
+  invoke: (method, args) => ipcRenderer.invoke(INVOKE_CHANNEL, method, args) as Promise<Result<unknown>>,
+  onEvent(listener) {
+    // Only the payload is handed over: the IPC event object stays here.
+    const relay = (_event: IpcEvent, payload: unknown): void => listener(payload as ApiEvent);
+    ipcRenderer.on(EVENT_CHANNEL, relay);
+    return () => {
+      ipcRenderer.removeListener(EVENT_CHANNEL, relay);
+    };
+  },
 };
 
-contextBridge.exposeInMainWorld('ktalk', api);
+contextBridge.exposeInMainWorld(BRIDGE_KEY, bridge);
