@@ -287,7 +287,7 @@ describe('web mode server', () => {
     const head = await send(server.port, 'HEAD', '/index.html', { Host: host });
     assert.equal(head.status, 200);
     assert.equal(head.body, '');
-    assert.match(CONTENT_SECURITY_POLICY, /default-src 'self'/);
+    assert.match(CONTENT_SECURITY_POLICY, /default-src 'none'/);
     assert.match(CONTENT_SECURITY_POLICY, /frame-ancestors 'none'/);
     assert.doesNotMatch(CONTENT_SECURITY_POLICY, /unsafe-inline|unsafe-eval|https?:|\*/);
   });

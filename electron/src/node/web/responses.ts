@@ -2,12 +2,13 @@ import type { ServerResponse } from 'node:http';
 
 // Headers every response carries, and the one error shape the API answers with.
 
-/** No inline scripts or styles, nothing remote, never framed. */
+/** No inline scripts or styles, nothing remote, never framed. The Electron shell's app:// answers use it too. */
 export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
+  "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
