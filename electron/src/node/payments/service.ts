@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import type { EscrowInfo, KTalkApi, Page, PaymentRecord } from '../../common/api';
+import { parseAnswer } from '../ledger';
+import type { ClientSession } from '../session/client-session';
+import { ServiceError, checkedInput } from '../sharing/errors';
+import {
+  balanceSchema,
+  escrowSchema,
+  historyPageSchema,
+  mintSchema,
+  toEscrowInfo,
+  toPaymentRecord,
+  transferSchema,
+} from './records';
+
+// Payments: the ledger side of credits (balance, transfers, escrow, minting).
+// The chat's payment messages are the messaging code's; this module only
+// moves credits and reports `{type: 'balance'}` when the caller's changed.
+
+type In<M extends keyof KTalkApi> = Parameters<KTalkApi[M]>[0];
+
+const HISTORY_PAGE_SIZE = 50;
+/** payments.CreateEscrow's window: more than two clock skews away, at most 366 days. */
+export const MIN_ESCROW_MS = 120_000;
+export const MAX_ESCROW_MS = 366 * 24 * 3600 * 1000;
+
+/** BAD_INPUT for a deadline the chaincode would refuse, judged on the local clock. */
+export function checkEscrowDeadline(deadline: number, now: number): void {
+  if (deadline <= now + MIN_ESCROW_MS) {
+    throw new ServiceError('BAD_INPUT', `deadline must be more than ${MIN_ESCROW_MS / 1000} s away`);
+  }
+  if (deadline > now + MAX_ESCROW_MS) throw new ServiceError('BAD_INPUT', 'deadline is more than a year away');
+}
+
+async function currentBalance(session: ClientSession): Promise<number> {
+  return (await session.ledger.evaluate('payments', 'GetBalance', {}, balanceSchema)).balance;
+}
+
+async function emitBalance(session: ClientSession, balance?: number): Promise<void> {
+  session.emit({ type: 'balance', balance: balance ?? (await currentBalance(session)) });
+}
+
+export async function getBalance(session: ClientSession): Promise<{ balance: number }> {
+  return { balance: await currentBalance(session) };
+}
+
+export async function sendPayment(session: ClientSession, input: In<'sendPayment'>): Promise<PaymentRecord> {
+  const { to, amount, memo, conversationId } = checkedInput('sendPayment', input);
+  if (to === session.userId) throw new ServiceError('BAD_INPUT', 'a payment to yourself is not a payment');
+  const request = { toUserId: to, amount, memo, ...(conversationId !== undefined ? { conversationId } : {}) };
+  const committed = await session.ledger.submit('payments', 'Transfer', request);
+  const answer = parseAnswer(committed.result, transferSchema, 'payments.Transfer');
+  await emitBalance(session, answer.balance);
+  return {
+    paymentId: answer.paymentId,
+    kind: 'transfer-out',
+    amount: answer.amount,
+    counterparty: answer.toUserId,
+    ...(memo !== '' ? { memo } : {}),
+    // The ledger stamps the row within ±60 s of this; paymentHistory has its exact stamp.
+    time: Date.now(),
+  };
+}
+
+/** My history, oldest first (the ledger's order), one page per call. */
+export async function paymentHistory(
+  session: ClientSession,
+  input: In<'paymentHistory'>,
+): Promise<Page<PaymentRecord>> {
+  const { cursor } = checkedInput('paymentHistory', input);
+  const request = { pageSize: HISTORY_PAGE_SIZE, ...(cursor !== undefined ? { bookmark: cursor } : {}) };
+  const page = await session.ledger.evaluate('payments', 'GetHistory', request, historyPageSchema);
+  const full = page.entries.length >= HISTORY_PAGE_SIZE;
+  const next = full && page.bookmark ? page.bookmark : undefined;
+  return { items: page.entries.map(toPaymentRecord), ...(next !== undefined ? { next } : {}) };
+}
+
+const groupPolicySchema = z.object({ policy: z.object({ paymentsAllowed: z.boolean() }) });
+const membersSchema = z.object({ members: z.array(z.object({ userId: z.string() })) });
+
+/**
+ * payments.CreateEscrow knows no conversations, so an escrow offered in a
+ * chat is held to the rules an in-chat Transfer gets from the ledger: both
+ * parties are members and the conversation allows payments.
+ */
+async function requireChatAllowsPayment(session: ClientSession, conversationId: string, to: string): Promise<void> {
+  const group = await session.ledger.evaluate('groups', 'GetGroup', { conversationId }, groupPolicySchema);
+  if (!group.policy.paymentsAllowed) throw new ServiceError('FORBIDDEN', 'payments are disabled in this conversation');
+  const { members } = await session.ledger.evaluate('groups', 'ListMembers', { conversationId }, membersSchema);
+  if (!members.some((m) => m.userId === to)) {
+    throw new ServiceError('FORBIDDEN', 'recipient is not a member of the conversation');
+  }
+}
+
+export async function createEscrow(session: ClientSession, input: In<'createEscrow'>): Promise<EscrowInfo> {
+  const { to, amount, deadline, memo, conversationId } = checkedInput('createEscrow', input);
+  if (to === session.userId) throw new ServiceError('BAD_INPUT', 'an escrow to yourself is not a payment');
+  checkEscrowDeadline(deadline, Date.now());
+  if (conversationId !== undefined) await requireChatAllowsPayment(session, conversationId, to);
+  const request = { toUserId: to, amount, deadline, ...(memo !== '' ? { memo } : {}) };
+  const committed = await session.ledger.submit('payments', 'CreateEscrow', request);
+  const escrow = parseAnswer(committed.result, escrowSchema, 'payments.CreateEscrow');
+  await emitBalance(session);
+  return toEscrowInfo(escrow);
+}
+
+const SETTLE = { release: 'ReleaseEscrow', claim: 'ClaimEscrow', refund: 'RefundEscrow' } as const;
+
+export async function settleEscrow(session: ClientSession, input: In<'settleEscrow'>): Promise<EscrowInfo> {
+  const { escrowId, action } = checkedInput('settleEscrow', input);
+  const committed = await session.ledger.submit('payments', SETTLE[action], { escrowId });
+  const escrow = parseAnswer(committed.result, escrowSchema, `payments.${SETTLE[action]}`);
+  // Claims credit the recipient and refunds the sender; a release changes only the recipient's balance.
+  const payee = escrow.state === 'refunded' ? escrow.from : escrow.to;
+  if (payee === session.userId) await emitBalance(session);
+  return toEscrowInfo(escrow);
+}
+
+export async function getEscrow(session: ClientSession, input: In<'getEscrow'>): Promise<EscrowInfo> {
+  const { escrowId } = checkedInput('getEscrow', input);
+  return toEscrowInfo(await session.ledger.evaluate('payments', 'GetEscrow', { escrowId }, escrowSchema));
+}
+
+/** Treasury admins credit a user of their own org (the ledger checks both). */
+export async function mint(session: ClientSession, input: In<'mint'>): Promise<{ balance: number }> {
+  const { to, amount } = checkedInput('mint', input);
+  const committed = await session.ledger.submit('payments', 'Mint', { toUserId: to, amount });
+  const answer = parseAnswer(committed.result, mintSchema, 'payments.Mint');
+  if (answer.toUserId === session.userId) await emitBalance(session, answer.balance);
+  return { balance: answer.balance };
+}

@@ -1,0 +1,143 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DirectoryError } from '../fabric/directory';
+import { isLedgerError, parseAnswer } from '../ledger';
+import type { ClientSession } from '../session/client-session';
+import { ServiceError, isApiErrorCode } from './errors';
+import { unwrapEpochKey, unwrapForGroup, unwrapForUser } from './item-keys';
+import {
+  type ServedItem,
+  epochKeySchema,
+  myConversationsSchema,
+  servedItemSchema,
+  ticketIdSchema,
+  ticketSchema,
+} from './records';
+
+// Reading an item the way the sharing contract allows it: RequestAccess
+// (a submit, so the access record commits whatever the decision), then the
+// committed decision (GetTicket), then the content (ReadItem, an evaluate
+// against that ticket). Plus the keys that open what ReadItem serves.
+
+/** Retries for reads that may run ahead of the peer's copy (commit just seen, private data reconciling). */
+const LAG_RETRIES = 4;
+const LAG_DELAY_MS = 400;
+
+async function retryNotFound<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!isLedgerError(error, 'NOT_FOUND') || attempt >= LAG_RETRIES) throw error;
+      await sleep(LAG_DELAY_MS * attempt);
+    }
+  }
+}
+
+/** My X25519 secret keys, the current one first, then older ones (a wrap may predate a rotation). */
+export function mySecretKeys(session: ClientSession): Uint8Array[] {
+  const current = session.messagingKey();
+  const older = [...session.account.messagingKeys].reverse().filter((k) => k !== current);
+  const seen = new Set<string>();
+  const keys: Uint8Array[] = [];
+  for (const k of [current, ...older]) {
+    if (seen.has(k.encryptionSecretKey)) continue;
+    seen.add(k.encryptionSecretKey);
+    keys.push(new Uint8Array(Buffer.from(k.encryptionSecretKey, 'base64')));
+  }
+  return keys;
+}
+
+/** A user's current X25519 key from the directory, for sealing an item key to them. */
+export async function directoryEncryptionKey(session: ClientSession, userId: string): Promise<string> {
+  let user;
+  try {
+    user = await session.directory.getUser(userId);
+  } catch (error) {
+    if (error instanceof DirectoryError) {
+      const code = error.code !== null && isApiErrorCode(error.code) ? error.code : 'NETWORK_UNAVAILABLE';
+      throw new ServiceError(code, error.message);
+    }
+    throw error;
+  }
+  if (user.status !== 'active') throw new ServiceError('DISABLED', `${userId} is disabled`);
+  if (user.encryptionKey === undefined) throw new ServiceError('NOT_FOUND', `${userId} has not published keys yet`);
+  return user.encryptionKey;
+}
+
+export interface EpochKey {
+  readonly epoch: number;
+  readonly key: Uint8Array;
+}
+
+/** My copy of a conversation's epoch key (the current epoch unless given). */
+export async function epochKeyOf(session: ClientSession, conversationId: string, epoch?: number): Promise<EpochKey> {
+  const request = epoch === undefined ? { conversationId } : { conversationId, epoch };
+  const record = await session.ledger.evaluate('groups', 'GetMyEpochKey', request, epochKeySchema);
+  return { epoch: record.epoch, key: await unwrapEpochKey(record.wrappedKey, mySecretKeys(session)) };
+}
+
+/** Requests access and returns the granted ticket's id; a denial throws its code (FORBIDDEN, EXPIRED, NOT_FOUND). */
+export async function requestTicket(session: ClientSession, itemId: string): Promise<string> {
+  const committed = await session.ledger.submit('sharing', 'RequestAccess', { itemId });
+  const { ticketId } = parseAnswer(committed.result, ticketIdSchema, 'sharing.RequestAccess');
+  const ticket = await retryNotFound(() =>
+    session.ledger.evaluate('sharing', 'GetTicket', { itemId, ticketId }, ticketSchema),
+  );
+  if (!ticket.ok) throw new ServiceError(ticket.code, `access to ${itemId} was denied (${ticket.code})`);
+  return ticketId;
+}
+
+/** The ciphertext and my wrapped key, served against a fresh committed ticket. */
+export async function readItem(session: ClientSession, itemId: string): Promise<ServedItem> {
+  const ticketId = await requestTicket(session, itemId);
+  return retryNotFound(() => session.ledger.evaluate('sharing', 'ReadItem', { itemId, ticketId }, servedItemSchema));
+}
+
+/**
+ * The item key in what ReadItem served. A group grant is sealed under the
+ * group's epoch key of `served.epoch`; the conversation is not in the answer,
+ * so without `conversationId` every conversation of mine is tried.
+ */
+export async function itemKeyOf(
+  session: ClientSession,
+  served: ServedItem,
+  conversationId?: string,
+): Promise<Uint8Array> {
+  if (served.granteeKind !== 'group') return unwrapForUser(served.wrappedKey, mySecretKeys(session));
+  const epoch = served.epoch;
+  if (epoch === undefined) throw new ServiceError('VERIFY_FAILED', 'a group grant without its epoch');
+  if (conversationId !== undefined) {
+    return unwrapForGroup(served.wrappedKey, (await epochKeyOf(session, conversationId, epoch)).key);
+  }
+  let bookmark: string | undefined;
+  do {
+    const page = await session.ledger.evaluate(
+      'groups',
+      'ListMyConversations',
+      bookmark ? { bookmark } : {},
+      myConversationsSchema,
+    );
+    for (const { conversationId: candidate } of page.conversations) {
+      const key = await tryGroupKey(session, served.wrappedKey, candidate, epoch);
+      if (key) return key;
+    }
+    bookmark = page.conversations.length > 0 && page.bookmark ? page.bookmark : undefined;
+  } while (bookmark);
+  throw new ServiceError('DECRYPT_FAILED', `none of your conversations holds the epoch ${epoch} key of this grant`);
+}
+
+async function tryGroupKey(
+  session: ClientSession,
+  wrappedKey: string,
+  conversationId: string,
+  epoch: number,
+): Promise<Uint8Array | null> {
+  try {
+    return await unwrapForGroup(wrappedKey, (await epochKeyOf(session, conversationId, epoch)).key);
+  } catch (error) {
+    // Not this conversation: no such epoch, no key of mine at it, or a key that does not fit.
+    if (isLedgerError(error, 'NOT_FOUND') || isLedgerError(error, 'FORBIDDEN')) return null;
+    if (error instanceof ServiceError && error.code === 'DECRYPT_FAILED') return null;
+    throw error;
+  }
+}

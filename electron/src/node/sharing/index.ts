@@ -1,0 +1,11 @@
+// Sharing service: encrypted items, grants, access history, message attachments.
+export { accessHistory, grantAccess, listGrants, listMyItems, openItem, revokeGrant, shareItem } from './service';
+export {
+  ATTACHMENT_GRANT_EXPIRES_AT,
+  attachmentRefSchema,
+  downloadAttachment,
+  uploadAttachment,
+  type AttachmentRef,
+} from './attachments';
+export { ServiceError, isServiceError } from './errors';
+export { GROUP_WRAP_INFO } from './item-keys';
