@@ -274,19 +274,36 @@ describe('outbox', () => {
     store.close();
   });
 
-  it('a message refused for a stale epoch is sealed again on retry', async () => {
+  it('a message refused for a stale epoch is sealed again once, stored, and sent', async () => {
+    const { store } = newStore();
+    const ledger = new FakeLedger();
+    const { outbox, prepares, delays } = outboxFor(store, ledger);
+    const id = outbox.enqueue({ conversationId: 'c1', body: 'old epoch' });
+    ledger.failures.set(id, ['STALE_EPOCH']);
+    store.upsertConversation({ id: 'c1', kind: 'direct', epoch: 2 });
+    outbox.start();
+    await outbox.idle();
+    assert.equal(prepares(), 2);
+    assert.deepEqual(delays, [], 'no backoff for a re-seal');
+    assert.equal(row(store, 'c1', id)?.state, 'committed');
+    await outbox.stop();
+    store.close();
+  });
+
+  it('a message still refused after its re-seal fails; retry() seals it again', async () => {
     const { store } = newStore();
     const ledger = new FakeLedger();
     const { outbox, prepares } = outboxFor(store, ledger);
     const id = outbox.enqueue({ conversationId: 'c1', body: 'old epoch' });
-    ledger.failures.set(id, ['STALE_EPOCH']);
+    ledger.failures.set(id, ['REKEY_REQUIRED', 'REKEY_REQUIRED']);
     outbox.start();
     await outbox.idle();
-    assert.equal(row(store, 'c1', id)?.failureCode, 'STALE_EPOCH');
+    assert.equal(row(store, 'c1', id)?.failureCode, 'REKEY_REQUIRED');
+    assert.equal(prepares(), 2);
     store.upsertConversation({ id: 'c1', kind: 'direct', epoch: 2 });
     outbox.retry(id);
     await outbox.idle();
-    assert.equal(prepares(), 2);
+    assert.equal(prepares(), 3);
     assert.equal(row(store, 'c1', id)?.state, 'committed');
     await outbox.stop();
     store.close();

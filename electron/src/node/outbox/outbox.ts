@@ -32,8 +32,13 @@ export const RETRYABLE_CODES: ReadonlySet<string> = new Set<OutboxFailureCode>([
   'UNCERTAIN',
   'CLOSED',
 ]);
-/** Refusals that a fresh seal at the conversation's new epoch can cure (retry() re-prepares). */
-const RESEAL_CODES: ReadonlySet<string> = new Set(['STALE_EPOCH', 'REKEY_REQUIRED']);
+/**
+ * Refusals that a fresh seal at the conversation's current epoch can cure.
+ * PostMessage checks for a replay before the epoch, so such a refusal means
+ * the message is not on the ledger and sealing new bytes cannot duplicate it.
+ * The worker re-prepares once by itself; retry() re-prepares too.
+ */
+export const RESEAL_CODES: ReadonlySet<string> = new Set(['STALE_EPOCH', 'REKEY_REQUIRED']);
 
 export const DEFAULT_OUTBOX_BACKOFF: BackoffPolicy = {
   maxAttempts: 6,
@@ -336,6 +341,7 @@ export class Outbox {
   private async deliver(first: OutboxRow): Promise<void> {
     const signal = this.abort.signal;
     let row = first;
+    let resealed = false;
     for (let attempt = 1; this.running; attempt++) {
       if (row.payload === null) {
         try {
@@ -374,6 +380,17 @@ export class Outbox {
         // Stopping: leave the row pending/endorsed for the next start.
         if (signal.aborted) return;
         const failure = failureOf(error);
+        if (RESEAL_CODES.has(failure.code) && !resealed) {
+          // The new seal is stored before it is sent, like the first one.
+          resealed = true;
+          this.store
+            .prepare(`UPDATE messages SET payload = NULL WHERE id = ? AND state IN ('pending', 'endorsed')`)
+            .run(row.id);
+          const again = this.reread(row.id);
+          if (!again) return;
+          row = again;
+          continue;
+        }
         if (!RETRYABLE_CODES.has(failure.code) || attempt >= this.backoff.maxAttempts) {
           this.fail(row, failure.code, failure.message);
           return;
