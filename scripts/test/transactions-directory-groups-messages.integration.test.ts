@@ -37,6 +37,7 @@ interface Group {
   memberCount: number;
   policyVersion: number;
   myRole: string;
+  rekeyRequired: boolean;
   policy: {
     whoCanPost: string;
     whoCanInvite: string;
@@ -603,26 +604,33 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     await live().refused(update('alice', dm, { crossOrg: false }), 'FORBIDDEN', getGroup('bob', dm));
   });
 
-  it('groups.Leave: bob leaves the group / the last owner (CONFLICT), a direct conversation (FORBIDDEN), keys still covering the leaver (BAD_INPUT) and a non-member (FORBIDDEN) are refused, membership unchanged (read by others)', async () => {
-    const leave = (as: User, conversationId: string, wrappedKeys: Record<string, string>) => ({
+  it('groups.Leave: bob leaves the group, which then needs a re-key / the last owner (CONFLICT), a direct conversation (FORBIDDEN), wrapped keys from the leaver (BAD_INPUT) and a non-member (FORBIDDEN) are refused, membership unchanged (read by others)', async () => {
+    const leave = (as: User, conversationId: string, extra: Record<string, unknown> = {}) => ({
       as,
       contract: 'groups',
       tx: 'Leave',
-      request: { eventTag: TAG, conversationId, wrappedKeys },
+      request: { eventTag: TAG, conversationId, ...extra },
     });
     const group = (as: User) => [listMembers(as, 'proj'), getGroup(as, 'proj')];
-    await live().refused(leave('carol', 'proj', sealedFor('alice', 'bob')), 'CONFLICT', ...group('alice'));
+    await live().refused(leave('carol', 'proj'), 'CONFLICT', ...group('alice'));
     await live().refused(
-      leave('bob', directId('alice', 'bob'), sealedFor('alice')),
+      leave('bob', directId('alice', 'bob')),
       'FORBIDDEN',
       getGroup('alice', directId('alice', 'bob')),
     );
-    await live().refused(leave('bob', 'proj', sealedFor('alice', 'bob', 'carol')), 'BAD_INPUT', ...group('carol'));
-    await live().refused(leave('dave', 'proj', sealedFor('alice', 'bob', 'carol')), 'FORBIDDEN', ...group('carol'));
+    // The leaver may not make the next key: it would know it.
+    await live().refused(
+      leave('bob', 'proj', { wrappedKeys: sealedFor('alice', 'carol') }),
+      'BAD_INPUT',
+      ...group('carol'),
+    );
+    await live().refused(leave('dave', 'proj'), 'FORBIDDEN', ...group('carol'));
 
-    const wrappedKeys = sealedFor('alice', 'carol');
-    projKeys.set(4, wrappedKeys);
-    assert.deepEqual(await live().call(leave('bob', 'proj', wrappedKeys)), { conversationId: 'proj', epoch: 4 });
+    assert.deepEqual(await live().call(leave('bob', 'proj')), {
+      conversationId: 'proj',
+      epoch: 3,
+      rekeyRequired: true,
+    });
     const members = await live().evaluate<Members>('alice', 'groups', 'ListMembers', { conversationId: 'proj' });
     assert.deepEqual(
       members.members.map((m) => [m.userId, m.role]),
@@ -631,6 +639,50 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
         [uid('carol'), 'owner'],
       ],
     );
+    const seen = await live().evaluate<Group>('carol', 'groups', 'GetGroup', { conversationId: 'proj' });
+    assert.deepEqual([seen.epoch, seen.rekeyRequired], [3, true]);
+  });
+
+  it('groups.Rekey: alice (admin) re-keys proj for the remaining members, the leaver gets no new key / a post before the re-key (REKEY_REQUIRED), the leaver (FORBIDDEN), keys still covering the leaver (BAD_INPUT), a wrong epoch (CONFLICT) and a second re-key (CONFLICT) are refused, the group unchanged (read by carol)', async () => {
+    const rekey = (as: User, epoch: number, wrappedKeys: Record<string, string>) => ({
+      as,
+      contract: 'groups',
+      tx: 'Rekey',
+      request: { eventTag: TAG, groupId: 'proj', epoch, wrappedKeys },
+    });
+    const readBacks = [getGroup('carol', 'proj'), myEpochKey('carol', 'proj', 3), listMessages('carol', 'proj')];
+    await live().refused(
+      {
+        as: 'alice',
+        contract: 'messages',
+        tx: 'PostMessage',
+        request: { ...postRequest('proj', 3), eventTag: TAG },
+        transient: { ciphertext: Buffer.from('sealed under a key bob still holds') },
+      },
+      'REKEY_REQUIRED',
+      ...readBacks,
+    );
+    await live().refused(rekey('bob', 4, sealedFor('alice', 'carol')), 'FORBIDDEN', ...readBacks);
+    await live().refused(rekey('alice', 4, sealedFor('alice', 'bob', 'carol')), 'BAD_INPUT', ...readBacks);
+    await live().refused(rekey('alice', 5, sealedFor('alice', 'carol')), 'CONFLICT', ...readBacks);
+
+    const wrappedKeys = sealedFor('alice', 'carol');
+    projKeys.set(4, wrappedKeys);
+    assert.deepEqual(await live().call(rekey('alice', 4, wrappedKeys)), { conversationId: 'proj', epoch: 4 });
+    await live().refused(
+      {
+        as: 'bob',
+        contract: 'groups',
+        tx: 'GetMyEpochKey',
+        request: { conversationId: 'proj', epoch: 4 },
+        evaluate: true,
+      },
+      'FORBIDDEN',
+      myEpochKey('carol', 'proj', 4),
+    );
+    const group = await live().evaluate<Group>('carol', 'groups', 'GetGroup', { conversationId: 'proj' });
+    assert.deepEqual([group.epoch, group.rekeyRequired], [4, false]);
+    await live().refused(rekey('carol', 5, sealedFor('alice', 'carol')), 'CONFLICT', getGroup('alice', 'proj'));
   });
 
   it('groups.GetGroup: a member reads the group / a former member (FORBIDDEN) and an unknown id (NOT_FOUND) are refused, the group unchanged (read by carol)', async () => {
@@ -841,11 +893,7 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     await live().refused(del('alice', bobs.messageId), 'FORBIDDEN', listMessages('dave', 'chat'));
     await live().refused(del('bob', 'm-unknown'), 'NOT_FOUND', listMessages('alice', 'chat'));
 
-    await live().submit('bob', 'groups', 'Leave', {
-      eventTag: TAG,
-      conversationId: 'chat',
-      wrappedKeys: sealedFor('alice', 'dave'),
-    });
+    await live().submit('bob', 'groups', 'Leave', { eventTag: TAG, conversationId: 'chat' });
     const erased = await live().call<{ status: string }>(del('bob', bobs.messageId));
     assert.equal(erased.status, 'erased');
     for (const reader of ['alice', 'dave'] as const) {
