@@ -1,0 +1,11 @@
+import { displayName } from '../../app/names';
+
+// People-facing user names for UI-B's features, the same as the shell's.
+
+/** "alice (Org1)" */
+export function userLabel(userId: string): string {
+  return displayName(userId);
+}
+
+/** The chaincode's user id form (the API refuses anything else). */
+export const USER_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}::[a-z][a-z0-9._-]{1,63}$/;

@@ -1,0 +1,21 @@
+import type { EscrowInfo } from '../../../../electron/src/common/api';
+
+// Mirrors the chaincode's rules so the UI offers only what would succeed:
+// the sender may release while open; the recipient may claim until a clock
+// skew before the deadline; either party may refund a skew after it.
+export const CLOCK_SKEW_MS = 60_000;
+
+export type EscrowAction = 'release' | 'claim' | 'refund';
+
+export function allowedEscrowActions(escrow: EscrowInfo, me: string, now: number): EscrowAction[] {
+  if (escrow.state !== 'open') return [];
+  const actions: EscrowAction[] = [];
+  if (me === escrow.from) actions.push('release');
+  if (me === escrow.to && now < escrow.deadline - CLOCK_SKEW_MS) actions.push('claim');
+  if ((me === escrow.from || me === escrow.to) && now >= escrow.deadline + CLOCK_SKEW_MS) actions.push('refund');
+  return actions;
+}
+
+/** Escrows must run at least two skews and at most a year (the chaincode refuses otherwise). */
+export const MIN_ESCROW_MS = 2 * CLOCK_SKEW_MS + 30_000;
+export const MAX_ESCROW_MS = 365 * 24 * 3600 * 1000;

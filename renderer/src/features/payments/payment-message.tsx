@@ -1,0 +1,211 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { EscrowInfo, MessageContent, MessageView } from '../../../../electron/src/common/api';
+import { useApi, useSession } from '../../api/context';
+import { Badge, Button, ConfirmDialog, ErrorText } from '../../components/ui';
+import { useCall } from '../../components/ui/b-use-call';
+import { userLabel } from '../../components/ui/b-user';
+import { Credits } from './credits';
+import { allowedEscrowActions, type EscrowAction } from './escrow-rules';
+import { formatCredits } from './money';
+
+type PaymentContent = Exclude<MessageContent, { type: 'text' }>;
+
+export interface PaymentMessageProps {
+  readonly content: MessageContent;
+  /** The message carrying it: who asked (to pay a request), which conversation, whether it is mine. */
+  readonly message?: Pick<MessageView, 'sender' | 'outgoing' | 'conversationId'>;
+}
+
+/** Renders payment, payment-request and escrow content inside the chat; text renders nothing here. */
+export function PaymentMessage({ content, message }: PaymentMessageProps) {
+  switch (content.type) {
+    case 'text':
+      return null;
+    case 'payment':
+      return <PaymentCard content={content} message={message} />;
+    case 'payment-request':
+      return <RequestCard content={content} message={message} />;
+    case 'escrow':
+      return <EscrowCard content={content} />;
+    default: {
+      const unknown: never = content;
+      return unknown;
+    }
+  }
+}
+
+function useMe(): string {
+  return useSession().account?.userId ?? '';
+}
+
+function PaymentCard({
+  content,
+  message,
+}: {
+  readonly content: Extract<PaymentContent, { type: 'payment' }>;
+  readonly message: PaymentMessageProps['message'];
+}) {
+  const { t } = useTranslation('payments');
+  const me = useMe();
+  const toMe = content.to === me;
+  const from = message?.sender;
+  const line = toMe
+    ? t('message.receivedFrom', { name: from ? userLabel(from) : t('someone') })
+    : t('message.sentTo', { name: userLabel(content.to) });
+  return (
+    <div className="pay-card" data-kind="payment" data-testid="payment-message">
+      <div className="pay-card-head">
+        <span className="pay-card-kind">{t('message.payment')}</span>
+        <Badge tone="success">{t('message.done')}</Badge>
+      </div>
+      <p className="pay-card-amount">
+        <Credits minor={content.amount} />
+      </p>
+      <p className="pay-card-line">{line}</p>
+      {content.memo ? <p className="pay-card-memo">“{content.memo}”</p> : null}
+    </div>
+  );
+}
+
+function RequestCard({
+  content,
+  message,
+}: {
+  readonly content: Extract<PaymentContent, { type: 'payment-request' }>;
+  readonly message: PaymentMessageProps['message'];
+}) {
+  const { t, i18n } = useTranslation('payments');
+  const api = useApi();
+  const call = useCall();
+  const [confirming, setConfirming] = useState(false);
+  const [paid, setPaid] = useState(false);
+  const requester = message?.sender;
+  const mine = message?.outgoing ?? false;
+  const canPay = !mine && requester !== undefined && !paid;
+
+  const pay = async () => {
+    if (!requester) return;
+    const result = await call.run(() =>
+      api.sendPayment({
+        to: requester,
+        amount: content.amount,
+        memo: content.memo,
+        ...(message?.conversationId ? { conversationId: message.conversationId } : {}),
+      }),
+    );
+    setConfirming(false);
+    if (result.ok) setPaid(true);
+  };
+
+  return (
+    <div className="pay-card" data-kind="payment-request" data-testid="payment-request-message">
+      <div className="pay-card-head">
+        <span className="pay-card-kind">{t('message.request')}</span>
+        {paid ? <Badge tone="success">{t('message.paid')}</Badge> : null}
+      </div>
+      <p className="pay-card-amount">
+        <Credits minor={content.amount} />
+      </p>
+      <p className="pay-card-line">
+        {mine
+          ? t('message.youRequested')
+          : t('message.requestedBy', { name: requester ? userLabel(requester) : t('someone') })}
+      </p>
+      {content.memo ? <p className="pay-card-memo">“{content.memo}”</p> : null}
+      {canPay ? (
+        <Button variant="primary" size="sm" onClick={() => setConfirming(true)}>
+          {t('message.pay')}
+        </Button>
+      ) : null}
+      <ErrorText error={call.error} />
+      <ConfirmDialog
+        open={confirming}
+        onOpenChange={setConfirming}
+        title={t('message.payConfirmTitle')}
+        description={t('message.payConfirm', {
+          amount: formatCredits(content.amount, i18n.language),
+          name: requester ? userLabel(requester) : '',
+        })}
+        confirmLabel={t('message.pay')}
+        busy={call.pending}
+        onConfirm={() => void pay()}
+      />
+    </div>
+  );
+}
+
+function EscrowCard({ content }: { readonly content: Extract<PaymentContent, { type: 'escrow' }> }) {
+  const { t, i18n } = useTranslation('payments');
+  const api = useApi();
+  const me = useMe();
+  const call = useCall();
+  const [escrow, setEscrow] = useState<EscrowInfo | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+
+  useEffect(() => {
+    let live = true;
+    void api.getEscrow({ escrowId: content.escrowId }).then((result) => {
+      if (live && result.ok) setEscrow(result.value);
+    });
+    // Claim/refund windows open and close with time; re-check each half minute.
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [api, content.escrowId]);
+
+  const shown: EscrowInfo = escrow ?? {
+    escrowId: content.escrowId,
+    from: '',
+    to: content.to,
+    amount: content.amount,
+    deadline: content.deadline,
+    state: 'open',
+  };
+  const actions = escrow ? allowedEscrowActions(escrow, me, now) : [];
+
+  const settle = async (action: EscrowAction) => {
+    const result = await call.run(() => api.settleEscrow({ escrowId: content.escrowId, action }));
+    if (result.ok) setEscrow(result.value);
+  };
+
+  return (
+    <div className="pay-card" data-kind="escrow" data-testid="escrow-message">
+      <div className="pay-card-head">
+        <span className="pay-card-kind">{t('message.escrow')}</span>
+        <Badge tone={shown.state === 'open' ? 'info' : shown.state === 'refunded' ? 'warning' : 'success'}>
+          {t(`escrowState.${shown.state}`)}
+        </Badge>
+      </div>
+      <p className="pay-card-amount">
+        <Credits minor={shown.amount} />
+      </p>
+      <p className="pay-card-line">
+        {shown.to === me ? t('message.escrowForYou') : t('message.escrowFor', { name: userLabel(shown.to) })}
+      </p>
+      <p className="pay-card-memo">
+        {t('message.deadline', {
+          time: new Date(shown.deadline).toLocaleString(i18n.language),
+        })}
+      </p>
+      {actions.length > 0 ? (
+        <div className="pay-card-actions">
+          {actions.map((action) => (
+            <Button
+              key={action}
+              size="sm"
+              variant={action === 'refund' ? 'secondary' : 'primary'}
+              busy={call.pending}
+              onClick={() => void settle(action)}
+            >
+              {t(`escrowAction.${action}`)}
+            </Button>
+          ))}
+        </div>
+      ) : null}
+      <ErrorText error={call.error} />
+    </div>
+  );
+}
