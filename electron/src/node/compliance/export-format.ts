@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { AuditFilter } from '../../common/api';
+import { csvDocument } from './csv';
+import { badInput } from './errors';
+import { type AuditRecord, auditRecordSchema } from './records';
+
+// The export file formats. JSON is the verifiable one: it names where it
+// came from and the chain head it was taken against (the anchor an officer
+// trusts), and carries every field the chaincode returned. CSV is a table
+// for spreadsheets and cannot be verified.
+
+export const EXPORT_FORMAT = 'ktalk-audit-export';
+export const EXPORT_VERSION = 1;
+
+const hex32 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 32 bytes of lowercase hex');
+
+const filterSchema = z
+  .strictObject({
+    from: z.number().int().nonnegative(),
+    to: z.number().int().nonnegative(),
+    actor: z.string().max(256).optional(),
+    action: z.string().max(256).optional(),
+    target: z.string().max(256).optional(),
+    outcome: z.enum(['ok', 'denied']).optional(),
+  })
+  .refine((f) => f.from <= f.to, 'filter.from must not be after filter.to');
+
+export const exportDocumentSchema = z.strictObject({
+  format: z.literal(EXPORT_FORMAT),
+  version: z.literal(EXPORT_VERSION),
+  channel: z.string().min(1).max(249),
+  chaincode: z.string().min(1).max(128),
+  /** Whose org copy the records were read from. */
+  mspId: z.string().min(1).max(64),
+  exporter: z.string().min(1).max(200),
+  exportedAt: z.number().int().nonnegative(),
+  filter: filterSchema,
+  /** The chain head when the export was taken: height, and the SHA-256 of block height-1's header. */
+  anchor: z.strictObject({ height: z.number().int().positive(), blockHash: hex32 }),
+  records: z.array(auditRecordSchema).max(1_000_000),
+});
+export type ExportDocument = z.infer<typeof exportDocumentSchema>;
+
+/** Parses and schema-checks a JSON export; anything else is BAD_INPUT, with CSV named as such. */
+export function parseExportDocument(content: string): ExportDocument {
+  if (/^\uFEFF?time,/.test(content)) throw badInput('a CSV export cannot be verified: verify the JSON export');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(content);
+  } catch {
+    throw badInput('not a KTalk audit export: the content is not JSON');
+  }
+  const parsed = exportDocumentSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badInput(
+      `not a valid KTalk audit export: ${issue?.path.join('.') || 'document'}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return parsed.data;
+}
+
+export function jsonExport(document: ExportDocument): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+export const CSV_HEADER = [
+  'time',
+  'timeUtc',
+  'txId',
+  'seq',
+  'actor',
+  'action',
+  'target',
+  'outcome',
+  'orgs',
+  'detail',
+  'policyVersion',
+  'edge',
+] as const;
+
+export function csvExport(records: readonly AuditRecord[]): string {
+  return csvDocument(
+    CSV_HEADER,
+    records.map((r) => [
+      r.time,
+      new Date(r.time).toISOString(),
+      r.txId,
+      r.seq,
+      r.actor,
+      r.action,
+      r.target,
+      r.outcome,
+      r.orgs.join(';'),
+      r.detail,
+      r.policyVersion,
+      r.edge === true,
+    ]),
+  );
+}
+
+/** `20261123T032700Z`: sortable and safe in a file name on every OS. */
+function fileStamp(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
+}
+
+export function exportFileName(filter: AuditFilter, format: 'csv' | 'json'): string {
+  return `ktalk-audit-${fileStamp(filter.from)}-${fileStamp(filter.to)}.${format}`;
+}

@@ -1,0 +1,219 @@
+import type { ApiInput, RecordVerdict, VerifyReport } from '../../common/api';
+import { API_ARGS } from '../../common/api-args';
+import type { ClientSession } from '../session/client-session';
+import { type DecodedBlock, type LocatedTransaction, decodeBlock, locateTransaction } from './block-decode';
+import { headerHash } from './block-hash';
+import { canonicalJson } from './canonical';
+import { badInput } from './errors';
+import { type ExportDocument, parseExportDocument } from './export-format';
+import { type BlockSource, qsccBlockSource } from './qscc';
+import { type AuditRecord, auditKey, edgeIsRight, ledgerForm, matchesFilter } from './records';
+
+// Proves a JSON export against the ledger. A record passes when its
+// transaction is in a block, marked VALID there, and wrote exactly this
+// record under the exporting org's audit key. The export passes when, in
+// addition, every block from the lowest record's up to the export's anchor
+// carries its own data (dataHash) and is linked to the next by previousHash,
+// and the anchor block's header hash is the one the export names. A failed
+// check is a verdict with a reason, not an exception: only input that is
+// not a JSON export, and failures to reach the ledger, throw.
+
+const VALID = 0;
+const ENDORSER_TRANSACTION = 3;
+const CONCURRENCY = 8;
+
+export interface AuditVerifyOptions {
+  /** Called as records are checked. */
+  readonly onProgress?: (checked: number, total: number) => void;
+  /** Where blocks come from; the session's qscc by default. */
+  readonly blocks?: BlockSource;
+}
+
+/** Blocks by number and by transaction, each fetched once; only a transaction's block keeps its data. */
+class BlockCache {
+  private readonly byNumber = new Map<number, Promise<DecodedBlock>>();
+  private readonly byTxId = new Map<string, Promise<DecodedBlock | null>>();
+
+  constructor(private readonly source: BlockSource) {}
+
+  header(number: number): Promise<DecodedBlock> {
+    let block = this.byNumber.get(number);
+    if (!block) {
+      block = this.source.blockByNumber(number).then((bytes) => withoutEntries(decodeBlock(bytes, `block ${number}`)));
+      this.byNumber.set(number, block);
+    }
+    return block;
+  }
+
+  ofTransaction(txId: string): Promise<DecodedBlock | null> {
+    let block = this.byTxId.get(txId);
+    if (!block) {
+      block = this.source.blockByTxId(txId).then((bytes) => {
+        if (bytes === null) return null;
+        const decoded = decodeBlock(bytes, `block of ${txId}`);
+        if (!this.byNumber.has(decoded.number)) {
+          this.byNumber.set(decoded.number, Promise.resolve(withoutEntries(decoded)));
+        }
+        return decoded;
+      });
+      this.byTxId.set(txId, block);
+    }
+    return block;
+  }
+}
+
+const withoutEntries = (block: DecodedBlock): DecodedBlock => ({ ...block, entries: [] });
+
+async function inBatches<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+}
+
+/** Names the fields whose canonical JSON differs. */
+function differingFields(mine: Record<string, unknown>, theirs: Record<string, unknown>): string[] {
+  const names = [...new Set([...Object.keys(mine), ...Object.keys(theirs)])].sort();
+  return names.filter((name) => canonicalJson(mine[name]) !== canonicalJson(theirs[name]));
+}
+
+function parseStored(bytes: Uint8Array): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Compares the record with what its transaction wrote; a reason when they differ. */
+function compareWithWrites(record: AuditRecord, mspId: string, tx: LocatedTransaction): string | null {
+  const mine = ledgerForm(record) as Record<string, unknown>;
+  const key = auditKey(mspId, record);
+  const write = tx.writes.get(key);
+  if (write && !write.isDelete) {
+    const stored = parseStored(write.value);
+    if (stored === null) return `the ledger value under ${key} is not a JSON record`;
+    const fields = differingFields(mine, stored);
+    return fields.length === 0 ? null : `does not match the ledger: ${fields.join(', ')}`;
+  }
+  // The key holds time, txId and seq: find the org's record of this seq to name what changed.
+  const prefix = `audit|${mspId}|`;
+  for (const [otherKey, other] of tx.writes) {
+    if (!otherKey.startsWith(prefix) || other.isDelete) continue;
+    const stored = parseStored(other.value);
+    if (stored?.seq !== record.seq) continue;
+    return `does not match the ledger: ${differingFields(mine, stored).join(', ') || 'key'}`;
+  }
+  return `the transaction wrote no ${mspId} audit record with seq ${record.seq}`;
+}
+
+async function checkRecord(
+  record: AuditRecord,
+  doc: ExportDocument,
+  cache: BlockCache,
+  seen: Set<string>,
+): Promise<RecordVerdict> {
+  const base = { txId: record.txId, seq: record.seq };
+  const fail = (reason: string, blockNumber?: number): RecordVerdict => ({
+    ...base,
+    ok: false,
+    reason,
+    ...(blockNumber !== undefined ? { blockNumber } : {}),
+  });
+  const id = `${record.txId}/${record.seq}`;
+  if (seen.has(id)) return fail('appears twice in the export');
+  seen.add(id);
+  if (!matchesFilter(record, doc.filter)) return fail("is outside the export's filter");
+  if (!edgeIsRight(record, doc.filter)) return fail('edge mark does not match its time and the window');
+  if (!record.orgs.includes(doc.mspId)) return fail(`orgs does not include the exporting org ${doc.mspId}`);
+
+  const block = await cache.ofTransaction(record.txId);
+  if (block === null) return fail('txId not found on the ledger');
+  let tx: LocatedTransaction | null;
+  try {
+    tx = locateTransaction(block, record.txId, doc.chaincode);
+  } catch (error) {
+    return fail(`block ${block.number} could not be decoded: ${(error as Error).message}`, block.number);
+  }
+  if (tx === null) return fail(`txId is not in block ${block.number}`, block.number);
+  if (tx.channelId !== doc.channel) return fail(`transaction is on channel ${tx.channelId}`, block.number);
+  if (tx.type !== ENDORSER_TRANSACTION) return fail('not a chaincode transaction', block.number);
+  if (tx.validationCode !== VALID) {
+    return fail(`transaction is not valid (validation code ${tx.validationCode ?? 'missing'})`, block.number);
+  }
+  const anchorNumber = doc.anchor.height - 1;
+  if (block.number > anchorNumber) {
+    return fail(`block ${block.number} is after the export's anchor block ${anchorNumber}`, block.number);
+  }
+  const mismatch = compareWithWrites(record, doc.mspId, tx);
+  if (mismatch !== null) return fail(mismatch, block.number);
+  return { ...base, ok: true, blockNumber: block.number };
+}
+
+/** Every block from `low` to the anchor: data bound to its header, headers chained, anchor hash as exported. */
+async function checkChain(doc: ExportDocument, low: number, cache: BlockCache): Promise<VerifyReport['chain']> {
+  const trustedBlock = doc.anchor.height - 1;
+  const numbers = Array.from({ length: trustedBlock - low + 1 }, (_, i) => low + i);
+  const headers = new Map<number, DecodedBlock>();
+  await inBatches(numbers, async (n) => {
+    headers.set(n, await cache.header(n));
+  });
+  const fail = (reason: string) => ({ ok: false, trustedBlock, reason });
+  for (const n of numbers) {
+    const block = headers.get(n);
+    if (!block || block.number !== n) return fail(`the peer answered block ${block?.number ?? 'none'} for block ${n}`);
+    if (!block.dataHashMatches) return fail(`block ${n}: data_hash does not match its transactions`);
+    const next = headers.get(n + 1);
+    if (next && !headerHash(block.header).equals(next.header.previousHash)) {
+      return fail(`block ${n + 1}: previous_hash does not match the hash of block ${n}'s header`);
+    }
+  }
+  const anchor = headers.get(trustedBlock);
+  const anchorHash = anchor ? headerHash(anchor.header).toString('hex') : '';
+  if (anchorHash !== doc.anchor.blockHash) {
+    return fail(
+      `anchor block ${trustedBlock}: header hash ${anchorHash} does not match the export's ${doc.anchor.blockHash}`,
+    );
+  }
+  return { ok: true, trustedBlock };
+}
+
+export async function auditVerify(
+  session: ClientSession,
+  input: ApiInput<'auditVerify'>,
+  options: AuditVerifyOptions = {},
+): Promise<VerifyReport> {
+  const parsed = API_ARGS.auditVerify.safeParse([input]);
+  if (!parsed.success) throw badInput(parsed.error.issues[0]?.message ?? 'invalid verify request');
+  const doc = parseExportDocument(parsed.data[0].content);
+  if (doc.channel !== session.profile.channel || doc.chaincode !== session.profile.chaincode) {
+    throw badInput(
+      `the export is from ${doc.channel}/${doc.chaincode}; this profile is ${session.profile.channel}/${session.profile.chaincode}`,
+    );
+  }
+
+  const cache = new BlockCache(options.blocks ?? qsccBlockSource(session));
+  const seen = new Set<string>();
+  const verdicts: RecordVerdict[] = new Array<RecordVerdict>(doc.records.length);
+  let checked = 0;
+  await inBatches(
+    doc.records.map((record, index) => ({ record, index })),
+    async ({ record, index }) => {
+      verdicts[index] = await checkRecord(record, doc, cache, seen);
+      options.onProgress?.(++checked, doc.records.length);
+    },
+  );
+
+  const trustedBlock = doc.anchor.height - 1;
+  const low = verdicts.reduce(
+    (min, v) => (v.blockNumber !== undefined && v.blockNumber < min ? v.blockNumber : min),
+    trustedBlock,
+  );
+  const chain = await checkChain(doc, low, cache);
+  return { ok: chain.ok && verdicts.every((v) => v.ok), records: verdicts, chain };
+}
