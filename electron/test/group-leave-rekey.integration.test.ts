@@ -1,0 +1,312 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { z } from 'zod';
+import { type NetworkContext, down, up } from '../../network/src/network';
+import { isolatedNetwork } from '../../network/test/support/test-network';
+import { isCryptoError, openEnvelope, sealEnvelope, sealedBoxGroupKeys } from '../src/node/crypto';
+import {
+  type GroupsContext,
+  directoryMemberKeys,
+  groupsContextOf,
+  leaveGroup,
+  openMyEpochKey,
+  readGroupState,
+  rekeyIfRequired,
+  removeMember,
+  submitTagged,
+} from '../src/node/groups';
+import { isLedgerError } from '../src/node/ledger';
+import type { ClientSession } from '../src/node/session/client-session';
+import { type LiveSession, liveSession } from './support/live-session';
+
+// Forward secrecy against leavers, end to end through the client code on a
+// live two-org network: a member who leaves (or is removed) never obtains
+// the key of the epoch after, is refused the new messages, and cannot open
+// their ciphertext with any epoch key it ever held. Alice (Org1) owns the
+// groups; carol (Org1) leaves or is removed; bob (Org2) stays.
+
+const POLICY = {
+  whoCanPost: 'members',
+  whoCanInvite: 'admins',
+  retentionSeconds: 0,
+  paymentsAllowed: false,
+  crossOrg: true,
+} as const;
+
+const listedSchema = z.object({
+  messages: z.array(
+    z.object({
+      messageId: z.string(),
+      clientMessageId: z.string(),
+      sender: z.string(),
+      epoch: z.number().int(),
+      time: z.number().int(),
+      payload: z.object({ ciphertext: z.string(), nonce: z.string(), signature: z.string() }).optional(),
+    }),
+  ),
+});
+type Listed = z.infer<typeof listedSchema>['messages'][number];
+
+const bytes = (b64: string): Uint8Array => new Uint8Array(Buffer.from(b64, 'base64'));
+const text = (value: Uint8Array): string => Buffer.from(value).toString('utf8');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The caller's epoch keys straight from the ledger, opened with its current X25519 secret key. */
+const epochKeyOf =
+  (session: ClientSession) =>
+  (conversationId: string, epoch: number): Promise<Uint8Array> =>
+    openMyEpochKey(
+      session.ledger,
+      sealedBoxGroupKeys,
+      conversationId,
+      epoch,
+      bytes(session.messagingKey().encryptionSecretKey),
+    );
+
+async function rejectsWithLedger(action: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(action, (error: unknown) => {
+    assert.ok(isLedgerError(error), `expected a LedgerError, got ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    return true;
+  });
+}
+
+describe(
+  'leaving or being removed: no key, no messages, no plaintext of the next epoch',
+  { timeout: 20 * 60_000 },
+  () => {
+    let ctx: NetworkContext | undefined;
+    const sessions = new Map<string, LiveSession & { close(): void }>();
+    const session = (user: string): LiveSession => {
+      const s = sessions.get(user);
+      assert.ok(s, user);
+      return s;
+    };
+    const groups = (user: string): GroupsContext => groupsContextOf(session(user), epochKeyOf(session(user)));
+
+    /** Polls a read until it holds: a submit returns once the caller's own org's peer committed it. */
+    const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> => {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        try {
+          if (await check()) return;
+        } catch (error) {
+          if (Date.now() >= end) throw error;
+        }
+        assert.ok(Date.now() < end, `timed out waiting until ${what}`);
+        await sleep(250);
+      }
+    };
+    /** Every given user's peer shows the group at `epoch` with this rekeyRequired. */
+    const seenBy = async (users: string[], groupId: string, epoch: number, rekeyRequired: boolean) => {
+      for (const user of users) {
+        await until(`${user} sees ${groupId} at epoch ${epoch}`, async () => {
+          const g = await readGroupState(session(user).ledger, groupId);
+          return g.epoch === epoch && g.rekeyRequired === rekeyRequired;
+        });
+      }
+    };
+
+    /** Alice creates `groupId` with carol and bob as members: epoch 1, a fresh key wrapped for all three. */
+    const createGroup = async (groupId: string): Promise<Uint8Array> => {
+      const alice = groups('alice');
+      const memberIds = ['alice', 'carol', 'bob'].map((u) => session(u).userId);
+      const lookup = directoryMemberKeys(session('alice').directory);
+      const members = [];
+      for (const userId of memberIds) members.push({ userId, encryptionKey: await lookup(userId) });
+      const fresh = await sealedBoxGroupKeys.newEpochKey(members);
+      await submitTagged(alice, 'groups', 'CreateGroup', fresh.epochKey, {
+        groupId,
+        name: groupId,
+        policy: POLICY,
+        members: [
+          { userId: session('carol').userId, role: 'member' },
+          { userId: session('bob').userId, role: 'member' },
+        ],
+        wrappedKeys: fresh.wrappedKeys,
+      });
+      await seenBy(['bob', 'carol'], groupId, 1, false);
+      return fresh.epochKey;
+    };
+
+    /** A real envelope (sealEnvelope) posted with messages.PostMessage. */
+    const post = async (user: string, groupId: string, epoch: number, epochKey: Uint8Array, body: string) => {
+      const me = session(user);
+      const clientMessageId = randomBytes(12).toString('base64url');
+      const sealed = await sealEnvelope({
+        conversationId: groupId,
+        epoch,
+        sender: me.userId,
+        clientMessageId,
+        plaintext: new TextEncoder().encode(body),
+        epochKey,
+        signingSecretKey: bytes(me.messagingKey().signingSecretKey),
+      });
+      await submitTagged(
+        groups(user),
+        'messages',
+        'PostMessage',
+        epochKey,
+        {
+          conversationId: groupId,
+          epoch,
+          clientMessageId,
+          nonce: sealed.nonce,
+          signature: sealed.signature,
+          attachments: [],
+        },
+        { ciphertext: sealed.ciphertext },
+      );
+      return clientMessageId;
+    };
+
+    const list = (user: string, groupId: string) =>
+      session(user).ledger.evaluate(
+        'messages',
+        'ListMessages',
+        { conversationId: groupId, pageSize: 50 },
+        listedSchema,
+      );
+
+    /** The message as `user` lists it, waiting for its org's peer to have it. */
+    const listedBy = async (user: string, groupId: string, clientMessageId: string): Promise<Listed> => {
+      let found: Listed | undefined;
+      await until(`${user} lists ${clientMessageId}`, async () => {
+        found = (await list(user, groupId)).messages.find((m) => m.clientMessageId === clientMessageId);
+        return found?.payload !== undefined;
+      });
+      assert.ok(found);
+      return found;
+    };
+
+    /** openEnvelope as `reader` would: the sender's signing key at the message's time from the directory. */
+    const open = (reader: string, groupId: string, m: Listed, epochKey: Uint8Array) => {
+      assert.ok(m.payload, 'a message with its payload');
+      return openEnvelope({
+        conversationId: groupId,
+        epoch: m.epoch,
+        sender: m.sender,
+        clientMessageId: m.clientMessageId,
+        nonce: m.payload.nonce,
+        signature: m.payload.signature,
+        ciphertext: bytes(m.payload.ciphertext),
+        sentAt: m.time,
+        epochKey,
+        keyAt: async (userId, at) => ({
+          signingKey: bytes((await session(reader).directory.getKeysAt(userId, at)).signingKey),
+        }),
+      });
+    };
+
+    /** What a former member can still do about a new-epoch message: nothing. */
+    const formerMemberLocksOut = async (groupId: string, newEpoch: number, m: Listed, heldKeys: Uint8Array[]) => {
+      const carol = session('carol');
+      await rejectsWithLedger(epochKeyOf(carol)(groupId, newEpoch), 'FORBIDDEN');
+      await rejectsWithLedger(
+        carol.ledger.evaluate('groups', 'GetMyEpochKey', { conversationId: groupId }, z.unknown()),
+        'FORBIDDEN',
+      );
+      await rejectsWithLedger(list('carol', groupId), 'FORBIDDEN');
+      await rejectsWithLedger(rekeyIfRequired(groups('carol'), groupId), 'FORBIDDEN');
+      // Even holding the ciphertext (say, from a block), every key she ever had fails.
+      assert.ok(heldKeys.length > 0);
+      for (const key of heldKeys) {
+        await assert.rejects(open('carol', groupId, m, key), (error: unknown) => {
+          assert.ok(isCryptoError(error, 'DECRYPT_FAILED'), `expected DECRYPT_FAILED, got ${String(error)}`);
+          return true;
+        });
+      }
+    };
+
+    before(async () => {
+      const net = await isolatedNetwork();
+      ctx = { ...net, log: (line) => console.log(`  [leave-rekey] ${line}`) };
+      await up(ctx);
+      for (const [org, user] of [
+        ['Org1', 'alice'],
+        ['Org1', 'carol'],
+        ['Org2', 'bob'],
+      ] as const) {
+        sessions.set(user, await liveSession(ctx, org, user));
+      }
+      // Sign-in published each user's keys through its own org's peer; wait until both orgs have all three.
+      for (const reader of ['alice', 'bob']) {
+        for (const user of ['alice', 'carol', 'bob']) {
+          await until(`${reader} sees ${user}'s keys`, async () => {
+            const found = await session(reader).directory.getUser(session(user).userId);
+            return found.encryptionKey === session(user).messagingKey().encryptionPublicKey;
+          });
+        }
+      }
+    });
+
+    after(async () => {
+      for (const s of sessions.values()) s.close();
+      if (ctx) {
+        await down(ctx);
+        await rm(ctx.dataDir, { recursive: true, force: true });
+      }
+    });
+
+    it('carol leaves: posting is REKEY_REQUIRED until alice re-keys; bob reads the new epoch, carol gets no key, no message and no plaintext', async () => {
+      const groupId = 'leave-rekey';
+      const k1 = await createGroup(groupId);
+      const before = await post('alice', groupId, 1, k1, 'before carol left');
+      assert.equal(text(await open('bob', groupId, await listedBy('bob', groupId, before), k1)), 'before carol left');
+      // Every epoch key carol holds before leaving.
+      const carolsKeys = [await epochKeyOf(session('carol'))(groupId, 1)];
+      assert.deepEqual(carolsKeys[0], k1);
+
+      assert.equal((await leaveGroup(groups('carol'), groupId)).epoch, 1);
+      await seenBy(['alice', 'bob'], groupId, 1, true);
+      await rejectsWithLedger(post('alice', groupId, 1, k1, 'sealed under a key carol holds'), 'REKEY_REQUIRED');
+      await rejectsWithLedger(post('bob', groupId, 1, k1, 'nor from bob'), 'REKEY_REQUIRED');
+      // Bob is a plain member (whoCanInvite=admins): his client leaves the re-key to a manager.
+      assert.deepEqual(await rekeyIfRequired(groups('bob'), groupId), { status: 'not-allowed', epoch: 1 });
+
+      const rekeyed = await rekeyIfRequired(groups('alice'), groupId);
+      assert.equal(rekeyed.status, 'rekeyed');
+      assert.ok(rekeyed.status === 'rekeyed');
+      assert.equal(rekeyed.epoch, 2);
+      const k2 = rekeyed.epochKey;
+      assert.notDeepEqual(k2, k1);
+      await seenBy(['alice', 'bob'], groupId, 2, false);
+      assert.deepEqual(await rekeyIfRequired(groups('alice'), groupId), { status: 'not-required', epoch: 2 });
+
+      const after = await post('alice', groupId, 2, k2, 'after carol left');
+      const bobsKey = await epochKeyOf(session('bob'))(groupId, 2);
+      assert.deepEqual(bobsKey, k2);
+      const listed = await listedBy('bob', groupId, after);
+      assert.equal(listed.epoch, 2);
+      assert.equal(text(await open('bob', groupId, listed, bobsKey)), 'after carol left');
+      await formerMemberLocksOut(groupId, 2, listed, carolsKeys);
+    });
+
+    it('carol is removed: alice’s client makes the next key for who stays; bob reads it, carol gets no key, no message and no plaintext', async () => {
+      const groupId = 'remove-rekey';
+      const k1 = await createGroup(groupId);
+      const before = await post('alice', groupId, 1, k1, 'carol can read this');
+      // Carol was a member: she read epoch 1.
+      const carolsKeys = [await epochKeyOf(session('carol'))(groupId, 1)];
+      assert.equal(
+        text(await open('carol', groupId, await listedBy('carol', groupId, before), carolsKeys[0] as Uint8Array)),
+        'carol can read this',
+      );
+
+      const removed = await removeMember(groups('alice'), groupId, session('carol').userId);
+      assert.equal(removed.epoch, 2);
+      await seenBy(['alice', 'bob'], groupId, 2, false);
+      // RemoveMember rotated already: nothing is pending.
+      assert.deepEqual(await rekeyIfRequired(groups('alice'), groupId), { status: 'not-required', epoch: 2 });
+
+      const after = await post('alice', groupId, 2, removed.epochKey, 'after carol was removed');
+      const bobsKey = await epochKeyOf(session('bob'))(groupId, 2);
+      assert.deepEqual(bobsKey, removed.epochKey);
+      const listed = await listedBy('bob', groupId, after);
+      assert.equal(text(await open('bob', groupId, listed, bobsKey)), 'after carol was removed');
+      await formerMemberLocksOut(groupId, 2, listed, carolsKeys);
+    });
+  },
+);
