@@ -127,6 +127,37 @@ describe('connection profile validation', () => {
     assert.doesNotThrow(parse(with_((p) => ((org0(p).gateway as Json).endpoint = '[::1]:7051'))));
   });
 
+  it('takes orderers as optional (a version 1 profile without them stays valid) and checks each one', () => {
+    const without = good();
+    delete without.orderers;
+    assert.equal(parseConnectionProfile(JSON.stringify(without)).orderers, undefined);
+    assert.equal(parseConnectionProfile(JSON.stringify(good())).orderers?.[0]?.tlsServerName, 'orderer1');
+    const orderer0 = (p: Json) => (p.orderers as Json[])[0] as Json;
+    const with_ = (edit: (p: Json) => void) => {
+      const p = good();
+      edit(p);
+      return p;
+    };
+    assert.throws(parse(with_((p) => (p.orderers = []))), refused('BAD_FIELD', 'orderers'));
+    assert.throws(
+      parse(with_((p) => (orderer0(p).endpoint = '127.0.0.1'))),
+      refused('BAD_ENDPOINT', 'orderers.0.endpoint'),
+    );
+    assert.throws(
+      parse(with_((p) => (orderer0(p).tlsServerName = '127.0.0.1:7050'))),
+      refused('BAD_FIELD', 'orderers.0.tlsServerName'),
+    );
+    assert.throws(
+      parse(with_((p) => (orderer0(p).tlsRootCertificate = 'not pem'))),
+      refused('BAD_PEM', 'orderers.0.tlsRootCertificate'),
+    );
+    assert.throws(parse(with_((p) => (orderer0(p).clientKey = 'x'))), refused('UNKNOWN_FIELD', 'orderers.0'));
+    assert.throws(
+      parse(with_((p) => delete orderer0(p).tlsRootCertificate)),
+      refused('MISSING_FIELD', 'orderers.0.tlsRootCertificate'),
+    );
+  });
+
   it('refuses oversized text before parsing it', () => {
     assert.throws(parse(' '.repeat(MAX_PROFILE_BYTES + 1)), refused('TOO_LARGE'));
   });
@@ -150,6 +181,11 @@ describe('connection profile files', () => {
     (org0(leafRoot).gateway as Json).tlsRootCertificate = FIXTURE_LEAF_PEM;
     await writeFile(file, JSON.stringify(leafRoot));
     await assert.rejects(loadProfile(file), refused('BAD_PEM', 'organizations.0.gateway.tlsRootCertificate'));
+
+    const leafOrderer = good();
+    ((leafOrderer.orderers as Json[])[0] as Json).tlsRootCertificate = FIXTURE_LEAF_PEM;
+    await writeFile(file, JSON.stringify(leafOrderer));
+    await assert.rejects(loadProfile(file), refused('BAD_PEM', 'orderers.0.tlsRootCertificate'));
   });
 
   it('reports a missing file, a directory and an oversized file with their own codes', async () => {

@@ -16,8 +16,9 @@ import { CHAINCODE_NAME, CHANNEL, HOST, type Topology } from './topology';
 
 // The connection profile of this network in the app's own format (schema:
 // electron/src/common/connection-profile.ts): channel, chaincode, and per
-// org the gateway peer and the CA, each with its TLS root. The app needs
-// nothing else to connect, just as with a real deployment's profile.
+// org the gateway peer and the CA, each with its TLS root, and the orderers
+// (an org admin broadcasts its CRL updates to them). The app needs nothing
+// else to connect, just as with a real deployment's profile.
 
 export const DEV_PROFILE_NAME = 'ktalk-dev';
 
@@ -41,6 +42,17 @@ export async function buildConnectionProfile(dataDir: string, topology: Topology
       };
     }),
   );
+  // Orderers serve TLS with certificates from the orderer org's CA.
+  const orderers = await Promise.all(
+    topology.orderers.map(async (orderer) => ({
+      endpoint: `${HOST}:${orderer.port}`,
+      tlsServerName: orderer.name,
+      tlsRootCertificate: await readFile(
+        path.join(nodeDir(dataDir, topology.ordererOrg, orderer.name), 'tls', 'ca.crt'),
+        'utf8',
+      ),
+    })),
+  );
   const profile = {
     format: PROFILE_FORMAT,
     version: PROFILE_VERSION,
@@ -48,6 +60,7 @@ export async function buildConnectionProfile(dataDir: string, topology: Topology
     channel: CHANNEL,
     chaincode: CHAINCODE_NAME,
     organizations,
+    orderers,
   };
   // The app would refuse a profile that fails its schema; fail here instead.
   return validateConnectionProfile(profile);

@@ -143,6 +143,13 @@ export const organizationSchema = z.strictObject({
   }),
 });
 
+/** An ordering service node; clients reach it only to broadcast channel config updates (an org admin's CRL). */
+export const ordererSchema = z.strictObject({
+  endpoint,
+  tlsServerName: dnsName,
+  tlsRootCertificate: pem,
+});
+
 export const connectionProfileSchema = z.strictObject({
   format: z.literal(PROFILE_FORMAT),
   version: z.literal(PROFILE_VERSION),
@@ -158,10 +165,16 @@ export const connectionProfileSchema = z.strictObject({
       message: 'each mspId may appear once',
       ...coded('DUPLICATE_ORG'),
     }),
+  /**
+   * Optional, so version 1 profiles without it stay valid: only an org
+   * admin's revocation (a channel config update) needs the orderers.
+   */
+  orderers: z.array(ordererSchema).min(1).max(64).optional(),
 });
 
 export type ConnectionProfile = z.infer<typeof connectionProfileSchema>;
 export type OrganizationProfile = z.infer<typeof organizationSchema>;
+export type OrdererProfile = z.infer<typeof ordererSchema>;
 
 /** Keys that name JavaScript object internals; a profile never has them. */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -36,7 +36,7 @@ tSDMc0S6lI8MQLNzUw67hj0KqTZHr4zwd3r46sbd1tO0auCnbHOA0Lft
 -----END PRIVATE KEY-----
 `;
 
-/** A valid two-org profile whose endpoints point at ports nothing listens on. */
+/** A valid two-org, one-orderer profile whose endpoints point at ports nothing listens on. */
 export function fixtureProfile(port = 1): ConnectionProfile {
   const org = (n: number) => ({
     mspId: `Org${n}MSP`,
@@ -50,5 +50,6 @@ export function fixtureProfile(port = 1): ConnectionProfile {
     channel: 'ktalk',
     chaincode: 'ktalk',
     organizations: [org(1), org(2)],
+    orderers: [{ endpoint: `127.0.0.1:${port}`, tlsServerName: 'orderer1', tlsRootCertificate: FIXTURE_CA_PEM }],
   };
 }

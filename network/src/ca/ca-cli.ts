@@ -16,6 +16,8 @@ export interface Registration {
   readonly type: IdentityType;
   /** e.g. { 'ktalk.role': 'staff' }; each is put in the enrollment certificate. */
   readonly attrs?: Readonly<Record<string, string>>;
+  /** What the identity may do at the CA itself (hf.Registrar.Roles, hf.Revoker, ...); kept out of the certificate. */
+  readonly caAttrs?: Readonly<Record<string, string>>;
   /** Becomes an OU of the certificate (the CA must know the affiliation). */
   readonly affiliation?: string;
 }
@@ -64,9 +66,10 @@ export class CaCli {
     const existing = await secretStore.get(this.ca.name, registration.name);
     if (existing) return existing;
     const secret = randomBytes(15).toString('base64url');
-    const attrs = Object.entries(registration.attrs ?? {})
-      .map(([k, v]) => `${k}=${v}:ecert`)
-      .join(',');
+    const attrs = [
+      ...Object.entries(registration.attrs ?? {}).map(([k, v]) => cliAttr(k, v, true)),
+      ...Object.entries(registration.caAttrs ?? {}).map(([k, v]) => cliAttr(k, v, false)),
+    ].join(',');
     const args = [
       'register',
       '-u',
@@ -108,6 +111,12 @@ export class CaCli {
     if (!crl.includes('BEGIN X509 CRL')) throw new NetworkError(`${this.ca.name} returned no CRL`);
     return crl;
   }
+}
+
+// --id.attrs is read as CSV: a value holding commas (a list) must be quoted.
+function cliAttr(name: string, value: string, ecert: boolean): string {
+  const text = `${name}=${value}${ecert ? ':ecert' : ''}`;
+  return value.includes(',') ? `"${text}"` : text;
 }
 
 // fabric-ca-client wants the URL without a trailing slash.

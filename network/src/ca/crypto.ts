@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { HOST, type Org, type Topology } from '../topology';
-import { CaCli, type Registration, SecretStore, normaliseTlsDir } from './ca-cli';
+import { CaCli, type IdentityType, type Registration, SecretStore, normaliseTlsDir } from './ca-cli';
 import { readCaCert } from './ca-server';
 import { finishLocalMsp, writeOrgMsp } from './msp';
 import { pathExists } from '../fs-utils';
@@ -12,7 +12,26 @@ export interface DevUser {
   readonly name: string;
   readonly attrs: Readonly<Record<string, string>>;
   readonly affiliation?: string;
+  /** Fabric identity type; `client` unless said otherwise. */
+  readonly type?: IdentityType;
+  /** Rights at the CA itself, not written into the certificate. */
+  readonly caAttrs?: Readonly<Record<string, string>>;
 }
+
+/**
+ * What a KTalk org admin may do at its org's CA, acting with its own
+ * enrollment as a desktop app would: register clients carrying the KTalk
+ * attributes (fabric-ca restricts attribute names, not their values),
+ * revoke, and publish the CRL. Its affiliation is the CA's root (the default
+ * it inherits from the bootstrap registrar), so it manages every affiliation,
+ * compliance included.
+ */
+export const ORG_ADMIN_CA_ATTRS: Readonly<Record<string, string>> = {
+  'hf.Registrar.Roles': 'client',
+  'hf.Registrar.Attributes': 'ktalk.role,ktalk.treasury',
+  'hf.Revoker': 'true',
+  'hf.GenCRL': 'true',
+};
 
 /** Development users seeded per peer org; roles travel in the certificate. */
 export function devUsers(org: Org): DevUser[] {
@@ -20,7 +39,14 @@ export function devUsers(org: Org): DevUser[] {
   const staff = n === '1' ? ['alice', 'carol'] : ['bob', 'dave'];
   return [
     ...staff.map((name) => ({ name, attrs: { 'ktalk.role': 'staff' } })),
-    { name: `org${n}admin`, attrs: { 'ktalk.role': 'admin', 'ktalk.treasury': 'true' } },
+    // Identity type admin: OU=admin under NodeOUs, so it satisfies the org's
+    // Admins policy and may sign its org's channel config updates (the CRL).
+    {
+      name: `org${n}admin`,
+      type: 'admin',
+      attrs: { 'ktalk.role': 'admin', 'ktalk.treasury': 'true' },
+      caAttrs: ORG_ADMIN_CA_ATTRS,
+    },
     { name: `auditor${n}`, attrs: { 'ktalk.role': 'compliance' }, affiliation: COMPLIANCE_AFFILIATION },
   ];
 }
@@ -89,8 +115,9 @@ export async function issueOrgCrypto(
     await enrollOnce(
       {
         name: user.name,
-        type: 'client',
+        type: user.type ?? 'client',
         attrs: user.attrs,
+        ...(user.caAttrs ? { caAttrs: user.caAttrs } : {}),
         ...(user.affiliation ? { affiliation: user.affiliation } : {}),
       },
       userMspDir(dataDir, org, user.name),

@@ -37,23 +37,27 @@ export const profilesDir = (appDataDir: string) => path.join(appDataDir, 'profil
 
 /** Syntax was checked by the schema; here every certificate must also parse and be a CA certificate. */
 export function checkProfileCertificates(profile: ConnectionProfile): void {
-  profile.organizations.forEach((org, i) => {
-    const roots: Array<[string, string]> = [
+  const roots: Array<[string, string]> = [
+    ...profile.organizations.flatMap((org, i): Array<[string, string]> => [
       [`organizations.${i}.gateway.tlsRootCertificate`, org.gateway.tlsRootCertificate],
       [`organizations.${i}.ca.tlsRootCertificate`, org.ca.tlsRootCertificate],
-    ];
-    for (const [field, pem] of roots) {
-      for (const block of certificatePemBlocks(pem)) {
-        let cert: X509Certificate;
-        try {
-          cert = new X509Certificate(block);
-        } catch (error) {
-          throw new ProfileError('BAD_PEM', `${field}: not an X.509 certificate (${(error as Error).message})`, field);
-        }
-        if (!cert.ca) throw new ProfileError('BAD_PEM', `${field}: ${cert.subject} is not a CA certificate`, field);
+    ]),
+    ...(profile.orderers ?? []).map((o, i): [string, string] => [
+      `orderers.${i}.tlsRootCertificate`,
+      o.tlsRootCertificate,
+    ]),
+  ];
+  for (const [field, pem] of roots) {
+    for (const block of certificatePemBlocks(pem)) {
+      let cert: X509Certificate;
+      try {
+        cert = new X509Certificate(block);
+      } catch (error) {
+        throw new ProfileError('BAD_PEM', `${field}: not an X.509 certificate (${(error as Error).message})`, field);
       }
+      if (!cert.ca) throw new ProfileError('BAD_PEM', `${field}: ${cert.subject} is not a CA certificate`, field);
     }
-  });
+  }
 }
 
 async function readProfileText(file: string): Promise<string> {
