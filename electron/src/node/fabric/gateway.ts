@@ -46,8 +46,15 @@ export function connectGateway(client: grpc.Client, identity: GatewayIdentity): 
   });
 }
 
+/** Largest answer accepted from a peer. */
+export const MAX_RECEIVE_BYTES = 32 * 1024 * 1024;
+
 export function openGateway(peer: PeerEndpoint, identity: GatewayIdentity): GatewayConnection {
-  const options: grpc.ChannelOptions = peer.hostOverride ? { 'grpc.ssl_target_name_override': peer.hostOverride } : {};
+  const options: grpc.ChannelOptions = {
+    // grpc-js stops at 4 MiB; a shared item (ReadItem) is up to 8 MiB of ciphertext, base64 in JSON.
+    'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
+    ...(peer.hostOverride ? { 'grpc.ssl_target_name_override': peer.hostOverride } : {}),
+  };
   const client = new grpc.Client(peer.address, grpc.credentials.createSsl(Buffer.from(peer.tlsRootPem)), options);
   const gateway = connectGateway(client, identity);
   return {

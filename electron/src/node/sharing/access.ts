@@ -36,7 +36,7 @@ async function retryNotFound<T>(read: () => Promise<T>): Promise<T> {
 /** My X25519 secret keys, the current one first, then older ones (a wrap may predate a rotation). */
 export function mySecretKeys(session: ClientSession): Uint8Array[] {
   const current = session.messagingKey();
-  const older = [...session.account.messagingKeys].reverse().filter((k) => k !== current);
+  const older = [...session.allMessagingKeys()].reverse();
   const seen = new Set<string>();
   const keys: Uint8Array[] = [];
   for (const k of [current, ...older]) {
