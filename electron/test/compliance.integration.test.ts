@@ -65,7 +65,12 @@ describe('compliance audit query, export and verification on the live network', 
   it("the block hash is SHA-256 of the header's DER encoding (checked against GetChainInfo)", async () => {
     const blocks = qsccBlockSource(as('auditor1'));
     const info = await blocks.chainInfo();
-    const block = common.Block.deserializeBinary(await blocks.blockByNumber(info.height - 1));
+    const blockBytes = async (n: number) => {
+      const bytes = await blocks.blockByNumber(n);
+      assert.ok(bytes, `block ${n}`);
+      return bytes;
+    };
+    const block = common.Block.deserializeBinary(await blockBytes(info.height - 1));
     const header = block.getHeader();
     assert.ok(header);
     const fields = {
@@ -74,7 +79,7 @@ describe('compliance audit query, export and verification on the live network', 
       dataHash: header.getDataHash_asU8(),
     };
     assert.equal(headerHash(fields).toString('hex'), info.currentBlockHash.toString('hex'));
-    const parent = common.Block.deserializeBinary(await blocks.blockByNumber(info.height - 2)).getHeader();
+    const parent = common.Block.deserializeBinary(await blockBytes(info.height - 2)).getHeader();
     assert.ok(parent);
     assert.equal(
       headerHash({

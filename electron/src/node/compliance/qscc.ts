@@ -17,13 +17,17 @@ export interface ChainInfo {
 /** Where verification reads blocks from; raw serialized common.Block bytes. */
 export interface BlockSource {
   chainInfo(): Promise<ChainInfo>;
-  blockByNumber(number: number): Promise<Uint8Array>;
+  /** Null when the channel has no block with this number. */
+  blockByNumber(number: number): Promise<Uint8Array | null>;
   /** Null when no transaction with this id is on the channel. */
   blockByTxId(txId: string): Promise<Uint8Array | null>;
 }
 
 const ACCESS_DENIED = /access denied|failed authorization|failed evaluating policy/i;
-const NO_SUCH_TX = /no such transaction id|txid .* not found|entry not found/i;
+const NOT_FOUND: Record<string, RegExp> = {
+  GetBlockByTxID: /no such transaction id|txid .* not found|entry not found/i,
+  GetBlockByNumber: /no such block number|block .* not found|entry not found/i,
+};
 const ATTEMPTS = 4;
 
 export function qsccBlockSource(session: ClientSession): BlockSource {
@@ -38,7 +42,7 @@ export function qsccBlockSource(session: ClientSession): BlockSource {
       } catch (error) {
         const text = `qscc.${fn}: ${gatewayErrorText(error)}`;
         if (ACCESS_DENIED.test(text)) throw new ComplianceError('FORBIDDEN', text);
-        if (fn === 'GetBlockByTxID' && NO_SUCH_TX.test(text)) return null;
+        if (NOT_FOUND[fn]?.test(text)) return null;
         const verdict = classifyEndorseError(error);
         if (verdict.kind !== 'transient') throw new LedgerError('FAILED', text, { cause: error });
         if (attempt >= ATTEMPTS) throw new LedgerError('UNAVAILABLE', text, { attempts: attempt, cause: error });
@@ -62,7 +66,7 @@ export function qsccBlockSource(session: ClientSession): BlockSource {
       }
       return { height: info.getHeight(), currentBlockHash: Buffer.from(info.getCurrentblockhash_asU8()) };
     },
-    blockByNumber: async (number) => must(await call('GetBlockByNumber', String(number)), 'qscc.GetBlockByNumber'),
+    blockByNumber: (number) => call('GetBlockByNumber', String(number)),
     blockByTxId: (txId) => call('GetBlockByTxID', txId),
   };
 }

@@ -29,36 +29,53 @@ export interface AuditVerifyOptions {
   readonly blocks?: BlockSource;
 }
 
-/** Blocks by number and by transaction, each fetched once; only a transaction's block keeps its data. */
+/** Where a transaction is: its block's number and what it did (null: not in the block it was said to be in). */
+type TxLookup =
+  | { readonly found: false }
+  | {
+      readonly found: true;
+      readonly blockNumber: number;
+      readonly tx: LocatedTransaction | null;
+      readonly error?: string;
+    };
+
+/** Headers by number and transactions by id, each fetched once; no block's data is kept. */
 class BlockCache {
-  private readonly byNumber = new Map<number, Promise<DecodedBlock>>();
-  private readonly byTxId = new Map<string, Promise<DecodedBlock | null>>();
+  private readonly byNumber = new Map<number, Promise<DecodedBlock | null>>();
+  private readonly byTxId = new Map<string, Promise<TxLookup>>();
 
-  constructor(private readonly source: BlockSource) {}
+  constructor(
+    private readonly source: BlockSource,
+    private readonly chaincode: string,
+  ) {}
 
-  header(number: number): Promise<DecodedBlock> {
+  header(number: number): Promise<DecodedBlock | null> {
     let block = this.byNumber.get(number);
     if (!block) {
-      block = this.source.blockByNumber(number).then((bytes) => withoutEntries(decodeBlock(bytes, `block ${number}`)));
+      block = this.source
+        .blockByNumber(number)
+        .then((bytes) => (bytes === null ? null : withoutEntries(decodeBlock(bytes, `block ${number}`))));
       this.byNumber.set(number, block);
     }
     return block;
   }
 
-  ofTransaction(txId: string): Promise<DecodedBlock | null> {
-    let block = this.byTxId.get(txId);
-    if (!block) {
-      block = this.source.blockByTxId(txId).then((bytes) => {
-        if (bytes === null) return null;
-        const decoded = decodeBlock(bytes, `block of ${txId}`);
-        if (!this.byNumber.has(decoded.number)) {
-          this.byNumber.set(decoded.number, Promise.resolve(withoutEntries(decoded)));
+  transaction(txId: string): Promise<TxLookup> {
+    let lookup = this.byTxId.get(txId);
+    if (!lookup) {
+      lookup = this.source.blockByTxId(txId).then((bytes): TxLookup => {
+        if (bytes === null) return { found: false };
+        const block = decodeBlock(bytes, `block of ${txId}`);
+        if (!this.byNumber.has(block.number)) this.byNumber.set(block.number, Promise.resolve(withoutEntries(block)));
+        try {
+          return { found: true, blockNumber: block.number, tx: locateTransaction(block, txId, this.chaincode) };
+        } catch (error) {
+          return { found: true, blockNumber: block.number, tx: null, error: (error as Error).message };
         }
-        return decoded;
       });
-      this.byTxId.set(txId, block);
+      this.byTxId.set(txId, lookup);
     }
-    return block;
+    return lookup;
   }
 }
 
@@ -132,41 +149,47 @@ async function checkRecord(
   if (!edgeIsRight(record, doc.filter)) return fail('edge mark does not match its time and the window');
   if (!record.orgs.includes(doc.mspId)) return fail(`orgs does not include the exporting org ${doc.mspId}`);
 
-  const block = await cache.ofTransaction(record.txId);
-  if (block === null) return fail('txId not found on the ledger');
-  let tx: LocatedTransaction | null;
-  try {
-    tx = locateTransaction(block, record.txId, doc.chaincode);
-  } catch (error) {
-    return fail(`block ${block.number} could not be decoded: ${(error as Error).message}`, block.number);
-  }
-  if (tx === null) return fail(`txId is not in block ${block.number}`, block.number);
-  if (tx.channelId !== doc.channel) return fail(`transaction is on channel ${tx.channelId}`, block.number);
-  if (tx.type !== ENDORSER_TRANSACTION) return fail('not a chaincode transaction', block.number);
+  const lookup = await cache.transaction(record.txId);
+  if (!lookup.found) return fail('txId not found on the ledger');
+  const { blockNumber, tx } = lookup;
+  if (lookup.error !== undefined)
+    return fail(`block ${blockNumber} could not be decoded: ${lookup.error}`, blockNumber);
+  if (tx === null) return fail(`txId is not in block ${blockNumber}`, blockNumber);
+  if (tx.channelId !== doc.channel) return fail(`transaction is on channel ${tx.channelId}`, blockNumber);
+  if (tx.type !== ENDORSER_TRANSACTION) return fail('not a chaincode transaction', blockNumber);
   if (tx.validationCode !== VALID) {
-    return fail(`transaction is not valid (validation code ${tx.validationCode ?? 'missing'})`, block.number);
+    return fail(`transaction is not valid (validation code ${tx.validationCode ?? 'missing'})`, blockNumber);
   }
   const anchorNumber = doc.anchor.height - 1;
-  if (block.number > anchorNumber) {
-    return fail(`block ${block.number} is after the export's anchor block ${anchorNumber}`, block.number);
+  if (blockNumber > anchorNumber) {
+    return fail(`block ${blockNumber} is after the export's anchor block ${anchorNumber}`, blockNumber);
   }
   const mismatch = compareWithWrites(record, doc.mspId, tx);
-  if (mismatch !== null) return fail(mismatch, block.number);
-  return { ...base, ok: true, blockNumber: block.number };
+  if (mismatch !== null) return fail(mismatch, blockNumber);
+  return { ...base, ok: true, blockNumber };
 }
 
 /** Every block from `low` to the anchor: data bound to its header, headers chained, anchor hash as exported. */
-async function checkChain(doc: ExportDocument, low: number, cache: BlockCache): Promise<VerifyReport['chain']> {
+async function checkChain(
+  doc: ExportDocument,
+  low: number,
+  cache: BlockCache,
+  height: number,
+): Promise<VerifyReport['chain']> {
   const trustedBlock = doc.anchor.height - 1;
+  if (doc.anchor.height > height) {
+    return { ok: false, trustedBlock, reason: `anchor block ${trustedBlock} is beyond the chain (height ${height})` };
+  }
   const numbers = Array.from({ length: trustedBlock - low + 1 }, (_, i) => low + i);
-  const headers = new Map<number, DecodedBlock>();
+  const headers = new Map<number, DecodedBlock | null>();
   await inBatches(numbers, async (n) => {
     headers.set(n, await cache.header(n));
   });
   const fail = (reason: string) => ({ ok: false, trustedBlock, reason });
   for (const n of numbers) {
     const block = headers.get(n);
-    if (!block || block.number !== n) return fail(`the peer answered block ${block?.number ?? 'none'} for block ${n}`);
+    if (!block) return fail(`block ${n} is not on the ledger`);
+    if (block.number !== n) return fail(`the peer answered block ${block.number} for block ${n}`);
     if (!block.dataHashMatches) return fail(`block ${n}: data_hash does not match its transactions`);
     const next = headers.get(n + 1);
     if (next && !headerHash(block.header).equals(next.header.previousHash)) {
@@ -197,7 +220,10 @@ export async function auditVerify(
     );
   }
 
-  const cache = new BlockCache(options.blocks ?? qsccBlockSource(session));
+  const source = options.blocks ?? qsccBlockSource(session);
+  const cache = new BlockCache(source, doc.chaincode);
+  // First, so a staff caller is refused before anything else, and a forged anchor height is caught early.
+  const { height } = await source.chainInfo();
   const seen = new Set<string>();
   const verdicts: RecordVerdict[] = new Array<RecordVerdict>(doc.records.length);
   let checked = 0;
@@ -214,6 +240,6 @@ export async function auditVerify(
     (min, v) => (v.blockNumber !== undefined && v.blockNumber < min ? v.blockNumber : min),
     trustedBlock,
   );
-  const chain = await checkChain(doc, low, cache);
+  const chain = await checkChain(doc, low, cache, height);
   return { ok: chain.ok && verdicts.every((v) => v.ok), records: verdicts, chain };
 }
