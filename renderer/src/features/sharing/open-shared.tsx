@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useApi } from '../../api/context';
+import { Button, ErrorText, Field, Input } from '../../components/ui';
+import { base64ToBytes, downloadBlob } from '../../components/ui/b-download';
+import { useCall } from '../../components/ui/b-use-call';
+
+const ITEM_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/** Why an item could not be opened, in words; null = a general failure ErrorText explains. */
+export function refusalKey(code: string): string | null {
+  switch (code) {
+    case 'FORBIDDEN':
+      return 'open.forbidden';
+    case 'EXPIRED':
+      return 'open.expired';
+    case 'NOT_FOUND':
+      return 'open.notFound';
+    case 'DISABLED':
+      return 'open.disabled';
+    default:
+      return null;
+  }
+}
+
+/** Open an item someone shared with me: it is decrypted here and saved as a download. */
+export function OpenShared({ initialId = '' }: { readonly initialId?: string }) {
+  const { t } = useTranslation('sharing');
+  const api = useApi();
+  const call = useCall();
+  const [itemId, setItemId] = useState(initialId);
+  const [tried, setTried] = useState(false);
+  const [opened, setOpened] = useState<string | null>(null);
+  const valid = ITEM_ID.test(itemId.trim());
+
+  const open = async () => {
+    setTried(true);
+    setOpened(null);
+    if (!valid) return;
+    const result = await call.run(() => api.openItem({ itemId: itemId.trim() }));
+    if (!result.ok) return;
+    const file = result.value;
+    downloadBlob(new Blob([base64ToBytes(file.dataBase64)], { type: file.mimeType }), file.name);
+    setOpened(file.name);
+  };
+
+  const refusal = call.error ? refusalKey(call.error.code) : null;
+  return (
+    <form
+      className="card form-stack"
+      aria-labelledby="open-title"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void open();
+      }}
+    >
+      <h2 id="open-title" className="card-title">
+        {t('open.title')}
+      </h2>
+      <p className="form-help">{t('open.help')}</p>
+      <Field label={t('itemId')} hint={tried && !valid ? t('open.badId') : undefined}>
+        {(id) => (
+          <div className="inline-form">
+            <Input
+              id={id}
+              value={itemId}
+              autoComplete="off"
+              onChange={(event) => setItemId(event.target.value)}
+              data-testid="open-item-id"
+            />
+            <Button type="submit" variant="primary" busy={call.pending} data-testid="open-item-submit">
+              {t('open.action')}
+            </Button>
+          </div>
+        )}
+      </Field>
+      {refusal ? (
+        <div className="error-text" role="alert" data-testid="open-refused" data-code={call.error?.code}>
+          {t(refusal)}
+        </div>
+      ) : (
+        <ErrorText error={call.error} />
+      )}
+      {opened ? (
+        <p className="open-ok" role="status" data-testid="open-ok">
+          {t('open.done', { name: opened })}
+        </p>
+      ) : null}
+    </form>
+  );
+}
