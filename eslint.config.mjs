@@ -71,8 +71,8 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [notTooling] }] },
   },
   {
-    // The renderer sees only the declared API.
-    files: ['renderer/src/**/*.ts'],
+    // The renderer sees only the declared API (and its tests only that plus the test tools).
+    files: ['renderer/src/**/*.{ts,tsx}', 'renderer/test/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
         'error',

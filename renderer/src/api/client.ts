@@ -1,0 +1,181 @@
+import {
+  API_ERROR_CODES,
+  API_METHODS,
+  WEB_EVENTS_PATH,
+  type ApiError,
+  type ApiErrorCode,
+  type ApiEvent,
+  type ApiMethod,
+  type KTalkApi,
+  type KTalkEvents,
+  type Result,
+} from '../../../electron/src/common/api';
+
+// One client for both hosts: inside Electron the preload's bridge carries
+// each call over IPC; in the local web mode the same calls go to the
+// same-origin server (POST /api/<method>, session cookie) and push events
+// arrive over Server-Sent Events. The UI sees only KTalkApi either way.
+
+export type ApiClient = KTalkApi & KTalkEvents;
+
+/** What Electron's preload exposes as window.ktalkBridge. */
+export interface KTalkBridge {
+  invoke(method: ApiMethod, args: unknown[]): Promise<unknown>;
+  onEvent(listener: (event: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    ktalkBridge?: KTalkBridge;
+  }
+}
+
+interface Transport {
+  invoke(method: ApiMethod, args: unknown[]): Promise<Result<unknown>>;
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+}
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(API_ERROR_CODES);
+
+function failure(code: ApiErrorCode, message: string): { ok: false; error: ApiError } {
+  return { ok: false, error: { code, message } };
+}
+
+/** Transport-level refusals (web server codes) mapped onto the API's codes. */
+function codeFromTransport(code: unknown): ApiErrorCode {
+  if (typeof code === 'string' && KNOWN_CODES.has(code)) return code as ApiErrorCode;
+  switch (code) {
+    case 'BAD_REQUEST':
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'BAD_INPUT';
+    case 'BODY_TOO_LARGE':
+      return 'TOO_LARGE';
+    case 'UNAUTHORIZED':
+      return 'NOT_SIGNED_IN';
+    default:
+      return 'INTERNAL';
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Accepts only a well-formed Result; anything else becomes an INTERNAL failure. */
+export function toResult(value: unknown): Result<unknown> {
+  if (isRecord(value) && value.ok === true && 'value' in value) return { ok: true, value: value.value };
+  if (isRecord(value) && value.ok === false && isRecord(value.error)) {
+    const message = typeof value.error.message === 'string' ? value.error.message : '';
+    return failure(codeFromTransport(value.error.code), message);
+  }
+  return failure('INTERNAL', 'malformed answer from the app');
+}
+
+/** Push events are checked for a known type before the UI sees them. */
+const EVENT_TYPES: ReadonlySet<string> = new Set([
+  'message',
+  'delivery',
+  'conversation',
+  'keyChange',
+  'sync',
+  'session',
+  'access',
+  'balance',
+]);
+
+export function toEvent(value: unknown): ApiEvent | null {
+  return isRecord(value) && typeof value.type === 'string' && EVENT_TYPES.has(value.type)
+    ? (value as unknown as ApiEvent)
+    : null;
+}
+
+function bridgeTransport(bridge: KTalkBridge): Transport {
+  return {
+    invoke: async (method, args) => {
+      try {
+        return toResult(await bridge.invoke(method, args));
+      } catch (error) {
+        return failure('INTERNAL', error instanceof Error ? error.message : String(error));
+      }
+    },
+    subscribe: (listener) =>
+      bridge.onEvent((raw) => {
+        const event = toEvent(raw);
+        if (event) listener(event);
+      }),
+  };
+}
+
+async function postApi(method: ApiMethod, args: unknown[]): Promise<Result<unknown>> {
+  let response: Response;
+  try {
+    response = await fetch(`api/${method}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(args),
+      credentials: 'same-origin',
+    });
+  } catch (error) {
+    return failure('NETWORK_UNAVAILABLE', error instanceof Error ? error.message : String(error));
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    return failure('INTERNAL', `HTTP ${response.status}`);
+  }
+  if (response.ok) return toResult(body);
+  // The server's own refusals: {error: {code, message}} with a 4xx status.
+  const error = isRecord(body) && isRecord(body.error) ? body.error : {};
+  return failure(
+    codeFromTransport(error.code),
+    typeof error.message === 'string' ? error.message : response.statusText,
+  );
+}
+
+function webTransport(): Transport {
+  const listeners = new Set<(event: ApiEvent) => void>();
+  let source: EventSource | null = null;
+  const open = () => {
+    // Relative to the page, like the API calls (the app may not sit at the origin's root).
+    source = new EventSource(WEB_EVENTS_PATH.replace(/^\//, ''), { withCredentials: true });
+    source.onmessage = (message: MessageEvent<string>) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(message.data);
+      } catch {
+        return;
+      }
+      const event = toEvent(parsed);
+      if (event) for (const listener of [...listeners]) listener(event);
+    };
+  };
+  return {
+    invoke: postApi,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      if (!source && typeof EventSource !== 'undefined') open();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && source) {
+          source.close();
+          source = null;
+        }
+      };
+    },
+  };
+}
+
+/** Builds the typed client over a transport: every declared method, one argument at most. */
+export function clientOver(transport: Transport): ApiClient {
+  const methods: Record<string, (input?: unknown) => Promise<Result<unknown>>> = {};
+  for (const method of API_METHODS) {
+    methods[method] = (input?: unknown) => transport.invoke(method, input === undefined ? [] : [input]);
+  }
+  return { ...(methods as unknown as KTalkApi), subscribe: transport.subscribe };
+}
+
+export function createApiClient(): ApiClient {
+  const bridge = typeof window !== 'undefined' ? window.ktalkBridge : undefined;
+  return clientOver(bridge ? bridgeTransport(bridge) : webTransport());
+}

@@ -1,0 +1,950 @@
+import type {
+  AccessRecord,
+  AccountInfo,
+  ApiErrorCode,
+  ApiEvent,
+  AuditRecordView,
+  Contact,
+  ConversationSummary,
+  EscrowInfo,
+  GrantInfo,
+  GroupAction,
+  GroupDetails,
+  GroupPolicy,
+  GroupRole,
+  IdentityRow,
+  KTalkApi,
+  MessageContent,
+  MessageView,
+  PaymentRecord,
+  ProfileSummary,
+  Result,
+  Role,
+  SessionState,
+  SharedItem,
+  FileData,
+} from '../../../electron/src/common/api';
+import type { ApiClient } from './client';
+
+// An in-memory KTalkApi for component tests, screenshots and the UI bench.
+// It keeps the rules the UI depends on (roles decide allowed actions, pages
+// come newest-last with a cursor to older ones) but nothing is encrypted or
+// sent anywhere. Never used by the app itself or by end-to-end tests.
+
+export interface FakeUser {
+  readonly mspId: string;
+  readonly enrollmentId: string;
+  readonly role: Role;
+  readonly treasury?: boolean;
+}
+
+export interface FakeOptions {
+  /** userId of the signed-in account; absent = first run (no account). */
+  readonly signedInAs?: string;
+  /** false = no OS keychain, so enroll and sign-in ask for a passphrase. */
+  readonly keychain?: boolean;
+  /** Fill conversations, groups, payments and an audit trail. */
+  readonly seed?: boolean;
+  /** Adds a direct conversation with this many messages (for paging and the bench). */
+  readonly bigConversation?: number;
+  /** Fixed clock for deterministic screenshots. */
+  readonly now?: number;
+  /** Delay every call (ms) to show loading states. */
+  readonly latencyMs?: number;
+}
+
+export interface FakeApi extends ApiClient {
+  /** Pushes an event to subscribers as the real app would. */
+  emit(event: ApiEvent): void;
+  /** The next call to `method` fails with `code`. */
+  failNext(method: keyof KTalkApi, code: ApiErrorCode, message?: string): void;
+  /** Every call made, in order (method names). */
+  readonly calls: string[];
+  /** Appends an incoming message from `sender` and emits it. */
+  receive(conversationId: string, sender: string, text: string): MessageView;
+  /** Marks a contact's key as changed (and emits keyChange). */
+  changeKey(userId: string): void;
+  readonly conversations: Map<string, FakeConversation>;
+}
+
+export interface FakeConversation {
+  summary: ConversationSummary;
+  members: Map<string, GroupRole>;
+  policy: GroupPolicy;
+  owner: string;
+  messages: MessageView[];
+  epochChangedAt?: number;
+}
+
+export const FAKE_USERS: readonly FakeUser[] = [
+  { mspId: 'Org1MSP', enrollmentId: 'alice', role: 'staff' },
+  { mspId: 'Org1MSP', enrollmentId: 'carol', role: 'staff' },
+  { mspId: 'Org1MSP', enrollmentId: 'org1admin', role: 'admin', treasury: true },
+  { mspId: 'Org1MSP', enrollmentId: 'auditor1', role: 'compliance' },
+  { mspId: 'Org2MSP', enrollmentId: 'bob', role: 'staff' },
+  { mspId: 'Org2MSP', enrollmentId: 'dave', role: 'staff' },
+  { mspId: 'Org2MSP', enrollmentId: 'org2admin', role: 'admin', treasury: true },
+  { mspId: 'Org2MSP', enrollmentId: 'auditor2', role: 'compliance' },
+];
+
+/** The secret every fake user enrolls with. */
+export const FAKE_SECRET = 'secret-pw';
+export const FAKE_PASSPHRASE = 'correct horse battery staple';
+
+const DAY = 86_400_000;
+const idOf = (u: { mspId: string; enrollmentId: string }) => `${u.mspId}::${u.enrollmentId}`;
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const fail = <T>(code: ApiErrorCode, message = code.toLowerCase().replace(/_/g, ' ')): Result<T> => ({
+  ok: false,
+  error: { code, message },
+});
+
+const PROFILE: ProfileSummary = {
+  name: 'dev',
+  channel: 'ktalk',
+  organizations: [
+    { mspId: 'Org1MSP', name: 'Org1' },
+    { mspId: 'Org2MSP', name: 'Org2' },
+  ],
+};
+
+const RANK: Record<GroupRole, number> = { owner: 3, admin: 2, member: 1, reader: 0 };
+const WHO_RANK = { admins: 2, members: 1 } as const;
+
+export function allowedActionsFor(role: GroupRole, policy: GroupPolicy): GroupAction[] {
+  const actions: GroupAction[] = [];
+  if (RANK[role] >= WHO_RANK[policy.whoCanPost] && role !== 'reader') actions.push('post');
+  if (RANK[role] >= WHO_RANK[policy.whoCanInvite] && role !== 'reader') actions.push('invite');
+  if (RANK[role] >= RANK.admin) actions.push('remove', 'changeRole', 'updatePolicy');
+  if (role === 'owner') actions.push('transferOwnership');
+  else actions.push('leave');
+  if (policy.paymentsAllowed && role !== 'reader') actions.push('pay');
+  return actions;
+}
+
+const SAMPLE_LINES = [
+  'Morning! Did the Q3 numbers come through?',
+  'Yes, I shared the spreadsheet with you a minute ago.',
+  'Great, thanks. Can we review it at 2pm?',
+  'Works for me. I will book the small meeting room.',
+  'Please keep the supplier names out of the group chat.',
+  'Understood. Sending the contract draft separately.',
+];
+
+export function createFakeApi(options: FakeOptions = {}): FakeApi {
+  let now = options.now ?? Date.UTC(2026, 10, 23, 9, 30);
+  const clock = () => (options.now === undefined ? Date.now() : (now += 1000));
+  const listeners = new Set<(event: ApiEvent) => void>();
+  const failures = new Map<string, { code: ApiErrorCode; message?: string }>();
+  const calls: string[] = [];
+  const emit = (event: ApiEvent) => {
+    for (const listener of [...listeners]) listener(event);
+  };
+
+  const contacts = new Map<string, Contact & { role: Role; treasury: boolean }>();
+  for (const user of FAKE_USERS) {
+    const userId = idOf(user);
+    contacts.set(userId, {
+      userId,
+      mspId: user.mspId,
+      enrollmentId: user.enrollmentId,
+      status: 'active',
+      fingerprint: `${user.enrollmentId.slice(0, 2).toUpperCase()}3F 9A1C 77E2`,
+      keyChanged: false,
+      verified: false,
+      role: user.role,
+      treasury: user.treasury ?? false,
+    });
+  }
+  const accountOf = (userId: string): AccountInfo => {
+    const c = contacts.get(userId);
+    if (!c) throw new Error(`unknown fake user ${userId}`);
+    return {
+      accountId: `acc-${c.enrollmentId}`,
+      profile: 'dev',
+      mspId: c.mspId,
+      enrollmentId: c.enrollmentId,
+      userId,
+      role: c.role,
+      treasury: c.treasury,
+      certificateExpiresAt: Date.UTC(2027, 10, 23),
+    };
+  };
+
+  const accounts: AccountInfo[] = options.signedInAs ? [accountOf(options.signedInAs)] : [];
+  let current: AccountInfo | undefined = accounts[0];
+  const profiles: ProfileSummary[] = [PROFILE];
+  const conversations = new Map<string, FakeConversation>();
+  const balances = new Map<string, number>();
+  const payments: PaymentRecord[] = [];
+  const escrows = new Map<string, EscrowInfo>();
+  const items = new Map<string, { item: SharedItem; file: FileData; grants: GrantInfo[]; accesses: AccessRecord[] }>();
+  const audit: AuditRecordView[] = [];
+  let counter = 0;
+  const nextId = (prefix: string) => `${prefix}-${++counter}`;
+
+  const me = () => current?.userId ?? '';
+  const nameOf = (userId: string) => contacts.get(userId)?.enrollmentId ?? userId.split('::')[1] ?? userId;
+  const record = (action: string, target: string, outcome = 'ok') =>
+    audit.push({ time: clock(), txId: nextId('tx'), seq: 0, actor: me(), action, target, outcome, edge: false });
+
+  function addConversation(
+    kind: 'direct' | 'group',
+    title: string,
+    members: [string, GroupRole][],
+    policy: GroupPolicy,
+    peer?: string,
+  ): FakeConversation {
+    const id = nextId(kind === 'direct' ? 'dm' : 'grp');
+    const conversation: FakeConversation = {
+      summary: {
+        id,
+        kind,
+        title,
+        peer,
+        unread: 0,
+        epoch: 1,
+        retentionSeconds: policy.retentionSeconds,
+        rekeyRequired: false,
+      },
+      members: new Map(members),
+      policy,
+      owner: members.find(([, r]) => r === 'owner')?.[0] ?? members[0]?.[0] ?? '',
+      messages: [],
+    };
+    conversations.set(id, conversation);
+    return conversation;
+  }
+
+  function push(
+    conversation: FakeConversation,
+    sender: string,
+    content: MessageContent,
+    sentAt: number,
+    state: MessageView['state'] = 'committed',
+  ): MessageView {
+    const message: MessageView = {
+      conversationId: conversation.summary.id,
+      clientMessageId: nextId('m'),
+      sender,
+      sentAt,
+      outgoing: sender === me(),
+      state,
+      verified: true,
+      epoch: conversation.summary.epoch,
+      content,
+      attachments: [],
+    };
+    conversation.messages.push(message);
+    conversation.summary = {
+      ...conversation.summary,
+      lastMessageAt: sentAt,
+      lastPreview: content.type === 'text' ? content.text.slice(0, 80) : content.type,
+    };
+    return message;
+  }
+
+  const directPolicy: GroupPolicy = {
+    whoCanPost: 'members',
+    whoCanInvite: 'admins',
+    retentionSeconds: 0,
+    paymentsAllowed: true,
+    crossOrg: true,
+  };
+
+  function seed() {
+    const self = me();
+    if (!self) return;
+    const others = [...contacts.keys()].filter((id) => id !== self);
+    const [p1 = '', p2 = '', p3 = ''] = others.filter((id) => contacts.get(id)?.role === 'staff');
+    const base = now - 2 * DAY;
+    const d1 = addConversation(
+      'direct',
+      nameOf(p1),
+      [
+        [self, 'member'],
+        [p1, 'member'],
+      ],
+      directPolicy,
+      p1,
+    );
+    SAMPLE_LINES.forEach((line, i) => push(d1, i % 2 ? self : p1, { type: 'text', text: line }, base + i * 600_000));
+    push(d1, p1, { type: 'payment-request', amount: 2500, memo: 'Team lunch' }, base + 4_000_000);
+    d1.summary = { ...d1.summary, unread: 2 };
+    const d2 = addConversation(
+      'direct',
+      nameOf(p2),
+      [
+        [self, 'member'],
+        [p2, 'member'],
+      ],
+      { ...directPolicy, retentionSeconds: 30 * 86_400 },
+      p2,
+    );
+    push(d2, p2, { type: 'text', text: 'Can you send me the onboarding checklist?' }, base + DAY);
+    const failed = push(d2, self, { type: 'text', text: 'Sure, here it is.' }, base + DAY + 60_000, 'failed');
+    d2.messages[d2.messages.length - 1] = { ...failed, failure: 'NETWORK_UNAVAILABLE' };
+    push(d2, self, { type: 'text', text: 'Sending again in a moment.' }, base + DAY + 120_000, 'pending');
+    const c3 = contacts.get(p3);
+    if (c3) contacts.set(p3, { ...c3, keyChanged: true });
+    const g = addConversation(
+      'group',
+      'Project Falcon',
+      [
+        [self, 'owner'],
+        [p1, 'admin'],
+        [p2, 'member'],
+        [p3, 'reader'],
+      ],
+      {
+        whoCanPost: 'members',
+        whoCanInvite: 'admins',
+        retentionSeconds: 30 * 86_400,
+        paymentsAllowed: true,
+        crossOrg: true,
+      },
+    );
+    push(g, p1, { type: 'text', text: 'Kick-off notes are in the shared folder.' }, base + 2 * 3_600_000);
+    push(g, self, { type: 'text', text: 'Thanks, reading them now.' }, base + 2 * 3_600_000 + 90_000);
+    const erased = push(g, p2, { type: 'text', text: '' }, base + 3_600_000);
+    g.messages[g.messages.length - 1] = { ...erased, state: 'erased', content: undefined };
+    g.summary = { ...g.summary, unread: 1, epoch: 3 };
+    g.epochChangedAt = base + 5 * 3_600_000;
+    balances.set(self, 125_000);
+    payments.push(
+      { paymentId: 'pay-1', kind: 'transfer-out', amount: 2500, counterparty: p1, memo: 'Coffee beans', time: base },
+      {
+        paymentId: 'pay-2',
+        kind: 'transfer-in',
+        amount: 10_000,
+        counterparty: p2,
+        memo: 'Conference tickets',
+        time: base + DAY,
+      },
+    );
+    const itemId = 'item-1';
+    items.set(itemId, {
+      item: {
+        itemId,
+        name: 'q3-forecast.xlsx',
+        mimeType: 'application/vnd.ms-excel',
+        size: 48_213,
+        owner: self,
+        createdAt: base,
+      },
+      file: { name: 'q3-forecast.xlsx', mimeType: 'application/vnd.ms-excel', dataBase64: 'UEsDBA==' },
+      grants: [
+        {
+          grantId: 'g-1',
+          grantee: { kind: 'user', userId: p1 },
+          grantor: self,
+          expiresAt: now + 7 * DAY,
+          canReshare: false,
+          state: 'active',
+        },
+      ],
+      accesses: [
+        { time: base + 3_600_000, accessor: p1, outcome: 'ok', txId: 'tx-a1' },
+        { time: base + 7_200_000, accessor: p2, outcome: 'denied', code: 'FORBIDDEN', txId: 'tx-a2' },
+      ],
+    });
+    for (let i = 0; i < 24; i++) {
+      audit.push({
+        time: base + i * 3_600_000,
+        txId: `tx-audit-${i}`,
+        seq: 0,
+        actor: others[i % others.length] ?? self,
+        action: ['sendMessage', 'openItem', 'createGroup', 'sendPayment'][i % 4] ?? 'sendMessage',
+        target: i % 2 ? 'grp-3' : 'item-1',
+        outcome: i % 5 === 0 ? 'denied' : 'ok',
+        edge: false,
+      });
+    }
+  }
+
+  function seedBig(size: number) {
+    const self = me();
+    const peer = [...contacts.keys()].find((id) => id !== self) ?? '';
+    const big = addConversation(
+      'direct',
+      `${nameOf(peer)} (archive)`,
+      [
+        [self, 'member'],
+        [peer, 'member'],
+      ],
+      directPolicy,
+      peer,
+    );
+    const start = now - size * 60_000;
+    for (let i = 0; i < size; i++) {
+      const sender = i % 3 === 0 ? self : peer;
+      big.messages.push({
+        conversationId: big.summary.id,
+        clientMessageId: `big-${i}`,
+        sender,
+        sentAt: start + i * 60_000,
+        outgoing: sender === self,
+        state: 'committed',
+        verified: true,
+        epoch: 1,
+        content: { type: 'text', text: `${SAMPLE_LINES[i % SAMPLE_LINES.length] ?? ''} (#${i + 1})` },
+        attachments: [],
+      });
+    }
+    big.summary = { ...big.summary, lastMessageAt: now, lastPreview: 'archive' };
+  }
+
+  if (options.seed) seed();
+  if (options.bigConversation && current) seedBig(options.bigConversation);
+
+  const session = (): SessionState => ({
+    state: current ? 'signed-in' : accounts.length ? 'signed-out' : 'no-account',
+    account: current,
+    accounts: [...accounts],
+    keychain: options.keychain ?? true,
+    sync: current ? 'connected' : 'offline',
+  });
+
+  const getConversation = (id: string) => conversations.get(id);
+  const details = (c: FakeConversation): GroupDetails => {
+    const myRole = c.members.get(me()) ?? 'reader';
+    return {
+      conversation: { ...c.summary },
+      members: [...c.members].map(([userId, role]) => ({ userId, role })),
+      policy: { ...c.policy },
+      owner: c.owner,
+      myRole,
+      allowedActions: allowedActionsFor(myRole, c.policy),
+      epochChangedAt: c.epochChangedAt,
+    };
+  };
+  const needSignIn = <T>(f: () => Result<T>): Result<T> => (current ? f() : fail('NOT_SIGNED_IN'));
+  const manage = (conversationId: string, action: GroupAction, f: (c: FakeConversation) => Result<GroupDetails>) =>
+    needSignIn(() => {
+      const c = getConversation(conversationId);
+      if (!c || !c.members.has(me())) return fail<GroupDetails>('NOT_FOUND');
+      if (!details(c).allowedActions.includes(action)) return fail<GroupDetails>('FORBIDDEN', `you may not ${action}`);
+      const result = f(c);
+      if (result.ok) emit({ type: 'conversation', conversation: { ...c.summary } });
+      return result;
+    });
+  const rekey = (c: FakeConversation) => {
+    c.summary = { ...c.summary, epoch: c.summary.epoch + 1 };
+    c.epochChangedAt = clock();
+  };
+
+  const api: KTalkApi = {
+    networkStatus: async () =>
+      ok([
+        { name: 'ca-org1', kind: 'ca', healthy: true },
+        { name: 'orderer1', kind: 'orderer', healthy: true },
+        { name: 'peer0.org1', kind: 'peer', healthy: true },
+        { name: 'peer0.org2', kind: 'peer', healthy: true },
+      ]),
+    listProfiles: async () => ok([...profiles]),
+    importProfile: async ({ name, json }) => {
+      try {
+        const parsed = JSON.parse(json) as { channel?: unknown; organizations?: unknown };
+        if (typeof parsed.channel !== 'string' || !Array.isArray(parsed.organizations)) return fail('PROFILE_INVALID');
+        const profile: ProfileSummary = {
+          name,
+          channel: parsed.channel,
+          organizations: (parsed.organizations as { mspId: string; name: string }[]).map((o) => ({
+            mspId: String(o.mspId),
+            name: String(o.name),
+          })),
+        };
+        profiles.push(profile);
+        return ok(profile);
+      } catch {
+        return fail('PROFILE_INVALID', 'not JSON');
+      }
+    },
+    sessionState: async () => ok(session()),
+    enroll: async ({ profile, mspId, enrollmentId, secret, passphrase }) => {
+      const userId = `${mspId}::${enrollmentId}`;
+      if (!profiles.some((p) => p.name === profile)) return fail('PROFILE_INVALID');
+      if (!contacts.has(userId)) return fail('WRONG_SECRET');
+      if (secret !== FAKE_SECRET) return fail('WRONG_SECRET');
+      if (!(options.keychain ?? true) && !passphrase) return fail('BAD_INPUT', 'passphrase required');
+      const account = accountOf(userId);
+      if (!accounts.some((a) => a.accountId === account.accountId)) accounts.push(account);
+      current = account;
+      if (options.seed && conversations.size === 0) seed();
+      emit({ type: 'session', state: 'signed-in' });
+      return ok(account);
+    },
+    signIn: async ({ accountId, passphrase }) => {
+      const account = accounts.find((a) => a.accountId === accountId);
+      if (!account) return fail('UNKNOWN_ACCOUNT');
+      if (!(options.keychain ?? true) && passphrase !== FAKE_PASSPHRASE) return fail('WRONG_PASSPHRASE');
+      current = account;
+      emit({ type: 'session', state: 'signed-in' });
+      return ok(account);
+    },
+    signOut: async () => {
+      current = undefined;
+      emit({ type: 'session', state: 'signed-out' });
+      return ok(null);
+    },
+    rotateKeys: async () => needSignIn(() => ok({ validFrom: clock() })),
+    listDirectory: async ({ mspId }) =>
+      needSignIn(() =>
+        ok({
+          items: [...contacts.values()].filter((c) => c.mspId === mspId).map(({ role: _r, treasury: _t, ...c }) => c),
+        }),
+      ),
+    getContact: async ({ userId }) => {
+      const c = contacts.get(userId);
+      if (!c) return fail('NOT_FOUND');
+      const { role: _r, treasury: _t, ...contact } = c;
+      return ok(contact);
+    },
+    safetyNumber: async ({ userId }) => {
+      const c = contacts.get(userId);
+      if (!c) return fail('NOT_FOUND');
+      const seedText = [me(), userId].sort().join('|');
+      let digits = '';
+      for (let i = 0; digits.length < 60; i++)
+        digits += String((seedText.charCodeAt(i % seedText.length) * (i + 7)) % 10);
+      return ok({
+        userId,
+        digits: digits.replace(/(\d{5})(?=\d)/g, '$1 '),
+        keyChanged: c.keyChanged,
+        verified: c.verified,
+      });
+    },
+    markVerified: async ({ userId }) => {
+      const c = contacts.get(userId);
+      if (!c) return fail('NOT_FOUND');
+      const next = { ...c, verified: true, keyChanged: false };
+      contacts.set(userId, next);
+      const { role: _r, treasury: _t, ...contact } = next;
+      return ok(contact);
+    },
+    listConversations: async () =>
+      needSignIn(() =>
+        ok(
+          [...conversations.values()]
+            .filter((c) => c.members.has(me()))
+            .map((c) => ({ ...c.summary }))
+            .sort((a, b) => (b.lastMessageAt ?? 0) - (a.lastMessageAt ?? 0)),
+        ),
+      ),
+    openDirect: async ({ userId }) =>
+      needSignIn(() => {
+        if (!contacts.has(userId)) return fail('NOT_FOUND');
+        const existing = [...conversations.values()].find(
+          (c) => c.summary.kind === 'direct' && c.summary.peer === userId,
+        );
+        const c =
+          existing ??
+          addConversation(
+            'direct',
+            nameOf(userId),
+            [
+              [me(), 'member'],
+              [userId, 'member'],
+            ],
+            directPolicy,
+            userId,
+          );
+        return ok({ ...c.summary });
+      }),
+    listMessages: async ({ conversationId, before, limit = 50 }) =>
+      needSignIn(() => {
+        const c = getConversation(conversationId);
+        if (!c || !c.members.has(me())) return fail('NOT_FOUND');
+        const end = before === undefined ? c.messages.length : Number(before);
+        if (!Number.isInteger(end) || end < 0 || end > c.messages.length) return fail('BAD_INPUT', 'bad cursor');
+        const start = Math.max(0, end - limit);
+        return ok({ items: c.messages.slice(start, end), next: start > 0 ? String(start) : undefined });
+      }),
+    sendMessage: async ({ conversationId, text, attachments = [] }) =>
+      needSignIn(() => {
+        const c = getConversation(conversationId);
+        if (!c || !c.members.has(me())) return fail('NOT_FOUND');
+        if (c.summary.rekeyRequired) return fail('REKEY_REQUIRED');
+        if (c.summary.kind === 'group' && !details(c).allowedActions.includes('post')) return fail('FORBIDDEN');
+        const message = push(c, me(), { type: 'text', text }, clock(), 'pending');
+        const withFiles: MessageView = {
+          ...message,
+          attachments: attachments.map((a, index) => ({
+            index,
+            name: a.name,
+            mimeType: a.mimeType,
+            size: Math.floor((a.dataBase64.length * 3) / 4),
+          })),
+        };
+        c.messages[c.messages.length - 1] = withFiles;
+        return ok(withFiles);
+      }),
+    retryMessage: async ({ conversationId, clientMessageId }) =>
+      needSignIn(() => {
+        const c = getConversation(conversationId);
+        const i = c?.messages.findIndex((m) => m.clientMessageId === clientMessageId) ?? -1;
+        const m = c?.messages[i];
+        if (!c || !m) return fail('NOT_FOUND');
+        const next: MessageView = { ...m, state: 'pending', failure: undefined };
+        c.messages[i] = next;
+        return ok(next);
+      }),
+    deleteMessage: async ({ conversationId, clientMessageId }) =>
+      needSignIn(() => {
+        const c = getConversation(conversationId);
+        const i = c?.messages.findIndex((m) => m.clientMessageId === clientMessageId) ?? -1;
+        const m = c?.messages[i];
+        if (!c || !m) return fail('NOT_FOUND');
+        c.messages[i] = { ...m, state: 'erased', content: undefined, attachments: [] };
+        return ok(null);
+      }),
+    markRead: async ({ conversationId }) =>
+      needSignIn(() => {
+        const c = getConversation(conversationId);
+        if (!c) return fail('NOT_FOUND');
+        c.summary = { ...c.summary, unread: 0 };
+        return ok(null);
+      }),
+    getAttachment: async ({ conversationId, clientMessageId, index }) => {
+      const m = getConversation(conversationId)?.messages.find((x) => x.clientMessageId === clientMessageId);
+      const a = m?.attachments[index];
+      return a ? ok({ name: a.name, mimeType: a.mimeType, dataBase64: '' }) : fail('NOT_FOUND');
+    },
+    search: async ({ query, limit = 50 }) =>
+      needSignIn(() => {
+        const q = query.toLowerCase();
+        const hits = [];
+        for (const c of conversations.values()) {
+          if (!c.members.has(me())) continue;
+          for (const m of c.messages) {
+            if (m.content?.type === 'text' && m.content.text.toLowerCase().includes(q)) {
+              hits.push({
+                conversationId: c.summary.id,
+                clientMessageId: m.clientMessageId,
+                sentAt: m.sentAt,
+                snippet: m.content.text,
+              });
+              if (hits.length >= limit) return ok(hits);
+            }
+          }
+        }
+        return ok(hits);
+      }),
+    createGroup: async ({ title, members, policy }) =>
+      needSignIn(() => {
+        if (!title.trim()) return fail('BAD_INPUT', 'title required');
+        const c = addConversation(
+          'group',
+          title.trim(),
+          [[me(), 'owner'], ...members.filter((m) => m !== me()).map((m): [string, GroupRole] => [m, 'member'])],
+          policy,
+        );
+        record('createGroup', c.summary.id);
+        return ok({ ...c.summary });
+      }),
+    getGroup: async ({ conversationId }) =>
+      needSignIn(() => {
+        const c = getConversation(conversationId);
+        return c && c.members.has(me()) ? ok(details(c)) : fail('NOT_FOUND');
+      }),
+    addMember: async ({ conversationId, userId, role }) =>
+      manage(conversationId, 'invite', (c) => {
+        if (c.members.has(userId)) return fail('CONFLICT', 'already a member');
+        if (!contacts.has(userId)) return fail('NOT_FOUND');
+        c.members.set(userId, role);
+        return ok(details(c));
+      }),
+    removeMember: async ({ conversationId, userId }) =>
+      manage(conversationId, 'remove', (c) => {
+        if (!c.members.has(userId)) return fail('NOT_FOUND');
+        if (userId === c.owner) return fail('FORBIDDEN', 'the owner cannot be removed');
+        c.members.delete(userId);
+        rekey(c);
+        return ok(details(c));
+      }),
+    leaveGroup: async ({ conversationId }) =>
+      needSignIn(() => {
+        const c = getConversation(conversationId);
+        if (!c || !c.members.has(me())) return fail('NOT_FOUND');
+        if (c.owner === me()) return fail('FORBIDDEN', 'transfer ownership first');
+        c.members.delete(me());
+        c.summary = { ...c.summary, rekeyRequired: true };
+        return ok(null);
+      }),
+    changeRole: async ({ conversationId, userId, role }) =>
+      manage(conversationId, 'changeRole', (c) => {
+        if (!c.members.has(userId) || role === 'owner') return fail('BAD_INPUT');
+        c.members.set(userId, role);
+        return ok(details(c));
+      }),
+    transferOwnership: async ({ conversationId, userId }) =>
+      manage(conversationId, 'transferOwnership', (c) => {
+        if (!c.members.has(userId)) return fail('NOT_FOUND');
+        c.members.set(c.owner, 'admin');
+        c.members.set(userId, 'owner');
+        c.owner = userId;
+        return ok(details(c));
+      }),
+    updatePolicy: async ({ conversationId, policy }) =>
+      manage(conversationId, 'updatePolicy', (c) => {
+        c.policy = { ...c.policy, ...policy };
+        c.summary = { ...c.summary, retentionSeconds: c.policy.retentionSeconds };
+        return ok(details(c));
+      }),
+    shareItem: async ({ file, grantee, expiresAt, canReshare }) =>
+      needSignIn(() => {
+        const itemId = nextId('item');
+        const item: SharedItem = {
+          itemId,
+          name: file.name,
+          mimeType: file.mimeType,
+          size: Math.floor((file.dataBase64.length * 3) / 4),
+          owner: me(),
+          createdAt: clock(),
+        };
+        items.set(itemId, {
+          item,
+          file,
+          grants: [{ grantId: nextId('g'), grantee, grantor: me(), expiresAt, canReshare, state: 'active' }],
+          accesses: [],
+        });
+        record('shareItem', itemId);
+        return ok(item);
+      }),
+    listMyItems: async () =>
+      needSignIn(() => ok([...items.values()].filter((i) => i.item.owner === me()).map((i) => i.item))),
+    grantAccess: async ({ itemId, grantee, expiresAt, canReshare }) =>
+      needSignIn(() => {
+        const entry = items.get(itemId);
+        if (!entry) return fail('NOT_FOUND');
+        const grant: GrantInfo = {
+          grantId: nextId('g'),
+          grantee,
+          grantor: me(),
+          expiresAt,
+          canReshare,
+          state: 'active',
+        };
+        entry.grants.push(grant);
+        return ok(grant);
+      }),
+    listGrants: async ({ itemId }) => {
+      const entry = items.get(itemId);
+      return entry ? ok([...entry.grants]) : fail('NOT_FOUND');
+    },
+    revokeGrant: async ({ itemId, grantId }) => {
+      const entry = items.get(itemId);
+      const i = entry?.grants.findIndex((g) => g.grantId === grantId) ?? -1;
+      const grant = entry?.grants[i];
+      if (!entry || !grant) return fail('NOT_FOUND');
+      entry.grants[i] = { ...grant, state: 'revoked' };
+      return ok(null);
+    },
+    openItem: async ({ itemId }) => {
+      const entry = items.get(itemId);
+      if (!entry) return fail('NOT_FOUND');
+      const allowed =
+        entry.item.owner === me() ||
+        entry.grants.some((g) => g.state === 'active' && g.grantee.kind === 'user' && g.grantee.userId === me());
+      entry.accesses.push({
+        time: clock(),
+        accessor: me(),
+        outcome: allowed ? 'ok' : 'denied',
+        code: allowed ? undefined : 'FORBIDDEN',
+        txId: nextId('tx'),
+      });
+      return allowed ? ok(entry.file) : fail('FORBIDDEN');
+    },
+    accessHistory: async ({ itemId }) => {
+      const entry = items.get(itemId);
+      return entry ? ok({ items: [...entry.accesses] }) : fail('NOT_FOUND');
+    },
+    getBalance: async () => needSignIn(() => ok({ balance: balances.get(me()) ?? 0 })),
+    sendPayment: async ({ to, amount, memo, conversationId }) =>
+      needSignIn(() => {
+        const balance = balances.get(me()) ?? 0;
+        if (!Number.isInteger(amount) || amount <= 0) return fail('BAD_INPUT');
+        if (amount > balance) return fail('INSUFFICIENT_FUNDS');
+        balances.set(me(), balance - amount);
+        balances.set(to, (balances.get(to) ?? 0) + amount);
+        const payment: PaymentRecord = {
+          paymentId: nextId('pay'),
+          kind: 'transfer-out',
+          amount,
+          counterparty: to,
+          memo,
+          time: clock(),
+        };
+        payments.unshift(payment);
+        const c = conversationId ? getConversation(conversationId) : undefined;
+        if (c) push(c, me(), { type: 'payment', paymentId: payment.paymentId, amount, memo, to }, payment.time);
+        emit({ type: 'balance', balance: balance - amount });
+        return ok(payment);
+      }),
+    requestPayment: async ({ conversationId, amount, memo }) =>
+      needSignIn(() => {
+        const c = getConversation(conversationId);
+        return c ? ok(push(c, me(), { type: 'payment-request', amount, memo }, clock())) : fail('NOT_FOUND');
+      }),
+    paymentHistory: async ({ cursor }) =>
+      needSignIn(() => {
+        const start = cursor ? Number(cursor) : 0;
+        const page = payments.slice(start, start + 20);
+        return ok({ items: page, next: start + 20 < payments.length ? String(start + 20) : undefined });
+      }),
+    createEscrow: async ({ to, amount, deadline, conversationId }) =>
+      needSignIn(() => {
+        const escrow: EscrowInfo = { escrowId: nextId('esc'), from: me(), to, amount, deadline, state: 'open' };
+        escrows.set(escrow.escrowId, escrow);
+        const c = conversationId ? getConversation(conversationId) : undefined;
+        if (c) push(c, me(), { type: 'escrow', escrowId: escrow.escrowId, amount, deadline, to }, clock());
+        return ok(escrow);
+      }),
+    settleEscrow: async ({ escrowId, action }) => {
+      const escrow = escrows.get(escrowId);
+      if (!escrow) return fail('NOT_FOUND');
+      if (escrow.state !== 'open') return fail('CONFLICT');
+      const state = action === 'release' ? 'released' : action === 'claim' ? 'claimed' : 'refunded';
+      const next = { ...escrow, state } as EscrowInfo;
+      escrows.set(escrowId, next);
+      return ok(next);
+    },
+    getEscrow: async ({ escrowId }) => {
+      const escrow = escrows.get(escrowId);
+      return escrow ? ok(escrow) : fail('NOT_FOUND');
+    },
+    mint: async ({ to, amount }) =>
+      needSignIn(() => {
+        if (!current?.treasury) return fail('FORBIDDEN');
+        balances.set(to, (balances.get(to) ?? 0) + amount);
+        return ok({ balance: balances.get(to) ?? 0 });
+      }),
+    adminRegister: async ({ enrollmentId, role }) =>
+      needSignIn(() => {
+        if (current?.role !== 'admin') return fail('FORBIDDEN');
+        const user = { mspId: current.mspId, enrollmentId, role };
+        if (contacts.has(idOf(user))) return fail('CONFLICT');
+        contacts.set(idOf(user), {
+          userId: idOf(user),
+          mspId: user.mspId,
+          enrollmentId,
+          status: 'active',
+          keyChanged: false,
+          verified: false,
+          role,
+          treasury: false,
+        });
+        return ok({ enrollmentId, secret: FAKE_SECRET });
+      }),
+    adminReissueSecret: async ({ enrollmentId }) =>
+      needSignIn(() => (current?.role === 'admin' ? ok({ enrollmentId, secret: FAKE_SECRET }) : fail('FORBIDDEN'))),
+    adminListIdentities: async () =>
+      needSignIn((): Result<IdentityRow[]> => {
+        if (current?.role !== 'admin') return fail('FORBIDDEN');
+        const mine = [...contacts.values()].filter((c) => c.mspId === current?.mspId);
+        return ok(
+          mine.map((c) => ({
+            enrollmentId: c.enrollmentId,
+            userId: c.userId,
+            role: c.role,
+            type: 'client',
+            caState: c.status === 'active' ? 'active' : 'revoked',
+            directory: c.status,
+          })),
+        );
+      }),
+    adminRevoke: async ({ enrollmentId }) =>
+      needSignIn(() => {
+        if (current?.role !== 'admin') return fail('FORBIDDEN');
+        const userId = `${current.mspId}::${enrollmentId}`;
+        const c = contacts.get(userId);
+        if (!c) return fail('NOT_FOUND');
+        contacts.set(userId, { ...c, status: 'disabled' });
+        return ok({ userId, caRevoked: true, crlInChannel: true, directoryDisabled: true });
+      }),
+    auditQuery: async ({ from, to, actor, action, target, outcome, cursor, pageSize = 50 }) =>
+      needSignIn(() => {
+        if (current?.role !== 'compliance') return fail('FORBIDDEN');
+        const rows = audit.filter(
+          (r) =>
+            r.time >= from &&
+            r.time <= to &&
+            (!actor || r.actor === actor) &&
+            (!action || r.action === action) &&
+            (!target || r.target === target) &&
+            (!outcome || r.outcome === outcome),
+        );
+        const start = cursor ? Number(cursor) : 0;
+        return ok({
+          items: rows.slice(start, start + pageSize),
+          next: start + pageSize < rows.length ? String(start + pageSize) : undefined,
+        });
+      }),
+    auditExport: async ({ from, to, format }) =>
+      needSignIn(() => {
+        if (current?.role !== 'compliance') return fail('FORBIDDEN');
+        const rows = audit.filter((r) => r.time >= from && r.time <= to);
+        const content =
+          format === 'json'
+            ? JSON.stringify(rows)
+            : [
+                'time,txId,actor,action,target,outcome',
+                ...rows.map((r) => [r.time, r.txId, r.actor, r.action, r.target, r.outcome].join(',')),
+              ].join('\n');
+        return ok({ fileName: `audit.${format}`, format, content, records: rows.length });
+      }),
+    auditVerify: async ({ content }) => {
+      try {
+        const rows = JSON.parse(content) as AuditRecordView[];
+        return ok({
+          ok: true,
+          records: rows.map((r, i) => ({ txId: r.txId, seq: r.seq, ok: true, blockNumber: 10 + i })),
+          chain: { ok: true, trustedBlock: 100 },
+        });
+      } catch {
+        return fail('BAD_INPUT', 'not an export');
+      }
+    },
+  };
+
+  // Every call: recorded, optionally delayed, optionally failed once.
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, impl] of Object.entries(api) as [string, (input?: unknown) => Promise<Result<unknown>>][]) {
+    wrapped[name] = async (input?: unknown) => {
+      calls.push(name);
+      if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+      const planned = failures.get(name);
+      if (planned) {
+        failures.delete(name);
+        return fail(planned.code, planned.message);
+      }
+      return impl(input);
+    };
+  }
+
+  return {
+    ...(wrapped as unknown as KTalkApi),
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit,
+    failNext: (method, code, message) => failures.set(method, { code, message }),
+    calls,
+    conversations,
+    receive: (conversationId, sender, text) => {
+      const c = conversations.get(conversationId);
+      if (!c) throw new Error(`no fake conversation ${conversationId}`);
+      const message = push(c, sender, { type: 'text', text }, clock());
+      c.summary = { ...c.summary, unread: c.summary.unread + 1 };
+      emit({ type: 'message', message });
+      emit({ type: 'conversation', conversation: { ...c.summary } });
+      return message;
+    },
+    changeKey: (userId) => {
+      const c = contacts.get(userId);
+      if (c) contacts.set(userId, { ...c, keyChanged: true, verified: false });
+      emit({ type: 'keyChange', userId });
+    },
+  };
+}

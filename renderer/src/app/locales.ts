@@ -1,0 +1,51 @@
+// Strings of the app shell (namespace "app").
+export const strings = {
+  en: {
+    navigation: 'Main navigation',
+    nav: {
+      chats: 'Chats',
+      sharing: 'Sharing',
+      payments: 'Payments',
+      admin: 'Admin',
+      compliance: 'Compliance',
+      settings: 'Settings',
+    },
+    sync: {
+      offline: 'Offline',
+      connecting: 'Connecting',
+      connected: 'Online',
+      reconnecting: 'Reconnecting',
+    },
+    roles: { staff: 'Staff', admin: 'Administrator', compliance: 'Compliance officer' },
+    accountMenu: 'Account menu',
+    switchAccount: 'Switch account',
+    signOut: 'Sign out',
+    notAvailable: 'This section is not available yet.',
+    unreachableTitle: 'KTalk cannot reach its service',
+    newMessageFrom: 'New message from {{name}}',
+  },
+  'zh-CN': {
+    navigation: '主导航',
+    nav: {
+      chats: '聊天',
+      sharing: '共享',
+      payments: '支付',
+      admin: '管理',
+      compliance: '合规',
+      settings: '设置',
+    },
+    sync: {
+      offline: '离线',
+      connecting: '正在连接',
+      connected: '在线',
+      reconnecting: '正在重新连接',
+    },
+    roles: { staff: '员工', admin: '管理员', compliance: '合规专员' },
+    accountMenu: '账户菜单',
+    switchAccount: '切换账户',
+    signOut: '退出登录',
+    notAvailable: '此功能暂不可用。',
+    unreachableTitle: 'KTalk 无法连接其服务',
+    newMessageFrom: '来自 {{name}} 的新消息',
+  },
+};

@@ -1,0 +1,65 @@
+import type { i18n as I18n } from 'i18next';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import type { ApiClient } from '../api/client';
+import { ApiProvider } from '../api/context';
+import { Button, ErrorText, Spinner, ToastProvider, TooltipProvider } from '../components/ui';
+import { App } from './app';
+import { SettingsProvider, type Settings } from './settings';
+
+// Everything the app needs around it; tests and screenshots mount the same
+// tree with the fake API.
+
+function Splash() {
+  return (
+    <div className="splash">
+      <Spinner />
+    </div>
+  );
+}
+
+function Unreachable({ retry, children }: { readonly retry: () => void; readonly children: React.ReactNode }) {
+  const { t } = useTranslation('app');
+  return (
+    <div className="splash stack">
+      <h1>{t('unreachableTitle')}</h1>
+      {children}
+      <Button variant="primary" onClick={retry}>
+        {t('ui:retry')}
+      </Button>
+    </div>
+  );
+}
+
+export function Root({
+  api,
+  i18n,
+  settings,
+  persistSettings = true,
+}: {
+  readonly api: ApiClient;
+  readonly i18n: I18n;
+  readonly settings: Settings;
+  readonly persistSettings?: boolean;
+}) {
+  return (
+    <I18nextProvider i18n={i18n}>
+      <SettingsProvider i18n={i18n} initial={settings} persist={persistSettings}>
+        <TooltipProvider delayDuration={400}>
+          <ToastProvider>
+            <ApiProvider
+              api={api}
+              loading={<Splash />}
+              unreachable={(error, retry) => (
+                <Unreachable retry={retry}>
+                  <ErrorText error={error} />
+                </Unreachable>
+              )}
+            >
+              <App />
+            </ApiProvider>
+          </ToastProvider>
+        </TooltipProvider>
+      </SettingsProvider>
+    </I18nextProvider>
+  );
+}

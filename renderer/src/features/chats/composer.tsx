@@ -1,0 +1,160 @@
+import { useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiError, MessageView } from '../../../../electron/src/common/api';
+import { useApi } from '../../api/context';
+import { PaymentComposerButton } from '../../app/feature-pages';
+import { Icon } from '../../app/icons';
+import { Button, ErrorText } from '../../components/ui';
+import { MAX_ATTACHMENT_BYTES, formatBytes, toUpload } from './files';
+
+// Writing a message: Enter sends, Shift+Enter starts a new line; files come
+// from the paper-clip button or are dropped anywhere on the composer.
+
+export interface ComposerProps {
+  readonly conversationId: string;
+  readonly peerUserIds: string[];
+  /** When set, the person may not post here; this says why. */
+  readonly disabledReason?: string;
+  readonly paymentsAllowed: boolean;
+  readonly onSent: (message: MessageView) => void;
+}
+
+export function Composer({ conversationId, peerUserIds, disabledReason, paymentsAllowed, onSent }: ComposerProps) {
+  const { t } = useTranslation('chats');
+  const api = useApi();
+  const [text, setText] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [tooLarge, setTooLarge] = useState(false);
+  const [sending, setSending] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const disabled = disabledReason !== undefined;
+
+  const addFiles = (list: FileList | File[]) => {
+    const next = [...files, ...Array.from(list)];
+    const total = next.reduce((sum, f) => sum + f.size, 0);
+    setTooLarge(total > MAX_ATTACHMENT_BYTES);
+    if (total <= MAX_ATTACHMENT_BYTES) setFiles(next);
+  };
+
+  const send = async () => {
+    const body = text.trim();
+    if ((!body && files.length === 0) || sending || disabled) return;
+    setSending(true);
+    setError(null);
+    const attachments = await Promise.all(files.map(toUpload));
+    const result = await api.sendMessage({
+      conversationId,
+      text: body,
+      ...(attachments.length ? { attachments } : {}),
+    });
+    setSending(false);
+    if (!result.ok) return setError(result.error);
+    setText('');
+    setFiles([]);
+    setTooLarge(false);
+    onSent(result.value);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    if (!disabled && event.dataTransfer.files.length) addFiles(event.dataTransfer.files);
+  };
+
+  if (disabled) {
+    return (
+      <div className="composer composer-disabled" role="status">
+        {disabledReason}
+      </div>
+    );
+  }
+
+  return (
+    <div
+      className={`composer${dragging ? ' composer-dragging' : ''}`}
+      onDragOver={(event) => {
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+      data-testid="composer"
+    >
+      {dragging ? <div className="drop-hint">{t('dropFiles')}</div> : null}
+      {files.length > 0 ? (
+        <ul className="pending-files" aria-label={t('attachments')}>
+          {files.map((file, index) => (
+            <li key={`${file.name}-${index}`} className="pending-file">
+              <Icon name="attach" size={14} />
+              <span>{file.name}</span>
+              <span className="muted">{formatBytes(file.size)}</span>
+              <Button
+                variant="ghost"
+                size="icon"
+                aria-label={t('removeAttachment', { name: file.name })}
+                onClick={() => setFiles(files.filter((_, i) => i !== index))}
+              >
+                ×
+              </Button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {tooLarge ? (
+        <p className="error-text" role="alert">
+          {t('attachmentsTooLarge', { size: formatBytes(MAX_ATTACHMENT_BYTES) })}
+        </p>
+      ) : null}
+      <ErrorText error={error} />
+      <div className="composer-row">
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          className="visually-hidden"
+          tabIndex={-1}
+          aria-hidden="true"
+          onChange={(event) => {
+            if (event.target.files) addFiles(event.target.files);
+            event.target.value = '';
+          }}
+          data-testid="file-input"
+        />
+        <Button variant="ghost" size="icon" aria-label={t('attach')} onClick={() => fileInput.current?.click()}>
+          <Icon name="attach" />
+        </Button>
+        {paymentsAllowed && PaymentComposerButton ? (
+          <PaymentComposerButton conversationId={conversationId} peerUserIds={peerUserIds} />
+        ) : null}
+        <textarea
+          className="input textarea composer-input"
+          rows={1}
+          value={text}
+          placeholder={t('composerPlaceholder')}
+          aria-label={t('composerLabel')}
+          onChange={(event) => setText(event.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        <Button
+          variant="primary"
+          size="icon"
+          aria-label={t('send')}
+          busy={sending}
+          disabled={!text.trim() && files.length === 0}
+          onClick={() => void send()}
+        >
+          <Icon name="send" />
+        </Button>
+      </div>
+    </div>
+  );
+}

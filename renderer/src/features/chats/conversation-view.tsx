@@ -1,0 +1,181 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type {
+  ApiError,
+  Contact,
+  ConversationSummary,
+  GroupDetails,
+  MessageView,
+} from '../../../../electron/src/common/api';
+import { useApi, useApiEvent, useSession } from '../../api/context';
+import { Icon } from '../../app/icons';
+import { displayName } from '../../app/names';
+import { Avatar, Badge, Button, ErrorText } from '../../components/ui';
+import { Composer } from './composer';
+import { retentionParts } from './delivery';
+import { MessageList } from './message-list';
+import { SafetyNumberDialog } from './safety-number-dialog';
+import { useMessagePages } from './use-message-pages';
+
+export function ConversationView({
+  summary,
+  detailsOpen,
+  onToggleDetails,
+  group,
+}: {
+  readonly summary: ConversationSummary;
+  readonly detailsOpen: boolean;
+  readonly onToggleDetails: () => void;
+  /** The group's details (null while loading; undefined for a direct chat). */
+  readonly group: GroupDetails | null | undefined;
+}) {
+  const { t } = useTranslation('chats');
+  const api = useApi();
+  const session = useSession();
+  const me = session.account?.userId ?? '';
+  const pages = useMessagePages(summary.id);
+  const [contacts, setContacts] = useState<Contact[]>([]);
+  const [safetyFor, setSafetyFor] = useState<string | null>(null);
+  const [retryError, setRetryError] = useState<ApiError | null>(null);
+  const isGroup = summary.kind === 'group';
+
+  const people = isGroup
+    ? (group?.members.map((m) => m.userId).filter((id) => id !== me) ?? [])
+    : summary.peer
+      ? [summary.peer]
+      : [];
+  const peopleKey = people.join('|');
+
+  const loadContacts = useCallback(async () => {
+    const results = await Promise.all(
+      peopleKey
+        .split('|')
+        .filter(Boolean)
+        .map((userId) => api.getContact({ userId })),
+    );
+    setContacts(results.flatMap((r) => (r.ok ? [r.value] : [])));
+  }, [api, peopleKey]);
+
+  useEffect(() => {
+    void loadContacts();
+  }, [loadContacts]);
+  useApiEvent('keyChange', ({ userId }) => {
+    if (peopleKey.split('|').includes(userId)) void loadContacts();
+  });
+
+  useEffect(() => {
+    void api.markRead({ conversationId: summary.id });
+  }, [api, summary.id]);
+  useApiEvent('message', ({ message }) => {
+    if (message.conversationId === summary.id && !message.outgoing && document.visibilityState === 'visible') {
+      void api.markRead({ conversationId: summary.id });
+    }
+  });
+
+  const retry = useCallback(
+    async (message: MessageView) => {
+      setRetryError(null);
+      const result = await api.retryMessage({
+        conversationId: message.conversationId,
+        clientMessageId: message.clientMessageId,
+      });
+      if (result.ok) pages.put(result.value);
+      else setRetryError(result.error);
+    },
+    [api, pages],
+  );
+
+  const changed = contacts.filter((c) => c.keyChanged);
+  const peerContact = !isGroup ? contacts[0] : undefined;
+  const retention = summary.retentionSeconds > 0 ? retentionParts(summary.retentionSeconds) : null;
+
+  let disabledReason: string | undefined;
+  if (summary.rekeyRequired) disabledReason = t('rekeyWaiting');
+  else if (isGroup && group && !group.allowedActions.includes('post')) disabledReason = t('cannotPost');
+  else if (peerContact?.status === 'disabled') disabledReason = t('peerDisabled');
+
+  const readers = isGroup
+    ? t('groupReaders', { count: group?.members.length ?? 0 })
+    : t('directReaders', { name: summary.peer ? displayName(summary.peer) : summary.title });
+
+  return (
+    <section className="conversation" aria-label={summary.title}>
+      <header className="conversation-header">
+        <Avatar name={summary.title} />
+        <div className="conversation-heading">
+          <h2>{summary.title}</h2>
+          <p className="muted conversation-readers">
+            <Icon name="shield" size={14} /> {readers}
+          </p>
+        </div>
+        <div className="spacer" />
+        {peerContact ? (
+          peerContact.verified && !peerContact.keyChanged ? (
+            <Badge tone="success">{t('verified')}</Badge>
+          ) : (
+            <Badge>{t('notVerified')}</Badge>
+          )
+        ) : null}
+        {summary.peer ? (
+          <Button size="sm" onClick={() => setSafetyFor(summary.peer ?? null)}>
+            {t('safetyNumber')}
+          </Button>
+        ) : null}
+        {isGroup ? (
+          <Button
+            size="sm"
+            aria-expanded={detailsOpen}
+            aria-controls="group-details"
+            onClick={onToggleDetails}
+            data-testid="group-details-toggle"
+          >
+            <Icon name="info" size={16} /> {t('details')}
+          </Button>
+        ) : null}
+      </header>
+      {changed.map((contact) => (
+        <div key={contact.userId} className="banner banner-danger" role="alert" data-testid="key-change-banner">
+          <Icon name="warning" />
+          <span>
+            <strong>{t('keyChangedTitle', { name: displayName(contact.userId) })}</strong> {t('keyChangedBody')}
+          </span>
+          <div className="spacer" />
+          <Button size="sm" variant="danger" onClick={() => setSafetyFor(contact.userId)}>
+            {t('compareSafety')}
+          </Button>
+        </div>
+      ))}
+      {summary.rekeyRequired ? (
+        <div className="banner banner-warning" role="status">
+          <Icon name="warning" size={16} /> {t('rekeyBanner')}
+        </div>
+      ) : null}
+      {retention ? (
+        <div className="banner banner-info" role="note" data-testid="retention-banner">
+          <Icon name="clock" size={16} />{' '}
+          {t('retentionBanner', {
+            count: retention.count,
+            unit: t(`units.${retention.unit}`, { count: retention.count }),
+          })}
+        </div>
+      ) : null}
+      <MessageList pages={pages} isGroup={isGroup} onRetry={(m) => void retry(m)} />
+      <ErrorText error={retryError} />
+      <Composer
+        conversationId={summary.id}
+        peerUserIds={people}
+        disabledReason={disabledReason}
+        paymentsAllowed={isGroup ? (group?.allowedActions.includes('pay') ?? false) : true}
+        onSent={pages.put}
+      />
+      {safetyFor ? (
+        <SafetyNumberDialog
+          userId={safetyFor}
+          open
+          onOpenChange={(open) => !open && setSafetyFor(null)}
+          onVerified={() => void loadContacts()}
+        />
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,121 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiError, GroupDetails, SearchHit } from '../../../../electron/src/common/api';
+import { useApi, useApiEvent } from '../../api/context';
+import { setActiveConversation } from '../../app/active-conversation';
+import { EmptyState, ErrorText } from '../../components/ui';
+import { CreateGroupDialog, GroupDetailsPane } from '../groups';
+import { ConversationView } from './conversation-view';
+import { NewChatDialog } from './new-chat-dialog';
+import { Sidebar } from './sidebar';
+import { useConversations } from './use-conversations';
+
+export function ChatsPage() {
+  const { t } = useTranslation('chats');
+  const api = useApi();
+  const { conversations, error, upsert, clearUnread, reload } = useConversations();
+  const [activeId, setActiveId] = useState<string | undefined>();
+  const [newChat, setNewChat] = useState(false);
+  const [newGroup, setNewGroup] = useState(false);
+  const [detailsOpen, setDetailsOpen] = useState(false);
+  const [group, setGroup] = useState<GroupDetails | null>(null);
+  const [groupError, setGroupError] = useState<ApiError | null>(null);
+  const active = conversations?.find((c) => c.id === activeId);
+
+  useEffect(() => {
+    setActiveConversation(activeId);
+    return () => setActiveConversation(undefined);
+  }, [activeId]);
+
+  const loadGroup = useCallback(
+    async (id: string) => {
+      const result = await api.getGroup({ conversationId: id });
+      if (result.ok) {
+        setGroup(result.value);
+        setGroupError(null);
+        upsert(result.value.conversation);
+      } else setGroupError(result.error);
+    },
+    [api, upsert],
+  );
+
+  const isGroup = active?.kind === 'group';
+  useEffect(() => {
+    setGroup(null);
+    setGroupError(null);
+    if (activeId && isGroup) void loadGroup(activeId);
+  }, [activeId, isGroup, loadGroup]);
+  useApiEvent('conversation', ({ conversation }) => {
+    if (conversation.id === activeId && conversation.kind === 'group') void loadGroup(conversation.id);
+  });
+
+  const select = (id: string) => {
+    setActiveId(id);
+    clearUnread(id);
+  };
+
+  const openHit = (hit: SearchHit) => select(hit.conversationId);
+
+  return (
+    <div className={`chats${detailsOpen && isGroup ? ' chats-with-details' : ''}`}>
+      <Sidebar
+        conversations={conversations}
+        error={error}
+        activeId={activeId}
+        onSelect={select}
+        onNewChat={() => setNewChat(true)}
+        onNewGroup={() => setNewGroup(true)}
+        onOpenHit={openHit}
+      />
+      {active ? (
+        <ConversationView
+          key={active.id}
+          summary={active}
+          group={isGroup ? group : undefined}
+          detailsOpen={detailsOpen}
+          onToggleDetails={() => setDetailsOpen((open) => !open)}
+        />
+      ) : (
+        <div className="conversation conversation-empty">
+          <EmptyState title={t('pickConversation')}>{t('pickConversationHint')}</EmptyState>
+        </div>
+      )}
+      {active && isGroup && detailsOpen ? (
+        <div className="details-pane" id="group-details">
+          <ErrorText error={groupError} />
+          {group ? (
+            <GroupDetailsPane
+              details={group}
+              onChanged={(details) => {
+                setGroup(details);
+                upsert(details.conversation);
+              }}
+              onLeft={() => {
+                setActiveId(undefined);
+                setDetailsOpen(false);
+                void reload();
+              }}
+              onClose={() => setDetailsOpen(false)}
+            />
+          ) : null}
+        </div>
+      ) : null}
+      <NewChatDialog
+        open={newChat}
+        onOpenChange={setNewChat}
+        onOpened={(conversation) => {
+          upsert(conversation);
+          select(conversation.id);
+        }}
+      />
+      <CreateGroupDialog
+        open={newGroup}
+        onOpenChange={setNewGroup}
+        onCreated={(conversation) => {
+          upsert(conversation);
+          select(conversation.id);
+        }}
+      />
+    </div>
+  );
+}

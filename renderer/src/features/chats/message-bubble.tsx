@@ -1,0 +1,110 @@
+import { memo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiError, MessageView } from '../../../../electron/src/common/api';
+import { useApi } from '../../api/context';
+import { PaymentMessage } from '../../app/feature-pages';
+import { Icon } from '../../app/icons';
+import { displayName } from '../../app/names';
+import { Badge, Button, ErrorText, Tooltip, useErrorSentence } from '../../components/ui';
+import { deliveryInfo } from './delivery';
+import { downloadFile, formatBytes } from './files';
+
+export interface MessageBubbleProps {
+  readonly message: MessageView;
+  readonly showSender: boolean;
+  readonly onRetry: (message: MessageView) => void;
+}
+
+function Attachments({ message }: { message: MessageView }) {
+  const api = useApi();
+  const { t } = useTranslation('chats');
+  const [error, setError] = useState<ApiError | null>(null);
+  const open = async (index: number) => {
+    const result = await api.getAttachment({
+      conversationId: message.conversationId,
+      clientMessageId: message.clientMessageId,
+      index,
+    });
+    if (!result.ok) return setError(result.error);
+    downloadFile(result.value);
+  };
+  return (
+    <div className="attachments">
+      {message.attachments.map((a) => (
+        <button
+          key={a.index}
+          type="button"
+          className="attachment"
+          onClick={() => void open(a.index)}
+          aria-label={t('downloadAttachment', { name: a.name })}
+        >
+          <Icon name="attach" size={16} />
+          <span className="attachment-name">{a.name}</span>
+          <span className="muted">{formatBytes(a.size)}</span>
+        </button>
+      ))}
+      <ErrorText error={error} />
+    </div>
+  );
+}
+
+function Body({ message }: { message: MessageView }) {
+  const { t } = useTranslation('chats');
+  if (message.state === 'erased') return <p className="message-erased">{t('erased')}</p>;
+  const content = message.content;
+  if (!content) return <p className="message-erased">{t('undecryptable')}</p>;
+  if (content.type === 'text') return content.text ? <p className="message-text">{content.text}</p> : null;
+  if (PaymentMessage) return <PaymentMessage content={content} message={message} />;
+  return <p className="message-text">{t('paymentUnavailable')}</p>;
+}
+
+function MessageBubbleImpl({ message, showSender, onRetry }: MessageBubbleProps) {
+  const { t, i18n } = useTranslation('chats');
+  const sentence = useErrorSentence();
+  const delivery = deliveryInfo(message);
+  const time = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' }).format(message.sentAt);
+  return (
+    <div
+      className={`message ${message.outgoing ? 'message-out' : 'message-in'}`}
+      data-state={message.state}
+      data-testid="message"
+    >
+      <div className="bubble">
+        {showSender && !message.outgoing ? <p className="message-sender">{displayName(message.sender)}</p> : null}
+        <Body message={message} />
+        {message.attachments.length > 0 && message.state !== 'erased' ? <Attachments message={message} /> : null}
+        <div className="message-meta">
+          {!message.outgoing && message.state !== 'erased' ? (
+            message.verified ? (
+              <Tooltip content={t('verifiedSenderHint')}>
+                <span className="verified-mark" role="img" aria-label={t('verifiedSender')} tabIndex={0}>
+                  <Icon name="shield" size={14} />
+                </span>
+              </Tooltip>
+            ) : (
+              <Badge tone="danger">{t('unverifiedSender')}</Badge>
+            )
+          ) : null}
+          <time dateTime={new Date(message.sentAt).toISOString()}>{time}</time>
+          {message.outgoing ? (
+            <span className={`delivery delivery-${message.state}`} data-testid="delivery">
+              {t(delivery.label)}
+            </span>
+          ) : null}
+        </div>
+      </div>
+      {delivery.reason && message.outgoing ? (
+        <div className="message-failure" role="alert">
+          <span>{sentence(delivery.reason)}</span>
+          {delivery.canRetry ? (
+            <Button size="sm" variant="secondary" onClick={() => onRetry(message)}>
+              {t('retry')}
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export const MessageBubble = memo(MessageBubbleImpl);

@@ -1,0 +1,82 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiError, SafetyNumber } from '../../../../electron/src/common/api';
+import { useApi } from '../../api/context';
+import { displayName } from '../../app/names';
+import { Badge, Button, Dialog, ErrorText, Spinner } from '../../components/ui';
+
+// Comparing safety numbers: both people see the same 60 digits when nobody
+// sits in between. Marking as verified clears the key-change warning.
+
+export function SafetyNumberDialog({
+  userId,
+  open,
+  onOpenChange,
+  onVerified,
+}: {
+  readonly userId: string;
+  readonly open: boolean;
+  readonly onOpenChange: (open: boolean) => void;
+  readonly onVerified: () => void;
+}) {
+  const { t } = useTranslation('chats');
+  const api = useApi();
+  const [number, setNumber] = useState<SafetyNumber | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!open) return;
+    setNumber(null);
+    setError(null);
+    void api.safetyNumber({ userId }).then((result) => {
+      if (result.ok) setNumber(result.value);
+      else setError(result.error);
+    });
+  }, [api, open, userId]);
+
+  const verify = async () => {
+    setBusy(true);
+    const result = await api.markVerified({ userId });
+    setBusy(false);
+    if (!result.ok) return setError(result.error);
+    onVerified();
+    onOpenChange(false);
+  };
+
+  const name = displayName(userId);
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={t('safetyTitle', { name })}
+      description={t('safetyHint', { name })}
+      footer={
+        <>
+          <Button onClick={() => onOpenChange(false)}>{t('ui:close')}</Button>
+          <Button variant="primary" busy={busy} disabled={!number} onClick={() => void verify()}>
+            {t('markVerified')}
+          </Button>
+        </>
+      }
+    >
+      {number ? (
+        <>
+          <p className="safety-digits mono" aria-label={t('safetyDigits')}>
+            {number.digits}
+          </p>
+          {number.keyChanged ? (
+            <Badge tone="danger">{t('keyChangedShort')}</Badge>
+          ) : number.verified ? (
+            <Badge tone="success">{t('verified')}</Badge>
+          ) : (
+            <Badge>{t('notVerified')}</Badge>
+          )}
+        </>
+      ) : error ? null : (
+        <Spinner />
+      )}
+      <ErrorText error={error} />
+    </Dialog>
+  );
+}

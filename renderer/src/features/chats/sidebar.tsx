@@ -1,0 +1,148 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiError, ConversationSummary, SearchHit } from '../../../../electron/src/common/api';
+import { useApi } from '../../api/context';
+import { Icon } from '../../app/icons';
+import { Avatar, Badge, Button, EmptyState, ErrorText, Input, Spinner } from '../../components/ui';
+
+function timeLabel(at: number | undefined, language: string): string {
+  if (!at) return '';
+  const date = new Date(at);
+  const sameDay = new Date().toDateString() === date.toDateString();
+  return new Intl.DateTimeFormat(
+    language,
+    sameDay ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' },
+  ).format(date);
+}
+
+export function Sidebar({
+  conversations,
+  error,
+  activeId,
+  onSelect,
+  onNewChat,
+  onNewGroup,
+  onOpenHit,
+}: {
+  readonly conversations: ConversationSummary[] | null;
+  readonly error: ApiError | null;
+  readonly activeId: string | undefined;
+  readonly onSelect: (id: string) => void;
+  readonly onNewChat: () => void;
+  readonly onNewGroup: () => void;
+  readonly onOpenHit: (hit: SearchHit) => void;
+}) {
+  const { t, i18n } = useTranslation('chats');
+  const api = useApi();
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<SearchHit[] | null>(null);
+  const [searchError, setSearchError] = useState<ApiError | null>(null);
+
+  useEffect(() => {
+    const q = query.trim();
+    if (!q) {
+      setHits(null);
+      return;
+    }
+    // Wait for a pause in typing; the search runs on this device's index only.
+    const timer = setTimeout(() => {
+      void api.search({ query: q, limit: 50 }).then((result) => {
+        if (result.ok) {
+          setHits(result.value);
+          setSearchError(null);
+        } else setSearchError(result.error);
+      });
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [api, query]);
+
+  const titleOf = (id: string) => conversations?.find((c) => c.id === id)?.title ?? '';
+
+  return (
+    <aside className="sidebar" aria-label={t('conversations')}>
+      <div className="sidebar-header">
+        <h1>{t('title')}</h1>
+        <div className="row">
+          <Button variant="ghost" size="icon" aria-label={t('newChat')} onClick={onNewChat} data-testid="new-chat">
+            <Icon name="plus" />
+          </Button>
+          <Button
+            variant="ghost"
+            size="icon"
+            aria-label={t('groups:newGroup')}
+            onClick={onNewGroup}
+            data-testid="new-group"
+          >
+            <Icon name="group" />
+          </Button>
+        </div>
+      </div>
+      <div className="sidebar-search">
+        <Input
+          type="search"
+          placeholder={t('searchPlaceholder')}
+          aria-label={t('searchLabel')}
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+      </div>
+      {hits ? (
+        <div className="search-results" role="region" aria-label={t('searchResults')}>
+          <p className="sidebar-section muted">{t('searchCount', { count: hits.length })}</p>
+          <ErrorText error={searchError} />
+          <ul className="conversation-list">
+            {hits.map((hit) => (
+              <li key={`${hit.conversationId}/${hit.clientMessageId}`}>
+                <button type="button" className="conversation-item" onClick={() => onOpenHit(hit)}>
+                  <span className="conversation-text">
+                    <span className="conversation-title">{titleOf(hit.conversationId)}</span>
+                    <span className="conversation-preview">{hit.snippet}</span>
+                  </span>
+                  <span className="conversation-time">{timeLabel(hit.sentAt, i18n.language)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <nav aria-label={t('conversations')} className="conversation-nav">
+          <ErrorText error={error} />
+          {conversations === null && !error ? <Spinner /> : null}
+          {conversations?.length === 0 ? (
+            <EmptyState title={t('noConversations')}>{t('noConversationsHint')}</EmptyState>
+          ) : null}
+          <ul className="conversation-list">
+            {conversations?.map((c) => (
+              <li key={c.id}>
+                <button
+                  type="button"
+                  className="conversation-item"
+                  aria-current={c.id === activeId ? 'true' : undefined}
+                  onClick={() => onSelect(c.id)}
+                  data-conversation={c.id}
+                >
+                  <Avatar name={c.title} />
+                  <span className="conversation-text">
+                    <span className="conversation-title">
+                      {c.kind === 'group' ? <Icon name="group" size={14} label={t('group')} /> : null}
+                      {c.title}
+                    </span>
+                    <span className="conversation-preview">{c.lastPreview ?? ''}</span>
+                  </span>
+                  <span className="conversation-side">
+                    <span className="conversation-time">{timeLabel(c.lastMessageAt, i18n.language)}</span>
+                    {c.unread > 0 ? (
+                      <Badge tone="info" aria-label={t('unread', { count: c.unread })}>
+                        {c.unread}
+                      </Badge>
+                    ) : null}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+    </aside>
+  );
+}

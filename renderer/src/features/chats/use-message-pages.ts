@@ -1,0 +1,105 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApiError, MessageView } from '../../../../electron/src/common/api';
+import { useApi, useApiEvent } from '../../api/context';
+
+// A conversation's messages, oldest first, loaded a page at a time going
+// back in time (listMessages with the `before` cursor), with live messages
+// and delivery updates merged in. `firstItemIndex` counts down as older
+// pages are prepended, which is what lets the virtual list keep the
+// reader's place.
+
+export const PAGE_SIZE = 50;
+/** Virtuoso needs a stable non-negative index base that older pages count down from. */
+export const INDEX_BASE = 1_000_000_000;
+
+export interface MessagePages {
+  readonly messages: MessageView[];
+  readonly firstItemIndex: number;
+  readonly loading: boolean;
+  readonly hasOlder: boolean;
+  readonly error: ApiError | null;
+  loadOlder(): Promise<void>;
+  /** Puts or replaces a message (an own send, a retry's answer). */
+  put(message: MessageView): void;
+}
+
+export function useMessagePages(conversationId: string): MessagePages {
+  const api = useApi();
+  const [messages, setMessages] = useState<MessageView[]>([]);
+  const [firstItemIndex, setFirstItemIndex] = useState(INDEX_BASE);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<ApiError | null>(null);
+  const cursor = useRef<string | undefined>(undefined);
+  const [hasOlder, setHasOlder] = useState(false);
+  const busy = useRef(false);
+  const generation = useRef(0);
+  const latest = useRef<MessageView[]>([]);
+  useEffect(() => {
+    latest.current = messages;
+  }, [messages]);
+
+  const fetchPage = useCallback(
+    async (before: string | undefined, reset: boolean) => {
+      if (busy.current && !reset) return;
+      busy.current = true;
+      const mine = reset ? ++generation.current : generation.current;
+      setLoading(true);
+      const result = await api.listMessages({ conversationId, before, limit: PAGE_SIZE });
+      if (mine !== generation.current) return; // a newer conversation took over
+      busy.current = false;
+      setLoading(false);
+      if (!result.ok) return setError(result.error);
+      setError(null);
+      cursor.current = result.value.next;
+      setHasOlder(result.value.next !== undefined);
+      const page = result.value.items;
+      if (reset) {
+        setMessages(page);
+        setFirstItemIndex(INDEX_BASE - page.length);
+      } else {
+        const known = new Set(latest.current.map((m) => m.clientMessageId));
+        const older = page.filter((m) => !known.has(m.clientMessageId));
+        setFirstItemIndex((index) => index - older.length);
+        setMessages((current) => [...older, ...current]);
+      }
+    },
+    [api, conversationId],
+  );
+
+  useEffect(() => {
+    setMessages([]);
+    cursor.current = undefined;
+    setHasOlder(false);
+    busy.current = false;
+    void fetchPage(undefined, true);
+  }, [fetchPage]);
+
+  const loadOlder = useCallback(async () => {
+    if (cursor.current === undefined) return;
+    await fetchPage(cursor.current, false);
+  }, [fetchPage]);
+
+  const put = useCallback((message: MessageView) => {
+    setMessages((current) => {
+      const at = current.findIndex((m) => m.clientMessageId === message.clientMessageId);
+      if (at < 0) return [...current, message];
+      const next = current.slice();
+      next[at] = message;
+      return next;
+    });
+  }, []);
+
+  useApiEvent('message', ({ message }) => {
+    if (message.conversationId === conversationId) put(message);
+  });
+  useApiEvent('delivery', (event) => {
+    if (event.conversationId !== conversationId) return;
+    setMessages((current) =>
+      current.map((m) =>
+        m.clientMessageId === event.clientMessageId ? { ...m, state: event.state, failure: event.failure } : m,
+      ),
+    );
+  });
+
+  return { messages, firstItemIndex, loading, hasOlder, error, loadOlder, put };
+}

@@ -1,0 +1,66 @@
+import type { ApiErrorCode } from '../../../electron/src/common/api';
+
+// Every error code the API can answer with, as a sentence a non-technical
+// person understands. Typed by code, so a new code fails to compile here.
+
+type Sentences = Record<ApiErrorCode, string>;
+
+const en: Sentences = {
+  BAD_INPUT: 'Something in what you entered is not valid. Please check it and try again.',
+  NOT_SIGNED_IN: 'You are signed out. Please sign in again.',
+  ALREADY_SIGNED_IN: 'You are already signed in.',
+  WRONG_PASSPHRASE: 'That passphrase is not correct.',
+  UNKNOWN_ACCOUNT: 'This account is not on this computer any more.',
+  PROFILE_INVALID: 'This network profile file is damaged or incomplete. Ask your administrator for a new one.',
+  WRONG_SECRET: 'The user ID or the enrollment secret is not correct, or the secret was already used.',
+  CA_UNREACHABLE: "Your organization's certificate service cannot be reached. Check your connection and try again.",
+  CA_REFUSED: "Your organization's certificate service refused the request. Ask your administrator.",
+  CERT_EXPIRED: 'Your certificate has expired. Ask your administrator for a new enrollment secret.',
+  CERT_REVOKED: 'Your access has been revoked by an administrator.',
+  FORBIDDEN: 'You are not allowed to do this.',
+  NOT_FOUND: 'This no longer exists, or it was never shared with you.',
+  CONFLICT: 'Someone changed this at the same moment. Please try again.',
+  EXPIRED: 'Access to this has expired.',
+  DISABLED: 'This user has been disabled by an administrator.',
+  INSUFFICIENT_FUNDS: 'Your balance is too low for this payment.',
+  LIMIT_EXCEEDED: 'This goes over a limit set for your account.',
+  TOO_LARGE: 'This is too large to send.',
+  STALE_EPOCH: 'The conversation key changed while sending. Please try again.',
+  REKEY_REQUIRED: "A member left this group. Messages can be sent again once a manager's device has changed the key.",
+  NETWORK_UNAVAILABLE: 'The network cannot be reached right now. Your message will be sent when it is back.',
+  KEY_CHANGED: "This person's security key changed. Compare safety numbers before sending.",
+  DECRYPT_FAILED: 'This message could not be decrypted on this device.',
+  VERIFY_FAILED: 'The sender of this message could not be verified.',
+  INTERNAL: 'Something went wrong inside KTalk. Please try again; if it keeps happening, contact support.',
+};
+
+const zh: Sentences = {
+  BAD_INPUT: '您输入的内容无效，请检查后重试。',
+  NOT_SIGNED_IN: '您已退出登录，请重新登录。',
+  ALREADY_SIGNED_IN: '您已经登录。',
+  WRONG_PASSPHRASE: '密码短语不正确。',
+  UNKNOWN_ACCOUNT: '此账户已不在这台电脑上。',
+  PROFILE_INVALID: '此网络配置文件已损坏或不完整，请向管理员索取新文件。',
+  WRONG_SECRET: '用户 ID 或注册密钥不正确，或该密钥已被使用。',
+  CA_UNREACHABLE: '无法连接贵单位的证书服务，请检查网络后重试。',
+  CA_REFUSED: '贵单位的证书服务拒绝了此请求，请联系管理员。',
+  CERT_EXPIRED: '您的证书已过期，请向管理员索取新的注册密钥。',
+  CERT_REVOKED: '管理员已撤销您的访问权限。',
+  FORBIDDEN: '您无权执行此操作。',
+  NOT_FOUND: '此内容已不存在，或从未与您共享。',
+  CONFLICT: '有人同时修改了此内容，请重试。',
+  EXPIRED: '对此内容的访问权限已过期。',
+  DISABLED: '此用户已被管理员停用。',
+  INSUFFICIENT_FUNDS: '您的余额不足以完成此付款。',
+  LIMIT_EXCEEDED: '超出了为您的账户设定的限额。',
+  TOO_LARGE: '内容太大，无法发送。',
+  STALE_EPOCH: '发送时会话密钥已更改，请重试。',
+  REKEY_REQUIRED: '有成员离开了此群组。管理者的设备更换密钥后，才能再次发送消息。',
+  NETWORK_UNAVAILABLE: '暂时无法连接网络。网络恢复后将发送您的消息。',
+  KEY_CHANGED: '此人的安全密钥已更改。发送前请先核对安全码。',
+  DECRYPT_FAILED: '此设备无法解密这条消息。',
+  VERIFY_FAILED: '无法验证这条消息的发送者。',
+  INTERNAL: 'KTalk 内部出现问题，请重试；如果问题持续，请联系技术支持。',
+};
+
+export const errorStrings = { en, 'zh-CN': zh };

@@ -1,0 +1,23 @@
+import path from 'node:path';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The renderer bundle: one HTML entry, relative asset URLs ("./") so the
+// same files load under Electron's app:// scheme and in the local web mode.
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+export default defineConfig({
+  root: here,
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: path.resolve(here, '..', 'build', 'renderer-dist'),
+    emptyOutDir: true,
+    // No inline assets: the CSP allows only 'self' (data: images are allowed, fonts are not used).
+    assetsInlineLimit: 0,
+    // Modulepreload polyfill would be an inline script in some setups; modern Chromium needs none.
+    modulePreload: { polyfill: false },
+    sourcemap: true,
+    chunkSizeWarningLimit: 2000,
+  },
+});
