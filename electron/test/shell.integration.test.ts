@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -49,16 +50,25 @@ const chromiumArgs = process.platform === 'linux' ? ['--no-sandbox'] : [];
 describe('Electron shell (Playwright)', () => {
   let app: ElectronApplication;
   let page: Page;
+  // Its own app data (wallet, Chromium profile, single-instance lock), never the user's.
+  let appData = '';
+  const env = (): Record<string, string> => {
+    const vars: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) vars[key] = value;
+    return { ...vars, KTALK_APP_DATA: appData };
+  };
 
   before(async () => {
     if (skip) return;
     assert.ok(binary);
     assert.ok(existsSync(MAIN_JS), `${MAIN_JS} is missing: run npm run build`);
     assert.ok(existsSync(RENDERER_INDEX), `${RENDERER_INDEX} is missing: run npm run build (Vite builds the renderer)`);
+    appData = mkdtempSync(path.join(tmpdir(), 'ktalk-shell-'));
     app = await _electron.launch({
       executablePath: binary,
       args: [MAIN_JS],
       cwd: ROOT,
+      env: env(),
       timeout: 60_000,
     });
     page = await app.firstWindow();
@@ -66,7 +76,9 @@ describe('Electron shell (Playwright)', () => {
   });
 
   after(async () => {
-    if (!skip) await app.close();
+    if (skip) return;
+    await app?.close();
+    if (appData) rmSync(appData, { recursive: true, force: true });
   });
 
   it('loads the UI from app://ktalk, not file://', { skip }, () => {
@@ -142,7 +154,7 @@ describe('Electron shell (Playwright)', () => {
 
   it('a second launch hands over to the running instance and quits', { skip }, async () => {
     assert.ok(binary);
-    const second = spawn(binary, [...chromiumArgs, MAIN_JS], { cwd: ROOT, stdio: 'ignore' });
+    const second = spawn(binary, [...chromiumArgs, MAIN_JS], { cwd: ROOT, env: env(), stdio: 'ignore' });
     const code = await Promise.race([
       new Promise<number | null>((resolve) => second.on('exit', resolve)),
       sleep(30_000).then(() => 'timeout' as const),

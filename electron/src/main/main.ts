@@ -1,12 +1,15 @@
-import { type BrowserWindow, Notification, app, ipcMain, protocol, session } from 'electron';
-import type { KTalkApi, KTalkEvents } from '../common/api';
+import { type BrowserWindow, Notification, app, ipcMain, protocol, safeStorage, session } from 'electron';
+import path from 'node:path';
+import type { KTalkEvents } from '../common/api';
 import { createApiService } from '../node/api-service';
+import { defaultAppDataDir } from '../node/profile/profile-files';
 import { rendererMounts } from '../node/web/renderer-mounts';
 import { serveAppRequest } from './app-protocol';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, isAllowedRendererRequest } from './app-scheme';
 import { INVOKE_CHANNEL, forwardEvents, handleInvoke } from './ipc';
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings, notificationFor } from './notifications';
 import { permissionGranted } from './permissions';
+import { keychainUsable, safeStorageProtector } from './safe-storage-protector';
 import { createMainWindow, focusWindow, hardenWebContents } from './window';
 
 // A thin shell: one locked-down window on app://ktalk, one validated IPC
@@ -19,7 +22,10 @@ const notificationSettings: NotificationSettings = {
   showPreviews: process.env.KTALK_NOTIFICATION_PREVIEWS === '1',
 };
 
-// Both must happen before 'ready'.
+// Chromium's own files (cache, local storage, the single-instance lock) go
+// beside the app's data, not among the wallet and accounts. All of this must
+// happen before 'ready'.
+app.setPath('userData', path.join(defaultAppDataDir(process.env), 'electron'));
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 app.enableSandbox();
 
@@ -38,13 +44,31 @@ function lockDownSession(): void {
 }
 
 function notifyNewMessages(service: KTalkEvents, window: BrowserWindow): void {
+  // A Notification nobody references can be collected before it is clicked.
+  const live = new Set<Notification>();
   service.subscribe((event) => {
     if (window.isDestroyed() || !Notification.isSupported()) return;
     const note = notificationFor(event, { windowFocused: window.isFocused(), settings: notificationSettings });
     if (!note) return;
     const shown = new Notification({ title: note.title, body: note.body });
+    live.add(shown);
     shown.on('click', () => focusWindow(window));
+    shown.on('close', () => live.delete(shown));
     shown.show();
+  });
+}
+
+/** Lets the service close its connections and database before the process ends. */
+function closeOnQuit(service: { close(): Promise<void> }): void {
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    closed = true;
+    event.preventDefault();
+    service
+      .close()
+      .catch((error: unknown) => console.error('ktalk: closing the service failed', error))
+      .finally(() => app.quit());
   });
 }
 
@@ -56,19 +80,28 @@ function start(): void {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
   app.on('window-all-closed', () => app.quit());
 
-  void app.whenReady().then(() => {
-    lockDownSession();
-    const service: KTalkApi & KTalkEvents = createApiService({ env: process.env });
-    ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, args: unknown) =>
-      handleInvoke(service, event, method, args),
-    );
-    const window = createMainWindow();
-    mainWindow = window;
-    forwardEvents(service, (channel, event) => {
-      if (!window.isDestroyed()) window.webContents.send(channel, event);
+  app
+    .whenReady()
+    .then(async () => {
+      lockDownSession();
+      // safeStorage answers only after 'ready'; without a real keychain a passphrase protects keys.
+      const keychain = (await keychainUsable(safeStorage)) ? safeStorageProtector(safeStorage) : undefined;
+      const service = createApiService({ env: process.env, keychain });
+      closeOnQuit(service);
+      ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, args: unknown) =>
+        handleInvoke(service, event, method, args),
+      );
+      const window = createMainWindow();
+      mainWindow = window;
+      forwardEvents(service, (channel, event) => {
+        if (!window.isDestroyed()) window.webContents.send(channel, event);
+      });
+      notifyNewMessages(service, window);
+    })
+    .catch((error: unknown) => {
+      console.error('ktalk: could not start', error);
+      app.exit(1);
     });
-    notifyNewMessages(service, window);
-  });
 }
 
 // A second launch hands over to the running instance (which focuses its
