@@ -51,12 +51,17 @@ export interface LocatedTransaction {
   readonly type: number;
   /** Undefined when the block's filter has no entry for it. */
   readonly validationCode: number | undefined;
-  /** The chaincode's public writes by key (empty for a non-endorser transaction). */
+  /** The chaincode's public writes under the key prefix asked for (none for a non-endorser transaction). */
   readonly writes: Map<string, Write>;
 }
 
-/** The transaction `txId` in `block` and the public writes `chaincode` made in it; null if it is not there. */
-export function locateTransaction(block: DecodedBlock, txId: string, chaincode: string): LocatedTransaction | null {
+/** The transaction `txId` in `block` and the public writes `chaincode` made under `keyPrefix`; null if it is not there. */
+export function locateTransaction(
+  block: DecodedBlock,
+  txId: string,
+  chaincode: string,
+  keyPrefix: string,
+): LocatedTransaction | null {
   for (const [index, raw] of block.entries.entries()) {
     const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(raw).getPayload_asU8());
     const channelHeader = common.ChannelHeader.deserializeBinary(
@@ -71,14 +76,14 @@ export function locateTransaction(block: DecodedBlock, txId: string, chaincode: 
       validationCode: block.validationCodes[index],
       writes:
         type === common.HeaderType.ENDORSER_TRANSACTION
-          ? chaincodeWrites(payload.getData_asU8(), chaincode)
+          ? chaincodeWrites(payload.getData_asU8(), chaincode, keyPrefix)
           : new Map(),
     };
   }
   return null;
 }
 
-function chaincodeWrites(transactionBytes: Uint8Array, chaincode: string): Map<string, Write> {
+function chaincodeWrites(transactionBytes: Uint8Array, chaincode: string, keyPrefix: string): Map<string, Write> {
   const writes = new Map<string, Write>();
   for (const action of peer.Transaction.deserializeBinary(transactionBytes).getActionsList()) {
     const endorsed = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()).getAction();
@@ -90,6 +95,7 @@ function chaincodeWrites(transactionBytes: Uint8Array, chaincode: string): Map<s
     for (const ns of rwset.getNsRwsetList()) {
       if (ns.getNamespace() !== chaincode) continue;
       for (const write of ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8()).getWritesList()) {
+        if (!write.getKey().startsWith(keyPrefix)) continue;
         writes.set(write.getKey(), { isDelete: write.getIsDelete(), value: write.getValue_asU8() });
       }
     }

@@ -21,6 +21,8 @@ import { type AuditRecord, auditKey, edgeIsRight, ledgerForm, matchesFilter } fr
 const VALID = 0;
 const ENDORSER_TRANSACTION = 3;
 const CONCURRENCY = 8;
+/** Only audit writes are kept from a transaction: nothing else of it is needed, or held. */
+const AUDIT_PREFIX = 'audit|';
 
 export interface AuditVerifyOptions {
   /** Called as records are checked. */
@@ -68,7 +70,11 @@ class BlockCache {
         const block = decodeBlock(bytes, `block of ${txId}`);
         if (!this.byNumber.has(block.number)) this.byNumber.set(block.number, Promise.resolve(withoutEntries(block)));
         try {
-          return { found: true, blockNumber: block.number, tx: locateTransaction(block, txId, this.chaincode) };
+          return {
+            found: true,
+            blockNumber: block.number,
+            tx: locateTransaction(block, txId, this.chaincode, AUDIT_PREFIX),
+          };
         } catch (error) {
           return { found: true, blockNumber: block.number, tx: null, error: (error as Error).message };
         }
