@@ -109,8 +109,8 @@ describe(
       }
     };
 
-    /** Alice creates `groupId` with carol and bob as members: epoch 1, a fresh key wrapped for all three. */
-    const createGroup = async (groupId: string): Promise<Uint8Array> => {
+    /** Alice creates `groupId` with carol (member) and bob: epoch 1, a fresh key wrapped for all three. */
+    const createGroup = async (groupId: string, bobsRole: 'member' | 'admin' = 'member'): Promise<Uint8Array> => {
       const alice = groups('alice');
       const memberIds = ['alice', 'carol', 'bob'].map((u) => session(u).userId);
       const lookup = directoryMemberKeys(session('alice').directory);
@@ -123,7 +123,7 @@ describe(
         policy: POLICY,
         members: [
           { userId: session('carol').userId, role: 'member' },
-          { userId: session('bob').userId, role: 'member' },
+          { userId: session('bob').userId, role: bobsRole },
         ],
         wrappedKeys: fresh.wrappedKeys,
       });
@@ -306,6 +306,59 @@ describe(
       assert.deepEqual(bobsKey, removed.epochKey);
       const listed = await listedBy('bob', groupId, after);
       assert.equal(text(await open('bob', groupId, listed, bobsKey)), 'after carol was removed');
+      await formerMemberLocksOut(groupId, 2, listed, carolsKeys);
+    });
+
+    it('two managers re-key at once: exactly one rotation commits, the other client reports it (CONFLICT read as done elsewhere), both hold the same new key', async () => {
+      const groupId = 'race-rekey';
+      const k1 = await createGroup(groupId, 'admin');
+      const carolsKeys = [await epochKeyOf(session('carol'))(groupId, 1)];
+      await leaveGroup(groups('carol'), groupId);
+      await seenBy(['alice', 'bob'], groupId, 1, true);
+
+      // Both clients have read the group as pending before either submits: a real race.
+      let arrived = 0;
+      let release: () => void = () => undefined;
+      const bothRead = new Promise<void>((resolve) => (release = resolve));
+      const racing = (user: string): GroupsContext => {
+        const base = groups(user);
+        let first = true;
+        return {
+          ...base,
+          epochKey: async (conversationId, epoch) => {
+            if (first) {
+              first = false;
+              if (++arrived === 2) release();
+              await bothRead;
+            }
+            return base.epochKey(conversationId, epoch);
+          },
+        };
+      };
+      const [a, b] = await Promise.all([
+        rekeyIfRequired(racing('alice'), groupId),
+        rekeyIfRequired(racing('bob'), groupId),
+      ]);
+      const outcomes = [a, b].map((o) => [o.status, o.epoch]);
+      assert.deepEqual(
+        [...outcomes].sort(),
+        [
+          ['rekeyed', 2],
+          ['rekeyed-elsewhere', 2],
+        ],
+        JSON.stringify(outcomes),
+      );
+      const winner = a.status === 'rekeyed' ? a : b;
+      assert.ok(winner.status === 'rekeyed');
+      await seenBy(['alice', 'bob'], groupId, 2, false);
+      for (const user of ['alice', 'bob']) {
+        assert.deepEqual(await epochKeyOf(session(user))(groupId, 2), winner.epochKey, `${user}'s epoch-2 key`);
+      }
+
+      const after = await post('bob', groupId, 2, winner.epochKey, 'one rotation');
+      const listed = await listedBy('alice', groupId, after);
+      assert.equal(text(await open('alice', groupId, listed, winner.epochKey)), 'one rotation');
+      assert.notDeepEqual(winner.epochKey, k1);
       await formerMemberLocksOut(groupId, 2, listed, carolsKeys);
     });
   },
