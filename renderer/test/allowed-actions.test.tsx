@@ -1,0 +1,131 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { GroupDetails } from '../../electron/src/common/api';
+import { allowedActionsFor, createFakeApi } from '../src/api/fake-api';
+import { GroupDetailsPane } from '../src/features/groups';
+import { renderWithApp } from './render';
+
+const policy = {
+  whoCanPost: 'members',
+  whoCanInvite: 'admins',
+  retentionSeconds: 0,
+  paymentsAllowed: false,
+  crossOrg: true,
+} as const;
+
+function details(
+  myRole: GroupDetails['myRole'],
+  allowedActions: GroupDetails['allowedActions'],
+  extra: Partial<GroupDetails> = {},
+): GroupDetails {
+  return {
+    conversation: {
+      id: 'grp-1',
+      kind: 'group',
+      title: 'Falcon',
+      unread: 0,
+      epoch: 4,
+      retentionSeconds: 0,
+      rekeyRequired: false,
+    },
+    members: [
+      { userId: 'Org1MSP::alice', role: myRole },
+      { userId: 'Org2MSP::bob', role: myRole === 'owner' ? 'member' : 'owner' },
+      { userId: 'Org1MSP::carol', role: 'reader' },
+    ],
+    policy,
+    owner: myRole === 'owner' ? 'Org1MSP::alice' : 'Org2MSP::bob',
+    myRole,
+    allowedActions,
+    ...extra,
+  };
+}
+
+const noop = () => undefined;
+
+describe('group details show only the allowed actions', () => {
+  it('a plain member can post and leave, nothing else', async () => {
+    renderWithApp(
+      <GroupDetailsPane details={details('member', ['post', 'leave'])} onChanged={noop} onLeft={noop} onClose={noop} />,
+    );
+    expect(await screen.findByRole('button', { name: 'Leave group' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Invite' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Remove/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Make owner' })).toBeNull();
+    expect(screen.queryByRole('combobox', { name: /Role of/ })).toBeNull();
+    // The rules are visible but cannot be changed.
+    expect(screen.getByRole('combobox', { name: 'Who can post' }).matches(':disabled')).toBe(true);
+    expect(screen.getByText('Only the owner and admins can change these rules.')).toBeTruthy();
+  });
+
+  it('the owner manages members and cannot leave (ownership goes first)', async () => {
+    renderWithApp(
+      <GroupDetailsPane
+        details={details('owner', ['post', 'invite', 'remove', 'changeRole', 'transferOwnership', 'updatePolicy'])}
+        onChanged={noop}
+        onLeft={noop}
+        onClose={noop}
+      />,
+    );
+    expect(await screen.findByRole('button', { name: 'Invite' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Remove bob (Org2)' })).toBeTruthy();
+    expect(screen.getAllByRole('button', { name: 'Make owner' })).toHaveLength(2);
+    expect(screen.getByRole('combobox', { name: 'Role of carol (Org1)' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Leave group' })).toBeNull();
+    // Nobody offers to remove the owner (alice, "you").
+    expect(screen.queryByRole('button', { name: 'Remove alice (Org1)' })).toBeNull();
+  });
+
+  it('shows the key version and why a re-key is pending', async () => {
+    renderWithApp(
+      <GroupDetailsPane
+        details={details('member', ['leave'], {
+          conversation: {
+            id: 'grp-1',
+            kind: 'group',
+            title: 'Falcon',
+            unread: 0,
+            epoch: 5,
+            retentionSeconds: 0,
+            rekeyRequired: true,
+          },
+          epochChangedAt: Date.UTC(2026, 10, 22, 8, 0),
+        })}
+        onChanged={noop}
+        onLeft={noop}
+        onClose={noop}
+      />,
+    );
+    expect(await screen.findByText('Key version 5')).toBeTruthy();
+    expect(screen.getByText(/because the membership changed/)).toBeTruthy();
+    expect(screen.getByText(/waiting for a manager's device to rotate the key/)).toBeTruthy();
+  });
+
+  it('removing asks first, then calls removeMember and hands back the new details', async () => {
+    const api = createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true });
+    const group = [...api.conversations.values()].find((c) => c.summary.kind === 'group');
+    if (!group) throw new Error('seed has a group');
+    const initial = await api.getGroup({ conversationId: group.summary.id });
+    if (!initial.ok) throw new Error('getGroup');
+    const onChanged = vi.fn();
+    renderWithApp(<GroupDetailsPane details={initial.value} onChanged={onChanged} onLeft={noop} onClose={noop} />, {
+      api,
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Remove bob (Org2)' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(within(dialog).getByText(/cannot read anything sent after this/)).toBeTruthy();
+    expect(api.calls).not.toContain('removeMember');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Remove' }));
+    await vi.waitFor(() => expect(onChanged).toHaveBeenCalled());
+    const after = onChanged.mock.calls[0]?.[0] as GroupDetails;
+    expect(after.members.map((m) => m.userId)).not.toContain('Org2MSP::bob');
+    expect(after.conversation.epoch).toBeGreaterThan(initial.value.conversation.epoch);
+  });
+
+  it('the fake follows the role rules the UI relies on', () => {
+    expect(allowedActionsFor('reader', policy)).toEqual(['leave']);
+    expect(allowedActionsFor('owner', policy)).not.toContain('leave');
+    expect(allowedActionsFor('member', { ...policy, whoCanPost: 'admins' })).not.toContain('post');
+  });
+});

@@ -1,0 +1,49 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { API_ERROR_CODES } from '../../electron/src/common/api';
+import { toResult } from '../src/api/client';
+import { ErrorText } from '../src/components/ui';
+import { errorStrings } from '../src/i18n/errors';
+import { renderWithApp } from './render';
+
+describe('API error → sentence', () => {
+  it('every error code has a distinct plain sentence in both languages', () => {
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const sentences = API_ERROR_CODES.map((code) => errorStrings[lang][code]);
+      for (const sentence of sentences) {
+        expect(sentence.length).toBeGreaterThan(5);
+        // No code names or jargon leaking into the sentence.
+        expect(sentence).not.toMatch(/[A-Z]{3,}_[A-Z]+/);
+      }
+      expect(new Set(sentences).size).toBe(sentences.length);
+    }
+  });
+
+  it('shows the sentence, not the technical message', async () => {
+    renderWithApp(<ErrorText error={{ code: 'INSUFFICIENT_FUNDS', message: 'balance 10 < 500' }} />);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Your balance is too low for this payment.');
+    expect(alert.textContent).not.toContain('balance 10 < 500');
+  });
+
+  it('shows the Chinese sentence when the language is Chinese', async () => {
+    renderWithApp(<ErrorText error={{ code: 'FORBIDDEN', message: 'x' }} />, { language: 'zh-CN' });
+    expect((await screen.findByRole('alert')).textContent).toContain('您无权执行此操作。');
+  });
+
+  it('an unknown code from a newer app reads as the generic sentence', () => {
+    const result = toResult({ ok: false, error: { code: 'SOMETHING_NEW', message: 'x' } });
+    expect(result).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'x' } });
+  });
+
+  it('the web server’s own refusals map onto API codes', () => {
+    expect(toResult({ ok: false, error: { code: 'BODY_TOO_LARGE', message: '' } })).toMatchObject({
+      error: { code: 'TOO_LARGE' },
+    });
+    expect(toResult({ ok: false, error: { code: 'UNAUTHORIZED', message: '' } })).toMatchObject({
+      error: { code: 'NOT_SIGNED_IN' },
+    });
+    expect(toResult('garbage')).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(toResult({ ok: true, value: 3 })).toEqual({ ok: true, value: 3 });
+  });
+});

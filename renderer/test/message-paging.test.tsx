@@ -1,0 +1,89 @@
+import { act, renderHook, waitFor } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { describe, expect, it } from 'vitest';
+import { ApiProvider } from '../src/api/context';
+import { createFakeApi, type FakeApi } from '../src/api/fake-api';
+import { INDEX_BASE, PAGE_SIZE, useMessagePages } from '../src/features/chats/use-message-pages';
+
+// The message list's data: newest page first, older pages prepended on
+// demand with the index base counting down (what keeps the reader's place).
+
+function setup(size: number) {
+  const api = createFakeApi({ signedInAs: 'Org1MSP::alice', bigConversation: size });
+  const big = [...api.conversations.values()][0];
+  if (!big) throw new Error('no conversation');
+  const wrapper = ({ children }: { children: ReactNode }) => <ApiProvider api={api}>{children}</ApiProvider>;
+  const hook = renderHook(() => useMessagePages(big.summary.id), { wrapper });
+  return { api, id: big.summary.id, hook };
+}
+
+async function loaded(hook: ReturnType<typeof setup>['hook'], count: number) {
+  await waitFor(() => expect(hook.result.current.messages).toHaveLength(count));
+}
+
+describe('message list paging', () => {
+  it('opens on the newest page of a 100,000-message conversation, oldest first within it', async () => {
+    const { hook, api } = setup(100_000);
+    await loaded(hook, PAGE_SIZE);
+    const { messages, firstItemIndex, hasOlder } = hook.result.current;
+    expect(messages[0]?.clientMessageId).toBe(`big-${100_000 - PAGE_SIZE}`);
+    expect(messages.at(-1)?.clientMessageId).toBe('big-99999');
+    expect(firstItemIndex).toBe(INDEX_BASE - PAGE_SIZE);
+    expect(hasOlder).toBe(true);
+    expect(api.calls.filter((c) => c === 'listMessages')).toHaveLength(1);
+  });
+
+  it('loads older pages before the cursor and prepends them', async () => {
+    const { hook } = setup(120);
+    await loaded(hook, 50);
+    await act(() => hook.result.current.loadOlder());
+    await loaded(hook, 100);
+    expect(hook.result.current.messages[0]?.clientMessageId).toBe('big-20');
+    expect(hook.result.current.firstItemIndex).toBe(INDEX_BASE - 100);
+    await act(() => hook.result.current.loadOlder());
+    await loaded(hook, 120);
+    expect(hook.result.current.messages[0]?.clientMessageId).toBe('big-0');
+    expect(hook.result.current.hasOlder).toBe(false);
+    // Nothing more to load: no further call, nothing duplicated.
+    await act(() => hook.result.current.loadOlder());
+    expect(hook.result.current.messages).toHaveLength(120);
+    const ids = hook.result.current.messages.map((m) => m.clientMessageId);
+    expect(new Set(ids).size).toBe(120);
+  });
+
+  it('merges live messages and delivery updates', async () => {
+    const { hook, api, id } = setup(10);
+    await loaded(hook, 10);
+    let incoming: ReturnType<FakeApi['receive']> | undefined;
+    act(() => {
+      incoming = api.receive(id, 'Org1MSP::carol', 'Fresh news');
+    });
+    await loaded(hook, 11);
+    expect(hook.result.current.messages.at(-1)?.clientMessageId).toBe(incoming?.clientMessageId);
+    act(() =>
+      api.emit({
+        type: 'delivery',
+        conversationId: id,
+        clientMessageId: 'big-3',
+        state: 'failed',
+        failure: 'FORBIDDEN',
+      }),
+    );
+    await waitFor(() =>
+      expect(hook.result.current.messages.find((m) => m.clientMessageId === 'big-3')).toMatchObject({
+        state: 'failed',
+        failure: 'FORBIDDEN',
+      }),
+    );
+  });
+
+  it('a failed page load is reported, not swallowed', async () => {
+    const api = createFakeApi({ signedInAs: 'Org1MSP::alice', bigConversation: 5 });
+    api.failNext('listMessages', 'NETWORK_UNAVAILABLE');
+    const id = [...api.conversations.keys()][0] ?? '';
+    const wrapper = ({ children }: { children: ReactNode }) => <ApiProvider api={api}>{children}</ApiProvider>;
+    const hook = renderHook(() => useMessagePages(id), { wrapper });
+    await waitFor(() => expect(hook.result.current.error?.code).toBe('NETWORK_UNAVAILABLE'));
+    expect(hook.result.current.messages).toHaveLength(0);
+  });
+});

@@ -1,0 +1,35 @@
+import { render, type RenderResult } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { I18nextProvider } from 'react-i18next';
+import { ApiProvider } from '../src/api/context';
+import { createFakeApi, type FakeApi, type FakeOptions } from '../src/api/fake-api';
+import { DEFAULT_SETTINGS, SettingsProvider } from '../src/app/settings';
+import { ToastProvider, TooltipProvider } from '../src/components/ui';
+import { createI18n, type Language } from '../src/i18n';
+
+// Mounts a piece of UI the way the app does (same providers), over the fake API.
+
+export interface Rendered extends RenderResult {
+  readonly api: FakeApi;
+}
+
+export function renderWithApp(
+  ui: ReactNode,
+  options: { api?: FakeApi; fake?: FakeOptions; language?: Language } = {},
+): Rendered {
+  const api = options.api ?? createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true, ...options.fake });
+  const language = options.language ?? 'en';
+  const i18n = createI18n(language);
+  const result = render(
+    <I18nextProvider i18n={i18n}>
+      <SettingsProvider i18n={i18n} initial={{ ...DEFAULT_SETTINGS, language }} persist={false}>
+        <TooltipProvider>
+          <ToastProvider>
+            <ApiProvider api={api}>{ui}</ApiProvider>
+          </ToastProvider>
+        </TooltipProvider>
+      </SettingsProvider>
+    </I18nextProvider>,
+  );
+  return { ...result, api };
+}
