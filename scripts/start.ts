@@ -49,8 +49,10 @@ async function startNetwork(): Promise<void> {
 }
 
 async function startWebMode(): Promise<void> {
+  const service = createApiService();
   const server = await startWebServer({
-    api: createApiService(),
+    api: service,
+    events: service,
     mounts: rendererMounts(),
     onError: (error) => console.error('web mode: API call failed:', error),
   });
@@ -59,7 +61,7 @@ async function startWebMode(): Promise<void> {
   console.log('It sets a session cookie for this launch and drops the token from the address bar. Ctrl-C stops.');
   const stop = (signal: NodeJS.Signals): void => {
     console.log(`\n${signal}: stopping web mode`);
-    server.close().then(
+    Promise.all([server.close(), service.close()]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);

@@ -18,7 +18,7 @@ describe('API service', () => {
   it("reports each org's CA and gateway peer from the profile as down when nothing answers, as a result rather than a throw", async () => {
     const file = path.join(dir, 'profile.json');
     await writeFile(file, JSON.stringify(fixtureProfile(1)));
-    const result = await createApiService({ profilePath: file }).networkStatus();
+    const result = await createApiService({ devProfilePath: file }).networkStatus();
     assert.ok(result.ok);
     assert.deepEqual(
       result.value.map((n) => `${n.kind} ${n.name}`),
@@ -28,19 +28,19 @@ describe('API service', () => {
   });
 
   it('turns a missing or bad profile into a typed error', async () => {
-    const missing = await createApiService({ profilePath: path.join(dir, 'none.json') }).networkStatus();
-    assert.equal(missing.ok ? '' : missing.error.code, 'PROFILE_NOT_FOUND');
+    const missing = await createApiService({ devProfilePath: path.join(dir, 'none.json') }).networkStatus();
+    assert.equal(missing.ok ? '' : missing.error.code, 'PROFILE_INVALID');
     const bad = path.join(dir, 'bad.json');
     await writeFile(bad, '{ not json');
-    const broken = await createApiService({ profilePath: bad }).networkStatus();
-    assert.equal(broken.ok ? '' : broken.error.code, 'PROFILE_BAD_JSON');
+    const broken = await createApiService({ devProfilePath: bad }).networkStatus();
+    assert.equal(broken.ok ? '' : broken.error.code, 'PROFILE_INVALID');
   });
 
   it('reads the profile named by KTALK_CONNECTION_PROFILE by default', async () => {
     const result = await createApiService({
       env: { KTALK_CONNECTION_PROFILE: path.join(dir, 'elsewhere.json') },
     }).networkStatus();
-    assert.equal(result.ok ? '' : result.error.code, 'PROFILE_NOT_FOUND');
+    assert.equal(result.ok ? '' : result.error.code, 'PROFILE_INVALID');
     assert.match(result.ok ? '' : result.error.message, /elsewhere\.json/);
   });
 });

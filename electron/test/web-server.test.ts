@@ -10,6 +10,7 @@ import { CONTENT_SECURITY_POLICY } from '../src/node/web/responses';
 import { MAX_BODY_BYTES } from '../src/node/web/api-route';
 import { type WebServer, startWebServer } from '../src/node/web/server';
 import { tokensEqual } from '../src/node/web/security';
+import { stubApi } from './support/stub-api';
 
 interface Reply {
   status: number;
@@ -49,12 +50,12 @@ function countingApi(): { api: KTalkApi; calls: () => number } {
   let calls = 0;
   const health: NodeHealth[] = [{ name: 'peer0.org1', kind: 'peer', healthy: true }];
   return {
-    api: {
+    api: stubApi({
       networkStatus: async (): Promise<Result<NodeHealth[]>> => {
         calls += 1;
         return { ok: true, value: health };
       },
-    },
+    }),
     calls: () => calls,
   };
 }
@@ -254,9 +255,9 @@ describe('web mode server', () => {
     const errors: unknown[] = [];
     counter = countingApi();
     server = await startWebServer({
-      api: {
+      api: stubApi({
         networkStatus: () => Promise.reject(new Error('secret detail')),
-      },
+      }),
       mounts: [],
       onError: (e) => errors.push(e),
     });
@@ -345,11 +346,11 @@ describe('web mode server', () => {
   });
 
   it('serves the real ApiService: a missing profile is a typed result, not a transport error', async () => {
-    await start(createApiService({ profilePath: path.join(dir, 'no-profile.json') }));
+    await start(createApiService({ devProfilePath: path.join(dir, 'no-profile.json') }));
     const reply = await send(server.port, 'POST', '/api/networkStatus', { ...auth, ...json }, '[]');
     assert.equal(reply.status, 200);
     const result = JSON.parse(reply.body) as Result<unknown>;
-    assert.equal(result.ok ? '' : result.error.code, 'PROFILE_NOT_FOUND');
+    assert.equal(result.ok ? '' : result.error.code, 'PROFILE_INVALID');
   });
 
   it('stops accepting connections on close', async () => {

@@ -77,7 +77,10 @@ export const API_ARGS = {
   importProfile: one(
     z.strictObject({
       name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a short lowercase name'),
-      json: z.string().min(2).max(1024 * 1024),
+      json: z
+        .string()
+        .min(2)
+        .max(1024 * 1024),
     }),
   ),
   sessionState: none,
@@ -90,7 +93,7 @@ export const API_ARGS = {
       passphrase: passphrase.optional(),
     }),
   ),
-  signIn: one(z.strictObject({ accountId: z.string().min(1).max(256), passphrase: passphrase.optional() })),
+  signIn: one(z.strictObject({ accountId: z.string().min(1).max(256).optional(), passphrase: passphrase.optional() })),
   signOut: none,
   rotateKeys: none,
   listDirectory: one(z.strictObject({ mspId, cursor: cursor.optional() })),
@@ -100,7 +103,11 @@ export const API_ARGS = {
   listConversations: none,
   openDirect: one(z.strictObject({ userId })),
   listMessages: one(
-    z.strictObject({ conversationId: id, before: cursor.optional(), limit: z.number().int().min(1).max(500).optional() }),
+    z.strictObject({
+      conversationId: id,
+      before: cursor.optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+    }),
   ),
   sendMessage: one(
     z.strictObject({
@@ -115,7 +122,9 @@ export const API_ARGS = {
   getAttachment: one(
     z.strictObject({ conversationId: id, clientMessageId: id, index: z.number().int().min(0).max(15) }),
   ),
-  search: one(z.strictObject({ query: z.string().min(1).max(256), limit: z.number().int().min(1).max(200).optional() })),
+  search: one(
+    z.strictObject({ query: z.string().min(1).max(256), limit: z.number().int().min(1).max(200).optional() }),
+  ),
   createGroup: one(
     z.strictObject({
       title: z.string().trim().min(1).max(100),
@@ -164,7 +173,14 @@ export const API_ARGS = {
     ),
   ),
   auditExport: one(window(z.strictObject({ ...auditFilter, format: z.enum(['csv', 'json']) }))),
-  auditVerify: one(z.strictObject({ content: z.string().min(2).max(64 * 1024 * 1024) })),
+  auditVerify: one(
+    z.strictObject({
+      content: z
+        .string()
+        .min(2)
+        .max(64 * 1024 * 1024),
+    }),
+  ),
 } as const satisfies Record<ApiMethod, z.ZodType<readonly unknown[]>>;
 
 // Each schema's parsed input must be exactly what the method declares.

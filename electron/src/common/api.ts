@@ -151,14 +151,7 @@ export interface GroupMemberInfo {
 }
 
 export type GroupAction =
-  | 'post'
-  | 'invite'
-  | 'remove'
-  | 'changeRole'
-  | 'transferOwnership'
-  | 'updatePolicy'
-  | 'leave'
-  | 'pay';
+  'post' | 'invite' | 'remove' | 'changeRole' | 'transferOwnership' | 'updatePolicy' | 'leave' | 'pay';
 
 export interface GroupDetails {
   readonly conversation: ConversationSummary;
@@ -364,8 +357,12 @@ export interface KTalkApi {
   importProfile: Op<{ name: string; json: string }, ProfileSummary>;
   sessionState: Op0<SessionState>;
   /** First run on a profile: enroll with the id and secret the admin handed over. */
-  enroll: Op<{ profile: string; mspId: string; enrollmentId: string; secret: string; passphrase?: string }, AccountInfo>;
-  signIn: Op<{ accountId: string; passphrase?: string }, AccountInfo>;
+  enroll: Op<
+    { profile: string; mspId: string; enrollmentId: string; secret: string; passphrase?: string },
+    AccountInfo
+  >;
+  /** Opens the wallet and signs in; without accountId, the account used last. */
+  signIn: Op<{ accountId?: string; passphrase?: string }, AccountInfo>;
   signOut: Op0<null>;
   rotateKeys: Op0<{ validFrom: number }>;
 

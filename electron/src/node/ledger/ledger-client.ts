@@ -18,7 +18,11 @@ export interface LedgerClient {
   /** Submits `contract.transaction(request)` with retries (see submit.ts). */
   submit(contract: string, transaction: string, request: unknown, transient?: Transient): Promise<Committed>;
   /** Same, for a proposal built by the caller (e.g. a request that embeds its own transaction id). */
-  submitProposal(contract: string, build: (contract: Contract) => Proposal): Promise<Committed>;
+  submitProposal(
+    contract: string,
+    build: (contract: Contract) => Proposal,
+    hooks?: Pick<SubmitOptions, 'onEndorsed'>,
+  ): Promise<Committed>;
   /** Evaluates and validates the JSON answer; transient failures are retried, it writes nothing. */
   evaluate<T>(contract: string, transaction: string, request: unknown, schema: z.ZodType<T>): Promise<T>;
 }
@@ -60,7 +64,8 @@ export function ledgerClient(
           }),
         options,
       ),
-    submitProposal: (contract, build) => submitWithRetry(() => build(contractOf(contract)), options),
+    submitProposal: (contract, build, hooks) =>
+      submitWithRetry(() => build(contractOf(contract)), { ...options, ...hooks }),
     async evaluate(contract, transaction, request, schema) {
       const what = `${contract}.${transaction}`;
       for (let attempt = 1; ; attempt++) {

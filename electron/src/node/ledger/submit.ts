@@ -32,6 +32,8 @@ export interface CommittingTransaction {
 export interface SubmitOptions {
   readonly backoff?: BackoffPolicy;
   readonly sleep?: Sleep;
+  /** Called once the peers endorsed an attempt, before it goes to the orderer. */
+  readonly onEndorsed?: (transactionId: string) => void;
   /** Called before each retry (logging, metrics). */
   readonly onRetry?: (info: { readonly retry: number; readonly reason: string; readonly delayMs: number }) => void;
 }
@@ -85,6 +87,7 @@ export async function submitWithRetry(
       continue;
     }
 
+    options.onEndorsed?.(transactionId);
     const submitted = await deliver(() => transaction.submit(), 'submit', retry, fail);
     const status = await deliver(() => submitted.getStatus(), 'commit status', retry, fail);
     if (status.successful) {

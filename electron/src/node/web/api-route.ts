@@ -10,7 +10,8 @@ import { type WebError, sendError, sendJson, webError } from './responses';
 
 export const API_PREFIX = '/api/';
 /** Far above any argument list the API takes; bounds memory per request. */
-export const MAX_BODY_BYTES = 64 * 1024;
+// Shared files travel base64 in the body (8 MiB of file is ~11 MiB of JSON).
+export const MAX_BODY_BYTES = 12 * 1024 * 1024;
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | WebError> {
   const declared = Number(req.headers['content-length'] ?? 0);

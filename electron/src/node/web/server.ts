@@ -1,7 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
-import type { KTalkApi } from '../../common/api';
+import { type KTalkApi, type KTalkEvents, WEB_EVENTS_PATH } from '../../common/api';
 import { API_PREFIX, handleApi } from './api-route';
 import { SECURITY_HEADERS, sendError, webError } from './responses';
 import { checkHost, hasValidToken, newLaunchToken, originAllowed, sessionCookie, tokensEqual } from './security';
@@ -15,6 +15,8 @@ export const WEB_HOST = '127.0.0.1';
 
 export interface WebServerOptions {
   readonly api: KTalkApi;
+  /** Push events, served as Server-Sent Events at /api/events. */
+  readonly events?: KTalkEvents;
   readonly mounts: readonly StaticMount[];
   /** 0 (default) picks a free port. */
   readonly port?: number;
@@ -49,6 +51,25 @@ async function serveStatic(
   await pipeline(openStatic(file), res);
 }
 
+/** One long response per page: each ApiEvent as an SSE `data:` line, a comment as heartbeat. */
+function serveEvents(events: KTalkEvents | undefined, req: IncomingMessage, res: ServerResponse): void {
+  if (req.method !== 'GET') return sendError(res, webError(405, 'METHOD_NOT_ALLOWED', 'use GET'), { Allow: 'GET' });
+  if (!events) return sendError(res, webError(404, 'NOT_FOUND', 'no event stream here'));
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'keep-alive',
+  });
+  res.write(': ktalk events\n\n');
+  const unsubscribe = events.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
+  req.on('close', () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  });
+}
+
 function handler(options: WebServerOptions, token: string, port: () => number) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const host = checkHost(req.headers, port());
@@ -67,6 +88,7 @@ function handler(options: WebServerOptions, token: string, port: () => number) {
       if (!hasValidToken(req.headers, port(), token)) {
         return sendError(res, webError(401, 'UNAUTHORIZED', 'missing or wrong token'));
       }
+      if (rawPath === WEB_EVENTS_PATH) return serveEvents(options.events, req, res);
       return handleApi(options.api, req, res, rawPath.slice(API_PREFIX.length));
     }
     const launch = url.searchParams.get('token');

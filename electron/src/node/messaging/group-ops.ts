@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { GroupAction, GroupDetails, GroupPolicy, GroupRole } from '../../common/api';
+import { leaveGroup, removeMember, submitTagged } from '../groups';
+import { LedgerError, parseAnswer } from '../ledger';
+import { membersSchema } from './ledger-records';
+import type { Messenger } from './messenger';
+
+// Group management as the UI calls it. Every membership change rotates the
+// epoch key here, in a remaining member's client, wrapped for exactly the
+// new member set; the chaincode checks the set and the caller's role.
+
+const createdSchema = z.object({ conversationId: z.string(), epoch: z.number().int() });
+const rotatedSchema = z.object({ conversationId: z.string(), epoch: z.number().int() });
+
+async function membersWithKeys(m: Messenger, ids: readonly string[]) {
+  return Promise.all(ids.map(async (userId) => ({ userId, encryptionKey: await m.senders.encryptionKey(userId) })));
+}
+
+async function memberList(m: Messenger, conversationId: string) {
+  return (await m.session.ledger.evaluate('groups', 'ListMembers', { conversationId }, membersSchema)).members;
+}
+
+export async function createGroup(
+  m: Messenger,
+  input: { title: string; members: string[]; policy: GroupPolicy },
+): Promise<string> {
+  const others = [...new Set(input.members)].filter((id) => id !== m.session.userId);
+  const fresh = await m.keyring.groupKeys.newEpochKey(await membersWithKeys(m, [m.session.userId, ...others]));
+  const groupId = `g-${randomBytes(12).toString('hex')}`;
+  const committed = await submitTagged(m.groups, 'groups', 'CreateGroup', fresh.epochKey, {
+    groupId,
+    name: input.title,
+    policy: input.policy,
+    members: others.map((userId) => ({ userId, role: 'member' })),
+    wrappedKeys: fresh.wrappedKeys,
+  });
+  const created = parseAnswer(committed.result, createdSchema, 'groups.CreateGroup');
+  m.keyring.remember(created.conversationId, created.epoch, fresh.epochKey);
+  await m.refreshConversation(created.conversationId);
+  return created.conversationId;
+}
+
+export async function groupDetails(m: Messenger, conversationId: string): Promise<GroupDetails> {
+  const group = await m.refreshConversation(conversationId);
+  const members = await memberList(m, conversationId);
+  const owner = members.find((x) => x.role === 'owner')?.userId ?? group.creator;
+  const policy: GroupPolicy = { ...group.policy };
+  return {
+    conversation: m.summary(conversationId),
+    members: members.map((x) => ({ userId: x.userId, role: x.role })),
+    policy,
+    owner,
+    myRole: group.myRole,
+    allowedActions: allowedActions(group.kind, group.myRole, policy, members.filter((x) => x.role === 'owner').length),
+    epochChangedAt: group.updatedAt,
+  };
+}
+
+/** The chaincode's rules, mirrored so the UI offers only what will be accepted. */
+export function allowedActions(
+  kind: 'group' | 'direct',
+  role: GroupRole,
+  policy: GroupPolicy,
+  owners: number,
+): GroupAction[] {
+  const manager = role === 'owner' || role === 'admin';
+  const actions: GroupAction[] = [];
+  if (role !== 'reader' && (policy.whoCanPost === 'members' || manager)) actions.push('post');
+  if (policy.paymentsAllowed && role !== 'reader') actions.push('pay');
+  if (kind === 'direct') return [...actions, 'updatePolicy'];
+  if (manager || (role === 'member' && policy.whoCanInvite === 'members')) actions.push('invite');
+  if (manager) actions.push('remove', 'changeRole');
+  if (role === 'owner') actions.push('transferOwnership', 'updatePolicy');
+  if (role !== 'owner' || owners > 1) actions.push('leave');
+  return actions;
+}
+
+export async function addMember(m: Messenger, conversationId: string, userId: string, role: GroupRole): Promise<void> {
+  const group = await m.refreshConversation(conversationId);
+  const ids = (await memberList(m, conversationId)).map((x) => x.userId);
+  if (ids.includes(userId)) throw new LedgerError('CONFLICT', `${userId} is already a member`);
+  const tagKey = await m.keyring.get(conversationId, group.epoch);
+  const fresh = await m.keyring.groupKeys.newEpochKey(await membersWithKeys(m, [...ids, userId]));
+  const committed = await submitTagged(m.groups, 'groups', 'AddMember', tagKey, {
+    conversationId,
+    userId,
+    role,
+    wrappedKeys: fresh.wrappedKeys,
+  });
+  const rotated = parseAnswer(committed.result, rotatedSchema, 'groups.AddMember');
+  m.keyring.remember(conversationId, rotated.epoch, fresh.epochKey);
+  await m.refreshConversation(conversationId);
+}
+
+export async function removeFromGroup(m: Messenger, conversationId: string, userId: string): Promise<void> {
+  const removed = await removeMember(m.groups, conversationId, userId);
+  m.keyring.remember(conversationId, removed.epoch, removed.epochKey);
+  await m.refreshConversation(conversationId);
+}
+
+export async function leave(m: Messenger, conversationId: string): Promise<void> {
+  await leaveGroup(m.groups, conversationId);
+  await m.refreshConversation(conversationId).catch(() => undefined);
+}
+
+async function tagged(m: Messenger, conversationId: string, transaction: string, request: Record<string, unknown>) {
+  const group = await m.refreshConversation(conversationId);
+  const tagKey = await m.keyring.get(conversationId, group.epoch);
+  await submitTagged(m.groups, 'groups', transaction, tagKey, { conversationId, ...request });
+  await m.refreshConversation(conversationId);
+}
+
+export const changeRole = (m: Messenger, conversationId: string, userId: string, role: GroupRole) =>
+  tagged(m, conversationId, 'ChangeRole', { userId, role });
+
+export const transferOwnership = (m: Messenger, conversationId: string, userId: string) =>
+  tagged(m, conversationId, 'TransferOwnership', { newOwnerUserId: userId });
+
+export const updatePolicy = (m: Messenger, conversationId: string, policy: Partial<GroupPolicy>) =>
+  tagged(m, conversationId, 'UpdatePolicy', { policy });

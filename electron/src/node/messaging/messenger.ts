@@ -1,0 +1,526 @@
+import path from 'node:path';
+import { z } from 'zod';
+import type { ChaincodeEvent } from '@hyperledger/fabric-gateway';
+import type {
+  ApiErrorCode,
+  ConversationSummary,
+  DeliveryState,
+  MessageContent,
+  MessageView,
+  Page,
+  SearchHit,
+  SyncState,
+} from '../../common/api';
+import { eventTag, proposalWithTxId, recogniseEvent } from '../../shared/event-tag';
+import { type GroupsContext, rekeyIfRequired, submitTagged } from '../groups';
+import { type EventSync, LedgerError, isLedgerError, parseAnswer, syncWithFileCheckpoint } from '../ledger';
+import { Outbox, type OutboxMessage } from '../outbox';
+import type { ClientSession } from '../session/client-session';
+import { SNIPPET_CLOSE, SNIPPET_OPEN, type Store, type StoredMessage } from '../store';
+import { type AttachmentRef, bodyOf, contentOf, decodePlaintext, encodePlaintext } from './content-codec';
+import { openRecord, sealPost, sealedPostSchema } from './envelopes';
+import { groupsContext } from './group-context';
+import { Keyring } from './keyring';
+import {
+  type LedgerGroup,
+  type LedgerMessage,
+  groupSchema,
+  membersSchema,
+  messagePageSchema,
+  myConversationsSchema,
+  postedSchema,
+} from './ledger-records';
+import { SenderKeys } from './sender-keys';
+
+// One signed-in user's messaging: the outbox sends, the ledger is the
+// source of truth for what arrived, the encrypted store is what the UI
+// reads. Events only say "look again"; every pull reads the ledger from the
+// conversation's high-water mark, so an event missed while offline costs
+// nothing and a message seen twice is stored once.
+
+/** Poster stamps may sit 60 s either side of the truth; read back twice that. */
+const SKEW_MARGIN_MS = 120_000;
+const PAGE = 200;
+const openedSchema = z.object({ conversationId: z.string(), created: z.boolean() });
+
+export class Messenger {
+  readonly keyring: Keyring;
+  readonly senders: SenderKeys;
+  readonly groups: GroupsContext;
+  private readonly outbox: Outbox;
+  private sync: EventSync | null = null;
+  private syncState: SyncState = 'offline';
+  private readonly pulls = new Map<string, Promise<void>>();
+  private readonly groupCache = new Map<string, LedgerGroup>();
+
+  constructor(
+    readonly session: ClientSession,
+    readonly store: Store,
+  ) {
+    this.keyring = new Keyring(session);
+    this.senders = new SenderKeys(session, store);
+    this.groups = groupsContext(session, this.keyring, this.senders);
+    this.outbox = new Outbox({
+      store,
+      sender: session.userId,
+      prepare: (message) => this.prepare(message),
+      send: (message, hooks) => this.send(message, hooks.onEndorsed),
+    });
+    this.outbox.onStateChange((change) => {
+      session.emit({
+        type: 'delivery',
+        conversationId: change.conversationId,
+        clientMessageId: change.clientMessageId,
+        state: change.state,
+        ...(change.failureCode ? { failure: apiFailure(change.failureCode) } : {}),
+      });
+    });
+  }
+
+  get state(): SyncState {
+    return this.syncState;
+  }
+
+  /** Catch up on every conversation, then follow events; the outbox resumes what a crash left. */
+  async start(): Promise<void> {
+    await this.syncConversations();
+    this.outbox.start();
+    this.sync = await syncWithFileCheckpoint(
+      this.session.connection,
+      this.session.profile,
+      path.join(this.session.dataDir, 'events.checkpoint'),
+      (event) => this.onEvent(event),
+      {
+        onStatus: (status) => {
+          this.syncState = status === 'closed' ? 'offline' : status;
+          this.session.emit({ type: 'sync', state: this.syncState });
+          // Back online: whatever happened meanwhile is on the ledger.
+          if (status === 'connected') void this.syncConversations().catch(() => undefined);
+        },
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.outbox.stop();
+    await this.sync?.close();
+    this.sync = null;
+  }
+
+  // ---- conversations ------------------------------------------------------
+
+  /** Every conversation the ledger says we are in, refreshed into the store, then their new messages. */
+  async syncConversations(): Promise<void> {
+    let bookmark: string | undefined;
+    const ids: string[] = [];
+    do {
+      const page = await this.session.ledger.evaluate(
+        'groups',
+        'ListMyConversations',
+        { pageSize: PAGE, ...(bookmark ? { bookmark } : {}) },
+        myConversationsSchema,
+      );
+      ids.push(...page.conversations.map((c) => c.conversationId));
+      bookmark = page.conversations.length === PAGE ? page.bookmark : undefined;
+    } while (bookmark);
+    for (const id of ids) {
+      await this.refreshConversation(id);
+      await this.pull(id);
+    }
+  }
+
+  async refreshConversation(conversationId: string): Promise<LedgerGroup> {
+    const group = await this.session.ledger.evaluate('groups', 'GetGroup', { conversationId }, groupSchema);
+    this.groupCache.set(conversationId, group);
+    // Hold the current key now: the next message's event is recognised by it.
+    await this.keyring.get(conversationId, group.epoch).catch(() => undefined);
+    const title = group.kind === 'direct' ? await this.directTitle(conversationId) : (group.name ?? conversationId);
+    const before = this.store.getConversation(conversationId);
+    const saved = this.store.upsertConversation({
+      id: conversationId,
+      kind: group.kind,
+      title,
+      epoch: group.epoch,
+      retentionSeconds: group.policy.retentionSeconds,
+      rekeyRequired: group.rekeyRequired === true,
+    });
+    if (!before || before.epoch !== saved.epoch || before.rekeyRequired !== saved.rekeyRequired) {
+      this.session.emit({ type: 'conversation', conversation: this.summary(conversationId) });
+    }
+    return group;
+  }
+
+  private async directTitle(conversationId: string): Promise<string> {
+    const peer = await this.directPeer(conversationId);
+    return peer ? (peer.split('::')[1] ?? peer) : conversationId;
+  }
+
+  async directPeer(conversationId: string): Promise<string | undefined> {
+    const { members } = await this.session.ledger.evaluate('groups', 'ListMembers', { conversationId }, membersSchema);
+    return members.map((m) => m.userId).find((id) => id !== this.session.userId);
+  }
+
+  summary(conversationId: string): ConversationSummary {
+    const c = this.store.getConversation(conversationId);
+    if (!c) throw new LedgerError('NOT_FOUND', `no conversation ${conversationId} here`);
+    const last = this.store.pageMessages({ conversationId, limit: 1 }).messages[0];
+    const content = last ? contentOf(last.body) : undefined;
+    return {
+      id: c.id,
+      kind: c.kind,
+      title: c.title,
+      unread: c.unread,
+      ...(c.lastMessageAt !== null ? { lastMessageAt: c.lastMessageAt } : {}),
+      ...(content ? { lastPreview: preview(content) } : {}),
+      epoch: c.epoch,
+      retentionSeconds: c.retentionSeconds,
+      rekeyRequired: c.rekeyRequired,
+    };
+  }
+
+  listConversations(): ConversationSummary[] {
+    return this.store.listConversations().map((c) => this.summary(c.id));
+  }
+
+  async openDirect(peerUserId: string): Promise<ConversationSummary> {
+    if (peerUserId === this.session.userId)
+      throw new LedgerError('BAD_INPUT', 'a direct conversation needs someone else');
+    const members = [
+      { userId: this.session.userId, encryptionKey: await this.senders.encryptionKey(this.session.userId) },
+      { userId: peerUserId, encryptionKey: await this.senders.encryptionKey(peerUserId) },
+    ];
+    const fresh = await this.keyring.groupKeys.newEpochKey(members);
+    const committed = await submitTagged(this.groups, 'groups', 'OpenDirect', fresh.epochKey, {
+      peerUserId,
+      wrappedKeys: fresh.wrappedKeys,
+    });
+    const opened = parseAnswer(committed.result, openedSchema, 'groups.OpenDirect');
+    if (opened.created) this.keyring.remember(opened.conversationId, 1, fresh.epochKey);
+    await this.refreshConversation(opened.conversationId);
+    await this.pull(opened.conversationId);
+    return this.summary(opened.conversationId);
+  }
+
+  // ---- messages -------------------------------------------------------------
+
+  listMessages(conversationId: string, before: string | undefined, limit: number | undefined): Page<MessageView> {
+    this.requireConversation(conversationId);
+    const page = this.store.pageMessages({ conversationId, limit: limit ?? 50, ...(before ? { before } : {}) });
+    return {
+      items: page.messages.map((m) => this.view(m)),
+      ...(page.nextCursor ? { next: page.nextCursor } : {}),
+    };
+  }
+
+  /** Written to the store first (pending), then sent by the outbox. */
+  sendContent(conversationId: string, content: MessageContent, attachments: AttachmentRef[] = []): MessageView {
+    this.requireConversation(conversationId);
+    const clientMessageId = this.outbox.enqueue({ conversationId, body: bodyOf(content), attachments });
+    const stored = this.store.getMessage({ conversationId, sender: this.session.userId, clientMessageId });
+    if (!stored) throw new LedgerError('FAILED', 'the outbox lost a message it had just written');
+    this.store.touchConversation(conversationId, stored.sentAt, 0);
+    return this.view(stored);
+  }
+
+  retry(conversationId: string, clientMessageId: string): MessageView {
+    this.outbox.retry(clientMessageId);
+    const stored = this.store.getMessage({ conversationId, sender: this.session.userId, clientMessageId });
+    if (!stored) throw new LedgerError('NOT_FOUND', `no message ${clientMessageId}`);
+    return this.view(stored);
+  }
+
+  async deleteMessage(conversationId: string, clientMessageId: string): Promise<void> {
+    const stored = this.store.getMessage({ conversationId, sender: this.session.userId, clientMessageId });
+    if (!stored || !stored.messageId) throw new LedgerError('NOT_FOUND', 'only your own sent messages can be deleted');
+    const tagKey = await this.keyring.get(conversationId, stored.epoch);
+    await submitTagged(this.groups, 'messages', 'DeleteMessage', tagKey, {
+      conversationId,
+      messageId: stored.messageId,
+    });
+    this.store.markErased({ conversationId, sender: this.session.userId, clientMessageId });
+  }
+
+  markRead(conversationId: string): void {
+    this.requireConversation(conversationId);
+    this.store.markRead(conversationId);
+  }
+
+  search(query: string, limit: number | undefined): SearchHit[] {
+    return this.store.search({ text: query, limit: limit ?? 50 }).map((hit) => ({
+      conversationId: hit.conversationId,
+      clientMessageId: hit.clientMessageId,
+      sentAt: hit.sentAt,
+      snippet: hit.snippet.split(SNIPPET_OPEN).join('').split(SNIPPET_CLOSE).join(''),
+    }));
+  }
+
+  attachmentRef(conversationId: string, clientMessageId: string, index: number): AttachmentRef {
+    const message = this.findMessage(conversationId, clientMessageId);
+    const ref = message?.attachments[index] as AttachmentRef | undefined;
+    if (!ref || typeof ref.key !== 'string') throw new LedgerError('NOT_FOUND', 'no such attachment');
+    return ref;
+  }
+
+  private findMessage(conversationId: string, clientMessageId: string): StoredMessage | undefined {
+    // The id is random per sender, so one conversation page scan is enough for the UI's lookups.
+    const page = this.store.pageMessages({ conversationId, limit: 500 });
+    return page.messages.find((m) => m.clientMessageId === clientMessageId);
+  }
+
+  private requireConversation(conversationId: string): void {
+    if (!this.store.getConversation(conversationId)) {
+      throw new LedgerError('NOT_FOUND', `no conversation ${conversationId} here`);
+    }
+  }
+
+  private view(m: StoredMessage): MessageView {
+    // A message this device could not open is stored with an empty body and unverified.
+    const unreadable = !m.verified && m.body === '' && m.direction === 'in';
+    const content = unreadable ? undefined : contentOf(m.body);
+    const attachments = m.attachments.map((a, index) => {
+      const ref = a as Partial<AttachmentRef>;
+      return {
+        index,
+        name: ref.name ?? 'file',
+        mimeType: ref.mimeType ?? 'application/octet-stream',
+        size: ref.size ?? 0,
+      };
+    });
+    return {
+      conversationId: m.conversationId,
+      clientMessageId: m.clientMessageId,
+      sender: m.sender,
+      sentAt: m.sentAt,
+      outgoing: m.direction === 'out',
+      state: m.state as DeliveryState,
+      ...(m.failureCode ? { failure: apiFailure(m.failureCode) } : {}),
+      verified: m.verified,
+      epoch: m.epoch,
+      ...(content ? { content } : {}),
+      attachments,
+    };
+  }
+
+  // ---- sending (outbox callbacks) ---------------------------------------------
+
+  private async currentEpoch(conversationId: string): Promise<number> {
+    let group = await this.session.ledger.evaluate('groups', 'GetGroup', { conversationId }, groupSchema);
+    if (group.rekeyRequired) {
+      const outcome = await rekeyIfRequired(this.groups, conversationId);
+      if (outcome.status === 'rekeyed') this.keyring.remember(conversationId, outcome.epoch, outcome.epochKey);
+      if (outcome.status === 'not-allowed') {
+        throw new LedgerError('REKEY_REQUIRED', 'a member left; a group manager must come online to rotate the key');
+      }
+      group = await this.refreshConversation(conversationId);
+    }
+    return group.epoch;
+  }
+
+  private async prepare(message: OutboxMessage): Promise<{ epoch: number; payload: Uint8Array }> {
+    const content = contentOf(message.body) ?? { type: 'text' as const, text: '' };
+    const refs = message.attachments as AttachmentRef[];
+    const epoch = await this.currentEpoch(message.conversationId);
+    const sealed = await sealPost(
+      this.session,
+      this.keyring,
+      {
+        conversationId: message.conversationId,
+        clientMessageId: message.clientMessageId,
+        epoch,
+        plaintext: encodePlaintext(content, refs),
+      },
+      refs.map((r) => ({ itemId: r.itemId, contentHash: r.contentHash })),
+    );
+    return { epoch, payload: new TextEncoder().encode(JSON.stringify(sealed)) };
+  }
+
+  private async send(message: OutboxMessage, onEndorsed: () => void) {
+    let sealed = sealedPostSchema.parse(JSON.parse(new TextDecoder().decode(message.payload ?? new Uint8Array())));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const tagKey = await this.keyring.get(message.conversationId, sealed.epoch);
+        const committed = await this.session.ledger.submitProposal(
+          'messages',
+          (c) =>
+            proposalWithTxId(
+              this.session.connection.gateway,
+              c,
+              'PostMessage',
+              (txId) => ({
+                conversationId: message.conversationId,
+                epoch: sealed.epoch,
+                clientMessageId: message.clientMessageId,
+                nonce: sealed.nonce,
+                signature: sealed.signature,
+                attachments: sealed.attachments,
+                eventTag: eventTag(tagKey, txId),
+              }),
+              { ciphertext: new Uint8Array(Buffer.from(sealed.ciphertext, 'base64')) },
+            ),
+          { onEndorsed: () => onEndorsed() },
+        );
+        const posted = parseAnswer(committed.result, postedSchema, 'messages.PostMessage');
+        return {
+          txId: committed.transactionId,
+          blockNumber: committed.blockNumber,
+          messageId: posted.messageId,
+          sentAt: posted.time,
+        };
+      } catch (error) {
+        // The key rotated since this was sealed: nothing was written, so seal again at the new epoch.
+        const stale = isLedgerError(error, 'STALE_EPOCH') || isLedgerError(error, 'REKEY_REQUIRED');
+        if (!stale || attempt >= 3) throw error;
+        const prepared = await this.prepare(message);
+        sealed = sealedPostSchema.parse(JSON.parse(new TextDecoder().decode(prepared.payload)));
+      }
+    }
+  }
+
+  // ---- receiving ----------------------------------------------------------------
+
+  /** Reads the conversation's new messages from the ledger into the store (one pull at a time per conversation). */
+  pull(conversationId: string): Promise<void> {
+    const running = this.pulls.get(conversationId);
+    if (running) return running.then(() => this.pull(conversationId));
+    const next = this.pullOnce(conversationId).finally(() => this.pulls.delete(conversationId));
+    this.pulls.set(conversationId, next);
+    return next;
+  }
+
+  private async pullOnce(conversationId: string): Promise<void> {
+    const markKey = `pulled:${conversationId}`;
+    const mark = Number(this.store.getSyncState(markKey) ?? '0');
+    const from = Math.max(0, mark - SKEW_MARGIN_MS);
+    let bookmark: string | undefined;
+    let highest = mark;
+    do {
+      const page = await this.session.ledger.evaluate(
+        'messages',
+        'ListMessages',
+        { conversationId, from, pageSize: PAGE, ...(bookmark ? { bookmark } : {}) },
+        messagePageSchema,
+      );
+      for (const record of page.messages) {
+        highest = Math.max(highest, record.time);
+        await this.receive(record);
+      }
+      bookmark = page.messages.length === PAGE ? page.bookmark : undefined;
+    } while (bookmark);
+    this.store.setSyncState(markKey, String(highest));
+  }
+
+  private async receive(record: LedgerMessage): Promise<void> {
+    const key = {
+      conversationId: record.conversationId,
+      sender: record.sender,
+      clientMessageId: record.clientMessageId,
+    };
+    const outgoing = record.sender === this.session.userId;
+    if (record.status === 'erased') {
+      if (this.store.markErased(key)) {
+        this.session.emit({
+          type: 'delivery',
+          conversationId: record.conversationId,
+          clientMessageId: record.clientMessageId,
+          state: 'erased',
+        });
+      }
+      return;
+    }
+    const existing = this.store.getMessage(key);
+    if (existing && existing.state === 'committed' && existing.txId) return;
+    let opened = await openRecord(this.keyring, this.senders, record);
+    if (!opened.ok && opened.reason === 'VERIFY_FAILED') {
+      // Maybe a rotation we had not seen yet: ask the directory again once.
+      await this.senders.refresh(record.sender).catch(() => undefined);
+      opened = await openRecord(this.keyring, this.senders, record);
+    }
+    const decoded = opened.ok ? decodePlaintext(opened.plaintext) : null;
+    const body = decoded ? bodyOf(decoded.content) : '';
+    const { inserted } = this.store.upsertMessage({
+      ...key,
+      sentAt: record.time,
+      body,
+      attachments: decoded?.attachments ?? [],
+      epoch: record.epoch,
+      verified: opened.ok && decoded !== null,
+      txId: record.txId,
+      messageId: record.messageId,
+      direction: outgoing ? 'out' : 'in',
+    });
+    if (inserted) {
+      this.store.touchConversation(record.conversationId, record.time, outgoing ? 0 : 1);
+      const stored = this.store.getMessage(key);
+      if (stored) this.session.emit({ type: 'message', message: this.view(stored) });
+      this.session.emit({ type: 'conversation', conversation: this.summary(record.conversationId) });
+    }
+  }
+
+  private async onEvent(event: ChaincodeEvent): Promise<void> {
+    const [area] = event.eventName.split('.');
+    if (area === 'messages' || area === 'groups') {
+      const conversationId = recogniseEvent(
+        { transactionId: event.transactionId, payload: event.payload },
+        this.keyring.heldKeys(),
+      );
+      if (conversationId) {
+        if (area === 'groups') await this.refreshConversation(conversationId).catch(() => undefined);
+        await this.pull(conversationId).catch(() => undefined);
+      } else if (area === 'groups') {
+        // Maybe we were just added somewhere: our own index says.
+        await this.syncConversations().catch(() => undefined);
+      }
+      return;
+    }
+    if (area === 'payments' || area === 'sharing') this.onOtherEvent(event);
+  }
+
+  private onOtherEvent(event: ChaincodeEvent): void {
+    try {
+      const payload = JSON.parse(Buffer.from(event.payload).toString('utf8')) as Record<string, unknown>;
+      const me = this.session.userId;
+      if (event.eventName === 'sharing.AccessRequested' && typeof payload.itemId === 'string') {
+        const accessor = String(payload.accessor ?? '');
+        const outcome = payload.outcome === 'ok' ? 'ok' : 'denied';
+        if (accessor !== me) this.session.emit({ type: 'access', itemId: payload.itemId, accessor, outcome });
+      }
+      if (event.eventName.startsWith('payments.') && (payload.to === me || payload.from === me)) {
+        this.session.emit({ type: 'balance', balance: -1 });
+      }
+    } catch {
+      // Not JSON: not an event this client reads.
+    }
+  }
+}
+
+function preview(content: MessageContent): string {
+  switch (content.type) {
+    case 'text':
+      return content.text.slice(0, 120);
+    case 'payment':
+      return `payment ${content.amount}`;
+    case 'payment-request':
+      return `payment request ${content.amount}`;
+    case 'escrow':
+      return `escrow ${content.amount}`;
+  }
+}
+
+const API_CODES = new Set<string>([
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'EXPIRED',
+  'DISABLED',
+  'INSUFFICIENT_FUNDS',
+  'LIMIT_EXCEEDED',
+  'TOO_LARGE',
+  'STALE_EPOCH',
+  'REKEY_REQUIRED',
+  'BAD_INPUT',
+]);
+
+/** A failure code from the outbox, as the UI's typed error. */
+export function apiFailure(code: string): ApiErrorCode {
+  return API_CODES.has(code) ? (code as ApiErrorCode) : 'NETWORK_UNAVAILABLE';
+}
