@@ -173,6 +173,53 @@ describe('sharing and payments services against the real network', { timeout: 30
     await refused(sharing.accessHistory(bob, { itemId: shared.itemId }), 'FORBIDDEN');
   });
 
+  it('a grantee with canReshare grants onward within his own grant; carol reads through it; revoking bob’s grant cuts carol off too', async () => {
+    const plain = randomBytes(4_000);
+    const expiresAt = Date.now() + HOUR;
+    const shared = await sharing.shareItem(alice, {
+      file: file('notes.md', plain, 'text/markdown'),
+      grantee: { kind: 'user', userId: bob.userId },
+      expiresAt,
+      canReshare: true,
+    });
+    // Bob takes the item key from his own wrapped copy and seals it to carol.
+    const onward = await sharing.grantAccess(bob, {
+      itemId: shared.itemId,
+      grantee: { kind: 'user', userId: carol.userId },
+      expiresAt: expiresAt - 60_000,
+      canReshare: false,
+    });
+    assert.equal(onward.grantor, bob.userId);
+    assert.ok(bytesOf(await sharing.openItem(carol, { itemId: shared.itemId })).equals(plain));
+    // Carol may not reshare; bob may not outlast his own grant.
+    const later = {
+      itemId: shared.itemId,
+      grantee: { kind: 'user', userId: alice.userId } as Grantee,
+      canReshare: false,
+    };
+    await refused(sharing.grantAccess(carol, { ...later, expiresAt: expiresAt - 120_000 }), 'FORBIDDEN');
+    await refused(
+      sharing.grantAccess(bob, {
+        ...later,
+        grantee: { kind: 'user', userId: carol.userId },
+        expiresAt: expiresAt + HOUR,
+      }),
+      'FORBIDDEN',
+    );
+
+    const bobsGrant = (await sharing.listGrants(alice, { itemId: shared.itemId })).find(
+      (g) => g.grantor === alice.userId,
+    );
+    assert.ok(bobsGrant);
+    await sharing.revokeGrant(alice, { itemId: shared.itemId, grantId: bobsGrant.grantId });
+    await refused(sharing.openItem(carol, { itemId: shared.itemId }), 'FORBIDDEN');
+    const states = (await sharing.listGrants(alice, { itemId: shared.itemId })).map((g) => [g.grantor, g.state]);
+    assert.deepEqual(states.sort(), [
+      [alice.userId, 'revoked'],
+      [bob.userId, 'revoked'],
+    ]);
+  });
+
   it('bad input changes nothing: a past expiry, oneself, an unknown user, a malformed id are refused before any item is registered', async () => {
     const before = await sharing.listMyItems(alice);
     const base = { file: file('x.txt', Buffer.from('x'), 'text/plain'), canReshare: false };
@@ -246,6 +293,24 @@ describe('sharing and payments services against the real network', { timeout: 30
       [carol.userId, 'denied'],
       [bob.userId, 'ok'],
     ]);
+
+    // Bob leaves: until someone re-keys, nothing new may be sealed for the group, and nothing is registered.
+    await tagged(bob, 'Leave', second.epochKey, { conversationId: groupId });
+    const items = await sharing.listMyItems(alice);
+    await refused(
+      sharing.shareItem(alice, {
+        file: file('late.txt', Buffer.from('late'), 'text/plain'),
+        grantee: { kind: 'group', groupId },
+        expiresAt: Date.now() + HOUR,
+        canReshare: false,
+      }),
+      'REKEY_REQUIRED',
+    );
+    await refused(
+      sharing.uploadAttachment(alice, groupId, file('late.txt', Buffer.from('late'), 'text/plain')),
+      'REKEY_REQUIRED',
+    );
+    assert.deepEqual(await sharing.listMyItems(alice), items);
   });
 
   it('an attachment uploaded to a direct conversation is downloaded and verified by the peer; a wrong hash is VERIFY_FAILED and a non-member is refused', async () => {

@@ -421,27 +421,29 @@ describe('sharing service on a scripted ledger', () => {
     const wrappedAt = new Map<number, string>();
     for (const [epoch, key] of epochKeys) wrappedAt.set(epoch, b64(await wrapKey(key, mine)));
     let current = 1;
+    s.handlers.set('groups.GetGroup', () => ({ rekeyRequired: false }));
     s.handlers.set('groups.GetMyEpochKey', (request) => {
       const epoch = (request as { epoch?: number }).epoch ?? current;
+      current = 2; // the group is re-keyed right after alice read epoch 1
       return { conversationId: 'team', epoch, userId: ALICE, wrappedKey: wrappedAt.get(epoch) };
     });
     // The grant commits under epoch 2 although alice sealed for 1 (a re-key in between).
     const { grants } = scriptItemLedger(s, { grantEpoch: [2, 2] });
-    const shareDone = sharing.shareItem(s, {
+    await sharing.shareItem(s, {
       file: { name: 'p', mimeType: 'text/plain', dataBase64: b64(Buffer.from('plan')) },
       grantee: { kind: 'group', groupId: 'team' },
       expiresAt: Date.now() + HOUR,
       canReshare: false,
     });
-    current = 2;
-    await shareDone;
     assert.deepEqual(
       s.calls.map((c) => c.name),
       [
+        'groups.GetGroup',
         'groups.GetMyEpochKey',
         'sharing.RegisterItem',
         'sharing.GrantAccess',
         'sharing.RevokeGrant',
+        'groups.GetGroup',
         'groups.GetMyEpochKey',
         'sharing.GrantAccess',
       ],
@@ -463,6 +465,7 @@ describe('attachments on a scripted ledger', () => {
     const epochKey = randomBytes(32);
     const mine = new Uint8Array(Buffer.from(s.messagingKey().encryptionPublicKey, 'base64'));
     const wrappedEpoch = b64(await wrapKey(epochKey, mine));
+    s.handlers.set('groups.GetGroup', () => ({ rekeyRequired: false }));
     s.handlers.set('groups.GetMyEpochKey', () => ({
       conversationId: 'dm-1',
       epoch: 1,
@@ -511,5 +514,16 @@ describe('attachments on a scripted ledger', () => {
     );
     await rejectsCode(sharing.uploadAttachment(s, 'dm-1', { name: '', mimeType: 'a/b', dataBase64: '' }), 'BAD_INPUT');
     assert.deepEqual(s.calls, []);
+  });
+
+  it('a conversation waiting for a re-key is refused (REKEY_REQUIRED) before any item is registered', async () => {
+    const s = await fakeSession(ALICE);
+    s.handlers.set('groups.GetGroup', () => ({ rekeyRequired: true }));
+    const upload = { name: 'x', mimeType: 'a/b', dataBase64: b64(Buffer.from('x')) };
+    await rejectsCode(sharing.uploadAttachment(s, 'team', upload), 'REKEY_REQUIRED');
+    assert.deepEqual(
+      s.calls.map((c) => c.name),
+      ['groups.GetGroup'],
+    );
   });
 });

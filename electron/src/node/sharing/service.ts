@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { AccessRecord, FileData, GrantInfo, Grantee, KTalkApi, Page, SharedItem } from '../../common/api';
 import { MAX_FILE_BYTES } from '../../common/api-args';
 import { parseAnswer } from '../ledger';
@@ -30,6 +31,7 @@ type In<M extends keyof KTalkApi> = Parameters<KTalkApi[M]>[0];
 /** The ledger refuses a grant that is not surely active (expiresAt within its 60 s clock skew). */
 const CLOCK_SKEW_MS = 60_000;
 const ACCESS_PAGE_SIZE = 100;
+const groupSchema = z.object({ rekeyRequired: z.boolean() });
 
 export function decodeFile(dataBase64: string, maxBytes: number): Uint8Array {
   const bytes = Buffer.from(dataBase64, 'base64');
@@ -59,6 +61,11 @@ export async function wrapTarget(session: ClientSession, grantee: Grantee): Prom
     if (grantee.userId === session.userId) throw new ServiceError('BAD_INPUT', 'you already hold your own items');
     const encryptionKey = await directoryEncryptionKey(session, grantee.userId);
     return { grantee, wrap: (itemKey) => wrapForUser(itemKey, encryptionKey) };
+  }
+  // The ledger refuses a group grant while a re-key is pending; ask first so no item is left without its grant.
+  const group = await session.ledger.evaluate('groups', 'GetGroup', { conversationId: grantee.groupId }, groupSchema);
+  if (group.rekeyRequired) {
+    throw new ServiceError('REKEY_REQUIRED', `${grantee.groupId} must be re-keyed before anything new is shared in it`);
   }
   const { epoch, key } = await epochKeyOf(session, grantee.groupId);
   return { grantee, epoch, wrap: (itemKey) => wrapForGroup(itemKey, key) };
