@@ -70,7 +70,8 @@ export const MIGRATIONS: readonly Migration[] = [
 
       -- External content: the text lives once, in messages.body.
       CREATE VIRTUAL TABLE messages_fts USING fts5 (
-        body, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+        body, content = 'messages', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
       );
       -- Deleted tokens leave the index at once instead of at the next merge.
       INSERT INTO messages_fts (messages_fts, rank) VALUES ('secure-delete', 1);

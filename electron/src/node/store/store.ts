@@ -318,18 +318,25 @@ export class Store {
     return changed > 0;
   }
 
-  /** Full-text search over message bodies, newest first. User text is never FTS syntax. */
+  /**
+   * Full-text search over message bodies: the most recently stored matches,
+   * newest first. The index is walked by rowid from the end and stops at
+   * `limit`, so a word found in thousands of messages costs about as much
+   * as a rare one. User text is never FTS syntax.
+   */
   search(request: SearchRequest): SearchHit[] {
     const r = parseInput(searchRequestSchema, request, 'search');
     const match = ftsQuery(r.text);
     if (match === null) return [];
     return this.prepare(
-      `SELECT m.conversationId, m.clientMessageId, m.sender, m.sentAt,
+      `SELECT conversationId, clientMessageId, sender, sentAt, snippet FROM (
+         SELECT m.conversationId, m.clientMessageId, m.sender, m.sentAt, m.id,
            snippet(messages_fts, 0, @open, @close, '…', 12) AS snippet
          FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
          WHERE messages_fts MATCH @match AND m.state != 'erased'
            AND (@conversationId IS NULL OR m.conversationId = @conversationId)
-         ORDER BY m.sentAt DESC, m.id DESC LIMIT @limit`,
+         ORDER BY messages_fts.rowid DESC LIMIT @limit
+       ) ORDER BY sentAt DESC, id DESC`,
     ).all({
       match,
       open: SNIPPET_OPEN,
