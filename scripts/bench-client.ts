@@ -12,10 +12,12 @@ import {
 } from '../electron/src/node/crypto';
 import { wrapKey } from '../electron/src/node/crypto/key-wrap';
 import { loadSodium } from '../electron/src/node/crypto/sodium';
+import { OPEN_GOAL_MS, benchStore } from '../electron/src/node/store/bench';
 
 // npm run bench:client — the client's crypto cost: envelope seal-and-sign
 // for 1 KiB messages next to sealed-box rates (libsodium as KTalk uses it,
-// and tweetsodium measured in the same run), and a 1,000-member re-key.
+// and tweetsodium measured in the same run), a 1,000-member re-key, and the
+// encrypted local store with a 100,000-message conversation.
 // KTALK_BENCH_SECONDS sets each rate's measuring time (default 2).
 
 const SECONDS = Number(process.env.KTALK_BENCH_SECONDS ?? 2);
@@ -140,6 +142,22 @@ async function main(): Promise<void> {
     `${fmt(REKEY_MEMBERS)} members`,
     `median ${(times[Math.floor(times.length / 2)] ?? NaN).toFixed(1)} ms (min ${(times[0] ?? NaN).toFixed(1)}, max ${(times[times.length - 1] ?? NaN).toFixed(1)})`,
   );
+  console.log();
+
+  const store = await benchStore();
+  const ms = (t: { medianMs: number; minMs: number; maxMs: number; runs: number }) =>
+    `median ${t.medianMs.toFixed(1)} ms (min ${t.minMs.toFixed(1)}, max ${t.maxMs.toFixed(1)}, ${t.runs} runs)`;
+  console.log(
+    `Local store (SQLCipher + FTS5, ${fmt(store.messages)} messages, ${(store.fileBytes / 2 ** 20).toFixed(1)} MiB, ` +
+      `filled in ${(store.fillMs / 1000).toFixed(1)} s)`,
+  );
+  row('open store + first 50 messages, newest first', ms(store.openFirstPage));
+  row(
+    `  against the ${OPEN_GOAL_MS} ms goal`,
+    `${((store.openFirstPage.medianMs / OPEN_GOAL_MS) * 100).toFixed(1)}% of the goal (${(OPEN_GOAL_MS / store.openFirstPage.medianMs).toFixed(0)}x under)`,
+  );
+  row('full-text search, rare word (50 newest hits)', ms(store.searchRare));
+  row('full-text search, word in 1 of 4 messages (50 newest hits)', ms(store.searchCommon));
 }
 
 main().catch((error: unknown) => {
