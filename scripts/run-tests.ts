@@ -14,6 +14,8 @@ interface Suite {
   match: (file: string) => boolean;
   kind: 'unit' | 'integration';
   env?: Record<string, string>;
+  /** node:test (default) runs compiled files; vitest runs the renderer's component tests from source. */
+  runner?: 'node-test' | 'vitest';
 }
 
 const isIntegration = (f: string) => f.endsWith('.integration.test.js');
@@ -31,6 +33,13 @@ const SUITES: Suite[] = [
   { name: 'network unit', dir: 'build/network/test', match: isUnit, kind: 'unit' },
   { name: 'app unit', dir: 'build/electron/test', match: isUnit, kind: 'unit' },
   { name: 'scripts unit', dir: 'build/scripts/test', match: isUnit, kind: 'unit' },
+  {
+    name: 'renderer components',
+    dir: 'renderer/test',
+    match: (f) => /\.test\.tsx?$/.test(f),
+    kind: 'unit',
+    runner: 'vitest',
+  },
   { name: 'network integration', dir: 'build/network/test', match: isIntegration, kind: 'integration' },
   { name: 'app integration', dir: 'build/electron/test', match: isIntegration, kind: 'integration' },
   { name: 'end-to-end integration', dir: 'build/scripts/test', match: isIntegration, kind: 'integration' },
@@ -87,6 +96,29 @@ function runSuite(suite: Suite, files: string[], tapFile: string): Promise<numbe
   });
 }
 
+/** Vitest's JSON report → the same counts the TAP files give. */
+function parseVitestJson(json: string): Counts {
+  const report = JSON.parse(json) as Record<string, unknown>;
+  const num = (key: string) => (typeof report[key] === 'number' ? (report[key] as number) : 0);
+  return {
+    passed: num('numPassedTests'),
+    failed: num('numFailedTests') + (report.success === false && num('numFailedTests') === 0 ? 1 : 0),
+    skipped: num('numPendingTests') + num('numTodoTests'),
+  };
+}
+
+function runVitest(reportFile: string): Promise<number> {
+  return new Promise((resolve) => {
+    const cli = path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+    const args = [cli, 'run', '--config', 'renderer/vitest.config.ts', '--reporter=default', '--reporter=json'];
+    const child = spawn(process.execPath, [...args, `--outputFile.json=${reportFile}`], {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
 async function main(): Promise<number> {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   const tmp = mkdtempSync(path.join(tmpdir(), 'ktalk-tests-'));
@@ -98,10 +130,12 @@ async function main(): Promise<number> {
     if (files.length === 0) continue;
     console.log(`\n=== ${suite.name} (${files.length} files) ===`);
     const tapFile = path.join(tmp, `${suite.name.replace(/\W+/g, '-')}.tap`);
-    const code = await runSuite(suite, files, tapFile);
+    const vitest = suite.runner === 'vitest';
+    const code = vitest ? await runVitest(tapFile) : await runSuite(suite, files, tapFile);
     let counts: Counts;
     try {
-      counts = parseTap(readFileSync(tapFile, 'utf8'));
+      const report = readFileSync(tapFile, 'utf8');
+      counts = vitest ? parseVitestJson(report) : parseTap(report);
     } catch {
       counts = { passed: 0, failed: 1, skipped: 0 };
     }
