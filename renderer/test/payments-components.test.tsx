@@ -1,0 +1,140 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { createFakeApi } from '../src/api/fake-api';
+import { PaymentComposerButton, PaymentMessage, PaymentsPage } from '../src/features/payments';
+import { renderWithApp } from './render';
+
+describe('the composer Pay button', () => {
+  it('sends the typed credits as integer minor units into this conversation', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true });
+    const send = vi.spyOn(api, 'sendPayment');
+    renderWithApp(<PaymentComposerButton conversationId="dm-1" peerUserIds={['Org2MSP::bob']} />, { api });
+    await user.click(await screen.findByTestId('payment-composer-button'));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toContain('To bob (Org2)');
+    await user.type(within(dialog).getByLabelText('Amount'), '12.5');
+    await user.type(within(dialog).getByLabelText('Note'), 'lunch');
+    await user.click(within(dialog).getByTestId('payment-submit'));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(send).toHaveBeenCalledWith({ to: 'Org2MSP::bob', amount: 1250, memo: 'lunch', conversationId: 'dm-1' });
+  });
+
+  it('a malformed amount is explained and nothing is sent', async () => {
+    const user = userEvent.setup();
+    const { api } = renderWithApp(<PaymentComposerButton conversationId="dm-1" peerUserIds={['Org2MSP::bob']} />);
+    await user.click(await screen.findByTestId('payment-composer-button'));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByLabelText('Amount'), '1.005');
+    await user.click(within(dialog).getByTestId('payment-submit'));
+    expect(await within(dialog).findByText('Credits have at most two decimals.')).toBeTruthy();
+    expect(api.calls).not.toContain('sendPayment');
+  });
+
+  it('a request is posted to the conversation', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true });
+    const request = vi.spyOn(api, 'requestPayment');
+    const conversationId = [...api.conversations.keys()][0] ?? '';
+    renderWithApp(<PaymentComposerButton conversationId={conversationId} peerUserIds={['Org2MSP::bob']} />, { api });
+    await user.click(await screen.findByTestId('payment-composer-button'));
+    const dialog = await screen.findByRole('dialog');
+    await user.click(within(dialog).getByRole('tab', { name: 'Request' }));
+    await user.type(within(dialog).getByLabelText('Amount'), '3');
+    await user.click(within(dialog).getByTestId('payment-submit'));
+    await waitFor(() => expect(request).toHaveBeenCalledWith({ conversationId, amount: 300, memo: '' }));
+  });
+});
+
+describe('payment messages in the chat', () => {
+  it('a request from someone else can be paid after confirming', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true });
+    const send = vi.spyOn(api, 'sendPayment');
+    renderWithApp(
+      <PaymentMessage
+        content={{ type: 'payment-request', amount: 2500, memo: 'Team lunch' }}
+        message={{ sender: 'Org2MSP::bob', outgoing: false, conversationId: 'dm-1' }}
+      />,
+      { api },
+    );
+    expect(await screen.findByText('25.00 credits')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Pay' }));
+    const confirm = await screen.findByRole('alertdialog');
+    expect(confirm.textContent).toContain('25.00 credits will move from your balance to bob (Org2)');
+    await user.click(within(confirm).getByRole('button', { name: 'Pay' }));
+    await screen.findByText('Paid');
+    expect(send).toHaveBeenCalledWith({ to: 'Org2MSP::bob', amount: 2500, memo: 'Team lunch', conversationId: 'dm-1' });
+  });
+
+  it('my own request offers no Pay button; a received payment says who sent it', async () => {
+    renderWithApp(
+      <>
+        <PaymentMessage
+          content={{ type: 'payment-request', amount: 100, memo: '' }}
+          message={{ sender: 'Org1MSP::alice', outgoing: true, conversationId: 'dm-1' }}
+        />
+        <PaymentMessage
+          content={{ type: 'payment', paymentId: 'p1', amount: 1999, memo: 'thanks', to: 'Org1MSP::alice' }}
+          message={{ sender: 'Org2MSP::bob', outgoing: false, conversationId: 'dm-1' }}
+        />
+      </>,
+    );
+    expect(await screen.findByText('bob (Org2) sent you this.')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Pay' })).toBeNull();
+    expect(screen.getByText('19.99 credits')).toBeTruthy();
+  });
+
+  it('an escrow for me offers Claim before the deadline', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi({ signedInAs: 'Org2MSP::bob', seed: true });
+    // Alice's escrow for Bob, created through the fake as Alice would.
+    const alice = createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true });
+    const created = await alice.createEscrow({
+      to: 'Org2MSP::bob',
+      amount: 700,
+      deadline: Date.now() + 3600_000,
+      memo: '',
+    });
+    if (!created.ok) throw new Error('escrow not created');
+    vi.spyOn(api, 'getEscrow').mockResolvedValue({ ok: true, value: created.value });
+    const settle = vi
+      .spyOn(api, 'settleEscrow')
+      .mockResolvedValue({ ok: true, value: { ...created.value, state: 'claimed' } });
+    renderWithApp(
+      <PaymentMessage
+        content={{
+          type: 'escrow',
+          escrowId: created.value.escrowId,
+          amount: 700,
+          deadline: created.value.deadline,
+          to: 'Org2MSP::bob',
+        }}
+      />,
+      { api },
+    );
+    await user.click(await screen.findByRole('button', { name: 'Claim' }));
+    await screen.findByText('Claimed');
+    expect(settle).toHaveBeenCalledWith({ escrowId: created.value.escrowId, action: 'claim' });
+    expect(screen.queryByRole('button', { name: 'Release to recipient' })).toBeNull();
+  });
+});
+
+describe('the payments page', () => {
+  it('shows the balance and follows the live balance event', async () => {
+    const { api } = renderWithApp(<PaymentsPage />);
+    const balance = await screen.findByTestId('balance');
+    await waitFor(() => expect(balance.textContent).toMatch(/credits/));
+    api.emit({ type: 'balance', balance: 123456 });
+    await waitFor(() => expect(balance.textContent).toBe('1,234.56 credits'));
+  });
+
+  it('in Chinese the amounts and labels are translated', async () => {
+    const { api } = renderWithApp(<PaymentsPage />, { language: 'zh-CN' });
+    expect(await screen.findByText('您的余额')).toBeTruthy();
+    await waitFor(() => expect(api.calls).toContain('getBalance'));
+    api.emit({ type: 'balance', balance: 500 });
+    await waitFor(() => expect(screen.getByTestId('balance').textContent).toBe('5.00 积分'));
+  });
+});
