@@ -161,10 +161,11 @@ describe('store: encryption at rest and opening', () => {
     assert.throws(() => openStore({ file, key }), refused('UNSUPPORTED_VERSION'));
   });
 
-  it('a key of the wrong size is BAD_INPUT and creates no file', async () => {
+  it('a key of the wrong size or a directory is BAD_INPUT and creates no file', async () => {
     const file = newFile();
     assert.throws(() => openStore({ file, key: new Uint8Array(16) }), refused('BAD_INPUT'));
     await assert.rejects(stat(file), /ENOENT/);
+    assert.throws(() => openStore({ file: dir, key: newKey() }), refused('BAD_INPUT'));
   });
 
   it('the key file: created with the store, reopened by the same passphrase, WRONG_KEY for another', async () => {
@@ -305,6 +306,39 @@ describe('store: messages, paging and search', () => {
       ['m1'],
     );
     assert.deepEqual(store.search({ text: 'report lunch' }), []);
+  });
+
+  it('search can be limited to one conversation', () => {
+    store.upsertConversation({ id: 'c2', kind: 'group' });
+    store.upsertMessage(msg(1, 'budget draft'));
+    store.upsertMessage(msg(2, 'budget final', { conversationId: 'c2' }));
+    assert.deepEqual(
+      store.search({ text: 'budget', conversationId: 'c2' }).map((h) => [h.conversationId, h.clientMessageId]),
+      [['c2', 'm2']],
+    );
+    assert.equal(store.search({ text: 'budget' }).length, 2);
+    assert.equal(store.search({ text: 'budget', limit: 1 }).length, 1);
+  });
+
+  it('the first page and a search are index walks, not scans or sorts of the whole conversation', () => {
+    const plan = (sql: string, ...params: unknown[]) =>
+      (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>)
+        .map((r) => r.detail)
+        .join(' | ');
+    const page = plan(
+      'SELECT * FROM messages WHERE conversationId = ? AND (sentAt, id) < (?, ?) ORDER BY sentAt DESC, id DESC LIMIT 51',
+      'c1',
+      1,
+      1,
+    );
+    assert.match(page, /USING INDEX messages_by_time/);
+    assert.doesNotMatch(page, /TEMP B-TREE/);
+    const search = plan(
+      `SELECT m.id FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+       WHERE messages_fts MATCH '"x" *' ORDER BY messages_fts.rowid DESC LIMIT 50`,
+    );
+    assert.match(search, /VIRTUAL TABLE INDEX/);
+    assert.doesNotMatch(search, /TEMP B-TREE/);
   });
 
   it('search text with FTS5 syntax is plain text: no error, no injection', () => {

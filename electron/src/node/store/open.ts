@@ -25,7 +25,9 @@ export interface OpenStoreOptions {
 function peek(file: string): { size: number; head: Buffer } | null {
   let size: number;
   try {
-    size = statSync(file).size;
+    const info = statSync(file);
+    if (!info.isFile()) throw new StoreError('BAD_INPUT', `${file} is not a regular file`);
+    size = info.size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
