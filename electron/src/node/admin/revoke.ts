@@ -89,7 +89,7 @@ export async function putCrlInChannel(
   if (!orderers || orderers.length === 0) {
     throw new AdminError('PROFILE_INVALID', `profile ${session.profile.name} lists no orderers to send the update to`);
   }
-  for (let attempt = 1; update; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     const outcome = await broadcast(orderers, await signedConfigUpdateEnvelope(update, adminSigner(session)));
     if (isSuccess(outcome)) break;
     const why = `${outcome.orderer} answered ${outcome.status}: ${outcome.info}`;
@@ -104,6 +104,10 @@ export async function putCrlInChannel(
       throw new AdminError('INTERNAL', `the orderer refused the config update (${why})`);
     }
     update = crlConfigUpdate(await fetchChannelConfig(session), channel, mspId, crlPem);
+    if (!update) {
+      options.onProgress?.('crl-already-in-channel');
+      return;
+    }
   }
   options.onProgress?.('crl-submitted');
   const deadline = Date.now() + (options.configDeadlineMs ?? 60_000);
