@@ -27,6 +27,15 @@ function captureDownloads() {
 afterEach(() => vi.restoreAllMocks());
 
 describe('audit filters', () => {
+  it('an empty end means now, read at search time', () => {
+    const now = new Date(2026, 10, 23, 9, 30, 12).getTime();
+    const check = checkFilter(
+      { from: '2026-11-20T08:00', to: '', actor: '', action: '', target: '', outcome: '' },
+      now,
+    );
+    expect(check).toEqual({ ok: true, filter: { from: new Date(2026, 10, 20, 8, 0).getTime(), to: now } });
+  });
+
   it('turns the form into an API filter, including the whole last minute', () => {
     const check = checkFilter({
       from: '2026-11-20T08:00',

@@ -50,7 +50,7 @@ export function CompliancePage() {
 function initialDraft(now: number): FilterDraft {
   return {
     from: toLocalInputValue(now - WEEK),
-    to: toLocalInputValue(now),
+    to: '',
     actor: '',
     action: '',
     target: '',
@@ -143,7 +143,7 @@ function AuditTrail() {
             />
           )}
         </Field>
-        <Field label={t('to')} hint={fieldError('to')}>
+        <Field label={t('to')} hint={fieldError('to') ?? (draft.to ? undefined : t('toNow'))}>
           {(id) => (
             <Input
               id={id}

@@ -25,10 +25,13 @@ function localTime(value: string): number | null {
   return Number.isNaN(time) ? null : time;
 }
 
-export function checkFilter(draft: FilterDraft): FilterCheck {
+/** An empty "to" means "until now", read at search time so new records are never cut off. */
+export function checkFilter(draft: FilterDraft, now: number = Date.now()): FilterCheck {
   const errors: FilterField[] = [];
   const from = localTime(draft.from.trim());
-  const to = localTime(draft.to.trim());
+  // The minute picked is included whole.
+  const picked = draft.to.trim() === '' ? now : localTime(draft.to.trim());
+  const to = picked === null ? null : draft.to.trim() === '' ? picked : picked + 59_999;
   if (from === null) errors.push('from');
   if (to === null) errors.push('to');
   if (from !== null && to !== null && from > to) errors.push('range');
@@ -43,8 +46,7 @@ export function checkFilter(draft: FilterDraft): FilterCheck {
     ok: true,
     filter: {
       from,
-      // The minute picked is included whole.
-      to: to + 59_999,
+      to,
       ...(actor ? { actor } : {}),
       ...(action ? { action } : {}),
       ...(target ? { target } : {}),

@@ -43,6 +43,9 @@ export function PaymentsPage() {
         <span className="pay-balance-value" data-testid="balance">
           {balance === null ? <Spinner /> : <Credits minor={balance} />}
         </span>
+        <Button size="sm" variant="ghost" onClick={() => void refresh()} data-testid="balance-refresh">
+          {t('history.refresh')}
+        </Button>
         <ErrorText error={error} onRetry={() => void refresh()} />
       </div>
       <Tabs defaultValue="send" className="pay-tabs">

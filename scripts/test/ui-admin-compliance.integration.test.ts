@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { up } from '../../network/src/network';
+import { type LiveNetwork, liveNetwork } from './support/live-network';
+import {
+  type UserPage,
+  assertNoErrors,
+  downloadText,
+  enrollThroughUi,
+  goTo,
+  launchBrowser,
+  openApp,
+  screenshot,
+} from './support/ui-b-browser';
+import { type WebApp, devSecret, startWebApp } from './support/web-app';
+
+// Administration and compliance through the real UI on a live network: the
+// org admin registers a new user and hands over the one-time secret; the
+// new user enrolls in a fresh browser context and sends a message; the admin
+// revokes them and sees each step; a compliance officer finds all of it in
+// the audit trail, exports it and verifies the export against the ledger.
+
+const NEW_USER = 'erin';
+
+describe('UI: administration and compliance on the live network', { timeout: 40 * 60_000 }, () => {
+  let net: LiveNetwork;
+  let browser: Browser;
+  const apps: WebApp[] = [];
+  const users: UserPage[] = [];
+  let admin: UserPage;
+  let auditor: UserPage;
+  let secret = '';
+  let conversationId = '';
+
+  const start = async (label: string) => {
+    const app = await startWebApp(net.ctx, label);
+    apps.push(app);
+    const user = await openApp(browser, app, label);
+    users.push(user);
+    return { app, user };
+  };
+
+  before(async () => {
+    net = await liveNetwork('ui-admin-compliance');
+    await up(net.ctx);
+    browser = await launchBrowser();
+    admin = (await start('org1admin')).user;
+    auditor = (await start('auditor1')).user;
+    await enrollThroughUi(admin, 'Org1MSP', 'org1admin', await devSecret(net.ctx, 'Org1', 'org1admin'));
+    await enrollThroughUi(auditor, 'Org1MSP', 'auditor1', await devSecret(net.ctx, 'Org1', 'auditor1'));
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    for (const app of apps) await app.close().catch(() => undefined);
+    await net?.dispose();
+  });
+
+  it('only the admin sees Admin and only the compliance officer sees Compliance', async () => {
+    assert.equal(await admin.page.locator('nav.rail button[data-section="admin"]').count(), 1);
+    assert.equal(await admin.page.locator('nav.rail button[data-section="compliance"]').count(), 0);
+    assert.equal(await auditor.page.locator('nav.rail button[data-section="compliance"]').count(), 1);
+    assert.equal(await auditor.page.locator('nav.rail button[data-section="admin"]').count(), 0);
+  });
+
+  it('the admin registers a user and sees the one-time secret once', async () => {
+    const { page } = admin;
+    await goTo(admin, 'admin');
+    await page.getByTestId('identities-table').waitFor({ timeout: 120_000 });
+    await page.getByTestId('register-id').fill(NEW_USER);
+    await page.getByTestId('register-role').selectOption('staff');
+    await page.getByTestId('register-submit').click();
+    const shown = page.getByTestId('enrollment-secret');
+    await shown.waitFor({ timeout: 120_000 });
+    secret = ((await shown.textContent()) ?? '').trim();
+    assert.ok(secret.length >= 6, 'a secret is shown');
+    assert.equal((await page.getByTestId('secret-enrollment-id').textContent())?.trim(), NEW_USER);
+    await screenshot(admin, 'admin-secret-shown-once');
+    await page.getByTestId('secret-done').click();
+    await shown.waitFor({ state: 'detached' });
+    assert.equal(await page.getByText(secret, { exact: true }).count(), 0, 'the secret is gone once closed');
+    const row = page.locator(`tr[data-enrollment-id="${NEW_USER}"]`);
+    await row.waitFor({ timeout: 60_000 });
+    await screenshot(admin, 'admin-identities');
+  });
+
+  it('the new user enrolls in a fresh browser context and sends a message', async () => {
+    assert.ok(secret, 'registered first');
+    const { app, user: erin } = await start(NEW_USER);
+    await enrollThroughUi(erin, 'Org1MSP', NEW_USER, secret);
+    const direct = await app.service.openDirect({ userId: 'Org1MSP::org1admin' });
+    assert.ok(direct.ok, `openDirect: ${JSON.stringify(direct)}`);
+    conversationId = direct.value.id;
+    await goTo(erin, 'chats');
+    await erin.page.locator(`button[data-conversation="${conversationId}"]`).click({ timeout: 120_000 });
+    await erin.page.getByLabel('Message', { exact: true }).fill('hello from erin');
+    await erin.page.getByRole('button', { name: 'Send', exact: true }).click();
+    await erin.page.getByText('hello from erin').first().waitFor();
+    await screenshot(erin, 'new-user-first-message');
+    // The admin receives it, so it is on the ledger.
+    await goTo(admin, 'chats');
+    await admin.page.locator(`button[data-conversation="${conversationId}"]`).click({ timeout: 180_000 });
+    await admin.page.getByText('hello from erin').first().waitFor({ timeout: 180_000 });
+  });
+
+  it('the admin revokes the user after an explained confirmation and sees every step done', async () => {
+    const { page } = admin;
+    await goTo(admin, 'admin');
+    const row = page.locator(`tr[data-enrollment-id="${NEW_USER}"]`);
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.getByText('revokes their certificate').waitFor();
+    await dialog.getByText('cannot be undone', { exact: false }).waitFor();
+    await screenshot(admin, 'admin-revoke-confirm');
+    await dialog.getByTestId('revoke-type-id').fill(NEW_USER);
+    await dialog.getByRole('button', { name: 'Revoke permanently' }).click();
+    const report = page.getByTestId('revoke-report');
+    await report.waitFor({ timeout: 300_000 });
+    for (const step of ['caRevoked', 'crlInChannel', 'directoryDisabled']) {
+      assert.equal(await report.locator(`li[data-step="${step}"]`).getAttribute('data-done'), 'true', step);
+    }
+    await screenshot(admin, 'admin-revoke-report');
+    await row.getByText('Revoked').waitFor({ timeout: 60_000 });
+  });
+
+  it('the compliance officer finds those actions, exports them and verifies the export', async () => {
+    const { page } = auditor;
+    await goTo(auditor, 'compliance');
+    await page.getByTestId('filter-actor').fill(`Org1MSP::${NEW_USER}`);
+    await page.getByTestId('audit-search').click();
+    const table = page.getByTestId('audit-table');
+    await table.waitFor({ timeout: 120_000 });
+    await expectRow(page, 'message.post');
+    await expectRow(page, 'group.openDirect');
+    await screenshot(auditor, 'compliance-trail');
+    // Nothing of the message itself is on this page.
+    assert.equal(await page.getByText('hello from erin').count(), 0);
+
+    // The admin's disable of the user is there too.
+    await page.getByTestId('filter-actor').fill('');
+    await page.getByTestId('filter-action').fill('directory.disableUser');
+    await page.getByTestId('audit-search').click();
+    await table
+      .locator('tbody tr')
+      .filter({ hasText: `Org1MSP::${NEW_USER}` })
+      .first()
+      .waitFor({ timeout: 60_000 });
+
+    // Export both formats for the new user's actions, then verify the JSON one.
+    await page.getByTestId('filter-action').fill('');
+    await page.getByTestId('filter-actor').fill(`Org1MSP::${NEW_USER}`);
+    await page.getByTestId('audit-search').click();
+    await table.waitFor();
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    assert.match(csv.suggestedFilename(), /\.csv$/);
+    assert.match(await downloadText(csv), /message\.post/);
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    assert.match(json.suggestedFilename(), /\.json$/);
+    const jsonPath = await json.path();
+    const exported = await readFile(jsonPath, 'utf8');
+    assert.match(exported, /message\.post/);
+    assert.doesNotMatch(exported, /hello from erin/);
+    await page.getByTestId('verify-file-input').setInputFiles(jsonPath);
+    const report = page.getByTestId('verify-report');
+    await report.waitFor({ timeout: 300_000 });
+    assert.equal(await report.getAttribute('data-ok'), 'true', (await report.textContent()) ?? '');
+    assert.equal(await page.getByTestId('verify-chain').getAttribute('data-ok'), 'true');
+    await screenshot(auditor, 'compliance-verified');
+    assertNoErrors(users);
+  });
+});
+
+async function expectRow(page: Page, action: string): Promise<void> {
+  await page
+    .getByTestId('audit-table')
+    .locator(`tbody tr[data-action="${action}"]`)
+    .first()
+    .waitFor({ timeout: 60_000 });
+}

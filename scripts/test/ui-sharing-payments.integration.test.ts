@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { up } from '../../network/src/network';
+import { type LiveNetwork, liveNetwork } from './support/live-network';
+import {
+  type UserPage,
+  assertNoErrors,
+  downloadText,
+  enrollThroughUi,
+  goTo,
+  launchBrowser,
+  openApp,
+  screenshot,
+} from './support/ui-b-browser';
+import { type WebApp, devSecret, startWebApp } from './support/web-app';
+
+// Sharing and payments through the real UI on a live two-org network: each
+// user has their own web-mode app and browser context, enrolled through the
+// onboarding screens with the secret the dev CA registered them with.
+
+describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 }, () => {
+  let net: LiveNetwork;
+  let browser: Browser;
+  const apps: WebApp[] = [];
+  let alice: UserPage;
+  let bob: UserPage;
+  let admin: UserPage;
+
+  before(async () => {
+    net = await liveNetwork('ui-sharing-payments');
+    await up(net.ctx);
+    browser = await launchBrowser();
+    const start = async (label: string) => {
+      const app = await startWebApp(net.ctx, label);
+      apps.push(app);
+      return openApp(browser, app, label);
+    };
+    alice = await start('alice');
+    bob = await start('bob');
+    admin = await start('org1admin');
+    await enrollThroughUi(alice, 'Org1MSP', 'alice', await devSecret(net.ctx, 'Org1', 'alice'));
+    await enrollThroughUi(bob, 'Org2MSP', 'bob', await devSecret(net.ctx, 'Org2', 'bob'));
+    await enrollThroughUi(admin, 'Org1MSP', 'org1admin', await devSecret(net.ctx, 'Org1', 'org1admin'));
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    for (const app of apps) await app.close().catch(() => undefined);
+    await net?.dispose();
+  });
+
+  it('an item shared with bob is opened by him, seen by alice, revoked, and his next attempt is refused and seen', async () => {
+    const { page: a } = alice;
+    const { page: b } = bob;
+    await goTo(alice, 'sharing');
+    await a.getByTestId('share-file-input').setInputFiles({
+      name: 'q3-plan.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Q3 plan: ship the messenger'),
+    });
+    await a.getByTestId('grantee-user').fill('Org2MSP::bob');
+    await a.getByTestId('expiry-preset').selectOption('1d');
+    await a.getByTestId('share-submit').click();
+    const itemId = (await a.getByTestId('item-id').textContent({ timeout: 120_000 }))?.trim() ?? '';
+    assert.match(itemId, /^[A-Za-z0-9._:@-]+$/);
+    await a.getByTestId('grants-table').getByText('bob (Org2)').waitFor();
+    await screenshot(alice, 'sharing-shared');
+
+    // Bob opens it: decrypted in his app, saved as a download.
+    await goTo(bob, 'sharing');
+    await b.getByTestId('open-item-id').fill(itemId);
+    const [download] = await Promise.all([b.waitForEvent('download'), b.getByTestId('open-item-submit').click()]);
+    assert.equal(download.suggestedFilename(), 'q3-plan.txt');
+    assert.equal(await downloadText(download), 'Q3 plan: ship the messenger');
+    await b.getByTestId('open-ok').waitFor();
+    await screenshot(bob, 'sharing-opened-by-bob');
+
+    // Alice sees the access (pushed live, or on refresh).
+    const timeline = a.getByTestId('access-timeline');
+    await waitForText(a, async () => {
+      await a.getByRole('button', { name: 'Refresh' }).first().click();
+      return (await timeline.locator('li[data-outcome="ok"]').filter({ hasText: 'bob (Org2)' }).count()) > 0;
+    });
+    await screenshot(alice, 'sharing-access-seen');
+
+    // Alice revokes; the grant reads Revoked.
+    await a.getByTestId('grants-table').getByRole('button', { name: 'Revoke' }).click();
+    const confirm = a.getByRole('alertdialog');
+    await confirm.getByText('will no longer be able to open').waitFor();
+    await confirm.getByRole('button', { name: 'Revoke' }).click();
+    await a.getByTestId('grants-table').getByText('Revoked').waitFor({ timeout: 120_000 });
+
+    // Bob's next attempt is refused, in words.
+    await b.getByTestId('open-item-submit').click();
+    const refused = b.getByTestId('open-refused');
+    await refused.waitFor({ timeout: 120_000 });
+    assert.equal(await refused.getAttribute('data-code'), 'FORBIDDEN');
+    assert.match((await refused.textContent()) ?? '', /not shared with you, or the owner revoked your access/);
+    await screenshot(bob, 'sharing-refused-for-bob');
+
+    // Alice sees the refused attempt with its reason.
+    await waitForText(a, async () => {
+      await a.getByRole('button', { name: 'Refresh' }).first().click();
+      return (await timeline.locator('li[data-outcome="denied"]').filter({ hasText: 'bob (Org2)' }).count()) > 0;
+    });
+    const denied = timeline.locator('li[data-outcome="denied"]').first();
+    assert.match(
+      (await denied.textContent()) ?? '',
+      /Refused: it is not shared with them, or their access was revoked/,
+    );
+    await screenshot(alice, 'sharing-denied-seen');
+    assertNoErrors([alice, bob]);
+  });
+
+  it('a payment sent in the chat shows on both sides and both balances follow', async () => {
+    const { page: a } = alice;
+    const { page: b } = bob;
+    const { page: m } = admin;
+
+    // The treasury (org1admin) issues 100 credits to alice.
+    await goTo(admin, 'payments');
+    await m.getByRole('tab', { name: 'Issue credits' }).click();
+    const mint = m.getByRole('tabpanel');
+    await mint.getByLabel('To').fill('Org1MSP::alice');
+    await mint.getByLabel('Amount').fill('100');
+    await mint.getByRole('button', { name: 'Issue credits' }).click();
+    await m.getByText('Issued 100.00 credits to alice (Org1).').waitFor({ timeout: 120_000 });
+
+    await goTo(bob, 'payments');
+    const bobBalance = b.getByTestId('balance');
+    await waitForText(b, async () => /credits/.test((await bobBalance.textContent()) ?? ''));
+    const bobBefore = minorOf((await bobBalance.textContent()) ?? '');
+    await goTo(alice, 'payments');
+    const aliceBalance = a.getByTestId('balance');
+    await waitForText(a, async () => minorOf((await aliceBalance.textContent()) ?? '') >= 10_000);
+    const aliceBefore = minorOf((await aliceBalance.textContent()) ?? '');
+
+    // A direct chat alice ↔ bob, then 12.50 credits from the composer.
+    const direct = await apps[0]?.service.openDirect({ userId: 'Org2MSP::bob' });
+    assert.ok(direct?.ok, `openDirect: ${JSON.stringify(direct)}`);
+    const conversationId = direct.value.id;
+    await goTo(alice, 'chats');
+    await a.locator(`button[data-conversation="${conversationId}"]`).click();
+    await a.getByTestId('payment-composer-button').click();
+    const dialog = a.getByRole('dialog');
+    await dialog.getByLabel('Amount').fill('12.50');
+    await dialog.getByLabel('Note').fill('team lunch');
+    await dialog.getByTestId('payment-submit').click();
+    await dialog.waitFor({ state: 'detached', timeout: 120_000 });
+    const sent = a.getByTestId('payment-message').filter({ hasText: '12.50 credits' });
+    await sent.first().waitFor({ timeout: 120_000 });
+    assert.match((await sent.first().textContent()) ?? '', /You sent this to bob \(Org2\)/);
+    await screenshot(alice, 'payment-in-chat-alice');
+
+    // Bob sees it in the same chat.
+    await goTo(bob, 'chats');
+    await b.locator(`button[data-conversation="${conversationId}"]`).click({ timeout: 180_000 });
+    const received = b.getByTestId('payment-message').filter({ hasText: '12.50 credits' });
+    await received.first().waitFor({ timeout: 180_000 });
+    assert.match((await received.first().textContent()) ?? '', /alice \(Org1\) sent you this/);
+    await screenshot(bob, 'payment-in-chat-bob');
+
+    // Both balances moved by exactly 1250 minor units.
+    await goTo(alice, 'payments');
+    await waitForText(a, async () => minorOf((await aliceBalance.textContent()) ?? '') === aliceBefore - 1250);
+    await goTo(bob, 'payments');
+    await waitForText(b, async () => minorOf((await bobBalance.textContent()) ?? '') === bobBefore + 1250);
+    await b.getByRole('tab', { name: 'History' }).click();
+    await b.getByRole('tabpanel').getByText('alice (Org1)').first().waitFor({ timeout: 60_000 });
+    await screenshot(bob, 'payments-bob-history');
+    assertNoErrors([alice, bob, admin]);
+  });
+});
+
+/** "1,234.56 credits" → 123456 */
+function minorOf(text: string): number {
+  const match = /(-?[\d,]+)\.(\d{2})/.exec(text);
+  if (!match) return Number.NaN;
+  return Number((match[1] ?? '').replace(/,/g, '')) * 100 + Number(match[2]);
+}
+
+/** Polls a condition on the page (live updates arrive through events; refresh where a test clicks). */
+async function waitForText(
+  page: import('playwright-core').Page,
+  condition: () => Promise<boolean>,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await page.waitForTimeout(1000);
+  }
+}
