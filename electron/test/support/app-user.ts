@@ -70,8 +70,9 @@ export async function appUser(ctx: NetworkContext, orgName: 'Org1' | 'Org2', nam
     async waitFor(conversationId, match, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const page = await user.call('listMessages', { conversationId, limit: 200 });
-        const hit = page.items.find(match);
+        // NOT_FOUND until the conversation reaches this user's store.
+        const page = await callApi(user.service, 'listMessages', { conversationId, limit: 200 });
+        const hit = page.ok ? page.value.items.find(match) : undefined;
         if (hit) return hit;
         if (Date.now() > deadline) throw new Error(`${name}: no matching message in ${conversationId}`);
         await new Promise((resolve) => setTimeout(resolve, 250));
