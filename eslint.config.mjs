@@ -72,7 +72,7 @@ export default tseslint.config(
   },
   {
     // The renderer sees only the declared API (and its tests only that plus the test tools).
-    files: ['renderer/src/**/*.{ts,tsx}', 'renderer/test/**/*.{ts,tsx}'],
+    files: ['renderer/src/**/*.{ts,tsx}', 'renderer/test/**/*.{ts,tsx}', 'renderer/harness/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -239,7 +239,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     conversation.summary = {
       ...conversation.summary,
       lastMessageAt: sentAt,
-      lastPreview: content.type === 'text' ? content.text.slice(0, 80) : content.type,
+      lastPreview: content.type === 'text' ? content.text.slice(0, 80) : undefined,
     };
     return message;
   }
@@ -306,7 +306,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     );
     push(g, p1, { type: 'text', text: 'Kick-off notes are in the shared folder.' }, base + 2 * 3_600_000);
     push(g, self, { type: 'text', text: 'Thanks, reading them now.' }, base + 2 * 3_600_000 + 90_000);
-    const erased = push(g, p2, { type: 'text', text: '' }, base + 3_600_000);
+    const erased = push(g, p2, { type: 'text', text: '' }, base + 2 * 3_600_000 + 300_000);
     g.messages[g.messages.length - 1] = { ...erased, state: 'erased', content: undefined };
     g.summary = { ...g.summary, unread: 1, epoch: 3 };
     g.epochChangedAt = base + 5 * 3_600_000;

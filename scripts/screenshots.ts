@@ -1,0 +1,146 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { ROOT, buildHarness, launchChromium, serveHarness } from './lib/ui-harness';
+
+// npm run screenshots: the main screens, rendered over the fake API in
+// Chromium, in English and Chinese, light and dark → docs/screenshots/.
+// Fails if any page logs a console error (a CSP refusal would show here).
+
+const OUT = path.join(ROOT, 'docs', 'screenshots');
+// A fixed clock so the pictures do not change from run to run.
+const NOW = Date.UTC(2026, 10, 23, 9, 30);
+
+interface Screen {
+  readonly name: string;
+  readonly user: string;
+  readonly keychain?: boolean;
+  /** Gets the page from the signed-in start into the state to capture. */
+  readonly open: (page: Page) => Promise<void>;
+}
+
+const conversation = (page: Page, title: string) =>
+  page.locator('.conversation-item', { hasText: title }).first().click();
+const section = (page: Page, id: string) => page.locator(`.rail-item[data-section="${id}"]`).click();
+const settle = (page: Page) => page.waitForTimeout(400);
+
+const SCREENS: readonly Screen[] = [
+  {
+    name: 'onboarding',
+    user: 'none',
+    keychain: false,
+    open: async (page) => {
+      await page.locator('.choice').first().waitFor();
+    },
+  },
+  {
+    name: 'enroll',
+    user: 'none',
+    keychain: false,
+    open: async (page) => {
+      await page.locator('.choice').first().waitFor();
+      await page.locator('.onboarding .btn-primary').click();
+      await page.locator('input[name="enrollmentId"]').fill('alice');
+    },
+  },
+  {
+    name: 'chat',
+    user: 'Org1MSP::alice',
+    open: async (page) => {
+      await conversation(page, 'carol');
+      await page.locator('[data-testid="message"]').first().waitFor();
+    },
+  },
+  {
+    name: 'chat-failed-retention',
+    user: 'Org1MSP::alice',
+    open: async (page) => {
+      await conversation(page, 'bob');
+      await page.locator('[data-testid="retention-banner"]').waitFor();
+    },
+  },
+  {
+    name: 'group-key-change',
+    user: 'Org1MSP::alice',
+    open: async (page) => {
+      await conversation(page, 'Project Falcon');
+      await page.locator('[data-testid="key-change-banner"]').waitFor();
+      await page.locator('[data-testid="group-details-toggle"]').click();
+      await page.locator('.group-details').waitFor();
+    },
+  },
+  {
+    name: 'safety-number',
+    user: 'Org1MSP::alice',
+    open: async (page) => {
+      await conversation(page, 'Project Falcon');
+      await page.locator('[data-testid="key-change-banner"] .btn').click();
+      await page.locator('.safety-digits').waitFor();
+    },
+  },
+  {
+    name: 'new-group',
+    user: 'Org1MSP::alice',
+    open: async (page) => {
+      await page.locator('[data-testid="new-group"]').click();
+      await page.locator('.picker-item').first().waitFor();
+      await page.locator('input[name="title"]').fill('Launch team');
+      await page.locator('.picker-item').nth(1).click();
+    },
+  },
+  { name: 'sharing', user: 'Org1MSP::alice', open: (page) => section(page, 'sharing') },
+  { name: 'payments', user: 'Org1MSP::alice', open: (page) => section(page, 'payments') },
+  { name: 'admin', user: 'Org1MSP::org1admin', open: (page) => section(page, 'admin') },
+  { name: 'compliance', user: 'Org1MSP::auditor1', open: (page) => section(page, 'compliance') },
+  { name: 'settings', user: 'Org1MSP::alice', open: (page) => section(page, 'settings') },
+];
+
+async function main(): Promise<number> {
+  await buildHarness();
+  await mkdir(OUT, { recursive: true });
+  const server = await serveHarness();
+  const browser = await launchChromium();
+  const errors: string[] = [];
+  let count = 0;
+  try {
+    for (const lang of ['en', 'zh-CN'] as const) {
+      for (const theme of ['light', 'dark'] as const) {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: lang });
+        for (const screen of SCREENS) {
+          const page = await context.newPage();
+          page.on('console', (m) => m.type() === 'error' && errors.push(`${screen.name}: ${m.text()}`));
+          page.on('pageerror', (e) => errors.push(`${screen.name}: ${e.message}`));
+          const query = new URLSearchParams({
+            user: screen.user,
+            lang,
+            theme,
+            now: String(NOW),
+            keychain: screen.keychain === false ? '0' : '1',
+          });
+          await page.goto(`${server.origin}/?${query.toString()}`);
+          await page.locator('.shell, .onboarding').first().waitFor();
+          await screen.open(page);
+          await settle(page);
+          await page.screenshot({ path: path.join(OUT, `${screen.name}-${lang}-${theme}.png`) });
+          count++;
+          await page.close();
+        }
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  console.log(`${count} screenshots in ${path.relative(ROOT, OUT)}/`);
+  for (const error of errors) console.error(`console error: ${error}`);
+  return errors.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { up } from '../../network/src/network';
+import { type LiveNetwork, liveNetwork } from './support/live-network';
+import {
+  type UserPage,
+  assertNoErrors,
+  enrollThroughUi,
+  goTo,
+  launchBrowser,
+  openApp,
+  screenshot,
+} from './support/ui-b-browser';
+import { type WebApp, devSecret, startWebApp } from './support/web-app';
+
+// Chats and groups through the real UI on a live two-org network: alice
+// (Org1) and bob (Org2) each run their own web-mode app in their own
+// browser context, enrolled through the onboarding screens.
+
+const LEDGER = 120_000;
+
+function conversationItem(page: Page, title: string) {
+  return page.locator('.conversation-item', { hasText: title }).first();
+}
+
+function message(page: Page, text: string) {
+  return page.locator('[data-testid="message"]', { hasText: text });
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+  // Only "Delivered" means the ledger committed it.
+  await message(page, text).getByTestId('delivery').filter({ hasText: 'Delivered' }).waitFor({ timeout: LEDGER });
+}
+
+async function openConversation(page: Page, title: string): Promise<void> {
+  await conversationItem(page, title).waitFor({ timeout: LEDGER });
+  await conversationItem(page, title).click();
+}
+
+/** Every line of visible text on the page. */
+async function visibleLines(page: Page): Promise<string[]> {
+  const text = (await page.evaluate('document.body.innerText')) as string;
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, () => {
+  let net: LiveNetwork;
+  let browser: Browser;
+  const apps: WebApp[] = [];
+  let alice: UserPage;
+  let bob: UserPage;
+
+  before(async () => {
+    net = await liveNetwork('ui-chats');
+    await up(net.ctx);
+    browser = await launchBrowser();
+    const start = async (label: string) => {
+      const app = await startWebApp(net.ctx, label);
+      apps.push(app);
+      return openApp(browser, app, label);
+    };
+    alice = await start('alice');
+    bob = await start('bob');
+    await screenshot(alice, 'chats-onboarding');
+    await enrollThroughUi(alice, 'Org1MSP', 'alice', await devSecret(net.ctx, 'Org1', 'alice'));
+    await enrollThroughUi(bob, 'Org2MSP', 'bob', await devSecret(net.ctx, 'Org2', 'bob'));
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    for (const app of apps) await app.close().catch(() => undefined);
+    await net?.dispose();
+  });
+
+  it('a 1:1 chat works both ways and shows delivery and the sender check', async () => {
+    const { page: a } = alice;
+    const { page: b } = bob;
+    await goTo(alice, 'chats');
+    await a.getByTestId('new-chat').click();
+    const picker = a.getByRole('dialog');
+    await picker.getByLabel('Organization').selectOption('Org2MSP');
+    await picker.locator('[data-user="Org2MSP::bob"]').click();
+    await a.getByRole('heading', { name: /bob/ }).waitFor();
+    assert.match(await a.locator('.conversation-readers').innerText(), /only you and bob \(Org2\) can read/);
+    await send(a, 'Hello Bob, this is Alice from Org1.');
+    await screenshot(alice, 'chats-direct-sent');
+
+    await goTo(bob, 'chats');
+    await openConversation(b, 'alice');
+    const received = message(b, 'Hello Bob, this is Alice from Org1.');
+    await received.waitFor({ timeout: LEDGER });
+    // Signed by alice's registered key: the shield mark, not the warning.
+    await received.getByRole('img', { name: 'Sender verified' }).waitFor();
+    await send(b, 'Hi Alice, Bob here. Got it.');
+    await screenshot(bob, 'chats-direct-reply');
+
+    await message(a, 'Hi Alice, Bob here. Got it.').waitFor({ timeout: LEDGER });
+    assertNoErrors([alice, bob]);
+  });
+
+  it('a group: bob is invited, sees messages, is removed, and sees nothing sent after', async () => {
+    const { page: a } = alice;
+    const { page: b } = bob;
+    await a.getByTestId('new-group').click();
+    const dialog = a.getByRole('dialog');
+    await dialog.getByLabel('Group name').fill('Launch team');
+    await dialog.getByLabel('Organization').selectOption('Org2MSP');
+    await dialog.locator('[data-user="Org2MSP::bob"]').click();
+    await dialog.getByRole('button', { name: 'Create group' }).click();
+    await a.getByRole('heading', { name: 'Launch team' }).waitFor({ timeout: LEDGER });
+    await send(a, 'Welcome to the launch team.');
+    await a.getByTestId('group-details-toggle').click();
+    await a.locator('.group-details').getByText('bob (Org2)').waitFor();
+    await screenshot(alice, 'groups-created-details');
+
+    await openConversation(b, 'Launch team');
+    await message(b, 'Welcome to the launch team.').waitFor({ timeout: LEDGER });
+    await send(b, 'Glad to be here.');
+    await message(a, 'Glad to be here.').waitFor({ timeout: LEDGER });
+
+    // Alice removes bob (confirmed), then writes again.
+    await a.getByRole('button', { name: 'Remove bob (Org2)' }).click();
+    await a.getByRole('alertdialog').getByRole('button', { name: 'Remove' }).click();
+    await a
+      .locator('.group-details .member', { hasText: 'bob (Org2)' })
+      .waitFor({ state: 'detached', timeout: LEDGER });
+    await screenshot(alice, 'groups-member-removed');
+    await send(a, 'Plans after Bob left: confidential.');
+
+    // Bob's app, even after a reload, shows nothing sent after his removal.
+    await b.waitForTimeout(15_000);
+    await b.reload();
+    await goTo(bob, 'chats');
+    await conversationItem(b, 'alice').waitFor({ timeout: LEDGER });
+    if ((await conversationItem(b, 'Launch team').count()) > 0) {
+      await conversationItem(b, 'Launch team').click();
+      await message(b, 'Welcome to the launch team.').waitFor({ timeout: LEDGER });
+    }
+    assert.equal(await message(b, 'Plans after Bob left').count(), 0);
+    const search = b.getByRole('searchbox', { name: 'Search messages on this device' });
+    await search.fill('confidential');
+    await b.getByText(/messages? found on this device/).waitFor();
+    assert.equal(await b.locator('.search-results .conversation-item').count(), 0);
+    await search.fill('');
+    await screenshot(bob, 'groups-after-removal');
+    assertNoErrors([alice, bob]);
+  });
+
+  it('switching to Chinese changes every visible string', async () => {
+    const { page: a } = alice;
+    await goTo(alice, 'chats');
+    await openConversation(a, 'bob');
+    await message(a, 'Hi Alice, Bob here. Got it.').waitFor({ timeout: LEDGER });
+    const english = await visibleLines(a);
+
+    await a.locator('nav.rail button[data-section="settings"]').click();
+    await a.getByLabel('Language').selectOption('zh-CN');
+    await a.getByRole('heading', { name: '设置' }).waitFor();
+    await a.locator('nav.rail button[data-section="chats"]').click();
+    await openConversation(a, 'bob');
+    await message(a, 'Hi Alice, Bob here. Got it.').waitFor({ timeout: LEDGER });
+    const chinese = await visibleLines(a);
+    await screenshot(alice, 'chats-zh-CN');
+
+    // What stays the same by nature: people's and groups' names, message
+    // text, times and dates, counts.
+    const content = [
+      'Hello Bob, this is Alice from Org1.',
+      'Hi Alice, Bob here. Got it.',
+      'Welcome to the launch team.',
+      'Glad to be here.',
+      'Plans after Bob left: confidential.',
+      'Launch team',
+    ];
+    const neutral = (line: string) =>
+      content.includes(line) ||
+      /^(alice|bob|carol|dave)( \(Org[12]\))?$/.test(line) ||
+      /^[A-Z]{1,2}$/.test(line) ||
+      /^[\d\s:./,-]+$/.test(line);
+    const untranslated = english.filter((line) => !neutral(line) && chinese.includes(line));
+    assert.deepEqual(untranslated, [], `still in English after switching: ${untranslated.join(' | ')}`);
+    assert.ok(chinese.includes('聊天'), 'the navigation reads 聊天');
+
+    await a.locator('nav.rail button[data-section="settings"]').click();
+    await a.getByLabel('语言').selectOption('en');
+    await a.getByRole('heading', { name: 'Settings' }).waitFor();
+    assertNoErrors([alice, bob]);
+  });
+});
