@@ -13,6 +13,7 @@ import {
 import { wrapKey } from '../electron/src/node/crypto/key-wrap';
 import { loadSodium } from '../electron/src/node/crypto/sodium';
 import { OPEN_GOAL_MS, benchStore } from '../electron/src/node/store/bench';
+import { benchCatchUp } from './lib/bench/catch-up';
 
 // npm run bench:client — the client's crypto cost: envelope seal-and-sign
 // for 1 KiB messages next to sealed-box rates (libsodium as KTalk uses it,
@@ -23,6 +24,8 @@ import { OPEN_GOAL_MS, benchStore } from '../electron/src/node/store/bench';
 const SECONDS = Number(process.env.KTALK_BENCH_SECONDS ?? 2);
 const REKEY_MEMBERS = 1000;
 const REKEY_RUNS = 5;
+/** Missed messages for the catch-up figure (KTALK_BENCH_CATCHUP; 0 skips the live network part). */
+const CATCH_UP = Number(process.env.KTALK_BENCH_CATCHUP ?? 10_000);
 
 /** Runs `op` back to back for `seconds` (after a short warm-up) and returns ops/s. */
 async function rate(op: () => unknown, seconds = SECONDS): Promise<number> {
@@ -158,6 +161,17 @@ async function main(): Promise<void> {
   );
   row('full-text search, rare word (50 newest hits)', ms(store.searchRare));
   row('full-text search, word in 1 of 4 messages (50 newest hits)', ms(store.searchCommon));
+  console.log();
+
+  if (CATCH_UP > 0) {
+    console.log(`Catch-up after being offline (live two-org network, ${fmt(CATCH_UP)} missed 1:1 messages)`);
+    const caught = await benchCatchUp(CATCH_UP, console.log);
+    row('missed messages committed by the sender (64 in flight)', `${caught.fillSeconds.toFixed(1)} s`);
+    row(
+      'sign-in until every message is verified, decrypted and stored',
+      `${(caught.catchUpMs / 1000).toFixed(1)} s (${fmt(caught.perSecond)} messages/s)`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { secretStore } from '../../network/src/ca/crypto';
+import { profilePath } from '../../network/src/connection-profile';
 import { type NetworkContext, down, up } from '../../network/src/network';
 import { isolatedNetwork } from '../../network/test/support/test-network';
 import type { GroupPolicy, MessageView } from '../src/common/api';
-import { type AppUser, appUser } from './support/app-user';
+import { type AppUser, PASSPHRASE, appUser } from './support/app-user';
+
+const run = promisify(execFile);
+const CLI = path.join(__dirname, '..', 'src', 'node', 'cli', 'ktalk.js');
 
 // The client core through its typed API only, on a real two-org network:
 // 1:1 messages both ways, group membership changes that lock out the
@@ -24,6 +33,7 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
   let alice: AppUser;
   let bob: AppUser;
   let carol: AppUser;
+  let treasurer: AppUser;
 
   before(async () => {
     ctx = { ...(await isolatedNetwork()), log: (line) => console.log(`  [api] ${line}`) };
@@ -31,10 +41,11 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     alice = await appUser(ctx, 'Org1', 'alice');
     bob = await appUser(ctx, 'Org2', 'bob');
     carol = await appUser(ctx, 'Org1', 'carol');
+    treasurer = await appUser(ctx, 'Org1', 'org1admin');
   });
 
   after(async () => {
-    for (const u of [alice, bob, carol]) await u?.dispose().catch(() => undefined);
+    for (const u of [alice, bob, carol, treasurer]) await u?.dispose().catch(() => undefined);
     if (ctx) {
       await down(ctx);
       await rm(ctx.dataDir, { recursive: true, force: true });
@@ -131,5 +142,118 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     assert.equal(got.length, 200);
     assert.equal(new Set(got).size, 200);
     assert.deepEqual(new Set(got), new Set(sent.map((m) => m.clientMessageId)));
+  });
+
+  it('a payment sent in a chat shows there as a payment message, and both balances move', async () => {
+    await treasurer.call('mint', { to: 'Org1MSP::alice', amount: 10_000 });
+    const direct = await alice.call('openDirect', { userId: 'Org2MSP::bob' });
+    const before = { alice: (await alice.call('getBalance')).balance, bob: (await bob.call('getBalance')).balance };
+    const paid = await alice.call('sendPayment', {
+      to: 'Org2MSP::bob',
+      amount: 2_500,
+      memo: 'lunch',
+      conversationId: direct.id,
+    });
+    assert.equal(paid.amount, 2_500);
+    const shown = await bob.waitFor(
+      direct.id,
+      (m) => m.content?.type === 'payment' && m.content.paymentId === paid.paymentId,
+    );
+    assert.equal(shown.verified, true);
+    assert.equal((await alice.call('getBalance')).balance, before.alice - 2_500);
+    assert.equal((await bob.call('getBalance')).balance, before.bob + 2_500);
+    assert.equal(
+      await bob.refused('sendPayment', { to: 'Org1MSP::alice', amount: 10 ** 9, memo: '' }),
+      'INSUFFICIENT_FUNDS',
+    );
+  });
+
+  it('share, access, revoke, refusal: the owner sees every access and the denied attempt', async () => {
+    const data = Buffer.from('quarterly numbers').toString('base64');
+    const item = await alice.call('shareItem', {
+      file: { name: 'q3.txt', mimeType: 'text/plain', dataBase64: data },
+      grantee: { kind: 'user', userId: 'Org2MSP::bob' },
+      expiresAt: Date.now() + 3_600_000,
+      canReshare: false,
+    });
+    const opened = await bob.call('openItem', { itemId: item.itemId });
+    assert.equal(opened.dataBase64, data);
+    const [grant] = await alice.call('listGrants', { itemId: item.itemId });
+    assert.ok(grant);
+    await alice.call('revokeGrant', { itemId: item.itemId, grantId: grant.grantId });
+    assert.equal(await bob.refused('openItem', { itemId: item.itemId }), 'FORBIDDEN');
+    const history = await alice.call('accessHistory', { itemId: item.itemId });
+    const byBob = history.items.filter((a) => a.accessor === 'Org2MSP::bob').map((a) => a.outcome);
+    assert.ok(byBob.includes('ok') && byBob.includes('denied'), JSON.stringify(history.items));
+  });
+
+  it('an attachment sent in a message opens for the other member, byte for byte', async () => {
+    const direct = await alice.call('openDirect', { userId: 'Org2MSP::bob' });
+    const bytes = Buffer.from('%PDF-1.7 not really a pdf');
+    const sent = await alice.call('sendMessage', {
+      conversationId: direct.id,
+      text: 'the contract',
+      attachments: [{ name: 'contract.pdf', mimeType: 'application/pdf', dataBase64: bytes.toString('base64') }],
+    });
+    const got = await bob.waitFor(direct.id, (m) => m.clientMessageId === sent.clientMessageId);
+    assert.equal(got.attachments[0]?.name, 'contract.pdf');
+    const file = await bob.call('getAttachment', {
+      conversationId: direct.id,
+      clientMessageId: sent.clientMessageId,
+      index: 0,
+    });
+    assert.deepEqual(Buffer.from(file.dataBase64, 'base64'), bytes);
+  });
+
+  it('`ktalk send` from the command line reaches another user', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'ktalk-cli-'));
+    const org = ctx.topology.peerOrgs.find((o) => o.name === 'Org2');
+    assert.ok(org);
+    const secret = await secretStore(ctx.dataDir).get(org.ca.name, 'dave');
+    assert.ok(secret);
+    const env = {
+      ...process.env,
+      KTALK_APP_DATA: home,
+      KTALK_PASSPHRASE: PASSPHRASE,
+      KTALK_CONNECTION_PROFILE: profilePath(ctx.dataDir),
+    };
+    try {
+      await run(process.execPath, [CLI, 'enroll', '--org', 'Org2MSP', '--id', 'dave', '--secret', secret], { env });
+      const sent = await run(process.execPath, [CLI, 'send', '--to', 'alice', 'hello from the command line'], { env });
+      assert.match(sent.stdout, /sent to Org1MSP::alice/);
+      const direct = await alice.call('openDirect', { userId: 'Org2MSP::dave' });
+      const got = await alice.waitFor(
+        direct.id,
+        (m) => m.content?.type === 'text' && m.content.text === 'hello from the command line',
+      );
+      assert.equal(got.verified, true);
+      const bad = await run(process.execPath, [CLI, 'send', '--to', 'alice'], { env }).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
+      assert.equal((bad as { code: number }).code, 1);
+      assert.match((bad as { stderr: string }).stderr, /send needs --to <user> and a text/);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('an admin registers a user, who enrolls with the secret and chats; staff cannot register', async () => {
+    const registered = await treasurer.call('adminRegister', { enrollmentId: 'erin', role: 'staff' });
+    assert.ok(registered.secret.length >= 16);
+    const erin = await appUser(ctx, 'Org1', 'erin', registered.secret);
+    try {
+      const direct = await erin.call('openDirect', { userId: 'Org2MSP::bob' });
+      await erin.call('sendMessage', { conversationId: direct.id, text: 'hi, I am new here' });
+      const got = await bob.waitFor(
+        direct.id,
+        (m) => m.content?.type === 'text' && m.content.text === 'hi, I am new here',
+      );
+      assert.equal(got.sender, 'Org1MSP::erin');
+      const rows = await treasurer.call('adminListIdentities');
+      assert.equal(rows.find((r) => r.enrollmentId === 'erin')?.directory, 'active');
+    } finally {
+      await erin.dispose();
+    }
+    assert.equal(await alice.refused('adminRegister', { enrollmentId: 'mallory', role: 'admin' }), 'FORBIDDEN');
   });
 });

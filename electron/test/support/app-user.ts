@@ -38,7 +38,13 @@ export async function callApi<M extends ApiMethod>(api: KTalkApi, method: M, inp
   >;
 }
 
-export async function appUser(ctx: NetworkContext, orgName: 'Org1' | 'Org2', name: string): Promise<AppUser> {
+export async function appUser(
+  ctx: NetworkContext,
+  orgName: 'Org1' | 'Org2',
+  name: string,
+  /** The secret an admin handed over; the dev CA's own record by default. */
+  givenSecret?: string,
+): Promise<AppUser> {
   const org = ctx.topology.peerOrgs.find((o) => o.name === orgName);
   if (!org) throw new Error(`no org ${orgName}`);
   const dir = await mkdtemp(path.join(tmpdir(), `ktalk-app-${name}-`));
@@ -88,7 +94,7 @@ export async function appUser(ctx: NetworkContext, orgName: 'Org1' | 'Org2', nam
       await rm(dir, { recursive: true, force: true });
     },
   };
-  const secret = await secretStore(ctx.dataDir).get(org.ca.name, name);
+  const secret = givenSecret ?? (await secretStore(ctx.dataDir).get(org.ca.name, name));
   if (!secret) throw new Error(`no enrollment secret for ${name}`);
   const profile = await user.call('listProfiles');
   await user.call('enroll', {

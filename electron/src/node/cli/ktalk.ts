@@ -12,7 +12,7 @@ import { askHidden } from './prompt';
 
 const USAGE = `usage: ktalk <command> [options]
 
-  enroll --org <mspId> --id <enrollmentId> --secret <secret> [--profile dev]
+  enroll --org <mspId> --id <enrollmentId> --secret <secret> [--profile <name>]
   whoami
   send --to <user> <text>                 user: alice, or Org2MSP::bob
   read --with <user> [--limit 20]
@@ -106,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
       org: { type: 'string' },
       id: { type: 'string' },
       secret: { type: 'string' },
-      profile: { type: 'string', default: 'dev' },
+      profile: { type: 'string' },
       to: { type: 'string' },
       with: { type: 'string' },
       limit: { type: 'string' },
@@ -129,7 +129,8 @@ export async function main(argv: string[]): Promise<number> {
         const account = await withProgress(
           'enrolling',
           call(api, 'enroll', {
-            profile: values.profile,
+            // The development network's profile comes first when there is one.
+            profile: values.profile ?? (await call(api, 'listProfiles'))[0]?.name,
             mspId: values.org,
             enrollmentId: values.id,
             secret: values.secret,

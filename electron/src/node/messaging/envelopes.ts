@@ -1,4 +1,6 @@
+import type { Contract, Gateway, Proposal } from '@hyperledger/fabric-gateway';
 import { z } from 'zod';
+import { eventTag, proposalWithTxId } from '../../shared/event-tag';
 import { openEnvelope, sealEnvelope } from '../crypto';
 import type { ClientSession } from '../session/client-session';
 import { messagingIdentity } from '../wallet/messaging-keys';
@@ -79,4 +81,29 @@ export async function openRecord(keyring: Keyring, senders: SenderKeys, record: 
       reason: code === 'BAD_SIGNATURE' || code === 'NO_SENDER_KEY' ? 'VERIFY_FAILED' : 'DECRYPT_FAILED',
     };
   }
+}
+
+/** The messages.PostMessage proposal for a sealed post, tagged for its own transaction id. */
+export function postProposal(
+  gateway: Gateway,
+  contract: Contract,
+  message: { conversationId: string; clientMessageId: string },
+  sealed: SealedPost,
+  tagKey: Uint8Array,
+): Proposal {
+  return proposalWithTxId(
+    gateway,
+    contract,
+    'PostMessage',
+    (txId) => ({
+      conversationId: message.conversationId,
+      epoch: sealed.epoch,
+      clientMessageId: message.clientMessageId,
+      nonce: sealed.nonce,
+      signature: sealed.signature,
+      attachments: sealed.attachments,
+      eventTag: eventTag(tagKey, txId),
+    }),
+    { ciphertext: new Uint8Array(Buffer.from(sealed.ciphertext, 'base64')) },
+  );
 }

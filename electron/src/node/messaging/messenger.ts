@@ -1,24 +1,25 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { ChaincodeEvent } from '@hyperledger/fabric-gateway';
-import type {
-  ApiErrorCode,
-  ConversationSummary,
-  DeliveryState,
-  MessageContent,
-  MessageView,
-  Page,
-  SearchHit,
-  SyncState,
+import {
+  API_ERROR_CODES,
+  type ApiErrorCode,
+  type ConversationSummary,
+  type DeliveryState,
+  type MessageContent,
+  type MessageView,
+  type Page,
+  type SearchHit,
+  type SyncState,
 } from '../../common/api';
-import { eventTag, proposalWithTxId, recogniseEvent } from '../../shared/event-tag';
+import { recogniseEvent } from '../../shared/event-tag';
 import { type GroupsContext, rekeyIfRequired, submitTagged } from '../groups';
-import { type EventSync, LedgerError, isLedgerError, parseAnswer, syncWithFileCheckpoint } from '../ledger';
+import { type EventSync, LedgerError, parseAnswer, syncWithFileCheckpoint } from '../ledger';
 import { Outbox, type OutboxMessage } from '../outbox';
 import type { ClientSession } from '../session/client-session';
 import { SNIPPET_CLOSE, SNIPPET_OPEN, type Store, type StoredMessage } from '../store';
 import { type AttachmentRef, bodyOf, contentOf, decodePlaintext, encodePlaintext } from './content-codec';
-import { openRecord, sealPost, sealedPostSchema } from './envelopes';
+import { openRecord, postProposal, sealPost, sealedPostSchema } from './envelopes';
 import { groupsContext } from './group-context';
 import { Keyring } from './keyring';
 import {
@@ -334,46 +335,22 @@ export class Messenger {
     return { epoch, payload: new TextEncoder().encode(JSON.stringify(sealed)) };
   }
 
+  /** One post of the stored envelope; on a stale epoch the outbox re-seals, stores and calls again. */
   private async send(message: OutboxMessage, onEndorsed: () => void) {
-    let sealed = sealedPostSchema.parse(JSON.parse(new TextDecoder().decode(message.payload ?? new Uint8Array())));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const tagKey = await this.keyring.get(message.conversationId, sealed.epoch);
-        const committed = await this.session.ledger.submitProposal(
-          'messages',
-          (c) =>
-            proposalWithTxId(
-              this.session.connection.gateway,
-              c,
-              'PostMessage',
-              (txId) => ({
-                conversationId: message.conversationId,
-                epoch: sealed.epoch,
-                clientMessageId: message.clientMessageId,
-                nonce: sealed.nonce,
-                signature: sealed.signature,
-                attachments: sealed.attachments,
-                eventTag: eventTag(tagKey, txId),
-              }),
-              { ciphertext: new Uint8Array(Buffer.from(sealed.ciphertext, 'base64')) },
-            ),
-          { onEndorsed: () => onEndorsed() },
-        );
-        const posted = parseAnswer(committed.result, postedSchema, 'messages.PostMessage');
-        return {
-          txId: committed.transactionId,
-          blockNumber: committed.blockNumber,
-          messageId: posted.messageId,
-          sentAt: posted.time,
-        };
-      } catch (error) {
-        // The key rotated since this was sealed: nothing was written, so seal again at the new epoch.
-        const stale = isLedgerError(error, 'STALE_EPOCH') || isLedgerError(error, 'REKEY_REQUIRED');
-        if (!stale || attempt >= 3) throw error;
-        const prepared = await this.prepare(message);
-        sealed = sealedPostSchema.parse(JSON.parse(new TextDecoder().decode(prepared.payload)));
-      }
-    }
+    const sealed = sealedPostSchema.parse(JSON.parse(new TextDecoder().decode(message.payload ?? new Uint8Array())));
+    const tagKey = await this.keyring.get(message.conversationId, sealed.epoch);
+    const committed = await this.session.ledger.submitProposal(
+      'messages',
+      (c) => postProposal(this.session.connection.gateway, c, message, sealed, tagKey),
+      { onEndorsed: () => onEndorsed() },
+    );
+    const posted = parseAnswer(committed.result, postedSchema, 'messages.PostMessage');
+    return {
+      txId: committed.transactionId,
+      blockNumber: committed.blockNumber,
+      messageId: posted.messageId,
+      sentAt: posted.time,
+    };
   }
 
   // ---- receiving ----------------------------------------------------------------
@@ -448,6 +425,15 @@ export class Messenger {
       messageId: record.messageId,
       direction: outgoing ? 'out' : 'in',
     });
+    if (outgoing && existing && existing.state !== 'committed') {
+      // Our own message, confirmed by the ledger (e.g. sent before a crash).
+      this.session.emit({
+        type: 'delivery',
+        conversationId: record.conversationId,
+        clientMessageId: record.clientMessageId,
+        state: 'committed',
+      });
+    }
     if (inserted) {
       this.store.touchConversation(record.conversationId, record.time, outgoing ? 0 : 1);
       const stored = this.store.getMessage(key);
@@ -506,19 +492,8 @@ function preview(content: MessageContent): string {
   }
 }
 
-const API_CODES = new Set<string>([
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'EXPIRED',
-  'DISABLED',
-  'INSUFFICIENT_FUNDS',
-  'LIMIT_EXCEEDED',
-  'TOO_LARGE',
-  'STALE_EPOCH',
-  'REKEY_REQUIRED',
-  'BAD_INPUT',
-]);
+// Transport failures read as "network"; every other code is already the API's.
+const API_CODES: ReadonlySet<string> = new Set(API_ERROR_CODES);
 
 /** A failure code from the outbox, as the UI's typed error. */
 export function apiFailure(code: string): ApiErrorCode {
