@@ -62,6 +62,17 @@ describe('revoking a user', () => {
     expect(screen.queryByRole('alertdialog')).toBeNull();
   });
 
+  it('an admin cannot revoke themselves', async () => {
+    renderWithApp(<AdminPage />, asAdmin);
+    const table = await screen.findByTestId('identities-table');
+    const own = await waitFor(() => {
+      const found = table.querySelector('tr[data-enrollment-id="org1admin"]');
+      if (!(found instanceof HTMLElement)) throw new Error('row not there yet');
+      return found;
+    });
+    expect(within(own).queryByRole('button', { name: 'Revoke' })).toBeNull();
+  });
+
   it('a partial report names the missing step', () => {
     const report = { userId: 'Org1MSP::carol', caRevoked: true, crlInChannel: false, directoryDisabled: true };
     expect(revokeComplete(report)).toBe(false);

@@ -103,7 +103,7 @@ describe('who accessed my data', () => {
     expect(entries[0]?.textContent).toContain('dave (Org2)');
     expect(entries[0]?.textContent).toContain('not shared with them, or their access was revoked');
     expect(entries[1]?.textContent).toContain('their access had expired');
-    expect(screen.getByTestId('timeline-summary').textContent).toBe('1 opened · 2 refused · 2 people');
+    expect(screen.getByTestId('timeline-summary').textContent).toBe('Opened: 1 · Refused: 2 · People: 2');
 
     history.mockResolvedValue({
       ok: true,

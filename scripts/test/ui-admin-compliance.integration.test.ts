@@ -167,6 +167,7 @@ describe('UI: administration and compliance on the live network', { timeout: 40 
     await report.waitFor({ timeout: 300_000 });
     assert.equal(await report.getAttribute('data-ok'), 'true', (await report.textContent()) ?? '');
     assert.equal(await page.getByTestId('verify-chain').getAttribute('data-ok'), 'true');
+    await report.scrollIntoViewIfNeeded();
     await screenshot(auditor, 'compliance-verified');
     assertNoErrors(users);
   });

@@ -125,15 +125,20 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
     await mint.getByLabel('To').fill('Org1MSP::alice');
     await mint.getByLabel('Amount').fill('100');
     await mint.getByRole('button', { name: 'Issue credits' }).click();
-    await m.getByText('Issued 100.00 credits to alice (Org1).').waitFor({ timeout: 120_000 });
+    await m
+      .locator('.toast-title', { hasText: 'Issued 100.00 credits to alice (Org1).' })
+      .waitFor({ timeout: 120_000 });
 
     await goTo(bob, 'payments');
     const bobBalance = b.getByTestId('balance');
-    await waitForText(b, async () => /credits/.test((await bobBalance.textContent()) ?? ''));
+    await waitForText(b, async () => /credits/.test((await bobBalance.textContent()) ?? ''), 60_000);
     const bobBefore = minorOf((await bobBalance.textContent()) ?? '');
     await goTo(alice, 'payments');
     const aliceBalance = a.getByTestId('balance');
-    await waitForText(a, async () => minorOf((await aliceBalance.textContent()) ?? '') >= 10_000);
+    await waitForText(a, async () => {
+      await a.getByTestId('balance-refresh').click();
+      return minorOf((await aliceBalance.textContent()) ?? '') >= 10_000;
+    });
     const aliceBefore = minorOf((await aliceBalance.textContent()) ?? '');
 
     // A direct chat alice ↔ bob, then 12.50 credits from the composer.
@@ -163,9 +168,18 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
 
     // Both balances moved by exactly 1250 minor units.
     await goTo(alice, 'payments');
-    await waitForText(a, async () => minorOf((await aliceBalance.textContent()) ?? '') === aliceBefore - 1250);
+    // Pushed live by the balance event; the refresh button only shortens the wait if an event is late.
+    await waitForText(a, async () => {
+      if (minorOf((await aliceBalance.textContent()) ?? '') === aliceBefore - 1250) return true;
+      await a.getByTestId('balance-refresh').click();
+      return false;
+    });
     await goTo(bob, 'payments');
-    await waitForText(b, async () => minorOf((await bobBalance.textContent()) ?? '') === bobBefore + 1250);
+    await waitForText(b, async () => {
+      if (minorOf((await bobBalance.textContent()) ?? '') === bobBefore + 1250) return true;
+      await b.getByTestId('balance-refresh').click();
+      return false;
+    });
     await b.getByRole('tab', { name: 'History' }).click();
     await b.getByRole('tabpanel').getByText('alice (Org1)').first().waitFor({ timeout: 60_000 });
     await screenshot(bob, 'payments-bob-history');

@@ -32,7 +32,7 @@ export async function openApp(browser: Browser, app: WebApp, label: string): Pro
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`[${label}] console: ${message.text()}`);
+    if (message.type() === 'error') errors.push(`[${label}] console: ${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => errors.push(`[${label}] page: ${error.message}`));
   page.setDefaultTimeout(60_000);

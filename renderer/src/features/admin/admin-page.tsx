@@ -45,10 +45,10 @@ export function AdminPage() {
       </section>
     );
   }
-  return <AdminTools mspId={session.account?.mspId ?? ''} />;
+  return <AdminTools mspId={session.account?.mspId ?? ''} me={session.account?.enrollmentId ?? ''} />;
 }
 
-function AdminTools({ mspId }: { readonly mspId: string }) {
+function AdminTools({ mspId, me }: { readonly mspId: string; readonly me: string }) {
   const { t } = useTranslation('admin');
   const api = useApi();
   const [rows, setRows] = useState<IdentityRow[] | null>(null);
@@ -119,7 +119,8 @@ function AdminTools({ mspId }: { readonly mspId: string }) {
             <TBody>
               {rows.map((row) => {
                 // A revocation that stopped half-way can be finished.
-                const revocable = row.caState === 'active' || row.directory === 'active';
+                // Never yourself: that would lock the last admin out in one click.
+                const revocable = row.enrollmentId !== me && (row.caState === 'active' || row.directory === 'active');
                 return (
                   <Tr key={row.enrollmentId} data-enrollment-id={row.enrollmentId}>
                     <Td>

@@ -43,6 +43,7 @@ export function ActivityChart({
           {t('chart.title')}
         </h2>
         <Select
+          className="chart-unit"
           aria-label={t('chart.unit')}
           value={unit}
           onValueChange={(value) => onUnitChange(value === 'day' ? 'day' : 'hour')}
@@ -57,7 +58,7 @@ export function ActivityChart({
         {data.length === 0 ? (
           <p className="muted">{t('chart.empty')}</p>
         ) : (
-          <BarChart width={width} height={220} data={data} accessibilityLayer>
+          <BarChart width={width} height={220} data={data} accessibilityLayer maxBarSize={56}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="name" tick={{ fontSize: 11 }} minTickGap={12} />
             <YAxis allowDecimals={false} width={36} tick={{ fontSize: 11 }} />

@@ -188,7 +188,7 @@ function AddGrant({ itemId, onAdded }: { readonly itemId: string; readonly onAdd
 
   if (!open) {
     return (
-      <div className="form-actions">
+      <div className="form-actions add-grant-open">
         <Button onClick={() => setOpen(true)}>{t('grants.add')}</Button>
       </div>
     );

@@ -88,7 +88,7 @@ export const strings = {
     timeline: {
       title: 'Who accessed my data',
       help: 'Every time someone opened this item, and every attempt that was refused, as recorded on the ledger.',
-      summary: '{{ok}} opened · {{denied}} refused · {{people}} people',
+      summary: 'Opened: {{ok}} · Refused: {{denied}} · People: {{people}}',
       empty: 'Nobody has opened this item or tried to.',
       opened: 'Opened',
       refused: 'Refused',
@@ -199,7 +199,7 @@ export const strings = {
     timeline: {
       title: '谁访问了我的数据',
       help: '账本记录的每一次打开，以及每一次被拒绝的尝试。',
-      summary: '打开 {{ok}} 次 · 拒绝 {{denied}} 次 · 共 {{people}} 人',
+      summary: '打开：{{ok}} 次 · 拒绝：{{denied}} 次 · 人数：{{people}}',
       empty: '还没有人打开或尝试打开此内容。',
       opened: '已打开',
       refused: '已拒绝',
