@@ -22,12 +22,15 @@ export function ConversationView({
   detailsOpen,
   onToggleDetails,
   group,
+  groupError,
 }: {
   readonly summary: ConversationSummary;
   readonly detailsOpen: boolean;
   readonly onToggleDetails: () => void;
   /** The group's details (null while loading; undefined for a direct chat). */
   readonly group: GroupDetails | null | undefined;
+  /** Why the group's details could not be read (after a removal: not a member any more). */
+  readonly groupError?: ApiError | null;
 }) {
   const { t } = useTranslation('chats');
   const api = useApi();
@@ -89,13 +92,17 @@ export function ConversationView({
   const peerContact = !isGroup ? contacts[0] : undefined;
   const retention = summary.retentionSeconds > 0 ? retentionParts(summary.retentionSeconds) : null;
 
+  const removed = isGroup && (groupError?.code === 'FORBIDDEN' || groupError?.code === 'NOT_FOUND');
   let disabledReason: string | undefined;
-  if (summary.rekeyRequired) disabledReason = t('rekeyWaiting');
+  if (removed) disabledReason = t('notMember');
+  else if (summary.rekeyRequired) disabledReason = t('rekeyWaiting');
   else if (isGroup && group && !group.allowedActions.includes('post')) disabledReason = t('cannotPost');
   else if (peerContact?.status === 'disabled') disabledReason = t('peerDisabled');
 
   const readers = isGroup
-    ? t('groupReaders', { count: group?.members.length ?? 0 })
+    ? group
+      ? t('groupReaders', { count: group.members.length })
+      : null
     : t('directReaders', { name: summary.peer ? displayName(summary.peer) : summary.title });
 
   return (
@@ -104,9 +111,11 @@ export function ConversationView({
         <Avatar name={summary.title} />
         <div className="conversation-heading">
           <h2>{summary.title}</h2>
-          <p className="muted conversation-readers">
-            <Icon name="shield" size={14} /> {readers}
-          </p>
+          {readers ? (
+            <p className="muted conversation-readers">
+              <Icon name="shield" size={14} /> {readers}
+            </p>
+          ) : null}
         </div>
         <div className="spacer" />
         {peerContact ? (
@@ -121,7 +130,7 @@ export function ConversationView({
             {t('safetyNumber')}
           </Button>
         ) : null}
-        {isGroup ? (
+        {isGroup && !removed ? (
           <Button
             size="sm"
             aria-expanded={detailsOpen}
@@ -145,6 +154,11 @@ export function ConversationView({
           </Button>
         </div>
       ))}
+      {removed ? (
+        <div className="banner banner-warning" role="status" data-testid="not-member-banner">
+          <Icon name="warning" size={16} /> {t('notMember')}
+        </div>
+      ) : null}
       {summary.rekeyRequired ? (
         <div className="banner banner-warning" role="status">
           <Icon name="warning" size={16} /> {t('rekeyBanner')}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, GroupDetails, SearchHit } from '../../../../electron/src/common/api';
-import { useApi, useApiEvent } from '../../api/context';
+import { useApi, useApiEvent, useSession } from '../../api/context';
 import { setActiveConversation } from '../../app/active-conversation';
 import { EmptyState, ErrorText } from '../../components/ui';
 import { CreateGroupDialog, GroupDetailsPane } from '../groups';
@@ -20,7 +20,19 @@ export function ChatsPage() {
   const [detailsOpen, setDetailsOpen] = useState(false);
   const [group, setGroup] = useState<GroupDetails | null>(null);
   const [groupError, setGroupError] = useState<ApiError | null>(null);
-  const active = conversations?.find((c) => c.id === activeId);
+  const me = useSession().account?.userId;
+  const listed = conversations?.find((c) => c.id === activeId);
+  // A direct conversation's summary may come without `peer`; the members list names them.
+  const [peers, setPeers] = useState<Record<string, string>>({});
+  const needsPeer = listed?.kind === 'direct' && !listed.peer && !peers[listed.id] ? listed.id : undefined;
+  useEffect(() => {
+    if (!needsPeer) return;
+    void api.getGroup({ conversationId: needsPeer }).then((result) => {
+      const peer = result.ok ? result.value.members.find((m) => m.userId !== me)?.userId : undefined;
+      if (peer) setPeers((known) => ({ ...known, [needsPeer]: peer }));
+    });
+  }, [api, needsPeer, me]);
+  const active = listed && !listed.peer && peers[listed.id] ? { ...listed, peer: peers[listed.id] } : listed;
 
   useEffect(() => {
     setActiveConversation(activeId);
@@ -72,6 +84,7 @@ export function ChatsPage() {
           key={active.id}
           summary={active}
           group={isGroup ? group : undefined}
+          groupError={isGroup ? groupError : null}
           detailsOpen={detailsOpen}
           onToggleDetails={() => setDetailsOpen((open) => !open)}
         />
@@ -82,7 +95,7 @@ export function ChatsPage() {
       )}
       {active && isGroup && detailsOpen ? (
         <div className="details-pane" id="group-details">
-          <ErrorText error={groupError} />
+          <ErrorText error={groupError} onRetry={() => activeId && void loadGroup(activeId)} />
           {group ? (
             <GroupDetailsPane
               details={group}

@@ -55,6 +55,7 @@ export const strings = {
     rekeyWaiting: "You can write again once a manager's device has changed the group key.",
     cannotPost: 'Your role in this group lets you read messages but not post.',
     peerDisabled: 'This person has been disabled by an administrator and cannot receive messages.',
+    notMember: 'You are no longer a member of this group. You can read what you received before, but nothing new.',
     keyChangedTitle: "{{name}}'s security key has changed.",
     keyChangedBody:
       'This happens when they set up a new device, or if someone is trying to intercept messages. Compare safety numbers with them in person or on a call.',
@@ -136,6 +137,7 @@ export const strings = {
     rekeyWaiting: '管理者的设备更换群组密钥后，您才能再次发送消息。',
     cannotPost: '您在此群组中的角色只能阅读消息，不能发言。',
     peerDisabled: '此人已被管理员停用，无法接收消息。',
+    notMember: '您已不再是此群组的成员。您可以阅读之前收到的消息，但不会再收到新消息。',
     keyChangedTitle: '{{name}} 的安全密钥已更改。',
     keyChangedBody: '这可能是因为对方使用了新设备，也可能有人试图截取消息。请当面或通过电话与对方核对安全码。',
     compareSafety: '核对安全码',
