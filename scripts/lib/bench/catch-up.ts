@@ -5,6 +5,9 @@ import { type NetworkContext, down, up } from '../../../network/src/network';
 import { isolatedNetwork } from '../../../network/test/support/test-network';
 import { encodePlaintext } from '../../../electron/src/node/messaging/content-codec';
 import { postProposal, sealPost } from '../../../electron/src/node/messaging/envelopes';
+import { z } from 'zod';
+import { sealedBoxGroupKeys } from '../../../electron/src/node/crypto';
+import { groupsContextOf, submitTagged } from '../../../electron/src/node/groups';
 import { Keyring } from '../../../electron/src/node/messaging/keyring';
 import { appUser } from '../../../electron/test/support/app-user';
 import { liveSession } from '../../../electron/test/support/live-session';
@@ -30,14 +33,26 @@ export async function benchCatchUp(count: number, log: (line: string) => void): 
     await up(ctx);
     const bob = await appUser(ctx, 'Org2', 'bob');
     const alice = await liveSession(ctx, 'Org1', 'alice');
-    const aliceApp = await appUser(ctx, 'Org1', 'alice');
     try {
-      const direct = await aliceApp.call('openDirect', { userId: 'Org2MSP::bob' });
-      await bob.waitFor(direct.id, () => true, 1).catch(() => undefined);
       await bob.service.close();
-      await aliceApp.service.close();
-
       const keyring = new Keyring(alice);
+      const key = async (userId: string) => {
+        const user = await alice.directory.getUser(userId);
+        if (!user.encryptionKey) throw new Error(`${userId} has no keys`);
+        return { userId, encryptionKey: new Uint8Array(Buffer.from(user.encryptionKey, 'base64')) };
+      };
+      const fresh = await sealedBoxGroupKeys.newEpochKey([await key(alice.userId), await key('Org2MSP::bob')]);
+      const opened = await submitTagged(
+        groupsContextOf(alice, (id, e) => keyring.get(id, e)),
+        'groups',
+        'OpenDirect',
+        fresh.epochKey,
+        { peerUserId: 'Org2MSP::bob', wrappedKeys: fresh.wrappedKeys },
+      );
+      const direct = {
+        id: z.object({ conversationId: z.string() }).parse(JSON.parse(Buffer.from(opened.result).toString()))
+          .conversationId,
+      };
       const epoch = 1;
       const tagKey = await keyring.get(direct.id, epoch);
       log(`  alice posts ${count.toLocaleString('en-US')} messages while bob is offline…`);
@@ -86,7 +101,6 @@ export async function benchCatchUp(count: number, log: (line: string) => void): 
       return { messages: count, fillSeconds, catchUpMs, perSecond: count / (catchUpMs / 1000) };
     } finally {
       alice.close();
-      await aliceApp.dispose().catch(() => undefined);
       await bob.dispose().catch(() => undefined);
     }
   } finally {
