@@ -53,6 +53,8 @@ export class Messenger {
   private syncState: SyncState = 'offline';
   private readonly pulls = new Map<string, Promise<void>>();
   private readonly groupCache = new Map<string, LedgerGroup>();
+  /** The other member of each direct conversation. */
+  private readonly peers = new Map<string, string>();
 
   constructor(
     readonly session: ClientSession,
@@ -152,8 +154,10 @@ export class Messenger {
   }
 
   private async directTitle(conversationId: string): Promise<string> {
-    const peer = await this.directPeer(conversationId);
-    return peer ? (peer.split('::')[1] ?? peer) : conversationId;
+    const peer = this.peers.get(conversationId) ?? (await this.directPeer(conversationId));
+    if (!peer) return conversationId;
+    this.peers.set(conversationId, peer);
+    return peer.split('::')[1] ?? peer;
   }
 
   async directPeer(conversationId: string): Promise<string | undefined> {
@@ -170,6 +174,7 @@ export class Messenger {
       id: c.id,
       kind: c.kind,
       title: c.title,
+      ...(this.peers.has(c.id) ? { peer: this.peers.get(c.id) } : {}),
       unread: c.unread,
       ...(c.lastMessageAt !== null ? { lastMessageAt: c.lastMessageAt } : {}),
       ...(content ? { lastPreview: preview(content) } : {}),
