@@ -3,7 +3,8 @@ import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
 import { ApiProvider } from '../src/api/context';
 import { createFakeApi, type FakeApi } from '../src/api/fake-api';
-import { INDEX_BASE, PAGE_SIZE, useMessagePages } from '../src/features/chats/use-message-pages';
+import type { MessageView } from '../../electron/src/common/api';
+import { INDEX_BASE, PAGE_SIZE, chronological, useMessagePages } from '../src/features/chats/use-message-pages';
 
 // The message list's data: newest page first, older pages prepended on
 // demand with the index base counting down (what keeps the reader's place).
@@ -22,6 +23,16 @@ async function loaded(hook: ReturnType<typeof setup>['hook'], count: number) {
 }
 
 describe('message list paging', () => {
+  it('shows a newest-first page oldest first, ties kept in sending order', () => {
+    const m = (id: string, sentAt: number) => ({ clientMessageId: id, sentAt }) as MessageView;
+    expect(chronological([m('c', 3), m('b2', 2), m('b1', 2), m('a', 1)]).map((x) => x.clientMessageId)).toEqual([
+      'a',
+      'b1',
+      'b2',
+      'c',
+    ]);
+  });
+
   it('opens on the newest page of a 100,000-message conversation, oldest first within it', async () => {
     const { hook, api } = setup(100_000);
     await loaded(hook, PAGE_SIZE);

@@ -28,7 +28,7 @@ import type { ApiClient } from './client';
 
 // An in-memory KTalkApi for component tests, screenshots and the UI bench.
 // It keeps the rules the UI depends on (roles decide allowed actions, pages
-// come newest-last with a cursor to older ones) but nothing is encrypted or
+// come newest first with a cursor to older ones) but nothing is encrypted or
 // sent anywhere. Never used by the app itself or by end-to-end tests.
 
 export interface FakeUser {
@@ -558,7 +558,8 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         const end = before === undefined ? c.messages.length : Number(before);
         if (!Number.isInteger(end) || end < 0 || end > c.messages.length) return fail('BAD_INPUT', 'bad cursor');
         const start = Math.max(0, end - limit);
-        return ok({ items: c.messages.slice(start, end), next: start > 0 ? String(start) : undefined });
+        // Newest first, like the app's store; `next` continues with older ones.
+        return ok({ items: c.messages.slice(start, end).reverse(), next: start > 0 ? String(start) : undefined });
       }),
     sendMessage: async ({ conversationId, text, attachments = [] }) =>
       needSignIn(() => {

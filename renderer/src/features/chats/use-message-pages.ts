@@ -12,6 +12,14 @@ export const PAGE_SIZE = 50;
 /** Virtuoso needs a stable non-negative index base that older pages count down from. */
 export const INDEX_BASE = 1_000_000_000;
 
+/**
+ * A page as the list shows it, oldest first. The API answers newest first;
+ * a stable sort by time also puts right any message whose clock ran ahead.
+ */
+export function chronological(items: readonly MessageView[]): MessageView[] {
+  return [...items].reverse().sort((a, b) => a.sentAt - b.sentAt);
+}
+
 export interface MessagePages {
   readonly messages: MessageView[];
   readonly firstItemIndex: number;
@@ -52,7 +60,7 @@ export function useMessagePages(conversationId: string): MessagePages {
       setError(null);
       cursor.current = result.value.next;
       setHasOlder(result.value.next !== undefined);
-      const page = result.value.items;
+      const page = chronological(result.value.items);
       if (reset) {
         setMessages(page);
         setFirstItemIndex(INDEX_BASE - page.length);
