@@ -256,4 +256,33 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     }
     assert.equal(await alice.refused('adminRegister', { enrollmentId: 'mallory', role: 'admin' }), 'FORBIDDEN');
   });
+
+  it('a key rotation: the contact is flagged until safety numbers are compared again, and messages keep flowing', async () => {
+    const direct = await alice.call('openDirect', { userId: 'Org2MSP::bob' });
+    const before = await alice.call('safetyNumber', { userId: 'Org2MSP::bob' });
+    assert.match(before.digits, /^(\d{5} ){11}\d{5}$/);
+    const bobSide = await bob.call('safetyNumber', { userId: 'Org1MSP::alice' });
+    assert.equal(bobSide.digits, before.digits);
+    await alice.call('markVerified', { userId: 'Org2MSP::bob' });
+    assert.equal((await alice.call('getContact', { userId: 'Org2MSP::bob' })).verified, true);
+
+    await bob.call('rotateKeys');
+    const after = await alice.call('safetyNumber', { userId: 'Org2MSP::bob' });
+    assert.notEqual(after.digits, before.digits);
+    const flagged = await alice.call('getContact', { userId: 'Org2MSP::bob' });
+    assert.equal(flagged.keyChanged, true);
+    assert.equal(flagged.verified, false);
+    assert.ok(alice.events.some((e) => e.type === 'keyChange' && e.userId === 'Org2MSP::bob'));
+
+    await bob.call('sendMessage', { conversationId: direct.id, text: 'signed with my new key' });
+    const got = await alice.waitFor(
+      direct.id,
+      (m) => m.content?.type === 'text' && m.content.text === 'signed with my new key',
+    );
+    assert.equal(got.verified, true);
+    await alice.call('sendMessage', { conversationId: direct.id, text: 'still readable for you' });
+    await bob.waitFor(direct.id, (m) => m.content?.type === 'text' && m.content.text === 'still readable for you');
+    await alice.call('markVerified', { userId: 'Org2MSP::bob' });
+    assert.equal((await alice.call('getContact', { userId: 'Org2MSP::bob' })).keyChanged, false);
+  });
 });

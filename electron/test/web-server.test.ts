@@ -4,7 +4,7 @@ import { type OutgoingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { KTalkApi, NodeHealth, Result } from '../src/common/api';
+import type { ApiEvent, KTalkApi, KTalkEvents, NodeHealth, Result } from '../src/common/api';
 import { createApiService } from '../src/node/api-service';
 import { CONTENT_SECURITY_POLICY } from '../src/node/web/responses';
 import { MAX_BODY_BYTES } from '../src/node/web/api-route';
@@ -351,6 +351,60 @@ describe('web mode server', () => {
     assert.equal(reply.status, 200);
     const result = JSON.parse(reply.body) as Result<unknown>;
     assert.equal(result.ok ? '' : result.error.code, 'PROFILE_INVALID');
+  });
+
+  it('streams push events at /api/events only with the token and a local Host/Origin', async () => {
+    const listeners = new Set<(event: ApiEvent) => void>();
+    const events: KTalkEvents = {
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+    counter = countingApi();
+    server = await startWebServer({ api: counter.api, events, mounts: [] });
+    host = `127.0.0.1:${server.port}`;
+    const refused = [
+      { Host: host },
+      { Host: `evil.example:${server.port}`, Authorization: `Bearer ${server.token}` },
+      { Host: host, Origin: 'https://evil.example', Authorization: `Bearer ${server.token}` },
+    ];
+    for (const headers of refused) {
+      const reply = await send(server.port, 'GET', '/api/events', headers);
+      assert.ok([401, 403, 421].includes(reply.status), JSON.stringify(headers));
+    }
+    assert.equal(listeners.size, 0);
+    const received = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/api/events',
+          headers: { Host: host, Authorization: `Bearer ${server.token}` },
+          agent: false,
+        },
+        (res) => {
+          assert.equal(res.headers['content-type'], 'text/event-stream; charset=utf-8');
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+            if (text.includes('\n\n') && listeners.size === 1 && !text.includes('data:')) {
+              for (const l of listeners) l({ type: 'sync', state: 'connected' });
+            }
+            if (text.includes('data:')) {
+              req.destroy();
+              resolve(text);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    assert.match(received, /data: \{"type":"sync","state":"connected"\}\n\n/);
+    // The closed stream unsubscribes.
+    for (let i = 0; i < 50 && listeners.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(listeners.size, 0);
   });
 
   it('stops accepting connections on close', async () => {
