@@ -31,7 +31,10 @@ export async function liveSession(
   const profile = await loadProfile(profilePath(ctx.dataDir));
   const identity = await readDevIdentity(ctx.dataDir, org, user);
   const dir = await mkdtemp(path.join(tmpdir(), `ktalk-session-${user}-`));
-  const wallet = await Wallet.create(path.join(dir, 'wallet.json'), passphraseProtector('test passphrase', KDF_INTERACTIVE));
+  const wallet = await Wallet.create(
+    path.join(dir, 'wallet.json'),
+    passphraseProtector('test passphrase', KDF_INTERACTIVE),
+  );
   const role = certificateAttributes(identity.certificatePem)['ktalk.role'];
   if (role !== 'staff' && role !== 'admin' && role !== 'compliance') throw new Error(`${user} has no KTalk role`);
   const id = accountId(profile.name, org.mspId, user);
