@@ -63,6 +63,17 @@ describe('composer', () => {
     expect(screen.queryByText('Drop files to attach them')).toBeNull();
   });
 
+  it('a file over the per-file limit is refused at once, with the limit in words', async () => {
+    const { send } = setup();
+    await screen.findByRole('textbox', { name: 'Message' });
+    const big = new File(['x'], 'video.mp4', { type: 'video/mp4' });
+    Object.defineProperty(big, 'size', { value: 5 * 1024 * 1024 });
+    await userEvent.upload(screen.getByTestId('file-input'), big);
+    expect((await screen.findByRole('alert')).textContent).toBe('Each file can be at most 4.0 MB.');
+    expect(screen.queryByText('video.mp4')).toBeNull();
+    expect(send).not.toHaveBeenCalled();
+  });
+
   it('a refused send keeps the text and explains why', async () => {
     const { api, onSent } = setup();
     api.failNext('sendMessage', 'FORBIDDEN', 'not a member');

@@ -168,6 +168,11 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     await goTo(alice, 'chats');
     await openConversation(a, 'bob');
     await message(a, 'Hi Alice, Bob here. Got it.').waitFor({ timeout: LEDGER });
+    // Reopened from the store (a listMessages page), the conversation reads in sending order.
+    assert.deepEqual(await a.locator('[data-testid="message"] .message-text').allInnerTexts(), [
+      'Hello Bob, this is Alice from Org1.',
+      'Hi Alice, Bob here. Got it.',
+    ]);
     const english = await visibleLines(a);
 
     await a.locator('nav.rail button[data-section="settings"]').click();

@@ -5,7 +5,7 @@ import { useApi } from '../../api/context';
 import { PaymentComposerButton } from '../../app/feature-pages';
 import { Icon } from '../../app/icons';
 import { Button, ErrorText } from '../../components/ui';
-import { MAX_ATTACHMENT_BYTES, formatBytes, toUpload } from './files';
+import { MAX_ATTACHMENT_BYTES, MAX_FILES, MAX_FILE_BYTES, attachmentProblem, formatBytes, toUpload } from './files';
 
 // Writing a message: Enter sends, Shift+Enter starts a new line; files come
 // from the paper-clip button or are dropped anywhere on the composer.
@@ -26,16 +26,16 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
   const [files, setFiles] = useState<File[]>([]);
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const [tooLarge, setTooLarge] = useState(false);
+  const [limit, setLimit] = useState<ReturnType<typeof attachmentProblem>>(null);
   const [sending, setSending] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const disabled = disabledReason !== undefined;
 
   const addFiles = (list: FileList | File[]) => {
     const next = [...files, ...Array.from(list)];
-    const total = next.reduce((sum, f) => sum + f.size, 0);
-    setTooLarge(total > MAX_ATTACHMENT_BYTES);
-    if (total <= MAX_ATTACHMENT_BYTES) setFiles(next);
+    const problem = attachmentProblem(next);
+    setLimit(problem);
+    if (!problem) setFiles(next);
   };
 
   const send = async () => {
@@ -53,7 +53,7 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
     if (!result.ok) return setError(result.error);
     setText('');
     setFiles([]);
-    setTooLarge(false);
+    setLimit(null);
     onSent(result.value);
   };
 
@@ -109,9 +109,12 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
           ))}
         </ul>
       ) : null}
-      {tooLarge ? (
+      {limit ? (
         <p className="error-text" role="alert">
-          {t('attachmentsTooLarge', { size: formatBytes(MAX_ATTACHMENT_BYTES) })}
+          {t(limit, {
+            size: formatBytes(limit === 'fileTooLarge' ? MAX_FILE_BYTES : MAX_ATTACHMENT_BYTES),
+            count: MAX_FILES,
+          })}
         </p>
       ) : null}
       <ErrorText error={error} />

@@ -3,8 +3,22 @@ import type { AttachmentUpload, FileData } from '../../../../electron/src/common
 // Files in and out of the chat: read as base64 for the API, saved through
 // a temporary blob URL (nothing leaves the page).
 
-/** What one message may carry in total, before base64 (the transport's body limit applies too). */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+// The API's limits (electron/src/common/api-args.ts), checked here first so
+// the person hears it at once: 4 MiB per file, 16 files, and a total that
+// fits the web mode's 12 MiB request body once base64-encoded.
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+export const MAX_FILES = 16;
+export const MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024;
+
+/** Which limit a set of files breaks, if any. */
+export function attachmentProblem(
+  files: readonly { size: number }[],
+): 'fileTooLarge' | 'tooManyFiles' | 'attachmentsTooLarge' | null {
+  if (files.some((f) => f.size > MAX_FILE_BYTES)) return 'fileTooLarge';
+  if (files.length > MAX_FILES) return 'tooManyFiles';
+  if (files.reduce((sum, f) => sum + f.size, 0) > MAX_ATTACHMENT_BYTES) return 'attachmentsTooLarge';
+  return null;
+}
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
