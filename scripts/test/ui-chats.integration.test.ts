@@ -163,6 +163,40 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     assertNoErrors([alice, bob]);
   });
 
+  it("bob's new keys raise a warning alice cannot miss, cleared once the safety numbers match", async () => {
+    const { page: a } = alice;
+    const { page: b } = bob;
+    await b.locator('nav.rail button[data-section="settings"]').click();
+    await b.getByRole('button', { name: 'Replace my message keys' }).click();
+    await b.getByText(/New keys are valid from/).waitFor({ timeout: LEDGER });
+    await goTo(bob, 'chats');
+    await openConversation(b, 'alice');
+    await send(b, 'Sent with my new keys.');
+
+    await goTo(alice, 'chats');
+    await openConversation(a, 'bob');
+    await message(a, 'Sent with my new keys.').waitFor({ timeout: LEDGER });
+    const banner = a.getByTestId('key-change-banner');
+    await banner.waitFor({ timeout: LEDGER });
+    assert.match(await banner.innerText(), /bob \(Org2\)'s security key has changed/);
+    await screenshot(alice, 'chats-key-changed');
+
+    // Both sides see the same 60 digits.
+    await banner.getByRole('button', { name: 'Compare safety numbers' }).click();
+    const digitsA = (await a.locator('.safety-digits').innerText()).replace(/\s+/g, '');
+    await b.getByRole('button', { name: 'Safety number' }).click();
+    const digitsB = (await b.locator('.safety-digits').innerText()).replace(/\s+/g, '');
+    assert.match(digitsA, /^\d{60}$/);
+    assert.equal(digitsA, digitsB);
+    await screenshot(alice, 'chats-safety-number');
+    await b.keyboard.press('Escape');
+
+    await a.getByRole('dialog').getByRole('button', { name: 'Mark as verified' }).click();
+    await banner.waitFor({ state: 'detached' });
+    await a.locator('.conversation-header').getByText('Verified', { exact: true }).waitFor();
+    assertNoErrors([alice, bob]);
+  });
+
   it('switching to Chinese changes every visible string', async () => {
     const { page: a } = alice;
     await goTo(alice, 'chats');
@@ -172,6 +206,7 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     assert.deepEqual(await a.locator('[data-testid="message"] .message-text').allInnerTexts(), [
       'Hello Bob, this is Alice from Org1.',
       'Hi Alice, Bob here. Got it.',
+      'Sent with my new keys.',
     ]);
     const english = await visibleLines(a);
 
@@ -192,6 +227,7 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
       'Welcome to the launch team.',
       'Glad to be here.',
       'Plans after Bob left: confidential.',
+      'Sent with my new keys.',
       'Launch team',
     ];
     const neutral = (line: string) =>
