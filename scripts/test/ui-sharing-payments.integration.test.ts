@@ -12,6 +12,7 @@ import {
   launchBrowser,
   openApp,
   screenshot,
+  withFailureShots,
 } from './support/ui-b-browser';
 import { type WebApp, devSecret, startWebApp } from './support/web-app';
 
@@ -50,141 +51,156 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
     await net?.dispose();
   });
 
-  it('an item shared with bob is opened by him, seen by alice, revoked, and his next attempt is refused and seen', async () => {
-    const { page: a } = alice;
-    const { page: b } = bob;
-    await goTo(alice, 'sharing');
-    await a.getByTestId('share-file-input').setInputFiles({
-      name: 'q3-plan.txt',
-      mimeType: 'text/plain',
-      buffer: Buffer.from('Q3 plan: ship the messenger'),
-    });
-    await a.getByTestId('grantee-user').fill('Org2MSP::bob');
-    await a.getByTestId('expiry-preset').selectOption('1d');
-    await a.getByTestId('share-submit').click();
-    const itemId = (await a.getByTestId('item-id').textContent({ timeout: 120_000 }))?.trim() ?? '';
-    assert.match(itemId, /^[A-Za-z0-9._:@-]+$/);
-    await a.getByTestId('grants-table').getByText('bob (Org2)').waitFor();
-    await screenshot(alice, 'sharing-shared');
+  it('an item shared with bob is opened by him, seen by alice, revoked, and his next attempt is refused and seen', () =>
+    withFailureShots('sharing', [alice, bob], async () => {
+      const { page: a } = alice;
+      const { page: b } = bob;
+      await goTo(alice, 'sharing');
+      await a.getByTestId('share-file-input').setInputFiles({
+        name: 'q3-plan.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('Q3 plan: ship the messenger'),
+      });
+      await a.getByTestId('grantee-user').fill('Org2MSP::bob');
+      await a.getByTestId('expiry-preset').selectOption('1d');
+      await a.getByTestId('share-submit').click();
+      const itemId = (await a.getByTestId('item-id').textContent({ timeout: 120_000 }))?.trim() ?? '';
+      assert.match(itemId, /^[A-Za-z0-9._:@-]+$/);
+      await a.getByTestId('grants-table').getByText('bob (Org2)').waitFor();
+      await screenshot(alice, 'sharing-shared');
 
-    // Bob opens it: decrypted in his app, saved as a download.
-    await goTo(bob, 'sharing');
-    await b.getByTestId('open-item-id').fill(itemId);
-    const [download] = await Promise.all([b.waitForEvent('download'), b.getByTestId('open-item-submit').click()]);
-    assert.equal(download.suggestedFilename(), 'q3-plan.txt');
-    assert.equal(await downloadText(download), 'Q3 plan: ship the messenger');
-    await b.getByTestId('open-ok').waitFor();
-    await screenshot(bob, 'sharing-opened-by-bob');
+      // Bob opens it: decrypted in his app, saved as a download.
+      await goTo(bob, 'sharing');
+      await b.getByTestId('open-item-id').fill(itemId);
+      const [download] = await Promise.all([b.waitForEvent('download'), b.getByTestId('open-item-submit').click()]);
+      assert.equal(download.suggestedFilename(), 'q3-plan.txt');
+      assert.equal(await downloadText(download), 'Q3 plan: ship the messenger');
+      await b.getByTestId('open-ok').waitFor();
+      await screenshot(bob, 'sharing-opened-by-bob');
 
-    // Alice sees the access (pushed live, or on refresh).
-    const timeline = a.getByTestId('access-timeline');
-    await waitForText(a, async () => {
-      await a.getByRole('button', { name: 'Refresh' }).first().click();
-      return (await timeline.locator('li[data-outcome="ok"]').filter({ hasText: 'bob (Org2)' }).count()) > 0;
-    });
-    await screenshot(alice, 'sharing-access-seen');
+      // Alice sees the access (pushed live, or on refresh).
+      const timeline = a.getByTestId('access-timeline');
+      await waitForText(a, async () => {
+        await a.getByRole('button', { name: 'Refresh' }).first().click();
+        return (await timeline.locator('li[data-outcome="ok"]').filter({ hasText: 'bob (Org2)' }).count()) > 0;
+      });
+      await screenshot(alice, 'sharing-access-seen');
 
-    // Alice revokes; the grant reads Revoked.
-    await a.getByTestId('grants-table').getByRole('button', { name: 'Revoke' }).click();
-    const confirm = a.getByRole('alertdialog');
-    await confirm.getByText('will no longer be able to open').waitFor();
-    await confirm.getByRole('button', { name: 'Revoke' }).click();
-    await a.getByTestId('grants-table').getByText('Revoked').waitFor({ timeout: 120_000 });
+      // Alice revokes; the grant reads Revoked.
+      await a.getByTestId('grants-table').getByRole('button', { name: 'Revoke' }).click();
+      const confirm = a.getByRole('alertdialog');
+      await confirm.getByText('will no longer be able to open').waitFor();
+      await confirm.getByRole('button', { name: 'Revoke' }).click();
+      await a.getByTestId('grants-table').getByText('Revoked').waitFor({ timeout: 120_000 });
 
-    // Bob's next attempt is refused, in words.
-    await b.getByTestId('open-item-submit').click();
-    const refused = b.getByTestId('open-refused');
-    await refused.waitFor({ timeout: 120_000 });
-    assert.equal(await refused.getAttribute('data-code'), 'FORBIDDEN');
-    assert.match((await refused.textContent()) ?? '', /not shared with you, or the owner revoked your access/);
-    await screenshot(bob, 'sharing-refused-for-bob');
+      // Bob's next attempt is refused, in words.
+      await b.getByTestId('open-item-submit').click();
+      const refused = b.getByTestId('open-refused');
+      await refused.waitFor({ timeout: 120_000 });
+      assert.equal(await refused.getAttribute('data-code'), 'FORBIDDEN');
+      assert.match((await refused.textContent()) ?? '', /not shared with you, or the owner revoked your access/);
+      await refused.scrollIntoViewIfNeeded();
+      await screenshot(bob, 'sharing-refused-for-bob');
 
-    // Alice sees the refused attempt with its reason.
-    await waitForText(a, async () => {
-      await a.getByRole('button', { name: 'Refresh' }).first().click();
-      return (await timeline.locator('li[data-outcome="denied"]').filter({ hasText: 'bob (Org2)' }).count()) > 0;
-    });
-    const denied = timeline.locator('li[data-outcome="denied"]').first();
-    assert.match(
-      (await denied.textContent()) ?? '',
-      /Refused: it is not shared with them, or their access was revoked/,
-    );
-    await screenshot(alice, 'sharing-denied-seen');
-    assertNoErrors([alice, bob]);
-  });
+      // Alice sees the refused attempt with its reason.
+      await waitForText(a, async () => {
+        await a.getByRole('button', { name: 'Refresh' }).first().click();
+        return (await timeline.locator('li[data-outcome="denied"]').filter({ hasText: 'bob (Org2)' }).count()) > 0;
+      });
+      const denied = timeline.locator('li[data-outcome="denied"]').first();
+      assert.match(
+        (await denied.textContent()) ?? '',
+        /Refused: it is not shared with them, or their access was revoked/,
+      );
+      await screenshot(alice, 'sharing-denied-seen');
+      assertNoErrors([alice, bob]);
+    }));
 
-  it('a payment sent in the chat shows on both sides and both balances follow', async () => {
-    const { page: a } = alice;
-    const { page: b } = bob;
-    const { page: m } = admin;
+  it('a payment sent in the chat shows on both sides and both balances follow', () =>
+    withFailureShots('payments', [alice, bob, admin], async () => {
+      const { page: a } = alice;
+      const { page: b } = bob;
+      const { page: m } = admin;
 
-    // The treasury (org1admin) issues 100 credits to alice.
-    await goTo(admin, 'payments');
-    await m.getByRole('tab', { name: 'Issue credits' }).click();
-    const mint = m.getByRole('tabpanel');
-    await mint.getByLabel('To').fill('Org1MSP::alice');
-    await mint.getByLabel('Amount').fill('100');
-    await mint.getByRole('button', { name: 'Issue credits' }).click();
-    await m
-      .locator('.toast-title', { hasText: 'Issued 100.00 credits to alice (Org1).' })
-      .waitFor({ timeout: 120_000 });
+      // The treasury (org1admin) issues 100 credits to alice.
+      await goTo(admin, 'payments');
+      await m.getByRole('tab', { name: 'Issue credits' }).click();
+      const mint = m.getByRole('tabpanel');
+      await mint.getByLabel('To').fill('Org1MSP::alice');
+      await mint.getByLabel('Amount').fill('100');
+      await mint.getByRole('button', { name: 'Issue credits' }).click();
+      await m
+        .locator('.toast-title', { hasText: 'Issued 100.00 credits to alice (Org1).' })
+        .waitFor({ timeout: 120_000 });
 
-    await goTo(bob, 'payments');
-    const bobBalance = b.getByTestId('balance');
-    await waitForText(b, async () => /credits/.test((await bobBalance.textContent()) ?? ''), 60_000);
-    const bobBefore = minorOf((await bobBalance.textContent()) ?? '');
-    await goTo(alice, 'payments');
-    const aliceBalance = a.getByTestId('balance');
-    await waitForText(a, async () => {
-      await a.getByTestId('balance-refresh').click();
-      return minorOf((await aliceBalance.textContent()) ?? '') >= 10_000;
-    });
-    const aliceBefore = minorOf((await aliceBalance.textContent()) ?? '');
+      await goTo(bob, 'payments');
+      const bobBalance = b.getByTestId('balance');
+      await waitForText(b, async () => /credits/.test((await bobBalance.textContent()) ?? ''), 60_000);
+      const bobBefore = minorOf((await bobBalance.textContent()) ?? '');
+      await goTo(alice, 'payments');
+      const aliceBalance = a.getByTestId('balance');
+      await waitForText(a, async () => {
+        await a.getByTestId('balance-refresh').click();
+        return minorOf((await aliceBalance.textContent()) ?? '') >= 10_000;
+      });
+      const aliceBefore = minorOf((await aliceBalance.textContent()) ?? '');
 
-    // A direct chat alice ↔ bob, then 12.50 credits from the composer.
-    const direct = await apps[0]?.service.openDirect({ userId: 'Org2MSP::bob' });
-    assert.ok(direct?.ok, `openDirect: ${JSON.stringify(direct)}`);
-    const conversationId = direct.value.id;
-    await goTo(alice, 'chats');
-    await a.locator(`button[data-conversation="${conversationId}"]`).click();
-    await a.getByTestId('payment-composer-button').click();
-    const dialog = a.getByRole('dialog');
-    await dialog.getByLabel('Amount').fill('12.50');
-    await dialog.getByLabel('Note').fill('team lunch');
-    await dialog.getByTestId('payment-submit').click();
-    await dialog.waitFor({ state: 'detached', timeout: 120_000 });
-    const sent = a.getByTestId('payment-message').filter({ hasText: '12.50 credits' });
-    await sent.first().waitFor({ timeout: 120_000 });
-    assert.match((await sent.first().textContent()) ?? '', /You sent this to bob \(Org2\)/);
-    await screenshot(alice, 'payment-in-chat-alice');
+      // A direct chat alice ↔ bob, then 12.50 credits from the composer.
+      const direct = await apps[0]?.service.openDirect({ userId: 'Org2MSP::bob' });
+      assert.ok(direct?.ok, `openDirect: ${JSON.stringify(direct)}`);
+      const conversationId = direct.value.id;
+      await goTo(alice, 'chats');
+      await a.locator(`button[data-conversation="${conversationId}"]`).click();
+      await a.getByTestId('payment-composer-button').click();
+      const dialog = a.getByRole('dialog');
+      await dialog.getByLabel('Amount').fill('12.50');
+      await dialog.getByLabel('Note').fill('team lunch');
+      await dialog.getByTestId('payment-submit').click();
+      await waitForText(a, async () => {
+        if ((await dialog.count()) === 0) return true;
+        const error = dialog.locator('.error-text, .pay-warning, [aria-invalid="true"]');
+        if ((await error.count()) > 0) {
+          await screenshot(alice, 'payment-refused');
+          const detail = await dialog
+            .locator('.error-detail')
+            .getAttribute('title')
+            .catch(() => null);
+          throw new Error(`payment refused: ${await error.first().textContent()} ${detail ?? ''}`);
+        }
+        return false;
+      });
+      const sent = a.getByTestId('payment-message').filter({ hasText: '12.50 credits' });
+      await sent.first().waitFor({ timeout: 120_000 });
+      assert.match((await sent.first().textContent()) ?? '', /You sent this to bob \(Org2\)/);
+      await screenshot(alice, 'payment-in-chat-alice');
 
-    // Bob sees it in the same chat.
-    await goTo(bob, 'chats');
-    await b.locator(`button[data-conversation="${conversationId}"]`).click({ timeout: 180_000 });
-    const received = b.getByTestId('payment-message').filter({ hasText: '12.50 credits' });
-    await received.first().waitFor({ timeout: 180_000 });
-    assert.match((await received.first().textContent()) ?? '', /alice \(Org1\) sent you this/);
-    await screenshot(bob, 'payment-in-chat-bob');
+      // Bob sees it in the same chat.
+      await goTo(bob, 'chats');
+      await b.locator(`button[data-conversation="${conversationId}"]`).click({ timeout: 180_000 });
+      const received = b.getByTestId('payment-message').filter({ hasText: '12.50 credits' });
+      await received.first().waitFor({ timeout: 180_000 });
+      assert.match((await received.first().textContent()) ?? '', /alice \(Org1\) sent you this/);
+      await screenshot(bob, 'payment-in-chat-bob');
 
-    // Both balances moved by exactly 1250 minor units.
-    await goTo(alice, 'payments');
-    // Pushed live by the balance event; the refresh button only shortens the wait if an event is late.
-    await waitForText(a, async () => {
-      if (minorOf((await aliceBalance.textContent()) ?? '') === aliceBefore - 1250) return true;
-      await a.getByTestId('balance-refresh').click();
-      return false;
-    });
-    await goTo(bob, 'payments');
-    await waitForText(b, async () => {
-      if (minorOf((await bobBalance.textContent()) ?? '') === bobBefore + 1250) return true;
-      await b.getByTestId('balance-refresh').click();
-      return false;
-    });
-    await b.getByRole('tab', { name: 'History' }).click();
-    await b.getByRole('tabpanel').getByText('alice (Org1)').first().waitFor({ timeout: 60_000 });
-    await screenshot(bob, 'payments-bob-history');
-    assertNoErrors([alice, bob, admin]);
-  });
+      // Both balances moved by exactly 1250 minor units.
+      await goTo(alice, 'payments');
+      // Pushed live by the balance event; the refresh button only shortens the wait if an event is late.
+      await waitForText(a, async () => {
+        if (minorOf((await aliceBalance.textContent()) ?? '') === aliceBefore - 1250) return true;
+        await a.getByTestId('balance-refresh').click();
+        return false;
+      });
+      await goTo(bob, 'payments');
+      await waitForText(b, async () => {
+        if (minorOf((await bobBalance.textContent()) ?? '') === bobBefore + 1250) return true;
+        await b.getByTestId('balance-refresh').click();
+        return false;
+      });
+      await b.getByRole('tab', { name: 'History' }).click();
+      await b.getByRole('tabpanel').getByText('alice (Org1)').first().waitFor({ timeout: 60_000 });
+      await screenshot(bob, 'payments-bob-history');
+      assertNoErrors([alice, bob, admin]);
+    }));
 });
 
 /** "1,234.56 credits" → 123456 */

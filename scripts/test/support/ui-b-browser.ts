@@ -65,6 +65,16 @@ export async function screenshot(user: UserPage, name: string): Promise<void> {
   await user.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+/** Runs a test body; on failure every user's screen is saved as `<name>-failed-<user>.png` first. */
+export async function withFailureShots(name: string, users: readonly UserPage[], body: () => Promise<void>) {
+  try {
+    await body();
+  } catch (error) {
+    for (const user of users) await screenshot(user, `${name}-failed-${user.label}`).catch(() => undefined);
+    throw error;
+  }
+}
+
 export function assertNoErrors(users: readonly (UserPage | undefined)[]): void {
   const errors = users.flatMap((u) => u?.errors ?? []);
   assert.deepEqual(errors, [], `console or page errors:\n${errors.join('\n')}`);

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/context';
+import { Icon } from '../../app/icons';
 import {
   Button,
   Dialog,
@@ -44,7 +45,7 @@ export function PaymentComposerButton({ conversationId, peerUserIds, disabled }:
         onClick={() => setOpen(true)}
         data-testid="payment-composer-button"
       >
-        <span aria-hidden="true">¤</span>
+        <Icon name="payments" />
       </Button>
       {open ? (
         <PaymentComposerDialog

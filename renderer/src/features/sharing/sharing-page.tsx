@@ -49,8 +49,8 @@ export function SharingPage() {
       </header>
       <div className="feature-grid">
         <div className="form-stack">
-          <ShareForm onShared={onShared} />
           <OpenShared />
+          <ShareForm onShared={onShared} />
         </div>
         <div className="form-stack">
           <section className="card" aria-labelledby="items-title">
