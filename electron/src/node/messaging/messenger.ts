@@ -225,7 +225,10 @@ export class Messenger {
     const stored = this.store.getMessage({ conversationId, sender: this.session.userId, clientMessageId });
     if (!stored) throw new LedgerError('FAILED', 'the outbox lost a message it had just written');
     this.store.touchConversation(conversationId, stored.sentAt, 0);
-    return this.view(stored);
+    const view = this.view(stored);
+    // Pushed too, so a view that did not send it (a payment from the composer's dialog) shows it at once.
+    this.session.emit({ type: 'message', message: view });
+    return view;
   }
 
   retry(conversationId: string, clientMessageId: string): MessageView {
