@@ -6,6 +6,7 @@ import { type LiveNetwork, liveNetwork } from './support/live-network';
 import {
   type UserPage,
   assertNoErrors,
+  downloadText,
   enrollThroughUi,
   goTo,
   launchBrowser,
@@ -112,6 +113,24 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     assertNoErrors([alice, bob]);
   });
 
+  it('a file attached in the composer reaches bob and downloads intact', async () => {
+    const { page: a } = alice;
+    const { page: b } = bob;
+    await a.getByTestId('file-input').setInputFiles({
+      name: 'agenda.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('1. Budget\n2. Hiring\n'),
+    });
+    await a.getByText('agenda.txt').waitFor();
+    await send(a, 'Agenda for Monday attached.');
+    const attachment = message(b, 'Agenda for Monday attached.').getByRole('button', { name: 'Download agenda.txt' });
+    await attachment.waitFor({ timeout: LEDGER });
+    const [download] = await Promise.all([b.waitForEvent('download'), attachment.click()]);
+    assert.equal(download.suggestedFilename(), 'agenda.txt');
+    assert.equal(await downloadText(download), '1. Budget\n2. Hiring\n');
+    assertNoErrors([alice, bob]);
+  });
+
   it('a group: bob is invited, sees messages, is removed, and sees nothing sent after', async () => {
     const { page: a } = alice;
     const { page: b } = bob;
@@ -206,6 +225,7 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     assert.deepEqual(await a.locator('[data-testid="message"] .message-text').allInnerTexts(), [
       'Hello Bob, this is Alice from Org1.',
       'Hi Alice, Bob here. Got it.',
+      'Agenda for Monday attached.',
       'Sent with my new keys.',
     ]);
     const english = await visibleLines(a);
@@ -228,12 +248,15 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
       'Glad to be here.',
       'Plans after Bob left: confidential.',
       'Sent with my new keys.',
+      'Agenda for Monday attached.',
+      'agenda.txt',
       'Launch team',
     ];
     const neutral = (line: string) =>
       content.includes(line) ||
       /^(alice|bob|carol|dave)( \(Org[12]\))?$/.test(line) ||
       /^[A-Z]{1,2}$/.test(line) ||
+      /^[\d.]+ (B|KB|MB)$/.test(line) ||
       // Icons, times, counts: no letters at all.
       !/\p{L}/u.test(line);
     const untranslated = english.filter((line) => !neutral(line) && chinese.includes(line));
