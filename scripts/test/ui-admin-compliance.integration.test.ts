@@ -128,10 +128,12 @@ describe('UI: administration and compliance on the live network', { timeout: 40 
   it('the compliance officer finds those actions, exports them and verifies the export', async () => {
     const { page } = auditor;
     await goTo(auditor, 'compliance');
-    await page.getByTestId('filter-actor').fill(`Org1MSP::${NEW_USER}`);
-    await page.getByTestId('audit-search').click();
+    // The page opens on the last week; then narrow it to the new user.
     const table = page.getByTestId('audit-table');
     await table.waitFor({ timeout: 120_000 });
+    await page.getByTestId('filter-actor').fill(`Org1MSP::${NEW_USER}`);
+    await page.getByTestId('audit-search').click();
+    await onlyRows(page, `[data-actor="Org1MSP::${NEW_USER}"]`);
     await expectRow(page, 'message.post');
     await expectRow(page, 'group.openDirect');
     await screenshot(auditor, 'compliance-trail');
@@ -142,6 +144,7 @@ describe('UI: administration and compliance on the live network', { timeout: 40 
     await page.getByTestId('filter-actor').fill('');
     await page.getByTestId('filter-action').fill('directory.disableUser');
     await page.getByTestId('audit-search').click();
+    await onlyRows(page, '[data-action="directory.disableUser"]');
     await table
       .locator('tbody tr')
       .filter({ hasText: `Org1MSP::${NEW_USER}` })
@@ -152,7 +155,7 @@ describe('UI: administration and compliance on the live network', { timeout: 40 
     await page.getByTestId('filter-action').fill('');
     await page.getByTestId('filter-actor').fill(`Org1MSP::${NEW_USER}`);
     await page.getByTestId('audit-search').click();
-    await table.waitFor();
+    await onlyRows(page, `[data-actor="Org1MSP::${NEW_USER}"]`);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     assert.match(csv.suggestedFilename(), /\.csv$/);
     assert.match(await downloadText(csv), /message\.post/);
@@ -172,6 +175,19 @@ describe('UI: administration and compliance on the live network', { timeout: 40 
     assertNoErrors(users);
   });
 });
+
+/** Waits until the search has applied: rows shown, and every row matches `selector`. */
+async function onlyRows(page: Page, selector: string): Promise<void> {
+  const rows = page.getByTestId('audit-table').locator('tbody tr');
+  const deadline = Date.now() + 60_000;
+  while (
+    (await rows.count()) === 0 ||
+    (await page.locator(`[data-testid="audit-table"] tbody tr:not(${selector})`).count()) > 0
+  ) {
+    if (Date.now() > deadline) throw new Error(`audit rows never all matched ${selector}`);
+    await page.waitForTimeout(250);
+  }
+}
 
 async function expectRow(page: Page, action: string): Promise<void> {
   await page

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditFilter, AuditRecordView } from '../../../../electron/src/common/api';
 import { useApi, useSession } from '../../api/context';
@@ -89,6 +89,12 @@ function AuditTrail() {
     setNext(result.value.next);
     setUnit(chooseUnit(filter.from, filter.to));
   };
+
+  // The last week is shown right away; filters narrow it from there.
+  useEffect(() => {
+    void search();
+    // Once, on opening the page.
+  }, []);
 
   const more = async () => {
     if (!applied || !next) return;

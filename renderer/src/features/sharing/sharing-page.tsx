@@ -20,7 +20,10 @@ export function SharingPage() {
   const reload = useCallback(async () => {
     const result = await api.listMyItems();
     if (result.ok) {
-      setItems([...result.value].sort((a, b) => b.createdAt - a.createdAt));
+      const sorted = [...result.value].sort((a, b) => b.createdAt - a.createdAt);
+      setItems(sorted);
+      // The newest item is open by default, so its access timeline is one glance away.
+      setSelected((current) => current ?? sorted[0]?.itemId ?? null);
       setError(null);
     } else setError(result.error);
   }, [api]);
