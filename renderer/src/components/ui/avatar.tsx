@@ -12,7 +12,7 @@ export function Avatar({ name, size = 'md' }: { readonly name: string; readonly 
       .split(/[\s._-]+/)
       .filter(Boolean)
       .slice(0, 2)
-      .map((part) => [...part][0]?.toUpperCase() ?? '')
+      .map((part) => [...part].find((ch) => /[\p{L}\p{N}]/u.test(ch))?.toUpperCase() ?? '')
       .join('') || '?';
   return (
     <span className={`avatar avatar-${size} avatar-hue-${hue(name) % HUES}`} aria-hidden="true">

@@ -23,6 +23,7 @@ export function ConversationView({
   onToggleDetails,
   group,
   groupError,
+  focusMessageId,
 }: {
   readonly summary: ConversationSummary;
   readonly detailsOpen: boolean;
@@ -31,6 +32,7 @@ export function ConversationView({
   readonly group: GroupDetails | null | undefined;
   /** Why the group's details could not be read (after a removal: not a member any more). */
   readonly groupError?: ApiError | null;
+  readonly focusMessageId?: string;
 }) {
   const { t } = useTranslation('chats');
   const api = useApi();
@@ -173,7 +175,7 @@ export function ConversationView({
           })}
         </div>
       ) : null}
-      <MessageList pages={pages} isGroup={isGroup} onRetry={(m) => void retry(m)} />
+      <MessageList pages={pages} isGroup={isGroup} onRetry={(m) => void retry(m)} focusMessageId={focusMessageId} />
       <ErrorText error={retryError} />
       <Composer
         conversationId={summary.id}

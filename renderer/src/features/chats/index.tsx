@@ -18,6 +18,7 @@ export function ChatsPage() {
   const [newChat, setNewChat] = useState(false);
   const [newGroup, setNewGroup] = useState(false);
   const [detailsOpen, setDetailsOpen] = useState(false);
+  const [focus, setFocus] = useState<SearchHit | null>(null);
   const [group, setGroup] = useState<GroupDetails | null>(null);
   const [groupError, setGroupError] = useState<ApiError | null>(null);
   const me = useSession().account?.userId;
@@ -63,10 +64,14 @@ export function ChatsPage() {
 
   const select = (id: string) => {
     setActiveId(id);
+    setFocus(null);
     clearUnread(id);
   };
 
-  const openHit = (hit: SearchHit) => select(hit.conversationId);
+  const openHit = (hit: SearchHit) => {
+    select(hit.conversationId);
+    setFocus(hit);
+  };
 
   return (
     <div className={`chats${detailsOpen && isGroup ? ' chats-with-details' : ''}`}>
@@ -85,6 +90,7 @@ export function ChatsPage() {
           summary={active}
           group={isGroup ? group : undefined}
           groupError={isGroup ? groupError : null}
+          focusMessageId={focus?.conversationId === active.id ? focus.clientMessageId : undefined}
           detailsOpen={detailsOpen}
           onToggleDetails={() => setDetailsOpen((open) => !open)}
         />

@@ -13,6 +13,8 @@ export interface MessageBubbleProps {
   readonly message: MessageView;
   readonly showSender: boolean;
   readonly onRetry: (message: MessageView) => void;
+  /** Brought into view from a search hit. */
+  readonly focused?: boolean;
 }
 
 function Attachments({ message }: { message: MessageView }) {
@@ -58,7 +60,7 @@ function Body({ message }: { message: MessageView }) {
   return <p className="message-text">{t('paymentUnavailable')}</p>;
 }
 
-function MessageBubbleImpl({ message, showSender, onRetry }: MessageBubbleProps) {
+function MessageBubbleImpl({ message, showSender, onRetry, focused }: MessageBubbleProps) {
   const { t, i18n } = useTranslation('chats');
   const sentence = useErrorSentence();
   const delivery = deliveryInfo(message);
@@ -67,6 +69,7 @@ function MessageBubbleImpl({ message, showSender, onRetry }: MessageBubbleProps)
     <div
       className={`message ${message.outgoing ? 'message-out' : 'message-in'}`}
       data-state={message.state}
+      data-focused={focused || undefined}
       data-testid="message"
     >
       <div className="bubble">

@@ -1,6 +1,6 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Virtuoso } from 'react-virtuoso';
+import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { MessageView } from '../../../../electron/src/common/api';
 import { EmptyState, ErrorText, Spinner } from '../../components/ui';
 import { MessageBubble } from './message-bubble';
@@ -11,24 +11,57 @@ import type { MessagePages } from './use-message-pages';
 // load when the top is reached; new messages follow when already at the
 // bottom.
 
+/** How far back a search hit is fetched before giving up (pages of PAGE_SIZE). */
+const MAX_PAGES_TO_FOCUS = 100;
+
 export function MessageList({
   pages,
   isGroup,
   onRetry,
+  focusMessageId,
 }: {
   readonly pages: MessagePages;
   readonly isGroup: boolean;
   readonly onRetry: (message: MessageView) => void;
+  /** A search hit to bring into view (older pages are fetched until it is loaded). */
+  readonly focusMessageId?: string;
 }) {
   const { t } = useTranslation('chats');
   const { messages, firstItemIndex, loadOlder, loading, hasOlder, error } = pages;
+  const list = useRef<VirtuosoHandle>(null);
+  // Open at the newest message once; a changing value would pull the view back down.
+  const initialIndex = useRef<number | null>(null);
+  if (initialIndex.current === null && messages.length > 0) initialIndex.current = messages.length - 1;
+  const fetchedForFocus = useRef(0);
+  useEffect(() => {
+    fetchedForFocus.current = 0;
+  }, [focusMessageId]);
+  useEffect(() => {
+    if (!focusMessageId || messages.length === 0) return;
+    const at = messages.findIndex((m) => m.clientMessageId === focusMessageId);
+    if (at >= 0) {
+      // After Virtuoso has taken in the prepended rows.
+      const timer = setTimeout(() => list.current?.scrollToIndex({ index: at, align: 'center' }), 50);
+      return () => clearTimeout(timer);
+    } else if (hasOlder && !loading && fetchedForFocus.current < MAX_PAGES_TO_FOCUS) {
+      fetchedForFocus.current++;
+      void loadOlder();
+    }
+  }, [focusMessageId, messages, firstItemIndex, hasOlder, loading, loadOlder]);
   const itemContent = useCallback(
     (index: number, message: MessageView) => {
       const previous = messages[index - firstItemIndex - 1];
       const showSender = isGroup && previous?.sender !== message.sender;
-      return <MessageBubble message={message} showSender={showSender} onRetry={onRetry} />;
+      return (
+        <MessageBubble
+          message={message}
+          showSender={showSender}
+          onRetry={onRetry}
+          focused={message.clientMessageId === focusMessageId}
+        />
+      );
     },
-    [messages, firstItemIndex, isGroup, onRetry],
+    [messages, firstItemIndex, isGroup, onRetry, focusMessageId],
   );
   if (messages.length === 0) {
     if (loading)
@@ -45,13 +78,14 @@ export function MessageList({
   }
   return (
     <Virtuoso
+      ref={list}
       className="message-list"
       role="log"
       aria-label={t('messages')}
       aria-live="polite"
       data={messages}
       firstItemIndex={firstItemIndex}
-      initialTopMostItemIndex={messages.length - 1}
+      initialTopMostItemIndex={initialIndex.current ?? 0}
       startReached={() => void loadOlder()}
       followOutput={(atBottom) => (atBottom ? 'smooth' : false)}
       computeItemKey={(_index, message) => message.clientMessageId}
