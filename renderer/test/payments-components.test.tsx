@@ -116,6 +116,7 @@ describe('payment messages in the chat', () => {
     );
     await user.click(await screen.findByRole('button', { name: 'Claim' }));
     await screen.findByText('Claimed');
+    expect(screen.getByText('Claimed: the credits went to the recipient.')).toBeTruthy();
     expect(settle).toHaveBeenCalledWith({ escrowId: created.value.escrowId, action: 'claim' });
     expect(screen.queryByRole('button', { name: 'Release to recipient' })).toBeNull();
   });

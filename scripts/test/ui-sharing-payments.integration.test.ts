@@ -27,6 +27,8 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
   let alice: UserPage;
   let bob: UserPage;
   let admin: UserPage;
+  /** The alice ↔ bob direct chat, opened by the payment test. */
+  let directId = '';
 
   before(async () => {
     net = await liveNetwork('ui-sharing-payments');
@@ -149,6 +151,7 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
       const direct = await apps[0]?.service.openDirect({ userId: 'Org2MSP::bob' });
       assert.ok(direct?.ok, `openDirect: ${JSON.stringify(direct)}`);
       const conversationId = direct.value.id;
+      directId = conversationId;
       await goTo(alice, 'chats');
       await a.locator(`button[data-conversation="${conversationId}"]`).click();
       await a.getByTestId('payment-composer-button').click();
@@ -200,6 +203,73 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
       await b.getByRole('tabpanel').getByText('alice (Org1)').first().waitFor({ timeout: 60_000 });
       await screenshot(bob, 'payments-bob-history');
       assertNoErrors([alice, bob, admin]);
+    }));
+
+  it('a request in the chat is paid with one click, and an escrow shown in the chat is claimed', () =>
+    withFailureShots('request-escrow', [alice, bob], async () => {
+      assert.ok(directId, 'the payment test opened the chat');
+      const { page: a } = alice;
+      const { page: b } = bob;
+      const balanceOf = async (user: UserPage) => {
+        await goTo(user, 'payments');
+        await user.page.getByTestId('balance-refresh').click();
+        await user.page.getByTestId('balance').getByText('credits').waitFor();
+        return minorOf((await user.page.getByTestId('balance').textContent()) ?? '');
+      };
+      const bobBefore = await balanceOf(bob);
+
+      // Bob asks for 5.00 credits in the chat.
+      await goTo(bob, 'chats');
+      await b.locator(`button[data-conversation="${directId}"]`).click();
+      await b.getByTestId('payment-composer-button').click();
+      const dialog = b.getByRole('dialog');
+      await dialog.getByRole('tab', { name: 'Request' }).click();
+      await dialog.getByLabel('Amount').fill('5');
+      await dialog.getByLabel('Note').fill('taxi');
+      await dialog.getByTestId('payment-submit').click();
+      await dialog.waitFor({ state: 'detached', timeout: 120_000 });
+      await b.getByTestId('payment-request-message').filter({ hasText: 'taxi' }).first().waitFor();
+
+      // Alice pays it from the chat, after confirming.
+      await goTo(alice, 'chats');
+      await a.locator(`button[data-conversation="${directId}"]`).click();
+      const request = a.getByTestId('payment-request-message').filter({ hasText: 'taxi' }).first();
+      await request.waitFor({ timeout: 180_000 });
+      assert.match((await request.textContent()) ?? '', /bob \(Org2\) asks for this amount/);
+      await request.getByRole('button', { name: 'Pay' }).click();
+      const confirm = a.getByRole('alertdialog');
+      await confirm.getByText('5.00 credits will move from your balance to bob (Org2)').waitFor();
+      await confirm.getByRole('button', { name: 'Pay' }).click();
+      await request.getByText('Paid').waitFor({ timeout: 120_000 });
+      await a.getByTestId('payment-message').filter({ hasText: '5.00 credits' }).first().waitFor({ timeout: 60_000 });
+      await screenshot(alice, 'payment-request-paid');
+
+      // Alice holds 3.00 credits in escrow for bob, posted in the chat.
+      await goTo(alice, 'payments');
+      await a.getByRole('tab', { name: 'Escrow' }).click();
+      const panel = a.getByRole('tabpanel');
+      await panel.getByLabel('To').fill('Org2MSP::bob');
+      await panel.getByLabel('Amount').fill('3');
+      await panel.getByLabel('Show it in a conversation').selectOption(directId);
+      await panel.getByRole('button', { name: 'Create escrow' }).click();
+      const details = panel.getByTestId('escrow-details');
+      await details.waitFor({ timeout: 120_000 });
+      assert.match((await details.textContent()) ?? '', /Held/);
+
+      // Bob claims it from the chat.
+      await goTo(bob, 'chats');
+      await b.locator(`button[data-conversation="${directId}"]`).click();
+      const escrow = b.getByTestId('escrow-message').first();
+      await escrow.waitFor({ timeout: 180_000 });
+      assert.match((await escrow.textContent()) ?? '', /Held for you until the deadline/);
+      assert.equal(await escrow.getByRole('button', { name: 'Release to recipient' }).count(), 0);
+      await escrow.getByRole('button', { name: 'Claim' }).click();
+      await escrow.getByText('Claimed').waitFor({ timeout: 120_000 });
+      await screenshot(bob, 'escrow-claimed');
+
+      // 5.00 paid and 3.00 claimed.
+      await waitForText(b, async () => (await balanceOf(bob)) === bobBefore + 800);
+      assertNoErrors([alice, bob]);
     }));
 });
 

@@ -78,6 +78,11 @@ export const strings = {
       claimed: 'Claimed',
       refunded: 'Refunded',
     },
+    escrowDone: {
+      released: 'Released: the credits went to the recipient.',
+      claimed: 'Claimed: the credits went to the recipient.',
+      refunded: 'Refunded: the credits went back to the sender.',
+    },
     escrowAction: {
       release: 'Release to recipient',
       claim: 'Claim',
@@ -206,6 +211,11 @@ export const strings = {
       released: '已放款',
       claimed: '已领取',
       refunded: '已退回',
+    },
+    escrowDone: {
+      released: '已放款：积分已转给收款人。',
+      claimed: '已领取：积分已转给收款人。',
+      refunded: '已退回：积分已退还给付款人。',
     },
     escrowAction: {
       release: '放款给收款人',

@@ -182,14 +182,20 @@ function EscrowCard({ content }: { readonly content: Extract<PaymentContent, { t
       <p className="pay-card-amount">
         <Credits minor={shown.amount} />
       </p>
-      <p className="pay-card-line">
-        {shown.to === me ? t('message.escrowForYou') : t('message.escrowFor', { name: userLabel(shown.to) })}
-      </p>
-      <p className="pay-card-memo">
-        {t('message.deadline', {
-          time: new Date(shown.deadline).toLocaleString(i18n.language),
-        })}
-      </p>
+      {shown.state === 'open' ? (
+        <>
+          <p className="pay-card-line">
+            {shown.to === me ? t('message.escrowForYou') : t('message.escrowFor', { name: userLabel(shown.to) })}
+          </p>
+          <p className="pay-card-memo">
+            {t('message.deadline', {
+              time: new Date(shown.deadline).toLocaleString(i18n.language),
+            })}
+          </p>
+        </>
+      ) : (
+        <p className="pay-card-line">{t(`escrowDone.${shown.state}`)}</p>
+      )}
       {actions.length > 0 ? (
         <div className="pay-card-actions">
           {actions.map((action) => (
