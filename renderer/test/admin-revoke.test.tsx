@@ -101,6 +101,22 @@ describe('one-time enrollment secret', () => {
     expect(api.calls).toContain('adminRegister');
   });
 
+  it('a new secret for an existing user is shown the same way, titled as a new one', async () => {
+    const user = userEvent.setup();
+    const { api } = renderWithApp(<AdminPage />, asAdmin);
+    const table = await screen.findByTestId('identities-table');
+    const row = await waitFor(() => {
+      const found = table.querySelector('tr[data-enrollment-id="carol"]');
+      if (!(found instanceof HTMLElement)) throw new Error('row not there yet');
+      return found;
+    });
+    await user.click(within(row).getByRole('button', { name: 'New secret' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toContain('New enrollment secret for carol');
+    expect(within(dialog).getByTestId('enrollment-secret').textContent).toBe('secret-pw');
+    expect(api.calls).toContain('adminReissueSecret');
+  });
+
   it('an invalid user ID is refused before any call', async () => {
     const user = userEvent.setup();
     const { api } = renderWithApp(<AdminPage />, asAdmin);
