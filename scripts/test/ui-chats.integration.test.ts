@@ -216,6 +216,19 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     assertNoErrors([alice, bob]);
   });
 
+  it('a search hit opens its conversation at the message', async () => {
+    const { page: a } = alice;
+    await goTo(alice, 'chats');
+    const search = a.getByRole('searchbox', { name: 'Search messages on this device' });
+    await search.fill('launch team');
+    const hit = a.locator('.search-results .conversation-item', { hasText: 'Welcome to the launch team.' });
+    await hit.waitFor();
+    await hit.click();
+    await a.locator('[data-testid="message"][data-focused]', { hasText: 'Welcome to the launch team.' }).waitFor();
+    await search.fill('');
+    assertNoErrors([alice, bob]);
+  });
+
   it('switching to Chinese changes every visible string', async () => {
     const { page: a } = alice;
     await goTo(alice, 'chats');
