@@ -1,0 +1,108 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { ConversationSummary } from '../../electron/src/common/api';
+import { createFakeApi } from '../src/api/fake-api';
+import { ConversationView } from '../src/features/chats/conversation-view';
+import { renderWithApp } from './render';
+
+// The conversation screen's warnings: what a person must not miss.
+
+function seeded() {
+  const api = createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true });
+  const find = (f: (c: ConversationSummary) => boolean) => {
+    const c = [...api.conversations.values()].map((x) => x.summary).find(f);
+    if (!c) throw new Error('seed');
+    return c;
+  };
+  return { api, find };
+}
+
+const noop = () => undefined;
+
+describe('conversation warnings', () => {
+  it("a contact's key change shows a warning that stays until safety numbers are compared and marked", async () => {
+    const { api, find } = seeded();
+    const direct = find((c) => c.peer === 'Org2MSP::bob');
+    renderWithApp(<ConversationView summary={direct} group={undefined} detailsOpen={false} onToggleDetails={noop} />, {
+      api,
+    });
+    await screen.findByRole('textbox', { name: 'Message' });
+    expect(screen.queryByTestId('key-change-banner')).toBeNull();
+    api.changeKey('Org2MSP::bob');
+    const banner = await screen.findByTestId('key-change-banner');
+    expect(banner.textContent).toContain("bob (Org2)'s security key has changed.");
+    await userEvent.click(within(banner).getByRole('button', { name: 'Compare safety numbers' }));
+    const dialog = await screen.findByRole('dialog');
+    await waitFor(() =>
+      expect(within(dialog).getByLabelText('Safety number digits').textContent).toMatch(/^(\d{5} ){11}\d{5}$/),
+    );
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Mark as verified' }));
+    await waitFor(() => expect(screen.queryByTestId('key-change-banner')).toBeNull());
+    expect(screen.getByText('Verified')).toBeTruthy();
+  });
+
+  it('says how long messages are kept, and who can read them', async () => {
+    const { api, find } = seeded();
+    const direct = find((c) => c.peer === 'Org2MSP::bob');
+    renderWithApp(<ConversationView summary={direct} group={undefined} detailsOpen={false} onToggleDetails={noop} />, {
+      api,
+    });
+    expect((await screen.findByTestId('retention-banner')).textContent).toContain(
+      'Messages here are erased after 30 days.',
+    );
+    expect(screen.getByText(/only you and bob \(Org2\) can read these messages/)).toBeTruthy();
+  });
+
+  it('while a re-key is pending, nobody can post and the reason is given', async () => {
+    const { api, find } = seeded();
+    const group = find((c) => c.kind === 'group');
+    const details = await api.getGroup({ conversationId: group.id });
+    if (!details.ok) throw new Error('getGroup');
+    renderWithApp(
+      <ConversationView
+        summary={{ ...group, rekeyRequired: true }}
+        group={details.value}
+        detailsOpen={false}
+        onToggleDetails={noop}
+      />,
+      { api },
+    );
+    expect(await screen.findByText("A member left; waiting for a manager's device to rotate the key.")).toBeTruthy();
+    expect(screen.getByText(/You can write again once a manager's device has changed the group key/)).toBeTruthy();
+    expect(screen.queryByRole('textbox', { name: 'Message' })).toBeNull();
+  });
+
+  it('a removed member keeps what they had but is told they are out, with no composer', async () => {
+    const { api, find } = seeded();
+    const group = find((c) => c.kind === 'group');
+    renderWithApp(
+      <ConversationView
+        summary={group}
+        group={null}
+        groupError={{ code: 'FORBIDDEN', message: 'not a member' }}
+        detailsOpen={false}
+        onToggleDetails={noop}
+      />,
+      { api },
+    );
+    expect((await screen.findByTestId('not-member-banner')).textContent).toContain(
+      'You are no longer a member of this group.',
+    );
+    expect(screen.queryByRole('textbox', { name: 'Message' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Details/ })).toBeNull();
+  });
+
+  it('a reader is told they cannot post', async () => {
+    const { api, find } = seeded();
+    const group = find((c) => c.kind === 'group');
+    const details = await api.getGroup({ conversationId: group.id });
+    if (!details.ok) throw new Error('getGroup');
+    const asReader = { ...details.value, myRole: 'reader' as const, allowedActions: ['leave' as const] };
+    renderWithApp(<ConversationView summary={group} group={asReader} detailsOpen={false} onToggleDetails={noop} />, {
+      api,
+    });
+    expect(await screen.findByText('Your role in this group lets you read messages but not post.')).toBeTruthy();
+    expect(screen.queryByRole('textbox', { name: 'Message' })).toBeNull();
+  });
+});
