@@ -2,7 +2,9 @@ import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { API_ERROR_CODES } from '../../electron/src/common/api';
 import { toResult } from '../src/api/client';
-import { ErrorText } from '../src/components/ui';
+import { ApiProvider } from '../src/api/context';
+import { createFakeApi } from '../src/api/fake-api';
+import { Button, ErrorText } from '../src/components/ui';
 import { errorStrings } from '../src/i18n/errors';
 import { renderWithApp } from './render';
 
@@ -45,5 +47,27 @@ describe('API error → sentence', () => {
     });
     expect(toResult('garbage')).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(toResult({ ok: true, value: 3 })).toEqual({ ok: true, value: 3 });
+  });
+
+  it('when even the session cannot be read, the app says so and a retry recovers', async () => {
+    const failing = createFakeApi();
+    failing.failNext('sessionState', 'NOT_SIGNED_IN', 'missing or wrong token');
+    renderWithApp(
+      <ApiProvider
+        api={failing}
+        loading={<p>loading</p>}
+        unreachable={(error, retry) => (
+          <div>
+            <ErrorText error={error} />
+            <Button onClick={retry}>again</Button>
+          </div>
+        )}
+      >
+        <p>signed-out screen</p>
+      </ApiProvider>,
+    );
+    expect((await screen.findByRole('alert')).textContent).toContain('You are signed out. Please sign in again.');
+    screen.getByRole('button', { name: 'again' }).click();
+    expect(await screen.findByText('signed-out screen')).toBeTruthy();
   });
 });

@@ -32,7 +32,9 @@ export function ApiProvider({ api, children, loading = null, unreachable }: ApiP
     if (result.ok) {
       setSession(result.value);
       setError(null);
-    } else if (result.error.code !== 'NOT_SIGNED_IN') {
+    } else {
+      // The session answer itself failed (web mode without its launch cookie, service down):
+      // say so instead of waiting forever.
       setError(result.error);
     }
   }, [api]);
