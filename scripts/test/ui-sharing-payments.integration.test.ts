@@ -240,7 +240,7 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
       const confirm = a.getByRole('alertdialog');
       await confirm.getByText('5.00 credits will move from your balance to bob (Org2)').waitFor();
       await confirm.getByRole('button', { name: 'Pay' }).click();
-      await request.getByText('Paid').waitFor({ timeout: 120_000 });
+      await request.getByText('Paid', { exact: true }).waitFor({ timeout: 120_000 });
       await a.getByTestId('payment-message').filter({ hasText: '5.00 credits' }).first().waitFor({ timeout: 60_000 });
       await screenshot(alice, 'payment-request-paid');
 
@@ -264,7 +264,7 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
       assert.match((await escrow.textContent()) ?? '', /Held for you until the deadline/);
       assert.equal(await escrow.getByRole('button', { name: 'Release to recipient' }).count(), 0);
       await escrow.getByRole('button', { name: 'Claim' }).click();
-      await escrow.getByText('Claimed').waitFor({ timeout: 120_000 });
+      await escrow.getByText('Claimed', { exact: true }).waitFor({ timeout: 120_000 });
       await screenshot(bob, 'escrow-claimed');
 
       // 5.00 paid and 3.00 claimed.
