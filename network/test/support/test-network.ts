@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureBinaries } from '../../src/binaries';
 import { assertPortsFree } from '../../src/ports';
-import { type Topology, buildTopology, portClaims } from '../../src/topology';
+import { DEFAULT_PORT_BASE, type Topology, buildTopology, portClaims } from '../../src/topology';
 import { FABRIC_CA } from '../../src/versions';
 
 /**
@@ -31,11 +31,30 @@ async function claimBase(base: number): Promise<boolean> {
   }
 }
 
+/** The kernel's ephemeral port range: an outgoing connection may hold any port in it at any moment. */
+async function ephemeralRange(): Promise<[number, number]> {
+  const text = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '32768 60999');
+  const [low, high] = text.trim().split(/\s+/).map(Number);
+  return [low ?? 32768, high ?? 60999];
+}
+
+/** Port bases (1000 apart, each spans < 1000 ports) clear of the ephemeral range and the dev network. */
+async function candidateBases(): Promise<number[]> {
+  const [low, high] = await ephemeralRange();
+  const bases: number[] = [];
+  for (let base = 8000; base <= 64000; base += 1000) {
+    const clear = base + 999 < low || base > high;
+    if (clear && base !== DEFAULT_PORT_BASE) bases.push(base);
+  }
+  return bases;
+}
+
 /** A throwaway data dir and a port base nobody is using, so tests never touch a dev network. */
 export async function isolatedNetwork(): Promise<{ dataDir: string; topology: Topology }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'ktalk-net-'));
+  const bases = await candidateBases();
   for (let attempt = 0; attempt < 40; attempt++) {
-    const base = 30000 + Math.floor(Math.random() * 25) * 1000;
+    const base = bases[Math.floor(Math.random() * bases.length)] ?? 30000;
     if (!(await claimBase(base))) continue;
     const topology = buildTopology(base);
     try {
