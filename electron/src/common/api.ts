@@ -375,6 +375,7 @@ export interface KTalkApi {
   // Conversations, messages, search.
   listConversations: Op0<ConversationSummary[]>;
   openDirect: Op<{ userId: string }, ConversationSummary>;
+  /** Newest first; `before` is the previous page's `next`, to page back in time. */
   listMessages: Op<{ conversationId: string; before?: string; limit?: number }, Page<MessageView>>;
   sendMessage: Op<{ conversationId: string; text: string; attachments?: AttachmentUpload[] }, MessageView>;
   retryMessage: Op<{ conversationId: string; clientMessageId: string }, MessageView>;
