@@ -165,7 +165,12 @@ describe('UI: administration and compliance on the live network', { timeout: 40 
     const exported = await readFile(jsonPath, 'utf8');
     assert.match(exported, /message\.post/);
     assert.doesNotMatch(exported, /hello from erin/);
-    await page.getByTestId('verify-file-input').setInputFiles(jsonPath);
+    // As the officer would pick it: the saved file under its own name.
+    await page.getByTestId('verify-file-input').setInputFiles({
+      name: json.suggestedFilename(),
+      mimeType: 'application/json',
+      buffer: Buffer.from(exported),
+    });
     const report = page.getByTestId('verify-report');
     await report.waitFor({ timeout: 300_000 });
     assert.equal(await report.getAttribute('data-ok'), 'true', (await report.textContent()) ?? '');
