@@ -86,6 +86,8 @@ export class Messenger {
 
   /** Catch up on every conversation, then follow events; the outbox resumes what a crash left. */
   async start(): Promise<void> {
+    this.syncState = 'connecting';
+    this.session.emit({ type: 'sync', state: 'connecting' });
     await this.syncConversations();
     this.outbox.start();
     this.sync = await syncWithFileCheckpoint(
@@ -487,16 +489,18 @@ export class Messenger {
   }
 }
 
+/** Language-neutral: the UI words it; amounts are minor units shown as credits. */
 function preview(content: MessageContent): string {
+  const credits = (minor: number) => `¤ ${(minor / 100).toFixed(2)}`;
   switch (content.type) {
     case 'text':
       return content.text.slice(0, 120);
     case 'payment':
-      return `payment ${content.amount}`;
+      return `${credits(content.amount)} ✓`;
     case 'payment-request':
-      return `payment request ${content.amount}`;
+      return `${credits(content.amount)} ?`;
     case 'escrow':
-      return `escrow ${content.amount}`;
+      return `${credits(content.amount)} ⏳`;
   }
 }
 

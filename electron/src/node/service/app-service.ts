@@ -359,7 +359,9 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     mint: (input) => payments.mint(need().session, input),
     adminRegister: (input) => admin.adminRegister(need().session, input),
     adminReissueSecret: (input) => admin.adminReissueSecret(need().session, input),
-    adminListIdentities: () => admin.adminListIdentities(need().session),
+    // People only: the CA also lists its bootstrap registrar and node identities, which carry no KTalk role.
+    adminListIdentities: async () =>
+      (await admin.adminListIdentities(need().session)).filter((row) => row.role !== undefined),
     adminRevoke: (input) => admin.adminRevoke(need().session, input),
     auditQuery: (input) => compliance.auditQuery(need().session, input),
     auditExport: (input) => compliance.auditExport(need().session, input),
