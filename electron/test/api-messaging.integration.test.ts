@@ -176,8 +176,21 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
       expiresAt: Date.now() + 3_600_000,
       canReshare: false,
     });
+    // Bob learns of the grant from its event: his "shared with you" list.
+    const deadline = Date.now() + 60_000;
+    while (!(await bob.call('listSharedWithMe')).some((i) => i.itemId === item.itemId)) {
+      assert.ok(Date.now() < deadline, 'the grant never reached bob');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.ok(bob.events.some((e) => e.type === 'sharedWithMe' && e.item.itemId === item.itemId));
     const opened = await bob.call('openItem', { itemId: item.itemId });
     assert.equal(opened.dataBase64, data);
+    const inbox = await bob.call('listSharedWithMe');
+    assert.equal(inbox.find((i) => i.itemId === item.itemId)?.name, 'q3.txt');
+    assert.equal(
+      (await carol.call('listSharedWithMe')).some((i) => i.itemId === item.itemId),
+      false,
+    );
     const [grant] = await alice.call('listGrants', { itemId: item.itemId });
     assert.ok(grant);
     await alice.call('revokeGrant', { itemId: item.itemId, grantId: grant.grantId });

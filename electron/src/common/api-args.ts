@@ -150,6 +150,7 @@ export const API_ARGS = {
   listGrants: one(z.strictObject({ itemId: id })),
   revokeGrant: one(z.strictObject({ itemId: id, grantId: id })),
   openItem: one(z.strictObject({ itemId: id })),
+  listSharedWithMe: none,
   accessHistory: one(z.strictObject({ itemId: id, cursor: cursor.optional() })),
   getBalance: none,
   sendPayment: one(z.strictObject({ to: userId, amount, memo, conversationId: id.optional() })),

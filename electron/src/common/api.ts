@@ -228,6 +228,15 @@ export interface SharedItem {
   readonly createdAt: number;
 }
 
+/** An item someone shared with this user directly (learnt from the grant's event). */
+export interface SharedWithMe {
+  readonly itemId: string;
+  readonly grantId: string;
+  readonly sharedAt: number;
+  /** Known once the item was opened here (the name travels encrypted). */
+  readonly name?: string;
+}
+
 export interface GrantInfo {
   readonly grantId: string;
   readonly grantee: Grantee;
@@ -342,6 +351,7 @@ export type ApiEvent =
   | { type: 'sync'; state: SyncState }
   | { type: 'session'; state: SessionState['state'] }
   | { type: 'access'; itemId: string; accessor: string; outcome: 'ok' | 'denied' }
+  | { type: 'sharedWithMe'; item: SharedWithMe }
   | { type: 'balance'; balance: number };
 
 // ---- the operations -----------------------------------------------------------------
@@ -401,6 +411,8 @@ export interface KTalkApi {
   listGrants: Op<{ itemId: string }, GrantInfo[]>;
   revokeGrant: Op<{ itemId: string; grantId: string }, null>;
   openItem: Op<{ itemId: string }, FileData>;
+  /** Items shared with me directly, newest first (group grants are opened from the group). */
+  listSharedWithMe: Op0<SharedWithMe[]>;
   accessHistory: Op<{ itemId: string; cursor?: string }, Page<AccessRecord>>;
 
   // Payments and escrow.
@@ -461,6 +473,7 @@ export const API_METHODS = [
   'listGrants',
   'revokeGrant',
   'openItem',
+  'listSharedWithMe',
   'accessHistory',
   'getBalance',
   'sendPayment',

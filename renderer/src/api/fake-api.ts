@@ -756,6 +756,16 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       });
       return allowed ? ok(entry.file) : fail('FORBIDDEN');
     },
+    listSharedWithMe: async () =>
+      ok(
+        [...items.values()]
+          .flatMap(({ item, grants }) =>
+            grants
+              .filter((g) => g.grantee.kind === 'user' && g.grantee.userId === me())
+              .map((g) => ({ itemId: item.itemId, grantId: g.grantId, sharedAt: item.createdAt, name: item.name })),
+          )
+          .sort((a, b) => b.sharedAt - a.sharedAt),
+      ),
     accessHistory: async ({ itemId }) => {
       const entry = items.get(itemId);
       return entry ? ok({ items: [...entry.accesses] }) : fail('NOT_FOUND');

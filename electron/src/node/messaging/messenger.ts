@@ -32,6 +32,7 @@ import {
   postedSchema,
 } from './ledger-records';
 import { SenderKeys } from './sender-keys';
+import { rememberShared } from './shared-with-me';
 
 // One signed-in user's messaging: the outbox sends, the ledger is the
 // source of truth for what arrived, the encrypted store is what the UI
@@ -43,6 +44,7 @@ import { SenderKeys } from './sender-keys';
 const SKEW_MARGIN_MS = 120_000;
 const PAGE = 200;
 const openedSchema = z.object({ conversationId: z.string(), created: z.boolean() });
+const balanceSchema = z.object({ balance: z.number() });
 
 export class Messenger {
   readonly keyring: Keyring;
@@ -468,23 +470,34 @@ export class Messenger {
       }
       return;
     }
-    if (area === 'payments' || area === 'sharing') this.onOtherEvent(event);
+    if (area === 'payments' || area === 'sharing') await this.onOtherEvent(event).catch(() => undefined);
   }
 
-  private onOtherEvent(event: ChaincodeEvent): void {
+  private async onOtherEvent(event: ChaincodeEvent): Promise<void> {
+    let payload: Record<string, unknown>;
     try {
-      const payload = JSON.parse(Buffer.from(event.payload).toString('utf8')) as Record<string, unknown>;
-      const me = this.session.userId;
-      if (event.eventName === 'sharing.AccessRequested' && typeof payload.itemId === 'string') {
-        const accessor = String(payload.accessor ?? '');
-        const outcome = payload.outcome === 'ok' ? 'ok' : 'denied';
-        if (accessor !== me) this.session.emit({ type: 'access', itemId: payload.itemId, accessor, outcome });
-      }
-      if (event.eventName.startsWith('payments.') && (payload.to === me || payload.from === me)) {
-        this.session.emit({ type: 'balance', balance: -1 });
-      }
+      payload = JSON.parse(Buffer.from(event.payload).toString('utf8')) as Record<string, unknown>;
     } catch {
-      // Not JSON: not an event this client reads.
+      return; // Not JSON: not an event this client reads.
+    }
+    const me = this.session.userId;
+    if (event.eventName === 'sharing.AccessRequested' && typeof payload.itemId === 'string') {
+      const accessor = String(payload.accessor ?? '');
+      const outcome = payload.outcome === 'ok' ? 'ok' : 'denied';
+      if (accessor !== me) this.session.emit({ type: 'access', itemId: payload.itemId, accessor, outcome });
+    }
+    if (
+      event.eventName === 'sharing.AccessGranted' &&
+      payload.granteeUserId === me &&
+      typeof payload.itemId === 'string' &&
+      typeof payload.grantId === 'string'
+    ) {
+      const item = { itemId: payload.itemId, grantId: payload.grantId, sharedAt: Date.now() };
+      if (rememberShared(this.store, item)) this.session.emit({ type: 'sharedWithMe', item });
+    }
+    if (event.eventName.startsWith('payments.') && (payload.to === me || payload.from === me)) {
+      const { balance } = await this.session.ledger.evaluate('payments', 'GetBalance', {}, balanceSchema);
+      this.session.emit({ type: 'balance', balance });
     }
   }
 }

@@ -21,6 +21,7 @@ import { profileHealth } from '../fabric/reachability';
 import { writeFileAtomic } from '../fs/atomic-file';
 import { Messenger } from '../messaging/messenger';
 import * as groupOps from '../messaging/group-ops';
+import { listSharedWithMe, rememberName } from '../messaging/shared-with-me';
 import * as payments from '../payments';
 import {
   defaultAppDataDir,
@@ -320,7 +321,13 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     grantAccess: (input) => sharing.grantAccess(need().session, input),
     listGrants: (input) => sharing.listGrants(need().session, input),
     revokeGrant: (input) => sharing.revokeGrant(need().session, input),
-    openItem: (input) => sharing.openItem(need().session, input),
+    openItem: async (input) => {
+      const { session, store } = need();
+      const file = await sharing.openItem(session, input);
+      rememberName(store, input.itemId, file.name);
+      return file;
+    },
+    listSharedWithMe: async () => listSharedWithMe(need().store),
     accessHistory: (input) => sharing.accessHistory(need().session, input),
     getBalance: () => payments.getBalance(need().session),
     sendPayment: async (input) => {

@@ -111,6 +111,11 @@ export const strings = {
       notFound: 'There is no item with this ID. Check the ID with the owner.',
       disabled: 'This item cannot be opened because an account involved was disabled by an administrator.',
       done: '“{{name}}” was decrypted and saved to your downloads.',
+      inbox: 'Shared with you',
+      inboxEmpty:
+        'Nothing has been shared with you directly yet. Items shared with a group open from the ID its owner gives you.',
+      unnamed: 'Item {{id}}',
+      sharedAt: 'Shared {{time}}',
     },
   },
   'zh-CN': {
@@ -222,6 +227,10 @@ export const strings = {
       notFound: '没有此 ID 对应的内容，请向所有者核对 ID。',
       disabled: '由于相关账户已被管理员停用，此内容无法打开。',
       done: '“{{name}}”已解密并保存到下载目录。',
+      inbox: '共享给您的内容',
+      inboxEmpty: '还没有直接共享给您的内容。共享给群组的内容，请使用所有者提供的 ID 打开。',
+      unnamed: '内容 {{id}}',
+      sharedAt: '共享于 {{time}}',
     },
   },
 };

@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import type { SharedWithMe } from '../../../../electron/src/common/api';
 import { useTranslation } from 'react-i18next';
-import { useApi } from '../../api/context';
+import { useApi, useApiEvent } from '../../api/context';
 import { Button, ErrorText, Field, Input } from '../../components/ui';
 import { base64ToBytes, downloadBlob } from '../../components/ui/b-download';
 import { useCall } from '../../components/ui/b-use-call';
@@ -32,16 +33,31 @@ export function OpenShared({ initialId = '' }: { readonly initialId?: string }) 
   const [tried, setTried] = useState(false);
   const [opened, setOpened] = useState<string | null>(null);
   const valid = ITEM_ID.test(itemId.trim());
+  const [inbox, setInbox] = useState<SharedWithMe[]>([]);
 
-  const open = async () => {
-    setTried(true);
+  const loadInbox = useCallback(async () => {
+    const result = await api.listSharedWithMe();
+    if (result.ok) setInbox(result.value);
+  }, [api]);
+  useEffect(() => {
+    void loadInbox();
+  }, [loadInbox]);
+  useApiEvent('sharedWithMe', () => void loadInbox());
+
+  const openId = async (id: string) => {
     setOpened(null);
-    if (!valid) return;
-    const result = await call.run(() => api.openItem({ itemId: itemId.trim() }));
+    const result = await call.run(() => api.openItem({ itemId: id }));
     if (!result.ok) return;
     const file = result.value;
     downloadBlob(new Blob([base64ToBytes(file.dataBase64)], { type: file.mimeType }), file.name);
     setOpened(file.name);
+    void loadInbox();
+  };
+
+  const open = async () => {
+    setTried(true);
+    if (!valid) return;
+    await openId(itemId.trim());
   };
 
   const refusal = call.error ? refusalKey(call.error.code) : null;
@@ -57,6 +73,26 @@ export function OpenShared({ initialId = '' }: { readonly initialId?: string }) 
       <h2 id="open-title" className="card-title">
         {t('open.title')}
       </h2>
+      <h3 className="shared-with-me-title">{t('open.inbox')}</h3>
+      {inbox.length === 0 ? (
+        <p className="form-help" data-testid="shared-with-me-empty">
+          {t('open.inboxEmpty')}
+        </p>
+      ) : (
+        <ul className="shared-with-me" aria-label={t('open.inbox')} data-testid="shared-with-me">
+          {inbox.map((item) => (
+            <li key={item.grantId} className="shared-with-me-row">
+              <span className="shared-with-me-name">{item.name ?? t('open.unnamed', { id: item.itemId })}</span>
+              <span className="form-help">
+                {t('open.sharedAt', { time: new Date(item.sharedAt).toLocaleString() })}
+              </span>
+              <Button size="sm" variant="secondary" onClick={() => void openId(item.itemId)}>
+                {t('open.action')}
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
       <p className="form-help">{t('open.help')}</p>
       <Field label={t('itemId')} hint={tried && !valid ? t('open.badId') : undefined}>
         {(id) => (
