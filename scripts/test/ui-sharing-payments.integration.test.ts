@@ -71,8 +71,9 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
       await a.getByTestId('grants-table').getByText('bob (Org2)').waitFor();
       await screenshot(alice, 'sharing-shared');
 
-      // Bob opens it: decrypted in his app, saved as a download.
+      // Bob opens it: decrypted in his app, saved as a download. The grant's event put it in his "Shared with you".
       await goTo(bob, 'sharing');
+      await b.getByTestId('shared-with-me').getByText(itemId).waitFor({ timeout: 60_000 });
       await b.getByTestId('open-item-id').fill(itemId);
       const [download] = await Promise.all([b.waitForEvent('download'), b.getByTestId('open-item-submit').click()]);
       assert.equal(download.suggestedFilename(), 'q3-plan.txt');

@@ -73,7 +73,6 @@ export function OpenShared({ initialId = '' }: { readonly initialId?: string }) 
       <h2 id="open-title" className="card-title">
         {t('open.title')}
       </h2>
-      <h3 className="shared-with-me-title">{t('open.inbox')}</h3>
       {inbox.length === 0 ? (
         <p className="form-help" data-testid="shared-with-me-empty">
           {t('open.inboxEmpty')}
