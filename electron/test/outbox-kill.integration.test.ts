@@ -27,6 +27,7 @@ import { KDF_INTERACTIVE, passphraseProtector } from '../src/node/wallet';
 import { eventTag, proposalWithTxId } from '../src/shared/event-tag';
 import { readDevIdentity } from './support/dev-identities';
 import type { OutboxChildConfig } from './support/outbox-child';
+import { type LedgerMessage, messagePageSchema } from '../src/node/messaging/ledger-records';
 
 // The outbox survives kill -9 on a real network. A child process (alice,
 // Org1) enqueues messages for a direct conversation with bob (Org2) and
@@ -44,18 +45,6 @@ const CHILD = path.join(__dirname, 'support', 'outbox-child.js');
 const RUN_TIMEOUT_MS = 5 * 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const ledgerMessageSchema = z.object({
-  conversationId: z.string(),
-  messageId: z.string(),
-  clientMessageId: z.string(),
-  sender: z.string(),
-  epoch: z.number().int(),
-  time: z.number().int(),
-  txId: z.string(),
-  status: z.enum(['active', 'erased']),
-  payload: z.object({ ciphertext: z.string(), nonce: z.string(), signature: z.string() }).loose().optional(),
-});
-const messagePageSchema = z.object({ messages: z.array(ledgerMessageSchema), bookmark: z.string() });
 const openedSchema = z.object({ conversationId: z.string(), epoch: z.number().int(), created: z.boolean() });
 const epochKeySchema = z.object({ wrappedKey: z.string() });
 
@@ -275,7 +264,7 @@ describe('outbox under kill -9 against the real network', { timeout: 30 * 60_000
 
     // bob's view through Org2's peer (it may be a block behind Org1's at first).
     const readAll = async () => {
-      const records: z.infer<typeof ledgerMessageSchema>[] = [];
+      const records: LedgerMessage[] = [];
       let bookmark: string | undefined;
       for (;;) {
         const page = await clients.bob.evaluate(

@@ -6,10 +6,10 @@ import { sealEnvelope } from '../../src/node/crypto';
 import { connectWithProfile } from '../../src/node/fabric/connect';
 import { ledgerClient, parseAnswer } from '../../src/node/ledger';
 import { Outbox, type OutboxMessage, type Prepared, type SendHooks, type SendResult } from '../../src/node/outbox';
+import { postProposal } from '../../src/node/messaging/envelopes';
 import { loadProfile } from '../../src/node/profile/profile-files';
 import { openStoreWithProtector } from '../../src/node/store';
 import { KDF_INTERACTIVE, passphraseProtector } from '../../src/node/wallet';
-import { eventTag, proposalWithTxId } from '../../src/shared/event-tag';
 
 // The process outbox-kill.integration.test.ts kills: it opens the encrypted
 // store, enqueues the messages not enqueued yet, and lets the outbox post
@@ -107,21 +107,7 @@ async function main(): Promise<void> {
     const sealed = sealedSchema.parse(JSON.parse(new TextDecoder().decode(message.payload ?? new Uint8Array())));
     const committed = await ledger.submitProposal('messages', (contract) =>
       reportingEndorsement(
-        proposalWithTxId(
-          connection.gateway,
-          contract,
-          'PostMessage',
-          (txId) => ({
-            conversationId: message.conversationId,
-            epoch: sealed.epoch,
-            clientMessageId: message.clientMessageId,
-            nonce: sealed.nonce,
-            signature: sealed.signature,
-            attachments: [],
-            eventTag: eventTag(epochKey, txId),
-          }),
-          { ciphertext: new Uint8Array(Buffer.from(sealed.ciphertext, 'base64')) },
-        ),
+        postProposal(connection.gateway, contract, message, { ...sealed, attachments: [] }, epochKey),
         () => hooks.onEndorsed(),
       ),
     );

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { GroupAction, GroupDetails, GroupPolicy, GroupRole } from '../../common/api';
 import { leaveGroup, removeMember, submitTagged } from '../groups';
+import { membersWithKeys } from '../groups/member-keys';
 import { LedgerError, parseAnswer } from '../ledger';
 import { membersSchema } from './ledger-records';
 import type { Messenger } from './messenger';
@@ -13,10 +14,6 @@ import type { Messenger } from './messenger';
 const createdSchema = z.object({ conversationId: z.string(), epoch: z.number().int() });
 const rotatedSchema = z.object({ conversationId: z.string(), epoch: z.number().int() });
 
-async function membersWithKeys(m: Messenger, ids: readonly string[]) {
-  return Promise.all(ids.map(async (userId) => ({ userId, encryptionKey: await m.senders.encryptionKey(userId) })));
-}
-
 async function memberList(m: Messenger, conversationId: string) {
   return (await m.session.ledger.evaluate('groups', 'ListMembers', { conversationId }, membersSchema)).members;
 }
@@ -26,7 +23,9 @@ export async function createGroup(
   input: { title: string; members: string[]; policy: GroupPolicy },
 ): Promise<string> {
   const others = [...new Set(input.members)].filter((id) => id !== m.session.userId);
-  const fresh = await m.keyring.groupKeys.newEpochKey(await membersWithKeys(m, [m.session.userId, ...others]));
+  const fresh = await m.keyring.groupKeys.newEpochKey(
+    await membersWithKeys([m.session.userId, ...others], m.groups.memberKey),
+  );
   const groupId = `g-${randomBytes(12).toString('hex')}`;
   const committed = await submitTagged(m.groups, 'groups', 'CreateGroup', fresh.epochKey, {
     groupId,
@@ -81,7 +80,7 @@ export async function addMember(m: Messenger, conversationId: string, userId: st
   const ids = (await memberList(m, conversationId)).map((x) => x.userId);
   if (ids.includes(userId)) throw new LedgerError('CONFLICT', `${userId} is already a member`);
   const tagKey = await m.keyring.get(conversationId, group.epoch);
-  const fresh = await m.keyring.groupKeys.newEpochKey(await membersWithKeys(m, [...ids, userId]));
+  const fresh = await m.keyring.groupKeys.newEpochKey(await membersWithKeys([...ids, userId], m.groups.memberKey));
   const committed = await submitTagged(m.groups, 'groups', 'AddMember', tagKey, {
     conversationId,
     userId,

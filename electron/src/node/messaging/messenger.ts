@@ -13,14 +13,13 @@ import {
   type SyncState,
 } from '../../common/api';
 import { recogniseEvent } from '../../shared/event-tag';
-import { type GroupsContext, rekeyIfRequired, submitTagged } from '../groups';
+import { type GroupsContext, groupsContextOf, rekeyIfRequired, submitTagged } from '../groups';
 import { type EventSync, LedgerError, parseAnswer, syncWithFileCheckpoint } from '../ledger';
 import { Outbox, type OutboxMessage } from '../outbox';
 import type { ClientSession } from '../session/client-session';
 import { SNIPPET_CLOSE, SNIPPET_OPEN, type Store, type StoredMessage } from '../store';
 import { type AttachmentRef, bodyOf, contentOf, decodePlaintext, encodePlaintext } from './content-codec';
 import { openRecord, postProposal, sealPost, sealedPostSchema } from './envelopes';
-import { groupsContext } from './group-context';
 import { Keyring } from './keyring';
 import {
   type LedgerGroup,
@@ -54,7 +53,8 @@ export class Messenger {
   private sync: EventSync | null = null;
   private syncState: SyncState = 'offline';
   private readonly pulls = new Map<string, Promise<void>>();
-  private readonly groupCache = new Map<string, LedgerGroup>();
+  /** When each membership began, as last read: a different value means we were (re-)added. */
+  private readonly memberSince = new Map<string, number>();
   /** The other member of each direct conversation. */
   private readonly peers = new Map<string, string>();
 
@@ -64,7 +64,12 @@ export class Messenger {
   ) {
     this.keyring = new Keyring(session);
     this.senders = new SenderKeys(session, store);
-    this.groups = groupsContext(session, this.keyring, this.senders);
+    // Member keys through SenderKeys, so every key used for wrapping is also checked for changes.
+    this.groups = groupsContextOf(
+      session,
+      (conversationId, epoch) => this.keyring.get(conversationId, epoch),
+      (userId) => this.senders.encryptionKey(userId),
+    );
     this.outbox = new Outbox({
       store,
       sender: session.userId,
@@ -101,7 +106,8 @@ export class Messenger {
         onStatus: (status) => {
           this.syncState = status === 'closed' ? 'offline' : status;
           this.session.emit({ type: 'sync', state: this.syncState });
-          // Back online: whatever happened meanwhile is on the ledger.
+          // Whatever was committed before the stream opened is on the ledger: after a reconnect,
+          // and also right after start(), since a first stream (no checkpoint yet) begins at the next block.
           if (status === 'connected') void this.syncConversations().catch(() => undefined);
         },
       },
@@ -118,8 +124,26 @@ export class Messenger {
 
   /** Every conversation the ledger says we are in, refreshed into the store, then their new messages. */
   async syncConversations(): Promise<void> {
+    for (const { conversationId, since } of await this.myConversations()) {
+      await this.refreshConversation(conversationId);
+      await this.pull(conversationId);
+      this.memberSince.set(conversationId, since);
+    }
+  }
+
+  /** Only memberships this client has not seen: someone added us, or added us back. */
+  private async discoverConversations(): Promise<void> {
+    for (const { conversationId, since } of await this.myConversations()) {
+      if (this.memberSince.get(conversationId) === since) continue;
+      await this.refreshConversation(conversationId);
+      await this.pull(conversationId);
+      this.memberSince.set(conversationId, since);
+    }
+  }
+
+  private async myConversations(): Promise<{ conversationId: string; since: number }[]> {
     let bookmark: string | undefined;
-    const ids: string[] = [];
+    const all: { conversationId: string; since: number }[] = [];
     do {
       const page = await this.session.ledger.evaluate(
         'groups',
@@ -127,18 +151,14 @@ export class Messenger {
         { pageSize: PAGE, ...(bookmark ? { bookmark } : {}) },
         myConversationsSchema,
       );
-      ids.push(...page.conversations.map((c) => c.conversationId));
+      all.push(...page.conversations);
       bookmark = page.conversations.length === PAGE ? page.bookmark : undefined;
     } while (bookmark);
-    for (const id of ids) {
-      await this.refreshConversation(id);
-      await this.pull(id);
-    }
+    return all;
   }
 
   async refreshConversation(conversationId: string): Promise<LedgerGroup> {
     const group = await this.session.ledger.evaluate('groups', 'GetGroup', { conversationId }, groupSchema);
-    this.groupCache.set(conversationId, group);
     // Hold the current key now: the next message's event is recognised by it.
     await this.keyring.get(conversationId, group.epoch).catch(() => undefined);
     const title = group.kind === 'direct' ? await this.directTitle(conversationId) : (group.name ?? conversationId);
@@ -465,8 +485,8 @@ export class Messenger {
         if (area === 'groups') await this.refreshConversation(conversationId).catch(() => undefined);
         await this.pull(conversationId).catch(() => undefined);
       } else if (area === 'groups') {
-        // Maybe we were just added somewhere: our own index says.
-        await this.syncConversations().catch(() => undefined);
+        // Not one of ours, or we were just added somewhere: our own index says which.
+        await this.discoverConversations().catch(() => undefined);
       }
       return;
     }

@@ -17,6 +17,7 @@ import type {
 import { type ConnectionProfile, ProfileError, parseConnectionProfile } from '../../common/connection-profile';
 import * as compliance from '../compliance';
 import { safetyNumber } from '../crypto';
+import { directoryUserSchema } from '../fabric/directory';
 import { profileHealth } from '../fabric/reachability';
 import { writeFileAtomic } from '../fs/atomic-file';
 import { Messenger } from '../messaging/messenger';
@@ -63,18 +64,7 @@ interface Signed {
   readonly messenger: Messenger;
 }
 
-const listDirectorySchema = z.object({
-  users: z.array(
-    z.object({
-      userId: z.string(),
-      mspId: z.string(),
-      enrollmentId: z.string(),
-      status: z.enum(['active', 'disabled']),
-      signingKey: z.string().optional(),
-    }),
-  ),
-  bookmark: z.string().optional(),
-});
+const listDirectorySchema = z.object({ users: z.array(directoryUserSchema), bookmark: z.string().optional() });
 
 export type AppService = KTalkApi & KTalkEvents & { close(): Promise<void> };
 
