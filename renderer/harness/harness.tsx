@@ -29,6 +29,6 @@ const api = createFakeApi({
 const container = document.getElementById('root');
 if (container) {
   createRoot(container).render(
-    <Root api={api} i18n={createI18n(settings.language)} settings={settings} persistSettings={false} />,
+    <Root api={api} i18n={createI18n(settings.language)} settings={settings} persistSettings={false} clock={api.now} />,
   );
 }

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFakeApi } from '../src/api/fake-api';
+import { createFakeApi, FAKE_NOW } from '../src/api/fake-api';
 import { CompliancePage } from '../src/features/compliance';
 import { checkFilter } from '../src/features/compliance/filter';
 import { renderWithApp } from './render';
@@ -37,14 +37,17 @@ describe('audit filters', () => {
   });
 
   it('turns the form into an API filter, including the whole last minute', () => {
-    const check = checkFilter({
-      from: '2026-11-20T08:00',
-      to: '2026-11-23T09:30',
-      actor: ' Org1MSP::alice ',
-      action: 'message.post',
-      target: '',
-      outcome: 'denied',
-    });
+    const check = checkFilter(
+      {
+        from: '2026-11-20T08:00',
+        to: '2026-11-23T09:30',
+        actor: ' Org1MSP::alice ',
+        action: 'message.post',
+        target: '',
+        outcome: 'denied',
+      },
+      FAKE_NOW,
+    );
     expect(check).toEqual({
       ok: true,
       filter: {
@@ -59,14 +62,17 @@ describe('audit filters', () => {
 
   it('names every wrong field and sends nothing', async () => {
     expect(
-      checkFilter({
-        from: '2026-11-23T10:00',
-        to: '2026-11-22T10:00',
-        actor: 'alice',
-        action: 'post',
-        target: '',
-        outcome: '',
-      }),
+      checkFilter(
+        {
+          from: '2026-11-23T10:00',
+          to: '2026-11-22T10:00',
+          actor: 'alice',
+          action: 'post',
+          target: '',
+          outcome: '',
+        },
+        FAKE_NOW,
+      ),
     ).toEqual({ ok: false, errors: ['range', 'actor', 'action'] });
     const user = userEvent.setup();
     const { api } = renderWithApp(<CompliancePage />, { fake: auditor });
@@ -85,7 +91,7 @@ describe('the audit trail', () => {
   it('searches, pages with the cursor, charts what was fetched, and never shows message content', async () => {
     const user = userEvent.setup();
     const api = createFakeApi(auditor);
-    const now = Date.now();
+    const now = api.now();
     const row = (i: number, outcome = 'ok') => ({
       time: now - i * 3_600_000,
       txId: `tx-${i}`,

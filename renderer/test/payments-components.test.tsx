@@ -94,7 +94,7 @@ describe('payment messages in the chat', () => {
     const created = await alice.createEscrow({
       to: 'Org2MSP::bob',
       amount: 700,
-      deadline: Date.now() + 3600_000,
+      deadline: alice.now() + 3600_000,
       memo: '',
     });
     if (!created.ok) throw new Error('escrow not created');

@@ -5,9 +5,11 @@ import { ApiProvider } from '../src/api/context';
 import { createFakeApi, type FakeApi, type FakeOptions } from '../src/api/fake-api';
 import { DEFAULT_SETTINGS, SettingsProvider } from '../src/app/settings';
 import { ToastProvider, TooltipProvider } from '../src/components/ui';
+import { ClockProvider } from '../src/lib/clock';
 import { createI18n, type Language } from '../src/i18n';
 
-// Mounts a piece of UI the way the app does (same providers), over the fake API.
+// Mounts a piece of UI the way the app does (same providers), over the fake
+// API, with the UI's clock set to the fake's (never the wall clock).
 
 export interface Rendered extends RenderResult {
   readonly api: FakeApi;
@@ -25,7 +27,9 @@ export function renderWithApp(
       <SettingsProvider i18n={i18n} initial={{ ...DEFAULT_SETTINGS, language }} persist={false}>
         <TooltipProvider>
           <ToastProvider>
-            <ApiProvider api={api}>{ui}</ApiProvider>
+            <ApiProvider api={api}>
+              <ClockProvider clock={api.now}>{ui}</ClockProvider>
+            </ApiProvider>
           </ToastProvider>
         </TooltipProvider>
       </SettingsProvider>

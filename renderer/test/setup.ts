@@ -1,5 +1,5 @@
 import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 
 // jsdom lacks a few browser APIs the UI touches; plain stand-ins suffice.
 afterEach(() => cleanup());
@@ -24,3 +24,8 @@ if (!globalThis.ResizeObserver) {
     disconnect() {}
   };
 }
+
+// No test may depend on the day it runs: the wall clock here sits years away
+// from the fake API's clock (FAKE_NOW), so a component that reads Date.now()
+// where it should read useClock() fails every time, not a week after landing.
+vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2031, 5, 15, 12, 0) });

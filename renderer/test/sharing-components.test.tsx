@@ -16,7 +16,7 @@ describe('sharing a file', () => {
     await user.upload(input, new File(['hello bob'], 'plan.txt', { type: 'text/plain' }));
     await user.type(screen.getByTestId('grantee-user'), 'Org2MSP::bob');
     await user.selectOptions(screen.getByTestId('expiry-preset'), '7d');
-    const before = Date.now();
+    const before = api.now();
     await user.click(screen.getByTestId('share-submit'));
     await waitFor(() => expect(share).toHaveBeenCalledTimes(1));
     const input0 = share.mock.calls[0]?.[0];
@@ -25,7 +25,7 @@ describe('sharing a file', () => {
     expect(input0?.canReshare).toBe(false);
     const week = 7 * 24 * 3600_000;
     expect(input0?.expiresAt).toBeGreaterThanOrEqual(before + week);
-    expect(input0?.expiresAt).toBeLessThanOrEqual(Date.now() + week);
+    expect(input0?.expiresAt).toBeLessThanOrEqual(api.now() + week);
     const details = await screen.findByTestId('item-details');
     const grants = await within(details).findByTestId('grants-table');
     expect(grants.textContent).toContain('bob (Org2)');
@@ -59,7 +59,7 @@ describe('sharing a file', () => {
     await api.shareItem({
       file: { name: 'q3.pdf', mimeType: 'application/pdf', dataBase64: 'AAAA' },
       grantee: { kind: 'user', userId: 'Org2MSP::bob' },
-      expiresAt: Date.now() + 3600_000,
+      expiresAt: api.now() + 3600_000,
       canReshare: false,
     });
     renderWithApp(<SharingPage />, { api });
@@ -80,7 +80,7 @@ describe('who accessed my data', () => {
     const shared = await owner.shareItem({
       file: { name: 'secret.txt', mimeType: 'text/plain', dataBase64: 'AAAA' },
       grantee: { kind: 'user', userId: 'Org2MSP::bob' },
-      expiresAt: Date.now() + 3600_000,
+      expiresAt: owner.now() + 3600_000,
       canReshare: false,
     });
     if (!shared.ok) throw new Error('not shared');

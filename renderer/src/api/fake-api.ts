@@ -47,7 +47,7 @@ export interface FakeOptions {
   readonly seed?: boolean;
   /** Adds a direct conversation with this many messages (for paging and the bench). */
   readonly bigConversation?: number;
-  /** Fixed clock for deterministic screenshots. */
+  /** Where the fake's clock starts (it never reads the wall clock); each change moves it on by a second. */
   readonly now?: number;
   /** Delay every call (ms) to show loading states. */
   readonly latencyMs?: number;
@@ -65,6 +65,8 @@ export interface FakeApi extends ApiClient {
   /** Marks a contact's key as changed (and emits keyChange). */
   changeKey(userId: string): void;
   readonly conversations: Map<string, FakeConversation>;
+  /** The fake's current time, for the UI's clock in tests and screenshots. */
+  now(): number;
 }
 
 export interface FakeConversation {
@@ -92,6 +94,8 @@ export const FAKE_SECRET = 'secret-pw';
 export const FAKE_PASSPHRASE = 'correct horse battery staple';
 
 const DAY = 86_400_000;
+/** The fake's default start time: fixed, so nothing a test sees depends on the day it runs. */
+export const FAKE_NOW = Date.UTC(2026, 10, 23, 9, 30);
 const idOf = (u: { mspId: string; enrollmentId: string }) => `${u.mspId}::${u.enrollmentId}`;
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const fail = <T>(code: ApiErrorCode, message = code.toLowerCase().replace(/_/g, ' ')): Result<T> => ({
@@ -132,8 +136,8 @@ const SAMPLE_LINES = [
 ];
 
 export function createFakeApi(options: FakeOptions = {}): FakeApi {
-  let now = options.now ?? Date.UTC(2026, 10, 23, 9, 30);
-  const clock = () => (options.now === undefined ? Date.now() : (now += 1000));
+  let now = options.now ?? FAKE_NOW;
+  const clock = () => (now += 1000);
   const listeners = new Set<(event: ApiEvent) => void>();
   const failures = new Map<string, { code: ApiErrorCode; message?: string }>();
   const calls: string[] = [];
@@ -942,6 +946,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     emit,
     failNext: (method, code, message) => failures.set(method, { code, message }),
     calls,
+    now: () => now,
     conversations,
     receive: (conversationId, sender, text) => {
       const c = conversations.get(conversationId);

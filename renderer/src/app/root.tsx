@@ -2,6 +2,7 @@ import type { i18n as I18n } from 'i18next';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { ApiClient } from '../api/client';
 import { ApiProvider } from '../api/context';
+import { type Clock, ClockProvider } from '../lib/clock';
 import { Button, ErrorText, Spinner, ToastProvider, TooltipProvider } from '../components/ui';
 import { App } from './app';
 import { SettingsProvider, type Settings } from './settings';
@@ -35,11 +36,14 @@ export function Root({
   i18n,
   settings,
   persistSettings = true,
+  clock = () => Date.now(),
 }: {
   readonly api: ApiClient;
   readonly i18n: I18n;
   readonly settings: Settings;
   readonly persistSettings?: boolean;
+  /** The time the UI reads; the fake API's own clock in screenshots. */
+  readonly clock?: Clock;
 }) {
   return (
     <I18nextProvider i18n={i18n}>
@@ -55,7 +59,9 @@ export function Root({
                 </Unreachable>
               )}
             >
-              <App />
+              <ClockProvider clock={clock}>
+                <App />
+              </ClockProvider>
             </ApiProvider>
           </ToastProvider>
         </TooltipProvider>

@@ -4,11 +4,12 @@ import type { ApiError, ConversationSummary, SearchHit } from '../../../../elect
 import { useApi } from '../../api/context';
 import { Icon } from '../../app/icons';
 import { Avatar, Badge, Button, EmptyState, ErrorText, Input, Spinner } from '../../components/ui';
+import { useClock } from '../../lib/clock';
 
-function timeLabel(at: number | undefined, language: string): string {
+function timeLabel(at: number | undefined, language: string, now: number): string {
   if (!at) return '';
   const date = new Date(at);
-  const sameDay = new Date().toDateString() === date.toDateString();
+  const sameDay = new Date(now).toDateString() === date.toDateString();
   return new Intl.DateTimeFormat(
     language,
     sameDay ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' },
@@ -34,6 +35,7 @@ export function Sidebar({
 }) {
   const { t, i18n } = useTranslation('chats');
   const api = useApi();
+  const clock = useClock();
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<SearchHit[] | null>(null);
   const [searchError, setSearchError] = useState<ApiError | null>(null);
@@ -98,7 +100,7 @@ export function Sidebar({
                     <span className="conversation-title">{titleOf(hit.conversationId)}</span>
                     <span className="conversation-preview">{hit.snippet}</span>
                   </span>
-                  <span className="conversation-time">{timeLabel(hit.sentAt, i18n.language)}</span>
+                  <span className="conversation-time">{timeLabel(hit.sentAt, i18n.language, clock())}</span>
                 </button>
               </li>
             ))}
@@ -130,7 +132,7 @@ export function Sidebar({
                     <span className="conversation-preview">{c.lastPreview ?? ''}</span>
                   </span>
                   <span className="conversation-side">
-                    <span className="conversation-time">{timeLabel(c.lastMessageAt, i18n.language)}</span>
+                    <span className="conversation-time">{timeLabel(c.lastMessageAt, i18n.language, clock())}</span>
                     {c.unread > 0 ? (
                       <Badge tone="info" aria-label={t('unread', { count: c.unread })}>
                         {c.unread}

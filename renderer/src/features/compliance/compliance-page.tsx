@@ -28,6 +28,7 @@ import { chooseUnit, type BucketUnit } from './bucketing';
 import { EXPORT_MIME, exportFileName } from './export-file';
 import { actionKey, checkFilter, KNOWN_ACTIONS, type FilterDraft, type FilterField } from './filter';
 import { VerifyPanel } from './verify-panel';
+import { useClock } from '../../lib/clock';
 
 const PAGE_SIZE = 50;
 const WEEK = 7 * 24 * 3600_000;
@@ -64,7 +65,8 @@ function AuditTrail() {
   const toast = useToast();
   const query = useCall();
   const exporting = useCall();
-  const [draft, setDraft] = useState<FilterDraft>(() => initialDraft(Date.now()));
+  const clock = useClock();
+  const [draft, setDraft] = useState<FilterDraft>(() => initialDraft(clock()));
   const [errors, setErrors] = useState<FilterField[]>([]);
   const [applied, setApplied] = useState<AuditFilter | null>(null);
   const [records, setRecords] = useState<AuditRecordView[]>([]);
@@ -75,7 +77,7 @@ function AuditTrail() {
   const set = (patch: Partial<FilterDraft>) => setDraft((d) => ({ ...d, ...patch }));
 
   const search = async () => {
-    const check = checkFilter(draft);
+    const check = checkFilter(draft, clock());
     if (!check.ok) {
       setErrors(check.errors);
       return;
@@ -113,7 +115,7 @@ function AuditTrail() {
     const filter = applied;
     const result = await exporting.run(() => api.auditExport({ ...filter, format }));
     if (!result.ok) return;
-    const name = exportFileName(result.value, Date.now());
+    const name = exportFileName(result.value, clock());
     downloadText(result.value.content, name, EXPORT_MIME[format]);
     if (format === 'json') setLastExport({ name, content: result.value.content });
     toast({ tone: 'success', title: t('export.done', { name, count: result.value.records }) });
@@ -225,7 +227,7 @@ function AuditTrail() {
           </Button>
           <Button
             onClick={() => {
-              setDraft(initialDraft(Date.now()));
+              setDraft(initialDraft(clock()));
               setErrors([]);
             }}
           >

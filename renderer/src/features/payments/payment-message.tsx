@@ -8,6 +8,7 @@ import { userLabel } from '../../components/ui/b-user';
 import { Credits } from './credits';
 import { allowedEscrowActions, type EscrowAction } from './escrow-rules';
 import { formatCredits } from './money';
+import { useClock } from '../../lib/clock';
 
 type PaymentContent = Exclude<MessageContent, { type: 'text' }>;
 
@@ -141,7 +142,8 @@ function EscrowCard({ content }: { readonly content: Extract<PaymentContent, { t
   const me = useMe();
   const call = useCall();
   const [escrow, setEscrow] = useState<EscrowInfo | null>(null);
-  const [now, setNow] = useState(() => Date.now());
+  const clock = useClock();
+  const [now, setNow] = useState(() => clock());
 
   useEffect(() => {
     let live = true;
@@ -149,7 +151,7 @@ function EscrowCard({ content }: { readonly content: Extract<PaymentContent, { t
       if (live && result.ok) setEscrow(result.value);
     });
     // Claim/refund windows open and close with time; re-check each half minute.
-    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    const timer = setInterval(() => setNow(clock()), 30_000);
     return () => {
       live = false;
       clearInterval(timer);

@@ -26,6 +26,7 @@ import { allowedEscrowActions, MAX_ESCROW_MS, MIN_ESCROW_MS, type EscrowAction }
 import { formatCredits, parseCredits } from './money';
 import { useBalance } from './use-balance';
 import { useConversations } from './use-conversations';
+import { useClock } from '../../lib/clock';
 
 export function PaymentsPage() {
   const { t } = useTranslation('payments');
@@ -266,18 +267,19 @@ function EscrowPanel() {
   const [amountText, setAmountText] = useState('');
   const [memo, setMemo] = useState('');
   const [preset, setPreset] = useState<ExpiryPreset>('1d');
-  const [custom, setCustom] = useState(() => toLocalInputValue(Date.now() + 24 * 3600_000));
+  const clock = useClock();
+  const [custom, setCustom] = useState(() => toLocalInputValue(clock() + 24 * 3600_000));
   const [conversationId, setConversationId] = useState('');
   const [tried, setTried] = useState(false);
   const [escrowId, setEscrowId] = useState('');
   const [escrow, setEscrow] = useState<EscrowInfo | null>(null);
   const parsed = parseCredits(amountText);
-  const deadline = resolveExpiry(preset, Date.now(), custom);
+  const deadline = resolveExpiry(preset, clock(), custom);
   const deadlineError = !deadline.ok
     ? t(`deadlineError.${deadline.error}`)
-    : deadline.expiresAt - Date.now() < MIN_ESCROW_MS
+    : deadline.expiresAt - clock() < MIN_ESCROW_MS
       ? t('deadlineError.tooSoon')
-      : deadline.expiresAt - Date.now() > MAX_ESCROW_MS
+      : deadline.expiresAt - clock() > MAX_ESCROW_MS
         ? t('deadlineError.tooFar')
         : null;
 
@@ -402,7 +404,7 @@ function EscrowPanel() {
         ) : null}
         {escrow ? (
           <div className="pay-card-actions">
-            {allowedEscrowActions(escrow, me, Date.now()).map((action) => (
+            {allowedEscrowActions(escrow, me, clock()).map((action) => (
               <Button key={action} variant="primary" busy={lookup.pending} onClick={() => void settle(action)}>
                 {t(`escrowAction.${action}`)}
               </Button>

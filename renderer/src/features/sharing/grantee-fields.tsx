@@ -5,6 +5,7 @@ import { useApi } from '../../api/context';
 import { Field, Input, Select, Switch } from '../../components/ui';
 import { USER_ID_PATTERN, userLabel } from '../../components/ui/b-user';
 import { EXPIRY_PRESETS, resolveExpiry, toLocalInputValue, type ExpiryPreset, type ExpiryResult } from './expiry';
+import { useClock } from '../../lib/clock';
 
 // Who gets access, until when, and whether they may pass it on: the part of
 // "share" and "add access" that is the same.
@@ -80,7 +81,8 @@ export function GranteeFields({
 }) {
   const { t } = useTranslation('sharing');
   const { groups, peers } = useConversationChoices();
-  const check = checkDraft(draft, Date.now());
+  const clock = useClock();
+  const check = checkDraft(draft, clock());
   const granteeError = showErrors && !check.ok && check.granteeError ? t(check.granteeError) : undefined;
   const expiryError = showErrors && !check.ok && check.expiryError ? t(check.expiryError) : undefined;
   const set = (patch: Partial<GrantDraft>) => onChange({ ...draft, ...patch });

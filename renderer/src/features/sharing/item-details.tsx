@@ -21,6 +21,7 @@ import { userLabel } from '../../components/ui/b-user';
 import { AccessTimeline } from './access-timeline';
 import { formatBytes, formatTime } from './format';
 import { checkDraft, emptyDraft, GranteeFields, type GrantDraft } from './grantee-fields';
+import { useClock } from '../../lib/clock';
 
 const STATE_TONE = { active: 'success', revoked: 'danger', expired: 'warning' } as const;
 
@@ -168,12 +169,13 @@ function AddGrant({ itemId, onAdded }: { readonly itemId: string; readonly onAdd
   const api = useApi();
   const call = useCall();
   const [open, setOpen] = useState(false);
-  const [draft, setDraft] = useState<GrantDraft>(() => emptyDraft(Date.now()));
+  const clock = useClock();
+  const [draft, setDraft] = useState<GrantDraft>(() => emptyDraft(clock()));
   const [tried, setTried] = useState(false);
 
   const submit = async () => {
     setTried(true);
-    const check = checkDraft(draft, Date.now());
+    const check = checkDraft(draft, clock());
     if (!check.ok) return;
     const result = await call.run(() =>
       api.grantAccess({ itemId, grantee: check.grantee, expiresAt: check.expiresAt, canReshare: check.canReshare }),
@@ -181,7 +183,7 @@ function AddGrant({ itemId, onAdded }: { readonly itemId: string; readonly onAdd
     if (result.ok) {
       setOpen(false);
       setTried(false);
-      setDraft(emptyDraft(Date.now()));
+      setDraft(emptyDraft(clock()));
       onAdded();
     }
   };

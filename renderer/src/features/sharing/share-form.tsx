@@ -8,6 +8,7 @@ import { bytesToBase64, fileToFileData } from '../../components/ui/b-download';
 import { useCall } from '../../components/ui/b-use-call';
 import { checkDraft, emptyDraft, GranteeFields, type GrantDraft } from './grantee-fields';
 import { formatBytes } from './format';
+import { useClock } from '../../lib/clock';
 
 type Source = 'file' | 'text';
 
@@ -22,7 +23,8 @@ export function ShareForm({ onShared }: { readonly onShared: (item: SharedItem) 
   const [text, setText] = useState('');
   const [fileError, setFileError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [draft, setDraft] = useState<GrantDraft>(() => emptyDraft(Date.now()));
+  const clock = useClock();
+  const [draft, setDraft] = useState<GrantDraft>(() => emptyDraft(clock()));
   const [tried, setTried] = useState(false);
 
   const pick = (picked: File | undefined) => {
@@ -45,7 +47,7 @@ export function ShareForm({ onShared }: { readonly onShared: (item: SharedItem) 
 
   const submit = async () => {
     setTried(true);
-    const check = checkDraft(draft, Date.now());
+    const check = checkDraft(draft, clock());
     let data: FileData | null = null;
     if (source === 'file') {
       if (!file) {
@@ -71,7 +73,7 @@ export function ShareForm({ onShared }: { readonly onShared: (item: SharedItem) 
       setFile(null);
       setText('');
       setTried(false);
-      setDraft(emptyDraft(Date.now()));
+      setDraft(emptyDraft(clock()));
       if (input.current) input.current.value = '';
     }
   };
