@@ -1,0 +1,5 @@
+import { sessionCases } from './cases-session';
+import type { ConformanceCase } from './target';
+
+// Every conformance case, by area. Add one import and one spread per area file.
+export const ALL_CASES: readonly ConformanceCase[] = [...sessionCases];
