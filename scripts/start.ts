@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type NetworkContext, status, up } from '../network/src/network';
-import { DEV_PROFILE_PATH } from '../network/src/connection-profile';
+import { DEV_PROFILE_PATH, appProfileFor, devProfileCopies } from '../network/src/connection-profile';
 import { NetworkError } from '../network/src/errors';
-import { dataDir } from '../network/src/paths';
+import { dataDir, defaultDataDir } from '../network/src/paths';
 import { CHAINCODE_NAME, CHANNEL, HOST, buildTopology, portBaseFromEnv } from '../network/src/topology';
 import { createApiService } from '../electron/src/node/api-service';
 import { rendererMounts } from '../electron/src/node/web/renderer-mounts';
@@ -32,18 +32,23 @@ function electronBinary(): string | null {
   }
 }
 
+let appProfile = DEV_PROFILE_PATH;
+
 async function startNetwork(): Promise<void> {
   const ctx: NetworkContext = {
     dataDir: dataDir(),
     topology: buildTopology(portBaseFromEnv()),
     log: (l) => console.log(l),
   };
-  await up({ ...ctx, profileCopies: [DEV_PROFILE_PATH] });
+  await up({ ...ctx, profileCopies: devProfileCopies(ctx.dataDir, defaultDataDir()) });
+  // Another data dir is another network: the app reads its profile, and the default one stays as it was.
+  appProfile = appProfileFor(ctx.dataDir, defaultDataDir());
+  if (appProfile !== DEV_PROFILE_PATH) process.env.KTALK_CONNECTION_PROFILE = appProfile;
   const health = await status(ctx);
   console.log(`\n${health.filter((h) => h.healthy).length}/${health.length} nodes healthy`);
   console.log(`channel ${CHANNEL}, chaincode ${CHAINCODE_NAME}`);
   for (const peer of ctx.topology.peers) console.log(`gateway ${peer.mspId}: ${HOST}:${peer.port}`);
-  console.log(`connection profile (what the app reads): ${DEV_PROFILE_PATH}`);
+  console.log(`connection profile (what the app reads): ${appProfile}`);
   console.log(`identities and TLS roots: ${ctx.dataDir}/crypto`);
   console.log('try it: npm run smoke   stop it: npm run network:down');
 }

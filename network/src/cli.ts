@@ -1,8 +1,8 @@
 import { prepareBinaries, type NetworkContext, deploy, down, reset, status, up } from './network';
 import { NetworkError } from './errors';
 import { revokeUser } from './channel/revoke';
-import { DEV_PROFILE_PATH } from './connection-profile';
-import { dataDir } from './paths';
+import { appProfileFor, devProfileCopies } from './connection-profile';
+import { dataDir, defaultDataDir } from './paths';
 import { buildTopology, portBaseFromEnv } from './topology';
 
 const USAGE =
@@ -40,9 +40,16 @@ async function main(command: string | undefined, rest: readonly string[]): Promi
   switch (command) {
     case 'up': {
       const started = Date.now();
-      const outcome = await up({ ...ctx, profileCopies: [DEV_PROFILE_PATH] });
+      const outcome = await up({ ...ctx, profileCopies: devProfileCopies(ctx.dataDir, defaultDataDir()) });
       if (outcome === 'started')
         console.log(`network up in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${ctx.dataDir})`);
+      const appProfile = appProfileFor(ctx.dataDir, defaultDataDir());
+      console.log(`connection profile: ${appProfile}`);
+      if (devProfileCopies(ctx.dataDir, defaultDataDir()).length === 0) {
+        console.log(
+          `(not the default network: the app keeps its own profile; KTALK_CONNECTION_PROFILE=${appProfile} points it here)`,
+        );
+      }
       return 0;
     }
     case 'down':

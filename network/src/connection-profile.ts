@@ -28,6 +28,20 @@ export const profilePath = (dataDir: string) => path.join(dataDir, 'connection-p
 /** The stable path the app reads by default (electron/src/node/profile DEV_PROFILE_PATH); only the CLI writes it. */
 export const DEV_PROFILE_PATH = path.join(REPO_ROOT, DEV_PROFILE_RELATIVE_PATH);
 
+/**
+ * The extra paths `up` writes the profile to: the app's default path belongs
+ * to the network in the default data dir only, so a second network (tests,
+ * benchmarks, another data dir) never repoints the everyday app.
+ */
+export function devProfileCopies(networkDir: string, defaultNetworkDir: string): string[] {
+  return path.resolve(networkDir) === path.resolve(defaultNetworkDir) ? [DEV_PROFILE_PATH] : [];
+}
+
+/** The profile the app should read for the network in `networkDir`. */
+export function appProfileFor(networkDir: string, defaultNetworkDir: string): string {
+  return devProfileCopies(networkDir, defaultNetworkDir)[0] ?? profilePath(networkDir);
+}
+
 export async function buildConnectionProfile(dataDir: string, topology: Topology): Promise<ConnectionProfile> {
   const organizations = await Promise.all(
     topology.peerOrgs.map(async (org) => {

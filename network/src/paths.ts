@@ -13,7 +13,12 @@ export function binCacheDir(component: string, version: string, env: NodeJS.Proc
   return path.join(cacheDir(env), component, version, 'bin');
 }
 
+/** The development network's data dir, when KTALK_NETWORK_DIR names no other. */
+export function defaultDataDir(): string {
+  return path.join(REPO_ROOT, '.ktalk', 'network');
+}
+
 /** Network state (crypto, ledgers, logs, pids). Wiped by network:reset. */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.KTALK_NETWORK_DIR ?? path.join(REPO_ROOT, '.ktalk', 'network'));
+  return path.resolve(env.KTALK_NETWORK_DIR ?? defaultDataDir());
 }

@@ -99,7 +99,43 @@ export async function stopProcess(dataDir: string, record: ProcessRecord, graceM
     if (await isRunning(record)) signal(record.pid, 'SIGKILL');
     while (await isRunning(record)) await sleep(50);
   }
+  // A leader can be gone while its children still hold ports and files: only
+  // return once the whole group has exited, so an immediate `up` finds its
+  // ports free.
+  await waitForGroupExit(record.pid, graceMs);
   await rm(path.join(pidDir(dataDir), `${record.name}.json`), { force: true });
+}
+
+/**
+ * True while a live (not zombie) process of the group led by `pid` exists.
+ * Read from /proc: a zombie left for an init that does not reap still
+ * answers kill(-pgid, 0), yet holds no ports or files.
+ */
+export async function processGroupAlive(pid: number): Promise<boolean> {
+  let entries: string[];
+  try {
+    entries = await readdir('/proc');
+  } catch {
+    return false;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
+}
+
+async function waitForGroupExit(pid: number, graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while ((await processGroupAlive(pid)) && Date.now() < deadline) await sleep(50);
+  if (!(await processGroupAlive(pid))) return;
+  signal(pid, 'SIGKILL');
+  const killDeadline = Date.now() + 5_000;
+  while ((await processGroupAlive(pid)) && Date.now() < killDeadline) await sleep(50);
+  if (await processGroupAlive(pid)) throw new NetworkError(`processes of group ${pid} did not exit after SIGKILL`);
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
