@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '../../electron/src/common/api';
-import { createApiClient, type KTalkBridge } from '../src/api/client';
+import { createApiClient, type KTalkBridge, toEvent } from '../src/api/client';
 
 // The Electron path: every call goes through the preload's one invoke with
 // the method name and an argument list; answers and events are checked
@@ -54,5 +54,45 @@ describe('API client over the Electron bridge', () => {
     push({ type: 'evil', payload: 1 });
     push('string');
     expect(seen).toEqual([{ type: 'balance', balance: 3 }]);
+  });
+
+  it('every event type the API declares passes the filter, sharedWithMe included', () => {
+    // One sample per member of the ApiEvent union: a new event type fails to compile here until added.
+    const samples: { [K in ApiEvent['type']]: Extract<ApiEvent, { type: K }> } = {
+      message: {
+        type: 'message',
+        message: {
+          conversationId: 'c1',
+          clientMessageId: 'm1',
+          sender: 'Org1MSP::alice',
+          sentAt: 1,
+          outgoing: false,
+          state: 'committed',
+          verified: true,
+          epoch: 1,
+          attachments: [],
+        },
+      },
+      delivery: { type: 'delivery', conversationId: 'c1', clientMessageId: 'm1', state: 'committed' },
+      conversation: {
+        type: 'conversation',
+        conversation: {
+          id: 'c1',
+          kind: 'group',
+          title: 'Launch',
+          unread: 0,
+          epoch: 1,
+          retentionSeconds: 0,
+          rekeyRequired: false,
+        },
+      },
+      keyChange: { type: 'keyChange', userId: 'Org2MSP::bob' },
+      sync: { type: 'sync', state: 'connected' },
+      session: { type: 'session', state: 'signed-in' },
+      access: { type: 'access', itemId: 'i1', accessor: 'Org2MSP::bob', outcome: 'ok' },
+      sharedWithMe: { type: 'sharedWithMe', item: { itemId: 'i1', grantId: 'g1', sharedAt: 1 } },
+      balance: { type: 'balance', balance: 3 },
+    };
+    for (const event of Object.values(samples)) expect(toEvent(event), event.type).toEqual(event);
   });
 });

@@ -354,6 +354,25 @@ export type ApiEvent =
   | { type: 'sharedWithMe'; item: SharedWithMe }
   | { type: 'balance'; balance: number };
 
+/** Every push event type, listed once: transports and the renderer's client accept exactly these. */
+export const API_EVENT_TYPES = [
+  'message',
+  'delivery',
+  'conversation',
+  'keyChange',
+  'sync',
+  'session',
+  'access',
+  'sharedWithMe',
+  'balance',
+] as const satisfies ReadonlyArray<ApiEvent['type']>;
+export type ApiEventType = (typeof API_EVENT_TYPES)[number];
+
+// Fails to compile when an event type is declared in ApiEvent but not listed.
+type UnlistedEvent = Exclude<ApiEvent['type'], ApiEventType>;
+const everyEventListed: UnlistedEvent extends never ? true : false = true;
+void everyEventListed;
+
 // ---- the operations -----------------------------------------------------------------
 
 type Op<I, O> = (input: I) => Promise<Result<O>>;

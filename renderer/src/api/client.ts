@@ -1,5 +1,6 @@
 import {
   API_ERROR_CODES,
+  API_EVENT_TYPES,
   API_METHODS,
   WEB_EVENTS_PATH,
   type ApiError,
@@ -71,17 +72,8 @@ export function toResult(value: unknown): Result<unknown> {
   return failure('INTERNAL', 'malformed answer from the app');
 }
 
-/** Push events are checked for a known type before the UI sees them. */
-const EVENT_TYPES: ReadonlySet<string> = new Set([
-  'message',
-  'delivery',
-  'conversation',
-  'keyChange',
-  'sync',
-  'session',
-  'access',
-  'balance',
-]);
+/** Push events are checked for a known type (the one list in api.ts) before the UI sees them. */
+const EVENT_TYPES: ReadonlySet<string> = new Set(API_EVENT_TYPES);
 
 export function toEvent(value: unknown): ApiEvent | null {
   return isRecord(value) && typeof value.type === 'string' && EVENT_TYPES.has(value.type)
