@@ -10,10 +10,14 @@ import {
   chaincodeErrorCode,
   classifyDeliveryError,
   classifyEndorseError,
+  LedgerError,
   isLedgerError,
+  refinedApiCode,
   submitWithRetry,
   syncEvents,
 } from '../src/node/ledger';
+import { apiFailure } from '../src/node/messaging/messenger';
+import { toApiError } from '../src/node/service/api-errors';
 
 // The ledger layer against stand-ins for the gateway: which failures are
 // retried and how, and when the event checkpoint moves.
@@ -152,6 +156,37 @@ describe('submitWithRetry', () => {
     assert.equal(done.attempts, 3);
     assert.equal(calls.proposals, 3);
     assert.ok(delays.every((d) => d <= policy.maxDelayMs));
+  });
+
+  it("the peers' refusal of a revoked identity is final (ACCESS_DENIED), never retried as a network failure", async () => {
+    // As the peer answers a proposal signed with a certificate on the channel's CRL: no chaincode ran.
+    const revoked = gatewayError(10, 'failed to endorse transaction, see attached details for more info', [
+      'access denied: channel [ktalk] creator org unknown, creator is malformed',
+    ]);
+    assert.deepEqual(classifyEndorseError(revoked), { kind: 'denied' });
+    assert.deepEqual(classifyEndorseError(gatewayError(7, 'permission denied')), { kind: 'denied' });
+    const { next, calls } = scripted([{ endorse: revoked }]);
+    await assert.rejects(submitWithRetry(next, { backoff: policy, sleep: noSleep }), (e: unknown) =>
+      isLedgerError(e, 'ACCESS_DENIED'),
+    );
+    assert.equal(calls.proposals, 1);
+  });
+
+  it('a refusal keeps its cause in the API: not a member, a revoked or an expired certificate', () => {
+    const notMember = 'groups.GetGroup: chaincode response 500, FORBIDDEN: not a member of g-1';
+    assert.equal(refinedApiCode('FORBIDDEN', notMember), 'NOT_MEMBER');
+    assert.equal(refinedApiCode('FORBIDDEN', 'FORBIDDEN: recipient is not a member of the conversation'), null);
+    assert.equal(refinedApiCode('FORBIDDEN', 'FORBIDDEN: readers cannot post'), null);
+    assert.equal(refinedApiCode('ACCESS_DENIED', 'access denied: creator org unknown'), 'CERT_REVOKED');
+    assert.equal(refinedApiCode('ACCESS_DENIED', 'the certificate has expired'), 'CERT_EXPIRED');
+    assert.equal(toApiError(new LedgerError('FORBIDDEN', notMember)).code, 'NOT_MEMBER');
+    assert.equal(toApiError(new LedgerError('ACCESS_DENIED', 'access denied')).code, 'CERT_REVOKED');
+    assert.equal(toApiError(new LedgerError('UNAVAILABLE', 'connection refused')).code, 'NETWORK_UNAVAILABLE');
+    // What a failed message shows: the refusal's cause, "network" only for transport failures.
+    assert.equal(apiFailure('FORBIDDEN', notMember), 'NOT_MEMBER');
+    assert.equal(apiFailure('ACCESS_DENIED', 'access denied'), 'CERT_REVOKED');
+    assert.equal(apiFailure('PREPARE_FAILED', 'bad attachment'), 'INTERNAL');
+    assert.equal(apiFailure('UNAVAILABLE', 'connection refused'), 'NETWORK_UNAVAILABLE');
   });
 
   it('never retries a chaincode refusal', async () => {

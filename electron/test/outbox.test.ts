@@ -253,6 +253,49 @@ describe('outbox', () => {
     store.close();
   });
 
+  it("a refusal while sealing (a removed member's FORBIDDEN) fails at once with its code; nothing is sent", async () => {
+    const { store } = newStore();
+    const ledger = new FakeLedger();
+    const { outbox, changes, delays } = outboxFor(store, ledger, {
+      prepare: async () => {
+        throw new LedgerError('FORBIDDEN', 'groups.GetGroup: FORBIDDEN: not a member of c2');
+      },
+    });
+    const id = outbox.enqueue({ conversationId: 'c2', body: 'after my removal' });
+    outbox.start();
+    await outbox.idle();
+    assert.deepEqual(ledger.calls, []);
+    assert.deepEqual(delays, [], 'a refusal is not retried');
+    const stored = row(store, 'c2', id);
+    assert.equal(stored?.state, 'failed');
+    assert.equal(stored?.failureCode, 'FORBIDDEN');
+    assert.match(stored?.failureMessage ?? '', /not a member of c2/);
+    const failed = changes.find((c) => c.clientMessageId === id && c.state === 'failed');
+    assert.equal(failed?.failureCode, 'FORBIDDEN');
+    await outbox.stop();
+    store.close();
+  });
+
+  it('the network failing while sealing is retried with backoff, then the message goes', async () => {
+    const { store } = newStore();
+    const ledger = new FakeLedger();
+    let seals = 0;
+    const { outbox, delays } = outboxFor(store, ledger, {
+      prepare: async (message) => {
+        if (++seals < 3) throw new LedgerError('UNAVAILABLE', 'groups.GetGroup: connection refused');
+        return { epoch: message.epoch, payload: new Uint8Array(randomBytes(64)) };
+      },
+    });
+    const id = outbox.enqueue({ conversationId: 'c1', body: 'while the peers restart' });
+    outbox.start();
+    await outbox.idle();
+    assert.deepEqual(delays, [750, 1500]);
+    assert.equal(row(store, 'c1', id)?.state, 'committed');
+    assert.deepEqual(ledger.calls, [id]);
+    await outbox.stop();
+    store.close();
+  });
+
   it('retry() puts a failed message back to pending and sends it; other states are refused', async () => {
     const { store } = newStore();
     const ledger = new FakeLedger();

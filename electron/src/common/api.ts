@@ -29,6 +29,8 @@ export const API_ERROR_CODES = [
   'TOO_LARGE',
   'STALE_EPOCH',
   'REKEY_REQUIRED',
+  /** The caller is not (or no longer) a member of the conversation: removed, or left. */
+  'NOT_MEMBER',
   // Transport, crypto, verification.
   'NETWORK_UNAVAILABLE',
   'KEY_CHANGED',
@@ -37,12 +39,31 @@ export const API_ERROR_CODES = [
   'INTERNAL',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+  // Refusals with a cause of their own, so the UI can name it.
+  'UNKNOWN_USER',
+  'ALREADY_REGISTERED',
+  'SELF_PAYMENT',
+  'NOT_AN_EXPORT',
 
 export interface ApiError {
   readonly code: ApiErrorCode;
+/** Which rule an input broke, so the UI can word it with its limit. */
+export type InputRule = 'too_long' | 'too_short' | 'too_large' | 'too_small' | 'too_many' | 'format' | 'required';
+
+/** What was wrong with the input of a BAD_INPUT: the field (dotted path) and, where there is one, the limit. */
+export interface InputProblem {
+  readonly field: string;
+  readonly rule: InputRule;
+  readonly limit?: number;
+  /** What `limit` counts. */
+  readonly unit?: 'characters' | 'bytes' | 'items' | 'value';
+}
+
   readonly message: string;
 }
 
+  /** For BAD_INPUT from the argument schemas; optional so older transports' errors still fit. */
+  readonly detail?: InputProblem;
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 /** One page of a listing; `next` is an opaque cursor, absent on the last page. */
@@ -176,7 +197,7 @@ export interface AttachmentInfo {
 /** What a message carries, after decryption; payments show as payment messages. */
 export type MessageContent =
   | { type: 'text'; text: string }
-  | { type: 'payment'; paymentId: string; amount: number; memo: string; to: string }
+  | { type: 'payment'; paymentId: string; amount: number; memo: string; to: string; requestId?: string }
   | { type: 'payment-request'; amount: number; memo: string }
   | { type: 'escrow'; escrowId: string; amount: number; deadline: number; to: string };
 
@@ -275,7 +296,14 @@ export interface EscrowInfo {
 }
 
 // ---- admin -------------------------------------------------------------------
+  /**
+   * mint, transfer-in/out, escrow-out (held), escrow-in (an escrow paid to me),
+   * escrow-refund (mine came back), escrow-claimed / escrow-released (notices:
+   * my held escrow was claimed by the recipient / released by me; no money moves).
+   */
 
+  /** What this row changed in my balance: negative out, positive in, 0 for a notice. Rows add up to the balance. */
+  readonly delta: number;
 export interface IdentityRow {
   readonly enrollmentId: string;
   readonly userId: string;
@@ -289,6 +317,8 @@ export interface IdentityRow {
 
 export interface RevokeReport {
   readonly userId: string;
+  /** The payer's note, seen by both parties. */
+  readonly memo?: string;
   readonly caRevoked: boolean;
   /** The CRL now in the org's MSP in the channel configuration. */
   readonly crlInChannel: boolean;
@@ -436,7 +466,11 @@ export interface KTalkApi {
 
   // Payments and escrow.
   getBalance: Op0<{ balance: number }>;
-  sendPayment: Op<{ to: string; amount: number; memo: string; conversationId?: string }, PaymentRecord>;
+  /** `requestId`: the payment-request message this pays (its clientMessageId), so both sides see it paid. */
+  sendPayment: Op<
+    { to: string; amount: number; memo: string; conversationId?: string; requestId?: string },
+    PaymentRecord
+  >;
   requestPayment: Op<{ conversationId: string; amount: number; memo: string }, MessageView>;
   paymentHistory: Op<{ cursor?: string }, Page<PaymentRecord>>;
   createEscrow: Op<{ to: string; amount: number; deadline: number; memo: string; conversationId?: string }, EscrowInfo>;

@@ -11,6 +11,7 @@ import {
   type KTalkEvents,
   type Result,
 } from '../../../electron/src/common/api';
+import { inputProblemSchema } from '../../../electron/src/common/api-args';
 
 // One client for both hosts: inside Electron the preload's bridge carries
 // each call over IPC; in the local web mode the same calls go to the
@@ -38,8 +39,10 @@ interface Transport {
 
 const KNOWN_CODES: ReadonlySet<string> = new Set(API_ERROR_CODES);
 
-function failure(code: ApiErrorCode, message: string): { ok: false; error: ApiError } {
-  return { ok: false, error: { code, message } };
+function failure(code: ApiErrorCode, message: string, rawDetail?: unknown): { ok: false; error: ApiError } {
+  // BAD_INPUT's field and limit, kept only when well formed.
+  const detail = rawDetail === undefined ? undefined : inputProblemSchema.safeParse(rawDetail);
+  return { ok: false, error: { code, message, ...(detail?.success ? { detail: detail.data } : {}) } };
 }
 
 /** Transport-level refusals (web server codes) mapped onto the API's codes. */
@@ -67,7 +70,7 @@ export function toResult(value: unknown): Result<unknown> {
   if (isRecord(value) && value.ok === true && 'value' in value) return { ok: true, value: value.value };
   if (isRecord(value) && value.ok === false && isRecord(value.error)) {
     const message = typeof value.error.message === 'string' ? value.error.message : '';
-    return failure(codeFromTransport(value.error.code), message);
+    return failure(codeFromTransport(value.error.code), message, value.error.detail);
   }
   return failure('INTERNAL', 'malformed answer from the app');
 }
@@ -138,6 +141,7 @@ function webTransport(): Transport {
       } catch {
         return;
       }
+    error.detail,
       const event = toEvent(parsed);
       if (event) for (const listener of [...listeners]) listener(event);
     };

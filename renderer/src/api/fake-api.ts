@@ -64,6 +64,8 @@ export interface FakeApi extends ApiClient {
   receive(conversationId: string, sender: string, text: string): MessageView;
   /** Marks a contact's key as changed (and emits keyChange). */
   changeKey(userId: string): void;
+  /** Another member removes the signed-in user from a group (the group re-keys; a conversation event says so). */
+  removeMe(conversationId: string): void;
   readonly conversations: Map<string, FakeConversation>;
   /** The fake's current time, for the UI's clock in tests and screenshots. */
   now(): number;
@@ -426,7 +428,8 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
   const manage = (conversationId: string, action: GroupAction, f: (c: FakeConversation) => Result<GroupDetails>) =>
     needSignIn(() => {
       const c = getConversation(conversationId);
-      if (!c || !c.members.has(me())) return fail<GroupDetails>('NOT_FOUND');
+      if (!c) return fail<GroupDetails>('NOT_FOUND');
+      if (!c.members.has(me())) return fail<GroupDetails>('NOT_MEMBER', `not a member of ${conversationId}`);
       if (!details(c).allowedActions.includes(action)) return fail<GroupDetails>('FORBIDDEN', `you may not ${action}`);
       const result = f(c);
       if (result.ok) emit({ type: 'conversation', conversation: { ...c.summary } });
@@ -568,7 +571,8 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     sendMessage: async ({ conversationId, text, attachments = [] }) =>
       needSignIn(() => {
         const c = getConversation(conversationId);
-        if (!c || !c.members.has(me())) return fail('NOT_FOUND');
+        if (!c) return fail('NOT_FOUND');
+        if (!c.members.has(me())) return fail('NOT_MEMBER', `not a member of ${conversationId}`);
         if (c.summary.rekeyRequired) return fail('REKEY_REQUIRED');
         if (c.summary.kind === 'group' && !details(c).allowedActions.includes('post')) return fail('FORBIDDEN');
         const message = push(c, me(), { type: 'text', text }, clock(), 'pending');
@@ -607,7 +611,10 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       needSignIn(() => {
         const c = getConversation(conversationId);
         if (!c) return fail('NOT_FOUND');
+        const hadUnread = c.summary.unread > 0;
         c.summary = { ...c.summary, unread: 0 };
+        // Like the service: every view of the list drops the badge.
+        if (hadUnread) emit({ type: 'conversation', conversation: { ...c.summary } });
         return ok(null);
       }),
     getAttachment: async ({ conversationId, clientMessageId, index }) => {
@@ -650,7 +657,9 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     getGroup: async ({ conversationId }) =>
       needSignIn(() => {
         const c = getConversation(conversationId);
-        return c && c.members.has(me()) ? ok(details(c)) : fail('NOT_FOUND');
+        if (!c) return fail('NOT_FOUND');
+        // Like the chaincode: a conversation one was removed from (or left) answers with that cause.
+        return c.members.has(me()) ? ok(details(c)) : fail('NOT_MEMBER', `not a member of ${conversationId}`);
       }),
     addMember: async ({ conversationId, userId, role }) =>
       manage(conversationId, 'invite', (c) => {
@@ -961,6 +970,13 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       const c = contacts.get(userId);
       if (c) contacts.set(userId, { ...c, keyChanged: true, verified: false });
       emit({ type: 'keyChange', userId });
+    },
+    removeMe: (conversationId) => {
+      const c = conversations.get(conversationId);
+      if (!c) throw new Error(`no fake conversation ${conversationId}`);
+      c.members.delete(me());
+      rekey(c);
+      emit({ type: 'conversation', conversation: { ...c.summary } });
     },
   };
 }

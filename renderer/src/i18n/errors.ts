@@ -1,4 +1,5 @@
 import type { ApiErrorCode } from '../../../electron/src/common/api';
+import { inputProblemStrings } from './input-problems';
 
 // Every error code the API can answer with, as a sentence a non-technical
 // person understands. Typed by code, so a new code fails to compile here.
@@ -27,6 +28,7 @@ const en: Sentences = {
   TOO_LARGE: 'This is too large to send.',
   STALE_EPOCH: 'The conversation key changed while sending. Please try again.',
   REKEY_REQUIRED: "A member left this group. Messages can be sent again once a manager's device has changed the key.",
+  NOT_MEMBER: 'You are no longer a member of this group (you were removed, or you left), so you cannot post here.',
   NETWORK_UNAVAILABLE: 'The network cannot be reached right now. Your message will be sent when it is back.',
   KEY_CHANGED: "This person's security key changed. Compare safety numbers before sending.",
   DECRYPT_FAILED: 'This message could not be decrypted on this device.',
@@ -34,6 +36,11 @@ const en: Sentences = {
   INTERNAL: 'Something went wrong inside KTalk. Please try again; if it keeps happening, contact support.',
 };
 
+  UNKNOWN_USER: 'There is nobody with this user ID on the network (or they have never signed in). Check the ID.',
+  ALREADY_REGISTERED: 'This user ID is already registered. Choose another ID, or issue a new secret for it.',
+  SELF_PAYMENT: 'You cannot pay yourself. Choose another recipient.',
+  NOT_AN_EXPORT:
+    'This file is not a KTalk JSON audit export. Verify the JSON export (a CSV export cannot be verified).',
 const zh: Sentences = {
   BAD_INPUT: '您输入的内容无效，请检查后重试。',
   NOT_SIGNED_IN: '您已退出登录，请重新登录。',
@@ -56,6 +63,7 @@ const zh: Sentences = {
   TOO_LARGE: '内容太大，无法发送。',
   STALE_EPOCH: '发送时会话密钥已更改，请重试。',
   REKEY_REQUIRED: '有成员离开了此群组。管理者的设备更换密钥后，才能再次发送消息。',
+  NOT_MEMBER: '您已不再是此群组的成员（已被移出或已退出），无法在此发送消息。',
   NETWORK_UNAVAILABLE: '暂时无法连接网络。网络恢复后将发送您的消息。',
   KEY_CHANGED: '此人的安全密钥已更改。发送前请先核对安全码。',
   DECRYPT_FAILED: '此设备无法解密这条消息。',
@@ -63,4 +71,12 @@ const zh: Sentences = {
   INTERNAL: 'KTalk 内部出现问题，请重试；如果问题持续，请联系技术支持。',
 };
 
-export const errorStrings = { en, 'zh-CN': zh };
+/** The sentences by code, and BAD_INPUT's detail under `input`. */
+export const errorStrings = {
+  en: { ...en, input: inputProblemStrings.en },
+  'zh-CN': { ...zh, input: inputProblemStrings['zh-CN'] },
+};
+  UNKNOWN_USER: '网络中没有使用此用户 ID 的人（或此人从未登录过）。请检查 ID。',
+  ALREADY_REGISTERED: '此用户 ID 已被注册。请换一个 ID，或为它重新签发密钥。',
+  SELF_PAYMENT: '不能向自己付款。请选择其他收款人。',
+  NOT_AN_EXPORT: '此文件不是 KTalk 的 JSON 审计导出文件。请验证 JSON 导出文件（CSV 导出文件无法验证）。',

@@ -1,5 +1,6 @@
+import { chatsCases } from './cases-chats';
 import { sessionCases } from './cases-session';
 import type { ConformanceCase } from './target';
 
 // Every conformance case, by area. Add one import and one spread per area file.
-export const ALL_CASES: readonly ConformanceCase[] = [...sessionCases];
+export const ALL_CASES: readonly ConformanceCase[] = [...sessionCases, ...chatsCases];

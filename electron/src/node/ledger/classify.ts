@@ -8,10 +8,17 @@ import { type ChaincodeCode, chaincodeErrorCode, gatewayErrorText } from './erro
 
 export type Verdict =
   | { readonly kind: 'refused'; readonly code: ChaincodeCode }
+  /** The peers refused the caller's identity (revoked or expired certificate): as final as a refusal. */
+  | { readonly kind: 'denied' }
   | { readonly kind: 'transient' }
   | { readonly kind: 'fatal' };
 
-const GRPC = { DEADLINE_EXCEEDED: 4, ABORTED: 10, UNAVAILABLE: 14 } as const;
+const GRPC = { DEADLINE_EXCEEDED: 4, PERMISSION_DENIED: 7, ABORTED: 10, UNAVAILABLE: 14 } as const;
+
+// The peer's MSP check of the proposal's creator (a revoked certificate is
+// on the channel's CRL); no chaincode ran, so there is no `CODE:`.
+const IDENTITY_REFUSED_TEXT =
+  /access denied|creator certificate is not valid|certificate (has been|is) revoked|certificate has expired/i;
 
 /** Transaction validation codes (fabric-protos TxValidationCode) worth a new proposal. */
 export const RETRYABLE_VALIDATION = { MVCC_READ_CONFLICT: 11, PHANTOM_READ_CONFLICT: 12 } as const;
@@ -43,6 +50,7 @@ export function classifyEndorseError(error: unknown): Verdict {
   const refused = chaincodeErrorCode(error);
   if (refused) return { kind: 'refused', code: refused };
   const code = grpcCode(error);
+  if (code === GRPC.PERMISSION_DENIED || IDENTITY_REFUSED_TEXT.test(gatewayErrorText(error))) return { kind: 'denied' };
   if (code === GRPC.UNAVAILABLE || code === GRPC.DEADLINE_EXCEEDED) return { kind: 'transient' };
   if (TRANSIENT_TEXT.test(gatewayErrorText(error))) return { kind: 'transient' };
   return { kind: 'fatal' };

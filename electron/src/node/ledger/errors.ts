@@ -28,6 +28,11 @@ export type TransportCode =
   | 'UNCERTAIN'
   /** Committed as invalid for another reason (endorsement policy, duplicate id, ...). */
   | 'INVALID_TRANSACTION'
+  /**
+   * The peers refused this identity before any chaincode ran (its certificate
+   * is revoked or expired): final, never retried.
+   */
+  | 'ACCESS_DENIED'
   /** The answer was not what the caller expected. */
   | 'BAD_RESPONSE'
   | 'CLOSED'

@@ -1,3 +1,4 @@
+export * from './api-code';
 export * from './backoff';
 export * from './classify';
 export * from './errors';

@@ -78,6 +78,8 @@ export function ledgerClient(
           const text = `${what}: ${gatewayErrorText(error)}`;
           if (verdict.kind === 'refused')
             throw new LedgerError(verdict.code, text, { attempts: attempt, cause: error });
+          if (verdict.kind === 'denied')
+            throw new LedgerError('ACCESS_DENIED', text, { attempts: attempt, cause: error });
           if (verdict.kind === 'fatal' || attempt >= evaluateBackoff.maxAttempts) {
             throw new LedgerError(verdict.kind === 'fatal' ? 'FAILED' : 'UNAVAILABLE', text, {
               attempts: attempt,

@@ -82,6 +82,8 @@ export async function submitWithRetry(
       const text = `endorse: ${gatewayErrorText(error)}`;
       if (verdict.kind === 'refused')
         throw new LedgerError(verdict.code, text, { transactionId, attempts, cause: error });
+      if (verdict.kind === 'denied')
+        throw new LedgerError('ACCESS_DENIED', text, { transactionId, attempts, cause: error });
       if (verdict.kind === 'fatal') throw fail('FAILED', text, error)();
       await retry(text, fail('UNAVAILABLE', text, error));
       continue;

@@ -14,7 +14,7 @@ import {
 } from '../../common/api';
 import { recogniseEvent } from '../../shared/event-tag';
 import { type GroupsContext, groupsContextOf, rekeyIfRequired, submitTagged } from '../groups';
-import { type EventSync, LedgerError, parseAnswer, syncWithFileCheckpoint } from '../ledger';
+import { type EventSync, LedgerError, parseAnswer, refinedApiCode, syncWithFileCheckpoint } from '../ledger';
 import { Outbox, type OutboxMessage } from '../outbox';
 import type { ClientSession } from '../session/client-session';
 import { SNIPPET_CLOSE, SNIPPET_OPEN, type Store, type StoredMessage } from '../store';
@@ -32,6 +32,7 @@ import {
 } from './ledger-records';
 import { SenderKeys } from './sender-keys';
 import { rememberShared } from './shared-with-me';
+import { SETTLED_STATES, type SettledState, rememberSettled, settledState } from './settled-escrows';
 
 // One signed-in user's messaging: the outbox sends, the ledger is the
 // source of truth for what arrived, the encrypted store is what the UI
@@ -82,7 +83,7 @@ export class Messenger {
         conversationId: change.conversationId,
         clientMessageId: change.clientMessageId,
         state: change.state,
-        ...(change.failureCode ? { failure: apiFailure(change.failureCode) } : {}),
+        ...(change.failureCode ? { failure: apiFailure(change.failureCode, change.failureMessage) } : {}),
       });
     });
   }
@@ -158,7 +159,16 @@ export class Messenger {
   }
 
   async refreshConversation(conversationId: string): Promise<LedgerGroup> {
-    const group = await this.session.ledger.evaluate('groups', 'GetGroup', { conversationId }, groupSchema);
+    let group: LedgerGroup;
+    try {
+      group = await this.session.ledger.evaluate('groups', 'GetGroup', { conversationId }, groupSchema);
+    } catch (error) {
+      if (error instanceof LedgerError && refinedApiCode(error.code, error.message) === 'NOT_MEMBER') {
+        this.noteRemoved(conversationId);
+      }
+      throw error;
+    }
+    if (this.wasRemoved(conversationId)) this.store.setSyncState(removedKey(conversationId), '0');
     // Hold the current key now: the next message's event is recognised by it.
     await this.keyring.get(conversationId, group.epoch).catch(() => undefined);
     const title = group.kind === 'direct' ? await this.directTitle(conversationId) : (group.name ?? conversationId);
@@ -175,6 +185,21 @@ export class Messenger {
       this.session.emit({ type: 'conversation', conversation: this.summary(conversationId) });
     }
     return group;
+  }
+
+  /**
+   * The ledger said we are no longer in this conversation (removed, or we
+   * left): remembered, so a post is refused at once with that cause instead
+   * of queueing, and the open view re-reads the group and says why.
+   */
+  private noteRemoved(conversationId: string): void {
+    if (this.wasRemoved(conversationId) || !this.store.getConversation(conversationId)) return;
+    this.store.setSyncState(removedKey(conversationId), '1');
+    this.session.emit({ type: 'conversation', conversation: this.summary(conversationId) });
+  }
+
+  private wasRemoved(conversationId: string): boolean {
+    return this.store.getSyncState(removedKey(conversationId)) === '1';
   }
 
   private async directTitle(conversationId: string): Promise<string> {
@@ -201,11 +226,28 @@ export class Messenger {
       ...(this.peers.has(c.id) ? { peer: this.peers.get(c.id) } : {}),
       unread: c.unread,
       ...(c.lastMessageAt !== null ? { lastMessageAt: c.lastMessageAt } : {}),
-      ...(content ? { lastPreview: preview(content) } : {}),
+      ...(content ? { lastPreview: preview(content, this.escrowStateOf(content)) } : {}),
       epoch: c.epoch,
       retentionSeconds: c.retentionSeconds,
       rekeyRequired: c.rekeyRequired,
     };
+  }
+
+  /** How an escrow in a message was settled, once its event has been seen. */
+  private escrowStateOf(content: MessageContent): SettledState | undefined {
+    return content.type === 'escrow' ? settledState(this.store, content.escrowId) : undefined;
+  }
+
+  /** A settled escrow: conversations whose last message offers it get a fresh preview. */
+  private onEscrowSettled(escrowId: string, state: SettledState): void {
+    if (!rememberSettled(this.store, escrowId, state)) return;
+    for (const c of this.store.listConversations()) {
+      const last = this.store.pageMessages({ conversationId: c.id, limit: 1 }).messages[0];
+      const content = last ? contentOf(last.body) : undefined;
+      if (content?.type === 'escrow' && content.escrowId === escrowId) {
+        this.session.emit({ type: 'conversation', conversation: this.summary(c.id) });
+      }
+    }
   }
 
   listConversations(): ConversationSummary[] {
@@ -245,6 +287,10 @@ export class Messenger {
   /** Written to the store first (pending), then sent by the outbox. */
   sendContent(conversationId: string, content: MessageContent, attachments: AttachmentRef[] = []): MessageView {
     this.requireConversation(conversationId);
+    if (this.wasRemoved(conversationId)) {
+      // The chaincode's own answer when we last asked; a re-add clears it (refreshConversation).
+      throw new LedgerError('FORBIDDEN', `FORBIDDEN: not a member of ${conversationId}`);
+    }
     const clientMessageId = this.outbox.enqueue({ conversationId, body: bodyOf(content), attachments });
     const stored = this.store.getMessage({ conversationId, sender: this.session.userId, clientMessageId });
     if (!stored) throw new LedgerError('FAILED', 'the outbox lost a message it had just written');
@@ -275,7 +321,10 @@ export class Messenger {
 
   markRead(conversationId: string): void {
     this.requireConversation(conversationId);
+    const before = this.store.getConversation(conversationId)?.unread ?? 0;
     this.store.markRead(conversationId);
+    // Every view of the list (the sidebar, another window) drops the badge, not only the caller.
+    if (before > 0) this.session.emit({ type: 'conversation', conversation: this.summary(conversationId) });
   }
 
   search(query: string, limit: number | undefined): SearchHit[] {
@@ -326,7 +375,7 @@ export class Messenger {
       sentAt: m.sentAt,
       outgoing: m.direction === 'out',
       state: m.state as DeliveryState,
-      ...(m.failureCode ? { failure: apiFailure(m.failureCode) } : {}),
+      ...(m.failureCode ? { failure: apiFailure(m.failureCode, m.failureMessage ?? '') } : {}),
       verified: m.verified,
       epoch: m.epoch,
       ...(content ? { content } : {}),
@@ -467,7 +516,7 @@ export class Messenger {
       });
     }
     if (inserted) {
-      this.store.touchConversation(record.conversationId, record.time, outgoing ? 0 : 1);
+      // upsertMessage already moved the conversation up and counted it unread (once).
       const stored = this.store.getMessage(key);
       if (stored) this.session.emit({ type: 'message', message: this.view(stored) });
       this.session.emit({ type: 'conversation', conversation: this.summary(record.conversationId) });
@@ -482,7 +531,13 @@ export class Messenger {
         this.keyring.heldKeys(),
       );
       if (conversationId) {
-        if (area === 'groups') await this.refreshConversation(conversationId).catch(() => undefined);
+        if (area === 'groups') {
+          await this.refreshConversation(conversationId).catch(() => undefined);
+          // Members or roles may change without a new epoch: the open view reads the group again.
+          if (this.store.getConversation(conversationId)) {
+            this.session.emit({ type: 'conversation', conversation: this.summary(conversationId) });
+          }
+        }
         await this.pull(conversationId).catch(() => undefined);
       } else if (area === 'groups') {
         // Not one of ours, or we were just added somewhere: our own index says which.
@@ -515,6 +570,15 @@ export class Messenger {
       const item = { itemId: payload.itemId, grantId: payload.grantId, sharedAt: Date.now() };
       if (rememberShared(this.store, item)) this.session.emit({ type: 'sharedWithMe', item });
     }
+    const settled = SETTLED_STATES.find((state) => state === payload.state);
+    if (
+      event.eventName === 'payments.EscrowSettled' &&
+      (payload.to === me || payload.from === me) &&
+      typeof payload.escrowId === 'string' &&
+      settled !== undefined
+    ) {
+      this.onEscrowSettled(payload.escrowId, settled);
+    }
     if (event.eventName.startsWith('payments.') && (payload.to === me || payload.from === me)) {
       const { balance } = await this.session.ledger.evaluate('payments', 'GetBalance', {}, balanceSchema);
       this.session.emit({ type: 'balance', balance });
@@ -522,8 +586,8 @@ export class Messenger {
   }
 }
 
-/** Language-neutral: the UI words it; amounts are minor units shown as credits. */
-function preview(content: MessageContent): string {
+/** Language-neutral: the UI words it; amounts are minor units shown as credits; a settled escrow is no longer ⏳. */
+function preview(content: MessageContent, escrowState?: SettledState): string {
   const credits = (minor: number) => `¤ ${(minor / 100).toFixed(2)}`;
   switch (content.type) {
     case 'text':
@@ -533,14 +597,24 @@ function preview(content: MessageContent): string {
     case 'payment-request':
       return `${credits(content.amount)} ?`;
     case 'escrow':
-      return `${credits(content.amount)} ⏳`;
+      return `${credits(content.amount)} ${escrowState === undefined ? '⏳' : escrowState === 'refunded' ? '↩' : '✓'}`;
   }
 }
 
-// Transport failures read as "network"; every other code is already the API's.
+const removedKey = (conversationId: string) => `removed:${conversationId}`;
+
 const API_CODES: ReadonlySet<string> = new Set(API_ERROR_CODES);
 
-/** A failure code from the outbox, as the UI's typed error. */
-export function apiFailure(code: string): ApiErrorCode {
-  return API_CODES.has(code) ? (code as ApiErrorCode) : 'NETWORK_UNAVAILABLE';
+/**
+ * A failure the outbox recorded, as the UI's typed error: a refusal keeps its
+ * cause (a removed member, a revoked certificate); only what went wrong on
+ * the way reads as "network"; a message that could not be sealed is ours.
+ */
+export function apiFailure(code: string, message = ''): ApiErrorCode {
+  const refined = refinedApiCode(code, message);
+  if (refined) return refined;
+  if (API_CODES.has(code)) return code as ApiErrorCode;
+  if (code === 'MVCC_CONFLICT') return 'CONFLICT';
+  if (code === 'PREPARE_FAILED') return 'INTERNAL';
+  return 'NETWORK_UNAVAILABLE';
 }

@@ -354,8 +354,18 @@ export class Outbox {
             )
             .run(Buffer.from(prepared.payload), prepared.epoch, row.id);
         } catch (error) {
-          this.fail(row, 'PREPARE_FAILED', failureOf(error).message);
-          return;
+          if (signal.aborted) return;
+          // Sealing reads the ledger (the conversation's epoch): its refusal is final and keeps
+          // its code (a removed member's FORBIDDEN), a transport failure is retried like a send.
+          const failure = isLedgerError(error)
+            ? failureOf(error)
+            : { code: 'PREPARE_FAILED', message: failureOf(error).message };
+          if (!RETRYABLE_CODES.has(failure.code) || attempt >= this.backoff.maxAttempts) {
+            this.fail(row, failure.code, failure.message);
+            return;
+          }
+          await this.pause(attempt, signal);
+          continue;
         }
       }
       this.store.prepare('UPDATE messages SET attempts = attempts + 1 WHERE id = ?').run(row.id);
@@ -395,11 +405,15 @@ export class Outbox {
           this.fail(row, failure.code, failure.message);
           return;
         }
-        await (this.options.sleep ?? realSleep)(
-          backoffDelay(attempt, this.backoff, this.options.random ?? Math.random),
-          signal,
-        );
+        await this.pause(attempt, signal);
       }
     }
+  }
+
+  private async pause(attempt: number, signal: AbortSignal): Promise<void> {
+    await (this.options.sleep ?? realSleep)(
+      backoffDelay(attempt, this.backoff, this.options.random ?? Math.random),
+      signal,
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import { API_ERROR_CODES, type ApiError, type ApiErrorCode } from '../../common/api';
+import { refinedApiCode } from '../ledger/api-code';
 
 // Every failure the Node side can raise, as the UI's typed error. Modules
 // throw their own error classes with a `code`; this is the one place that
@@ -59,6 +60,8 @@ export function toApiError(error: unknown): ApiError {
     return { code: fromText(message) ?? (code === 'BAD_ENROLLMENT' ? 'CA_REFUSED' : code), message };
   }
   if (code === 'FORBIDDEN' && /revoked/i.test(message)) return { code: 'CERT_REVOKED', message };
+  const refined = code ? refinedApiCode(code, message) : null;
+  if (refined) return { code: refined, message };
   if (code && KNOWN.has(code)) return { code: code as ApiErrorCode, message };
   if (code && ALIASES[code]) return { code: ALIASES[code], message };
   const guessed = fromText(message);

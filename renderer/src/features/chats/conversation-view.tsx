@@ -94,7 +94,9 @@ export function ConversationView({
   const peerContact = !isGroup ? contacts[0] : undefined;
   const retention = summary.retentionSeconds > 0 ? retentionParts(summary.retentionSeconds) : null;
 
-  const removed = isGroup && (groupError?.code === 'FORBIDDEN' || groupError?.code === 'NOT_FOUND');
+  const removed =
+    isGroup &&
+    (groupError?.code === 'NOT_MEMBER' || groupError?.code === 'FORBIDDEN' || groupError?.code === 'NOT_FOUND');
   let disabledReason: string | undefined;
   if (removed) disabledReason = t('notMember');
   else if (summary.rekeyRequired) disabledReason = t('rekeyWaiting');

@@ -47,7 +47,11 @@ export function ChatsPage() {
         setGroup(result.value);
         setGroupError(null);
         upsert(result.value.conversation);
-      } else setGroupError(result.error);
+      } else {
+        // Removed: the old member list is no longer this person's to show.
+        if (result.error.code === 'NOT_MEMBER') setGroup(null);
+        setGroupError(result.error);
+      }
     },
     [api, upsert],
   );

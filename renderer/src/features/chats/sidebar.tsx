@@ -133,7 +133,8 @@ export function Sidebar({
                   </span>
                   <span className="conversation-side">
                     <span className="conversation-time">{timeLabel(c.lastMessageAt, i18n.language, clock())}</span>
-                    {c.unread > 0 ? (
+                    {/* The conversation on screen is being read: no badge, whatever arrives. */}
+                    {c.unread > 0 && c.id !== activeId ? (
                       <Badge tone="info" aria-label={t('unread', { count: c.unread })}>
                         {c.unread}
                       </Badge>

@@ -1,0 +1,76 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { ConversationSummary } from '../../electron/src/common/api';
+import { createFakeApi } from '../src/api/fake-api';
+import { ChatsPage } from '../src/features/chats';
+import { renderWithApp } from './render';
+
+// The chats page as a whole: unread badges in the sidebar while a
+// conversation is open, and what a member removed from the open group sees.
+
+function seeded() {
+  const api = createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true });
+  const find = (f: (c: ConversationSummary) => boolean) => {
+    const c = [...api.conversations.values()].map((x) => x.summary).find(f);
+    if (!c) throw new Error('seed');
+    return c;
+  };
+  return { api, find };
+}
+
+const sidebarItem = (id: string) => {
+  const item = document.querySelector<HTMLElement>(`[data-conversation="${id}"]`);
+  if (!item) throw new Error(`no sidebar item ${id}`);
+  return item;
+};
+const badge = (id: string) => within(sidebarItem(id)).queryByLabelText(/unread message/);
+
+describe('chats page', () => {
+  it('one message counts one unread elsewhere, and the conversation on screen shows no badge', async () => {
+    const { api, find } = seeded();
+    const group = find((c) => c.kind === 'group');
+    const quiet = find((c) => c.peer === 'Org2MSP::bob');
+    renderWithApp(<ChatsPage />, { api });
+    await userEvent.click(await screen.findByRole('button', { name: /Project Falcon/ }));
+    await screen.findByRole('heading', { name: 'Project Falcon' });
+
+    api.receive(group.id, 'Org2MSP::bob', 'read while it is open');
+    await screen.findByText('read while it is open');
+    await waitFor(() => expect(api.conversations.get(group.id)?.summary.unread).toBe(0));
+    expect(badge(group.id)).toBeNull();
+
+    expect(badge(quiet.id)).toBeNull();
+    api.receive(quiet.id, 'Org2MSP::bob', 'one new message');
+    await waitFor(() => expect(badge(quiet.id)?.textContent).toBe('1'));
+    expect(badge(quiet.id)?.getAttribute('aria-label')).toBe('1 unread message');
+  });
+
+  it('a member removed from the open group is told why, cannot post, and no longer sees the member count', async () => {
+    const { api, find } = seeded();
+    const group = find((c) => c.kind === 'group');
+    renderWithApp(<ChatsPage />, { api });
+    await userEvent.click(await screen.findByRole('button', { name: /Project Falcon/ }));
+    await screen.findByText(/4 members can read these messages/);
+    await screen.findByRole('textbox', { name: 'Message' });
+
+    api.removeMe(group.id);
+    const banner = await screen.findByTestId('not-member-banner');
+    expect(banner.textContent).toContain('You are no longer a member of this group.');
+    expect(screen.queryByRole('textbox', { name: 'Message' })).toBeNull();
+    expect(screen.queryByText(/members can read these messages/)).toBeNull();
+    expect(screen.queryByTestId('group-details-toggle')).toBeNull();
+  });
+
+  it("the others' member count follows a removal they did not make", async () => {
+    const { api, find } = seeded();
+    const group = find((c) => c.kind === 'group');
+    renderWithApp(<ChatsPage />, { api });
+    await userEvent.click(await screen.findByRole('button', { name: /Project Falcon/ }));
+    await screen.findByText(/4 members can read these messages/);
+    // As another manager's removal reaches this app: a conversation event, then the group is read again.
+    api.conversations.get(group.id)?.members.delete('Org2MSP::dave');
+    api.emit({ type: 'conversation', conversation: { ...group, epoch: group.epoch + 1 } });
+    await screen.findByText(/3 members can read these messages/);
+  });
+});

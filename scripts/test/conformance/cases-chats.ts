@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import type { GroupPolicy } from '../../../electron/src/common/api';
+import type { ConformanceApp, ConformanceCase } from './target';
+import { userIdOf } from './target';
+
+// Chats and groups: unread counting, and the group rules a person meets
+// when they are no longer in a group (a refusal names its cause, never "the
+// network is down").
+
+const POLICY: GroupPolicy = {
+  whoCanPost: 'members',
+  whoCanInvite: 'admins',
+  retentionSeconds: 0,
+  paymentsAllowed: false,
+  crossOrg: true,
+};
+
+async function unreadIn(app: ConformanceApp, conversationId: string): Promise<number | undefined> {
+  return (await app.call('listConversations')).find((c) => c.id === conversationId)?.unread;
+}
+
+export const chatsCases: ConformanceCase[] = [
+  {
+    name: 'one message from the other user counts one unread, three count three, and reading clears them',
+    async run(target) {
+      const alice = await target.signedInApp('alice', 'unread-alice');
+      const bob = await target.signedInApp('bob', 'unread-bob');
+      const { sent, received } = await target.sendDirect(alice, bob, 'one unread');
+      const id = received.conversationId;
+      assert.equal(await unreadIn(bob, id), 1);
+      assert.equal(await unreadIn(alice, sent.conversationId), 0, 'your own message is not unread for you');
+      await target.sendDirect(alice, bob, 'two unread');
+      await target.sendDirect(alice, bob, 'three unread');
+      assert.equal(await unreadIn(bob, id), 3);
+
+      const seen = bob.events.length;
+      await bob.call('markRead', { conversationId: id });
+      assert.equal(await unreadIn(bob, id), 0);
+      // Every view of the list hears it, not only the one that read.
+      const cleared = bob.events
+        .slice(seen)
+        .find((e) => e.type === 'conversation' && e.conversation.id === id && e.conversation.unread === 0);
+      assert.ok(cleared, 'a conversation event with no unread follows markRead');
+    },
+  },
+  {
+    name: "after a removal the group counts one member fewer, in the remover's answer and in getGroup",
+    async run(target) {
+      // Members need published keys on the real network: they sign in once.
+      await target.signedInApp('bob', 'count-bob');
+      await target.signedInApp('carol', 'count-carol');
+      const alice = await target.signedInApp('alice', 'count-alice');
+      const group = await alice.call('createGroup', {
+        title: 'Count check',
+        members: [userIdOf('bob'), userIdOf('carol')],
+        policy: POLICY,
+      });
+      assert.equal((await alice.call('getGroup', { conversationId: group.id })).members.length, 3);
+      const after = await alice.call('removeMember', { conversationId: group.id, userId: userIdOf('carol') });
+      assert.deepEqual(after.members.map((m) => m.userId).sort(), [userIdOf('alice'), userIdOf('bob')].sort());
+      assert.equal((await alice.call('getGroup', { conversationId: group.id })).members.length, 2);
+    },
+  },
+  {
+    name: 'someone who left a group is refused with NOT_MEMBER when reading it or posting, not NETWORK_UNAVAILABLE',
+    async run(target) {
+      await target.signedInApp('bob', 'left-bob');
+      const alice = await target.signedInApp('alice', 'left-alice');
+      const group = await alice.call('createGroup', { title: 'Leaving', members: [userIdOf('bob')], policy: POLICY });
+      await alice.call('transferOwnership', { conversationId: group.id, userId: userIdOf('bob') });
+      await alice.call('leaveGroup', { conversationId: group.id });
+      assert.equal(await alice.refused('getGroup', { conversationId: group.id }), 'NOT_MEMBER');
+      assert.equal(await alice.refused('sendMessage', { conversationId: group.id, text: 'still here?' }), 'NOT_MEMBER');
+    },
+  },
+  {
+    name: 'a removed member learns it from the ledger: the group read and a post are refused with NOT_MEMBER',
+    realOnly:
+      "the fake has no ledger shared between apps, so one app's removal cannot reach another; the renderer's tests drive the fake's removeMe instead",
+    async run(target) {
+      const bob = await target.signedInApp('bob', 'removed-bob');
+      const alice = await target.signedInApp('alice', 'removed-alice');
+      const group = await alice.call('createGroup', { title: 'Removal', members: [userIdOf('bob')], policy: POLICY });
+      await bob.eventually('the group at bob', async () => {
+        const answer = await bob.result('getGroup', { conversationId: group.id });
+        return answer.ok ? answer.value : undefined;
+      });
+      const before = bob.events.length;
+      await alice.call('removeMember', { conversationId: group.id, userId: userIdOf('bob') });
+      // Bob's app hears of it (the removal's event) and tells an open view to read the group again.
+      await bob.eventually('a conversation event after the removal', async () =>
+        bob.events.slice(before).find((e) => e.type === 'conversation' && e.conversation.id === group.id),
+      );
+      const code = await bob.eventually('bob refused the group', async () => {
+        const answer = await bob.result('getGroup', { conversationId: group.id });
+        return answer.ok ? undefined : answer.error.code;
+      });
+      assert.equal(code, 'NOT_MEMBER');
+      assert.equal(await bob.refused('sendMessage', { conversationId: group.id, text: 'hello?' }), 'NOT_MEMBER');
+      // Still listed, for what he received before.
+      assert.ok((await bob.call('listConversations')).some((c) => c.id === group.id));
+    },
+  },
+];
