@@ -34,13 +34,13 @@ const en: Sentences = {
   DECRYPT_FAILED: 'This message could not be decrypted on this device.',
   VERIFY_FAILED: 'The sender of this message could not be verified.',
   INTERNAL: 'Something went wrong inside KTalk. Please try again; if it keeps happening, contact support.',
-};
-
   UNKNOWN_USER: 'There is nobody with this user ID on the network (or they have never signed in). Check the ID.',
   ALREADY_REGISTERED: 'This user ID is already registered. Choose another ID, or issue a new secret for it.',
   SELF_PAYMENT: 'You cannot pay yourself. Choose another recipient.',
   NOT_AN_EXPORT:
     'This file is not a KTalk JSON audit export. Verify the JSON export (a CSV export cannot be verified).',
+};
+
 const zh: Sentences = {
   BAD_INPUT: '您输入的内容无效，请检查后重试。',
   NOT_SIGNED_IN: '您已退出登录，请重新登录。',
@@ -69,6 +69,10 @@ const zh: Sentences = {
   DECRYPT_FAILED: '此设备无法解密这条消息。',
   VERIFY_FAILED: '无法验证这条消息的发送者。',
   INTERNAL: 'KTalk 内部出现问题，请重试；如果问题持续，请联系技术支持。',
+  UNKNOWN_USER: '网络中没有使用此用户 ID 的人（或此人从未登录过）。请检查 ID。',
+  ALREADY_REGISTERED: '此用户 ID 已被注册。请换一个 ID，或为它重新签发密钥。',
+  SELF_PAYMENT: '不能向自己付款。请选择其他收款人。',
+  NOT_AN_EXPORT: '此文件不是 KTalk 的 JSON 审计导出文件。请验证 JSON 导出文件（CSV 导出文件无法验证）。',
 };
 
 /** The sentences by code, and BAD_INPUT's detail under `input`. */
@@ -76,7 +80,3 @@ export const errorStrings = {
   en: { ...en, input: inputProblemStrings.en },
   'zh-CN': { ...zh, input: inputProblemStrings['zh-CN'] },
 };
-  UNKNOWN_USER: '网络中没有使用此用户 ID 的人（或此人从未登录过）。请检查 ID。',
-  ALREADY_REGISTERED: '此用户 ID 已被注册。请换一个 ID，或为它重新签发密钥。',
-  SELF_PAYMENT: '不能向自己付款。请选择其他收款人。',
-  NOT_AN_EXPORT: '此文件不是 KTalk 的 JSON 审计导出文件。请验证 JSON 导出文件（CSV 导出文件无法验证）。',
