@@ -314,6 +314,25 @@ describe('PaymentsContract escrow', () => {
     await rejects(ledger, bob, pay.ClaimEscrow, { escrowId: escrow.escrowId }, 'CONFLICT');
   });
 
+  it("the sender's history has the escrow's money leave once and says the recipient claimed it: rows add up to her balance", async () => {
+    const ledger = await setup();
+    const escrow = await create(ledger);
+    ok(await ledger.invoke(bob, pay.ClaimEscrow, { escrowId: escrow.escrowId }));
+    const rows = (await history(ledger, alice)).filter((row) => row.escrowId === escrow.escrowId);
+    assert.deepEqual(
+      rows.map((row) => [row.kind, row.delta]),
+      [
+        ['escrow-out', -100],
+        ['escrow-claimed', 0],
+      ],
+    );
+    const all = await history(ledger, alice);
+    assert.equal(
+      all.reduce((sum, row) => sum + row.delta, 0),
+      balanceOf(ledger, alice),
+    );
+  });
+
   it('claims close 60 s before the deadline: a claim stamped deadline − 30 s (a late claimer backdating into the window), − 60 s or at the deadline is refused as EXPIRED and writes nothing; one at − 60.001 s is accepted', async () => {
     const ledger = await setup();
     const escrow = await create(ledger, 100, 5 * 60_000);

@@ -266,7 +266,7 @@ describe('CA answers', () => {
       Object.assign(new Error(`fabric-ca request failed`), { errors: [{ code, message }] });
     assert.equal(caFailure(caError(71, 'Authorization failure'), 'x').code, 'FORBIDDEN');
     assert.equal(caFailure(caError(20, 'Authentication failure'), 'x').code, 'FORBIDDEN');
-    assert.equal(caFailure(caError(74, 'Identity already registered'), 'x').code, 'CONFLICT');
+    assert.equal(caFailure(caError(74, 'Identity already registered'), 'x').code, 'ALREADY_REGISTERED');
     assert.equal(caFailure(caError(63, 'Failed to get user'), 'x').code, 'NOT_FOUND');
     assert.equal(caFailure(caError(0, 'Something else'), 'x').code, 'CA_REFUSED');
     assert.equal(caFailure(new Error('connect ECONNREFUSED 127.0.0.1:7054'), 'x').code, 'CA_UNREACHABLE');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { API_METHODS, type ApiMethod } from '../src/common/api';
 import { API_ARGS, dispatchApi, isApiMethod, parseApiArgs } from '../src/common/api-args';
+import { MAX_FILE_BYTES, MAX_MESSAGE_CHARS } from '../src/common/limits';
 import { stubApi } from './support/stub-api';
 
 // Every operation refuses malformed input with the typed BAD_INPUT before
@@ -65,6 +66,43 @@ describe('API argument schemas', () => {
     assert.equal(retention.ok, false);
     const empty = parseApiArgs('updatePolicy', [{ conversationId: 'g1', policy: {} }]);
     assert.equal(empty.ok, false);
+  });
+
+  it('a refusal carries its field, rule and limit as a typed detail, so the UI can say which limit was broken', () => {
+    const detail = (method: ApiMethod, input: unknown) => {
+      const parsed = parseApiArgs(method, [input]);
+      assert.ok(!parsed.ok, `${method} accepted ${JSON.stringify(input).slice(0, 80)}`);
+      return parsed.error.detail;
+    };
+    assert.deepEqual(detail('sendMessage', { conversationId: 'c1', text: 'x'.repeat(MAX_MESSAGE_CHARS + 1) }), {
+      field: 'text',
+      rule: 'too_long',
+      limit: MAX_MESSAGE_CHARS,
+      unit: 'characters',
+    });
+    assert.deepEqual(detail('sendPayment', { to: 'Org2MSP::bob', amount: 5, memo: 'm'.repeat(281) }), {
+      field: 'memo',
+      rule: 'too_long',
+      limit: 280,
+      unit: 'characters',
+    });
+    assert.deepEqual(detail('sendPayment', { to: 'bob', amount: 5, memo: '' }), { field: 'to', rule: 'format' });
+    assert.deepEqual(detail('sendPayment', { to: 'Org2MSP::bob', memo: '' }), { field: 'amount', rule: 'required' });
+    // Files are limited by their decoded size, in bytes, the same for a shared item and an attachment.
+    const big = 'A'.repeat(Math.ceil((MAX_FILE_BYTES + 3) / 3) * 4);
+    const file = { name: 'a.bin', mimeType: 'application/octet-stream', dataBase64: big };
+    const tooLarge = { rule: 'too_large', limit: MAX_FILE_BYTES, unit: 'bytes' };
+    assert.deepEqual(detail('sendMessage', { conversationId: 'c1', text: '', attachments: [file] }), {
+      field: 'attachments.0.dataBase64',
+      ...tooLarge,
+    });
+    const grantee = { kind: 'user', userId: 'Org2MSP::bob' };
+    assert.deepEqual(detail('shareItem', { file, grantee, expiresAt: 1, canReshare: false }), {
+      field: 'file.dataBase64',
+      ...tooLarge,
+    });
+    const justFits = { ...file, dataBase64: 'A'.repeat((MAX_FILE_BYTES / 3) * 4 - 4) + 'AA==' };
+    assert.ok(parseApiArgs('shareItem', [{ file: justFits, grantee, expiresAt: 1, canReshare: false }]).ok);
   });
 
   it('accepts well-formed input unchanged', () => {

@@ -168,7 +168,7 @@ const rejects = (content: string, pattern: RegExp) =>
     () => parseExportDocument(content),
     (error) => {
       assert.ok(error instanceof ComplianceError);
-      assert.equal(error.code, 'BAD_INPUT');
+      assert.equal(error.code, 'NOT_AN_EXPORT');
       assert.match(error.message, pattern);
       return true;
     },

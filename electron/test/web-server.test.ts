@@ -251,6 +251,22 @@ describe('web mode server', () => {
     assert.equal(counter.calls(), 0);
   });
 
+  it("a refused argument's field and limit travel with the 400, for the UI to word", async () => {
+    await start();
+    const text = 'x'.repeat(16_001);
+    const reply = await send(
+      server.port,
+      'POST',
+      '/api/sendMessage',
+      { ...auth, ...json },
+      JSON.stringify([{ conversationId: 'c1', text }]),
+    );
+    assert.equal(reply.status, 400);
+    const body = JSON.parse(reply.body) as { error: { code: string; detail?: unknown } };
+    assert.deepEqual(body.error.detail, { field: 'text', rule: 'too_long', limit: 16_000, unit: 'characters' });
+    assert.equal(counter.calls(), 0);
+  });
+
   it('turns a throwing implementation into a 500 without details', async () => {
     const errors: unknown[] = [];
     counter = countingApi();

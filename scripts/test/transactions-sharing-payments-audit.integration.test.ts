@@ -259,9 +259,9 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
     const seen = await live().evaluate<Escrow>('alice', 'payments', 'GetEscrow', { escrowId: claim.escrowId });
     assert.equal(seen.state, 'claimed');
     assert.equal(await myBalance('bob'), 5_000 + 500 + 300);
-    // The sender gets a notice row; her balance was debited at creation.
+    // The sender gets a notice row saying the recipient claimed it; her balance was debited at creation.
     const notice = (await myHistory('alice')).at(-1);
-    assert.deepEqual([notice?.kind, notice?.delta, notice?.escrowId], ['escrow-released', 0, claim.escrowId]);
+    assert.deepEqual([notice?.kind, notice?.delta, notice?.escrowId], ['escrow-claimed', 0, claim.escrowId]);
 
     await live().refused(call('bob'), 'CONFLICT', escrow('alice', claim.escrowId), history('alice'));
   });
@@ -347,7 +347,7 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
         'escrow-out',
         'escrow-out',
         'escrow-released',
-        'escrow-released',
+        'escrow-claimed',
         'transfer-out',
         'transfer-out',
       ],

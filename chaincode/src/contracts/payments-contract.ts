@@ -258,7 +258,7 @@ export class PaymentsContract extends KTalkContract {
     if (state !== 'refunded') {
       // The sender's balance is unchanged (debited at creation); this is a notice row.
       await appendHistory(ctx, escrow.from, {
-        kind: 'escrow-released',
+        kind: state === 'claimed' ? 'escrow-claimed' : 'escrow-released',
         delta: 0,
         amount: escrow.amount,
         counterparty: escrow.to,

@@ -19,7 +19,9 @@ export const HISTORY_KINDS = [
   'transfer-in',
   'escrow-out',
   'escrow-in',
+  /** Notices to the payer (delta 0, the amount left at creation): released by the payer, claimed by the recipient. */
   'escrow-released',
+  'escrow-claimed',
   'escrow-refund',
 ] as const;
 

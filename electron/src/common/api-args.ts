@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { API_METHODS, type ApiInput, type ApiMethod, type KTalkApi, type Result } from './api';
+import { API_METHODS, type ApiInput, type ApiMethod, type InputProblem, type KTalkApi, type Result } from './api';
+import {
+  MAX_FILE_BYTES,
+  MAX_MEMO_CHARS,
+  MAX_MESSAGE_CHARS,
+  MAX_MESSAGE_FILES,
+  MAX_MESSAGE_FILES_BYTES,
+} from './limits';
 
 // Argument schemas for every API method, shared by every transport (Electron
 // IPC, local web mode, the CLI) so there is exactly one validator per
@@ -13,28 +20,38 @@ const mspId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an MSP id');
 const cursor = z.string().min(1).max(2048);
 const time = z.number().int().nonnegative().max(8.64e15);
 const amount = z.number().int('must be whole minor units').positive().max(Number.MAX_SAFE_INTEGER);
-const memo = z.string().max(280);
+const memo = z.string().max(MAX_MEMO_CHARS);
 const passphrase = z.string().min(8, 'must be at least 8 characters').max(1024);
 const role = z.enum(['staff', 'admin', 'compliance']);
 const groupRole = z.enum(['owner', 'admin', 'member', 'reader']);
 const whoCan = z.enum(['admins', 'members']);
+/** Decoded size of a base64 string, without decoding it. */
+export const base64Bytes = (text: string): number =>
+  Math.floor((text.length * 3) / 4) - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
+// Files travel base64 in JSON; the limit is on the decoded bytes, as the person counts them.
 const base64 = (maxBytes: number) =>
   z
     .string()
-    .max(Math.ceil(maxBytes / 3) * 4 + 4, 'too large')
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+    .refine((text) => base64Bytes(text) <= maxBytes, {
+      message: `must be at most ${maxBytes} bytes`,
+      params: { rule: 'too_large', limit: maxBytes, unit: 'bytes' },
+    });
 
-/** Files travel base64 in JSON; the ledger caps a shared item at 8 MiB. */
-export const MAX_FILE_BYTES = 8 * 1024 * 1024;
-export const MAX_ATTACHMENT_BYTES = 4 * 1024 * 1024;
-export const MAX_MESSAGE_CHARS = 16_000;
+export { MAX_FILE_BYTES, MAX_MESSAGE_CHARS } from './limits';
 
 const fileData = z.strictObject({
   name: z.string().min(1).max(255),
   mimeType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type'),
   dataBase64: base64(MAX_FILE_BYTES),
 });
-const attachment = fileData.extend({ dataBase64: base64(MAX_ATTACHMENT_BYTES) });
+const attachments = z
+  .array(fileData)
+  .max(MAX_MESSAGE_FILES)
+  .refine((files) => files.reduce((sum, f) => sum + base64Bytes(f.dataBase64), 0) <= MAX_MESSAGE_FILES_BYTES, {
+    message: `must be at most ${MAX_MESSAGE_FILES_BYTES} bytes together`,
+    params: { rule: 'too_large', limit: MAX_MESSAGE_FILES_BYTES, unit: 'bytes' },
+  });
 
 const policy = z.strictObject({
   whoCanPost: whoCan,
@@ -113,7 +130,7 @@ export const API_ARGS = {
     z.strictObject({
       conversationId: id,
       text: z.string().max(MAX_MESSAGE_CHARS),
-      attachments: z.array(attachment).max(16).optional(),
+      attachments: attachments.optional(),
     }),
   ),
   retryMessage: one(z.strictObject({ conversationId: id, clientMessageId: id })),
@@ -153,7 +170,9 @@ export const API_ARGS = {
   listSharedWithMe: none,
   accessHistory: one(z.strictObject({ itemId: id, cursor: cursor.optional() })),
   getBalance: none,
-  sendPayment: one(z.strictObject({ to: userId, amount, memo, conversationId: id.optional() })),
+  sendPayment: one(
+    z.strictObject({ to: userId, amount, memo, conversationId: id.optional(), requestId: id.optional() }),
+  ),
   requestPayment: one(z.strictObject({ conversationId: id, amount, memo })),
   paymentHistory: one(z.strictObject({ cursor: cursor.optional() })),
   createEscrow: one(z.strictObject({ to: userId, amount, deadline: time, memo, conversationId: id.optional() })),
@@ -200,18 +219,76 @@ export interface ParsedCall {
 
 /** Validates raw arguments for a method; the error is the typed BAD_INPUT every transport returns. */
 export function parseApiArgs(method: ApiMethod, raw: unknown): Result<ParsedCall> {
-  const parsed = API_ARGS[method].safeParse(raw);
+  // reportInput: tells a missing field (required) from a wrong one; the input never reaches the message.
+  const parsed = API_ARGS[method].safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue ? issue.path.slice(1).map(String).join('.') : '';
     const where = path ? ` (${path})` : '';
+    const detail = issue ? inputProblem(issue, path) : undefined;
     return {
       ok: false,
-      error: { code: 'BAD_INPUT', message: `${method}: ${issue?.message ?? 'invalid arguments'}${where}` },
+      error: {
+        code: 'BAD_INPUT',
+        message: `${method}: ${issue?.message ?? 'invalid arguments'}${where}`,
+        ...(detail ? { detail } : {}),
+      },
     };
   }
   const args: readonly unknown[] = parsed.data;
   return { ok: true, value: { method, input: args[0] } };
+}
+
+/** The detail as it arrives over a transport, checked before the UI words it. */
+export const inputProblemSchema = z.object({
+  field: z.string().max(256),
+  rule: z.enum(['too_long', 'too_short', 'too_large', 'too_small', 'too_many', 'format', 'required']),
+  limit: z.number().optional(),
+  unit: z.enum(['characters', 'bytes', 'items', 'value']).optional(),
+});
+
+function unitOf(origin: string): InputProblem['unit'] {
+  if (origin === 'string') return 'characters';
+  if (origin === 'array') return 'items';
+  return origin === 'number' ? 'value' : undefined;
+}
+const RULES: ReadonlySet<string> = new Set(['too_long', 'too_short', 'too_large', 'too_small', 'too_many', 'format']);
+
+/** A schema issue as the typed detail the UI words: which field, which rule, which limit. */
+export function inputProblem(issue: z.core.$ZodIssue, field: string): InputProblem {
+  switch (issue.code) {
+    case 'too_big':
+    case 'too_small': {
+      const big = issue.code === 'too_big';
+      const unit = unitOf(issue.origin);
+      const rule =
+        unit === 'characters'
+          ? big
+            ? 'too_long'
+            : 'too_short'
+          : unit === 'items' && big
+            ? 'too_many'
+            : big
+              ? 'too_large'
+              : 'too_small';
+      const bound = big ? issue.maximum : issue.minimum;
+      const limit = typeof bound === 'number' ? bound : Number(bound);
+      if (unit === 'characters' && !big && limit <= 1) return { field, rule: 'required' };
+      return { field, rule, ...(Number.isFinite(limit) ? { limit } : {}), ...(unit ? { unit } : {}) };
+    }
+    case 'invalid_type':
+      return issue.input === undefined ? { field, rule: 'required' } : { field, rule: 'format' };
+    case 'custom': {
+      const params = issue.params ?? {};
+      const rule =
+        typeof params.rule === 'string' && RULES.has(params.rule) ? (params.rule as InputProblem['rule']) : 'format';
+      const limit = typeof params.limit === 'number' ? { limit: params.limit } : {};
+      const unit = params.unit === 'bytes' ? { unit: 'bytes' as const } : {};
+      return { field, rule, ...limit, ...unit };
+    }
+    default:
+      return { field, rule: 'format' };
+  }
 }
 
 type Dispatcher = (input: unknown) => Promise<Result<unknown>>;

@@ -37,16 +37,14 @@ export const API_ERROR_CODES = [
   'DECRYPT_FAILED',
   'VERIFY_FAILED',
   'INTERNAL',
-] as const;
-export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
   // Refusals with a cause of their own, so the UI can name it.
   'UNKNOWN_USER',
   'ALREADY_REGISTERED',
   'SELF_PAYMENT',
   'NOT_AN_EXPORT',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
-export interface ApiError {
-  readonly code: ApiErrorCode;
 /** Which rule an input broke, so the UI can word it with its limit. */
 export type InputRule = 'too_long' | 'too_short' | 'too_large' | 'too_small' | 'too_many' | 'format' | 'required';
 
@@ -59,11 +57,13 @@ export interface InputProblem {
   readonly unit?: 'characters' | 'bytes' | 'items' | 'value';
 }
 
+export interface ApiError {
+  readonly code: ApiErrorCode;
   readonly message: string;
-}
-
   /** For BAD_INPUT from the argument schemas; optional so older transports' errors still fit. */
   readonly detail?: InputProblem;
+}
+
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 /** One page of a listing; `next` is an opaque cursor, absent on the last page. */
@@ -279,7 +279,14 @@ export interface AccessRecord {
 
 export interface PaymentRecord {
   readonly paymentId: string;
+  /**
+   * mint, transfer-in/out, escrow-out (held), escrow-in (an escrow paid to me),
+   * escrow-refund (mine came back), escrow-claimed / escrow-released (notices:
+   * my held escrow was claimed by the recipient / released by me; no money moves).
+   */
   readonly kind: string;
+  /** What this row changed in my balance: negative out, positive in, 0 for a notice. Rows add up to the balance. */
+  readonly delta: number;
   readonly amount: number;
   readonly counterparty?: string;
   readonly memo?: string;
@@ -293,17 +300,12 @@ export interface EscrowInfo {
   readonly amount: number;
   readonly deadline: number;
   readonly state: 'open' | 'released' | 'claimed' | 'refunded';
+  /** The payer's note, seen by both parties. */
+  readonly memo?: string;
 }
 
 // ---- admin -------------------------------------------------------------------
-  /**
-   * mint, transfer-in/out, escrow-out (held), escrow-in (an escrow paid to me),
-   * escrow-refund (mine came back), escrow-claimed / escrow-released (notices:
-   * my held escrow was claimed by the recipient / released by me; no money moves).
-   */
 
-  /** What this row changed in my balance: negative out, positive in, 0 for a notice. Rows add up to the balance. */
-  readonly delta: number;
 export interface IdentityRow {
   readonly enrollmentId: string;
   readonly userId: string;
@@ -317,8 +319,6 @@ export interface IdentityRow {
 
 export interface RevokeReport {
   readonly userId: string;
-  /** The payer's note, seen by both parties. */
-  readonly memo?: string;
   readonly caRevoked: boolean;
   /** The CRL now in the org's MSP in the channel configuration. */
   readonly crlInChannel: boolean;

@@ -125,6 +125,7 @@ async function postApi(method: ApiMethod, args: unknown[]): Promise<Result<unkno
   return failure(
     codeFromTransport(error.code),
     typeof error.message === 'string' ? error.message : response.statusText,
+    error.detail,
   );
 }
 
@@ -141,7 +142,6 @@ function webTransport(): Transport {
       } catch {
         return;
       }
-    error.detail,
       const event = toEvent(parsed);
       if (event) for (const listener of [...listeners]) listener(event);
     };

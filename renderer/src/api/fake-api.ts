@@ -24,6 +24,7 @@ import type {
   SharedItem,
   FileData,
 } from '../../../electron/src/common/api';
+import { isApiMethod, parseApiArgs } from '../../../electron/src/common/api-args';
 import type { ApiClient } from './client';
 
 // An in-memory KTalkApi for component tests, screenshots and the UI bench.
@@ -182,8 +183,17 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
   const profiles: ProfileSummary[] = [PROFILE];
   const conversations = new Map<string, FakeConversation>();
   const balances = new Map<string, number>();
-  const payments: PaymentRecord[] = [];
+  /** Each user's payment history, as the ledger keeps it: oldest first, rows adding up to the balance. */
+  const history = new Map<string, PaymentRecord[]>();
   const escrows = new Map<string, EscrowInfo>();
+  /** Appends a history row and moves the balance by its delta, as one ledger write would. */
+  const addHistory = (owner: string, row: Omit<PaymentRecord, 'memo'> & { memo?: string }): PaymentRecord => {
+    const { memo, ...rest } = row;
+    const entry: PaymentRecord = { ...rest, ...(memo ? { memo } : {}) };
+    history.set(owner, [...(history.get(owner) ?? []), entry]);
+    balances.set(owner, (balances.get(owner) ?? 0) + row.delta);
+    return entry;
+  };
   const items = new Map<string, { item: SharedItem; file: FileData; grants: GrantInfo[]; accesses: AccessRecord[] }>();
   const audit: AuditRecordView[] = [];
   let counter = 0;
@@ -316,18 +326,28 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     g.messages[g.messages.length - 1] = { ...erased, state: 'erased', content: undefined };
     g.summary = { ...g.summary, unread: 1, epoch: 3 };
     g.epochChangedAt = base + 5 * 3_600_000;
-    balances.set(self, 125_000);
-    payments.push(
-      { paymentId: 'pay-1', kind: 'transfer-out', amount: 2500, counterparty: p1, memo: 'Coffee beans', time: base },
-      {
-        paymentId: 'pay-2',
-        kind: 'transfer-in',
-        amount: 10_000,
-        counterparty: p2,
-        memo: 'Conference tickets',
-        time: base + DAY,
-      },
-    );
+    // A balance of 125,000 made of rows that add up to it, as the ledger keeps them.
+    const treasurer = [...contacts.values()].find((c) => c.treasury && c.mspId === contacts.get(self)?.mspId);
+    const mint = { kind: 'mint', delta: 117_500, amount: 117_500, counterparty: treasurer?.userId ?? p1 };
+    addHistory(self, { paymentId: 'mint-0', ...mint, time: base - DAY });
+    addHistory(self, {
+      paymentId: 'pay-1',
+      kind: 'transfer-out',
+      delta: -2500,
+      amount: 2500,
+      counterparty: p1,
+      memo: 'Coffee beans',
+      time: base,
+    });
+    addHistory(self, {
+      paymentId: 'pay-2',
+      kind: 'transfer-in',
+      delta: 10_000,
+      amount: 10_000,
+      counterparty: p2,
+      memo: 'Conference tickets',
+      time: base + DAY,
+    });
     const itemId = 'item-1';
     items.set(itemId, {
       item: {
@@ -425,6 +445,14 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     };
   };
   const needSignIn = <T>(f: () => Result<T>): Result<T> => (current ? f() : fail('NOT_SIGNED_IN'));
+  /** Like the payments service: yourself, then an id nobody holds, then a disabled user. */
+  const recipientRefusal = (to: string, self = 'a payment to yourself is not a payment'): Result<never> | undefined => {
+    if (to === me()) return fail('SELF_PAYMENT', self);
+    const contact = contacts.get(to);
+    if (!contact) return fail('UNKNOWN_USER', `nobody is registered as ${to}`);
+    if (contact.status !== 'active') return fail('DISABLED', `${to} is disabled`);
+    return undefined;
+  };
   const manage = (conversationId: string, action: GroupAction, f: (c: FakeConversation) => Result<GroupDetails>) =>
     needSignIn(() => {
       const c = getConversation(conversationId);
@@ -784,25 +812,28 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       return entry ? ok({ items: [...entry.accesses] }) : fail('NOT_FOUND');
     },
     getBalance: async () => needSignIn(() => ok({ balance: balances.get(me()) ?? 0 })),
-    sendPayment: async ({ to, amount, memo, conversationId }) =>
+    sendPayment: async ({ to, amount, memo, conversationId, requestId }) =>
       needSignIn(() => {
         const balance = balances.get(me()) ?? 0;
-        if (!Number.isInteger(amount) || amount <= 0) return fail('BAD_INPUT');
-        if (amount > balance) return fail('INSUFFICIENT_FUNDS');
-        balances.set(me(), balance - amount);
-        balances.set(to, (balances.get(to) ?? 0) + amount);
-        const payment: PaymentRecord = {
-          paymentId: nextId('pay'),
+        const refused = recipientRefusal(to);
+        if (refused) return refused;
+        if (amount > balance) return fail('INSUFFICIENT_FUNDS', 'the balance is too low');
+        const paymentId = nextId('pay');
+        const time = clock();
+        const payment = addHistory(me(), {
+          paymentId,
           kind: 'transfer-out',
+          delta: -amount,
           amount,
           counterparty: to,
           memo,
-          time: clock(),
-        };
-        payments.unshift(payment);
+          time,
+        });
+        addHistory(to, { paymentId, kind: 'transfer-in', delta: amount, amount, counterparty: me(), memo, time });
         const c = conversationId ? getConversation(conversationId) : undefined;
-        if (c) push(c, me(), { type: 'payment', paymentId: payment.paymentId, amount, memo, to }, payment.time);
-        emit({ type: 'balance', balance: balance - amount });
+        const content = { type: 'payment', paymentId, amount, memo, to, ...(requestId ? { requestId } : {}) } as const;
+        if (c) push(c, me(), content, payment.time);
+        emit({ type: 'balance', balance: balances.get(me()) ?? 0 });
         return ok(payment);
       }),
     requestPayment: async ({ conversationId, amount, memo }) =>
@@ -810,27 +841,68 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         const c = getConversation(conversationId);
         return c ? ok(push(c, me(), { type: 'payment-request', amount, memo }, clock())) : fail('NOT_FOUND');
       }),
+    // Like the ledger: oldest first, one row per balance movement, notices with delta 0.
     paymentHistory: async ({ cursor }) =>
       needSignIn(() => {
+        const mine = history.get(me()) ?? [];
         const start = cursor ? Number(cursor) : 0;
-        const page = payments.slice(start, start + 20);
-        return ok({ items: page, next: start + 20 < payments.length ? String(start + 20) : undefined });
+        const page = mine.slice(start, start + 50);
+        return ok({ items: page, next: start + 50 < mine.length ? String(start + 50) : undefined });
       }),
-    createEscrow: async ({ to, amount, deadline, conversationId }) =>
+    createEscrow: async ({ to, amount, deadline, memo, conversationId }) =>
       needSignIn(() => {
-        const escrow: EscrowInfo = { escrowId: nextId('esc'), from: me(), to, amount, deadline, state: 'open' };
-        escrows.set(escrow.escrowId, escrow);
+        const refused = recipientRefusal(to, 'an escrow to yourself is not a payment');
+        if (refused) return refused;
+        const balance = balances.get(me()) ?? 0;
+        if (amount > balance) return fail('INSUFFICIENT_FUNDS', 'the balance is too low');
+        const escrowId = nextId('esc');
+        const escrow: EscrowInfo = {
+          escrowId,
+          from: me(),
+          to,
+          amount,
+          deadline,
+          state: 'open',
+          ...(memo ? { memo } : {}),
+        };
+        escrows.set(escrowId, escrow);
+        addHistory(me(), {
+          paymentId: escrowId,
+          kind: 'escrow-out',
+          delta: -amount,
+          amount,
+          counterparty: to,
+          memo,
+          time: clock(),
+        });
         const c = conversationId ? getConversation(conversationId) : undefined;
-        if (c) push(c, me(), { type: 'escrow', escrowId: escrow.escrowId, amount, deadline, to }, clock());
+        if (c) push(c, me(), { type: 'escrow', escrowId, amount, deadline, to }, clock());
+        emit({ type: 'balance', balance: balances.get(me()) ?? 0 });
         return ok(escrow);
       }),
     settleEscrow: async ({ escrowId, action }) => {
       const escrow = escrows.get(escrowId);
       if (!escrow) return fail('NOT_FOUND');
-      if (escrow.state !== 'open') return fail('CONFLICT');
+      if (escrow.state !== 'open') return fail('CONFLICT', `escrow already ${escrow.state}`);
+      if (action === 'release' && me() !== escrow.from) return fail('FORBIDDEN', 'only the sender may release');
+      if (action === 'claim' && me() !== escrow.to) return fail('FORBIDDEN', 'only the recipient may claim');
       const state = action === 'release' ? 'released' : action === 'claim' ? 'claimed' : 'refunded';
-      const next = { ...escrow, state } as EscrowInfo;
+      const next: EscrowInfo = { ...escrow, state };
       escrows.set(escrowId, next);
+      // The money moves once, to the payee; the payer of a paid-out escrow gets a notice.
+      const payee = state === 'refunded' ? escrow.from : escrow.to;
+      const row = { paymentId: `${escrowId}-settle`, amount: escrow.amount, time: clock() };
+      const kind = state === 'refunded' ? 'escrow-refund' : 'escrow-in';
+      addHistory(payee, {
+        ...row,
+        kind,
+        delta: escrow.amount,
+        counterparty: payee === escrow.from ? escrow.to : escrow.from,
+      });
+      if (state !== 'refunded') {
+        addHistory(escrow.from, { ...row, kind: `escrow-${state}`, delta: 0, counterparty: escrow.to });
+      }
+      if (payee === me()) emit({ type: 'balance', balance: balances.get(me()) ?? 0 });
       return ok(next);
     },
     getEscrow: async ({ escrowId }) => {
@@ -840,7 +912,18 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     mint: async ({ to, amount }) =>
       needSignIn(() => {
         if (!current?.treasury) return fail('FORBIDDEN');
-        balances.set(to, (balances.get(to) ?? 0) + amount);
+        if (!contacts.has(to)) return fail('UNKNOWN_USER', `nobody is registered as ${to}`);
+        if (contacts.get(to)?.mspId !== current.mspId)
+          return fail('FORBIDDEN', 'may only mint to users of your own org');
+        addHistory(to, {
+          paymentId: nextId('mint'),
+          kind: 'mint',
+          delta: amount,
+          amount,
+          counterparty: me(),
+          time: clock(),
+        });
+        if (to === me()) emit({ type: 'balance', balance: balances.get(to) ?? 0 });
         return ok({ balance: balances.get(to) ?? 0 });
       }),
     adminRegister: async ({ enrollmentId, role }) =>
@@ -942,6 +1025,9 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         failures.delete(name);
         return fail(planned.code, planned.message);
       }
+      // Like every transport: the shared schemas check the arguments first (BAD_INPUT with its field and limit).
+      const checked = isApiMethod(name) ? parseApiArgs(name, input === undefined ? [] : [input]) : null;
+      if (checked && !checked.ok) return checked;
       return impl(input);
     };
   }

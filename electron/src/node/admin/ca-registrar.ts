@@ -102,7 +102,7 @@ export function caFailure(error: unknown, what: string): AdminError {
     return new AdminError('FORBIDDEN', `${what}: the CA refused this identity the right (${message})`, error);
   }
   if (codes.includes(74) || /already registered/i.test(message)) {
-    return new AdminError('CONFLICT', `${what}: already registered (${message})`, error);
+    return new AdminError('ALREADY_REGISTERED', `${what}: already registered (${message})`, error);
   }
   if (codes.some((c) => NOT_FOUND_CODES.has(c)) || /not found|does not exist/i.test(message)) {
     return new AdminError('NOT_FOUND', `${what}: no such identity at the CA (${message})`, error);

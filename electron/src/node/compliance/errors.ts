@@ -7,7 +7,7 @@ export class ComplianceError extends Error {
   override readonly name = 'ComplianceError';
 
   constructor(
-    readonly code: Extract<ApiErrorCode, 'BAD_INPUT' | 'FORBIDDEN' | 'LIMIT_EXCEEDED' | 'INTERNAL'>,
+    readonly code: Extract<ApiErrorCode, 'BAD_INPUT' | 'NOT_AN_EXPORT' | 'FORBIDDEN' | 'LIMIT_EXCEEDED' | 'INTERNAL'>,
     message: string,
   ) {
     super(message);
@@ -15,3 +15,5 @@ export class ComplianceError extends Error {
 }
 
 export const badInput = (message: string): ComplianceError => new ComplianceError('BAD_INPUT', message);
+/** Verify was given something that is not a KTalk JSON export (a CSV export, another file). */
+export const notAnExport = (message: string): ComplianceError => new ComplianceError('NOT_AN_EXPORT', message);

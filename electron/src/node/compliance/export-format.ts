@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AuditFilter } from '../../common/api';
 import { csvDocument } from './csv';
-import { badInput } from './errors';
+import { notAnExport } from './errors';
 import { type AuditRecord, auditRecordSchema } from './records';
 
 // The export file formats. JSON is the verifiable one: it names where it
@@ -41,19 +41,19 @@ export const exportDocumentSchema = z.strictObject({
 });
 export type ExportDocument = z.infer<typeof exportDocumentSchema>;
 
-/** Parses and schema-checks a JSON export; anything else is BAD_INPUT, with CSV named as such. */
+/** Parses and schema-checks a JSON export; anything else is NOT_AN_EXPORT, with CSV named as such. */
 export function parseExportDocument(content: string): ExportDocument {
-  if (/^\uFEFF?time,/.test(content)) throw badInput('a CSV export cannot be verified: verify the JSON export');
+  if (/^\uFEFF?time,/.test(content)) throw notAnExport('a CSV export cannot be verified: verify the JSON export');
   let raw: unknown;
   try {
     raw = JSON.parse(content);
   } catch {
-    throw badInput('not a KTalk audit export: the content is not JSON');
+    throw notAnExport('not a KTalk audit export: the content is not JSON');
   }
   const parsed = exportDocumentSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw badInput(
+    throw notAnExport(
       `not a valid KTalk audit export: ${issue?.path.join('.') || 'document'}: ${issue?.message ?? 'invalid'}`,
     );
   }

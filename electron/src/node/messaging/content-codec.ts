@@ -24,6 +24,8 @@ export const messageContentSchema = z.discriminatedUnion('type', [
     amount,
     memo: z.string().max(280),
     to: z.string().max(200),
+    /** The request message this pays, so the requester's card says Paid. */
+    requestId: z.string().max(128).optional(),
   }),
   z.strictObject({ type: z.literal('payment-request'), amount, memo: z.string().max(280) }),
   z.strictObject({

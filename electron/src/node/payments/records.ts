@@ -19,6 +19,7 @@ export const HISTORY_KINDS = [
   'escrow-out',
   'escrow-in',
   'escrow-released',
+  'escrow-claimed',
   'escrow-refund',
 ] as const;
 
@@ -52,14 +53,16 @@ export const escrowSchema = z.object({
 export type EscrowRecord = z.infer<typeof escrowSchema>;
 
 /**
- * One history row. `amount` is what moved (positive); `kind` says which way
- * (transfer-out, escrow-out: from me; transfer-in, escrow-in, escrow-refund,
- * mint: to me; escrow-released: a notice that my held escrow was paid out).
+ * One history row. `amount` is what the row is about (positive); `delta` is
+ * what it changed in my balance, so the rows add up to the balance: an
+ * escrow's money leaves once (escrow-out) and its settling is a notice to
+ * the payer (escrow-claimed / escrow-released, delta 0).
  */
 export function toPaymentRecord(entry: HistoryEntry): PaymentRecord {
   return {
     paymentId: entry.txId,
     kind: entry.kind,
+    delta: entry.delta,
     amount: entry.amount,
     counterparty: entry.counterparty,
     ...(entry.memo !== undefined && entry.memo !== '' ? { memo: entry.memo } : {}),
@@ -75,5 +78,6 @@ export function toEscrowInfo(escrow: EscrowRecord): EscrowInfo {
     amount: escrow.amount,
     deadline: escrow.deadline,
     state: escrow.state,
+    ...(escrow.memo !== undefined && escrow.memo !== '' ? { memo: escrow.memo } : {}),
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EscrowInfo, KTalkApi, Page, PaymentRecord } from '../../common/api';
 import { parseAnswer } from '../ledger';
 import type { ClientSession } from '../session/client-session';
+import { knownActiveUser } from '../sharing/access';
 import { ServiceError, checkedInput } from '../sharing/errors';
 import {
   balanceSchema,
@@ -46,7 +47,8 @@ export async function getBalance(session: ClientSession): Promise<{ balance: num
 
 export async function sendPayment(session: ClientSession, input: In<'sendPayment'>): Promise<PaymentRecord> {
   const { to, amount, memo, conversationId } = checkedInput('sendPayment', input);
-  if (to === session.userId) throw new ServiceError('BAD_INPUT', 'a payment to yourself is not a payment');
+  if (to === session.userId) throw new ServiceError('SELF_PAYMENT', 'a payment to yourself is not a payment');
+  await knownActiveUser(session, to);
   const request = { toUserId: to, amount, memo, ...(conversationId !== undefined ? { conversationId } : {}) };
   const committed = await session.ledger.submit('payments', 'Transfer', request);
   const answer = parseAnswer(committed.result, transferSchema, 'payments.Transfer');
@@ -54,6 +56,7 @@ export async function sendPayment(session: ClientSession, input: In<'sendPayment
   return {
     paymentId: answer.paymentId,
     kind: 'transfer-out',
+    delta: -answer.amount,
     amount: answer.amount,
     counterparty: answer.toUserId,
     ...(memo !== '' ? { memo } : {}),
@@ -94,8 +97,9 @@ async function requireChatAllowsPayment(session: ClientSession, conversationId: 
 
 export async function createEscrow(session: ClientSession, input: In<'createEscrow'>): Promise<EscrowInfo> {
   const { to, amount, deadline, memo, conversationId } = checkedInput('createEscrow', input);
-  if (to === session.userId) throw new ServiceError('BAD_INPUT', 'an escrow to yourself is not a payment');
+  if (to === session.userId) throw new ServiceError('SELF_PAYMENT', 'an escrow to yourself is not a payment');
   checkEscrowDeadline(deadline, Date.now());
+  await knownActiveUser(session, to);
   if (conversationId !== undefined) await requireChatAllowsPayment(session, conversationId, to);
   const request = { toUserId: to, amount, deadline, ...(memo !== '' ? { memo } : {}) };
   const committed = await session.ledger.submit('payments', 'CreateEscrow', request);

@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import { API_ERROR_CODES, type ApiError, type ApiErrorCode } from '../../common/api';
+import { API_ERROR_CODES, type ApiError, type ApiErrorCode, type InputProblem } from '../../common/api';
 import { refinedApiCode } from '../ledger/api-code';
 
 // Every failure the Node side can raise, as the UI's typed error. Modules
@@ -10,10 +10,20 @@ export class ServiceError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
+    /** For BAD_INPUT: the field and limit, as the argument schema found them. */
+    readonly detail?: InputProblem,
   ) {
     super(message);
     this.name = 'ServiceError';
   }
+}
+
+/** The typed detail a module's error carries, if it carries one (both ServiceError classes do). */
+function detailOf(error: unknown): { detail: InputProblem } | Record<string, never> {
+  const detail = (error as { detail?: unknown } | null)?.detail;
+  if (typeof detail !== 'object' || detail === null) return {};
+  const { field, rule } = detail as { field?: unknown; rule?: unknown };
+  return typeof field === 'string' && typeof rule === 'string' ? { detail: detail as InputProblem } : {};
 }
 
 const KNOWN: ReadonlySet<string> = new Set(API_ERROR_CODES);
@@ -62,7 +72,7 @@ export function toApiError(error: unknown): ApiError {
   if (code === 'FORBIDDEN' && /revoked/i.test(message)) return { code: 'CERT_REVOKED', message };
   const refined = code ? refinedApiCode(code, message) : null;
   if (refined) return { code: refined, message };
-  if (code && KNOWN.has(code)) return { code: code as ApiErrorCode, message };
+  if (code && KNOWN.has(code)) return { code: code as ApiErrorCode, message, ...detailOf(error) };
   if (code && ALIASES[code]) return { code: ALIASES[code], message };
   const guessed = fromText(message);
   if (guessed === 'CERT_REVOKED' || guessed === 'CERT_EXPIRED') return { code: guessed, message };

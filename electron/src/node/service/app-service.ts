@@ -330,6 +330,7 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
           amount: input.amount,
           memo: input.memo,
           to: input.to,
+          ...(input.requestId !== undefined ? { requestId: input.requestId } : {}),
         });
       }
       return record;
@@ -369,7 +370,6 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
   for (const method of Object.keys(impl) as ApiMethod[]) {
     const run = impl[method] as (input: unknown) => Promise<unknown>;
     api[method] = async (input: unknown) => {
-          ...(input.requestId !== undefined ? { requestId: input.requestId } : {}),
       try {
         return { ok: true, value: await run(input) };
       } catch (error) {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DirectoryError } from '../fabric/directory';
+import { DirectoryError, type DirectoryUser } from '../fabric/directory';
 import { isLedgerError, parseAnswer } from '../ledger';
 import type { ClientSession } from '../session/client-session';
 import { ServiceError, isApiErrorCode } from './errors';
@@ -48,19 +48,31 @@ export function mySecretKeys(session: ClientSession): Uint8Array[] {
 }
 
 /** A user's current X25519 key from the directory, for sealing an item key to them. */
-export async function directoryEncryptionKey(session: ClientSession, userId: string): Promise<string> {
+/**
+ * The directory entry of someone this user is about to pay or share with:
+ * an id nobody holds is UNKNOWN_USER (not NOT_FOUND, which reads as a
+ * missing item), a disabled one DISABLED.
+ */
+export async function knownActiveUser(session: ClientSession, userId: string): Promise<DirectoryUser> {
   let user;
   try {
     user = await session.directory.getUser(userId);
   } catch (error) {
     if (error instanceof DirectoryError) {
+      if (error.code === 'NOT_FOUND') throw new ServiceError('UNKNOWN_USER', `nobody is registered as ${userId}`);
       const code = error.code !== null && isApiErrorCode(error.code) ? error.code : 'NETWORK_UNAVAILABLE';
       throw new ServiceError(code, error.message);
     }
     throw error;
   }
   if (user.status !== 'active') throw new ServiceError('DISABLED', `${userId} is disabled`);
-  if (user.encryptionKey === undefined) throw new ServiceError('NOT_FOUND', `${userId} has not published keys yet`);
+  return user;
+}
+
+export async function directoryEncryptionKey(session: ClientSession, userId: string): Promise<string> {
+  const user = await knownActiveUser(session, userId);
+  // Registered but never signed in: nobody can open what is sealed for them yet.
+  if (user.encryptionKey === undefined) throw new ServiceError('UNKNOWN_USER', `${userId} has not signed in yet`);
   return user.encryptionKey;
 }
 

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { AttachmentUpload, FileData } from '../../common/api';
-import { MAX_ATTACHMENT_BYTES } from '../../common/api-args';
+import { MAX_FILE_BYTES } from '../../common/limits';
 import type { ClientSession } from '../session/client-session';
 import { readItem } from './access';
 import { ServiceError, checkedInput } from './errors';
@@ -35,7 +35,7 @@ export const attachmentRefSchema = z.strictObject({
   key: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes of base64'),
   name: z.string().min(1).max(255),
   mimeType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/),
-  size: z.number().int().nonnegative().max(MAX_ATTACHMENT_BYTES),
+  size: z.number().int().nonnegative().max(MAX_FILE_BYTES),
 });
 
 /** Encrypts and registers one attachment, granted to every member of the conversation. */
@@ -44,10 +44,10 @@ export async function uploadAttachment(
   conversationId: string,
   file: AttachmentUpload,
 ): Promise<AttachmentRef> {
-  // The same checks sendMessage's input gets (≤ 4 MiB, name, MIME type).
+  // The same checks sendMessage's input gets (size, name, MIME type).
   checkedInput('sendMessage', { conversationId, text: '', attachments: [file] });
   const bytes = new Uint8Array(Buffer.from(file.dataBase64, 'base64'));
-  if (bytes.length > MAX_ATTACHMENT_BYTES) throw new ServiceError('TOO_LARGE', 'attachment exceeds 4 MiB');
+  if (bytes.length > MAX_FILE_BYTES) throw new ServiceError('TOO_LARGE', `attachment exceeds ${MAX_FILE_BYTES} bytes`);
   // Membership and a pending re-key are refused before anything is written.
   const target = await wrapTarget(session, { kind: 'group', groupId: conversationId });
   const { item, key } = await registerItem(session, { name: file.name, mimeType: file.mimeType, bytes });

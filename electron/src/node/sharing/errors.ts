@@ -1,4 +1,4 @@
-import { API_ERROR_CODES, type ApiErrorCode, type ApiMethod } from '../../common/api';
+import { API_ERROR_CODES, type ApiErrorCode, type ApiMethod, type InputProblem } from '../../common/api';
 import { parseApiArgs } from '../../common/api-args';
 import { isCryptoError } from '../crypto';
 
@@ -12,6 +12,8 @@ export class ServiceError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
+    /** For BAD_INPUT: the field and limit, as the argument schema found them. */
+    readonly detail?: InputProblem,
   ) {
     super(message);
   }
@@ -30,7 +32,7 @@ export const isApiErrorCode = (code: string): code is ApiErrorCode =>
  */
 export function checkedInput<T>(method: ApiMethod, input: T): T {
   const parsed = parseApiArgs(method, input === undefined ? [] : [input]);
-  if (!parsed.ok) throw new ServiceError('BAD_INPUT', parsed.error.message);
+  if (!parsed.ok) throw new ServiceError('BAD_INPUT', parsed.error.message, parsed.error.detail);
   return parsed.value.input as T;
 }
 

@@ -68,6 +68,6 @@ export async function handleApi(api: KTalkApi, req: IncomingMessage, res: Server
   const raw = parseArgsJson(body);
   if (!Array.isArray(raw)) return sendError(res, raw);
   const call = parseApiArgs(name, raw);
-  if (!call.ok) return sendError(res, webError(400, 'BAD_INPUT', call.error.message));
+  if (!call.ok) return sendError(res, webError(400, 'BAD_INPUT', call.error.message, call.error.detail));
   sendJson(res, 200, await dispatchApi(api, call.value));
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { InputProblem } from '../../common/api';
 
 // Headers every response carries, and the one error shape the API answers with.
 
@@ -42,6 +43,8 @@ export interface WebError {
   readonly status: number;
   readonly code: WebErrorCode;
   readonly message: string;
+  /** For BAD_INPUT: the field and limit, as the argument schema found them. */
+  readonly detail?: InputProblem;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
@@ -56,9 +59,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, ext
 }
 
 export function sendError(res: ServerResponse, error: WebError, extra: Record<string, string> = {}): void {
-  sendJson(res, error.status, { error: { code: error.code, message: error.message } }, extra);
+  const detail = error.detail ? { detail: error.detail } : {};
+  sendJson(res, error.status, { error: { code: error.code, message: error.message, ...detail } }, extra);
 }
 
-export function webError(status: number, code: WebErrorCode, message: string): WebError {
-  return { status, code, message };
+export function webError(status: number, code: WebErrorCode, message: string, detail?: InputProblem): WebError {
+  return { status, code, message, ...(detail ? { detail } : {}) };
 }
