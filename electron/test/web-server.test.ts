@@ -39,6 +39,16 @@ function send(
   });
 }
 
+/** Uses the launch URL as a browser would and returns the session secret from its cookie. */
+async function launchSession(server: WebServer): Promise<string> {
+  const launch = new URL(server.launchUrl);
+  const reply = await send(server.port, 'GET', `${launch.pathname}${launch.search}`, { Host: launch.host });
+  const cookie = (reply.headers['set-cookie'] ?? [])[0] ?? '';
+  const value = /^ktalk_session_\d+=([^;]+);/.exec(cookie)?.[1];
+  if (reply.status !== 303 || !value) throw new Error(`launch failed: ${reply.status}`);
+  return value;
+}
+
 function errorCode(reply: Reply): string {
   const parsed = JSON.parse(reply.body) as { error?: { code?: unknown; message?: unknown } };
   assert.equal(typeof parsed.error?.message, 'string');
@@ -66,7 +76,10 @@ describe('web mode server', () => {
   let counter: ReturnType<typeof countingApi>;
   let host = '';
   let auth: OutgoingHttpHeaders = {};
+  let session = '';
   const json = { 'Content-Type': 'application/json' };
+  /** A path inside the launched app (`/s/<random>/…`). */
+  const inApp = (p: string) => `${server.appPath}${p.slice(1)}`;
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'ktalk-web-'));
@@ -92,7 +105,8 @@ describe('web mode server', () => {
     counter = countingApi();
     server = await startWebServer({ api: api ?? counter.api, mounts: [{ prefix: '/', dir: path.join(dir, 'root') }] });
     host = `127.0.0.1:${server.port}`;
-    auth = { Host: host, Authorization: `Bearer ${server.token}` };
+    session = await launchSession(server);
+    auth = { Host: host, Authorization: `Bearer ${session}` };
   };
   afterEach(async () => {
     await server.close();
@@ -100,7 +114,7 @@ describe('web mode server', () => {
 
   it('answers a valid call with the implementation result and security headers', async () => {
     await start();
-    const reply = await send(server.port, 'POST', '/api/networkStatus', { ...auth, ...json }, '[]');
+    const reply = await send(server.port, 'POST', inApp('/api/networkStatus'), { ...auth, ...json }, '[]');
     assert.equal(reply.status, 200);
     assert.deepEqual(JSON.parse(reply.body), {
       ok: true,
@@ -110,7 +124,7 @@ describe('web mode server', () => {
     assert.equal(reply.headers['access-control-allow-origin'], undefined);
     // An empty body means no arguments; same-origin Origin and localhost are fine.
     const local = `localhost:${server.port}`;
-    const viaLocalhost = await send(server.port, 'POST', '/api/networkStatus', {
+    const viaLocalhost = await send(server.port, 'POST', inApp('/api/networkStatus'), {
       ...auth,
       ...json,
       Host: local,
@@ -137,16 +151,18 @@ describe('web mode server', () => {
     const cases: OutgoingHttpHeaders[] = [
       { Host: host },
       // The last character changed (to one that surely differs).
-      { Host: host, Authorization: `Bearer ${server.token.slice(0, -1)}${server.token.endsWith('A') ? 'B' : 'A'}` },
-      { Host: host, Authorization: `Bearer ${server.token}x` },
-      { Host: host, Authorization: `Basic ${server.token}` },
-      { Host: host, Authorization: `Bearer  ${server.token}` },
+      { Host: host, Authorization: `Bearer ${session.slice(0, -1)}${session.endsWith('A') ? 'B' : 'A'}` },
+      { Host: host, Authorization: `Bearer ${session}x` },
+      { Host: host, Authorization: `Basic ${session}` },
+      { Host: host, Authorization: `Bearer  ${session}` },
       { Host: host, Cookie: `ktalk_session_${server.port}=wrong` },
       // The cookie of another port's launch is not ours.
-      { Host: host, Cookie: `ktalk_session_${server.port + 1}=${server.token}` },
+      { Host: host, Cookie: `ktalk_session_${server.port + 1}=${session}` },
+      // The launch token is exchanged, never a credential itself.
+      { Host: host, Authorization: `Bearer ${server.token}` },
     ];
     for (const headers of cases) {
-      const reply = await send(server.port, 'POST', '/api/networkStatus', { ...headers, ...json }, '[]');
+      const reply = await send(server.port, 'POST', inApp('/api/networkStatus'), { ...headers, ...json }, '[]');
       assert.equal(reply.status, 401, JSON.stringify(headers));
       assert.equal(errorCode(reply), 'UNAUTHORIZED');
     }
@@ -169,7 +185,7 @@ describe('web mode server', () => {
     ];
     for (const bad of hosts) {
       for (const [method, target] of [
-        ['POST', '/api/networkStatus'],
+        ['POST', inApp('/api/networkStatus')],
         ['GET', '/index.html'],
       ] as const) {
         const reply = await send(port, method, target, { ...auth, ...json, Host: bad }, '[]');
@@ -192,12 +208,18 @@ describe('web mode server', () => {
       'null',
     ];
     for (const origin of origins) {
-      const reply = await send(server.port, 'POST', '/api/networkStatus', { ...auth, ...json, Origin: origin }, '[]');
+      const reply = await send(
+        server.port,
+        'POST',
+        inApp('/api/networkStatus'),
+        { ...auth, ...json, Origin: origin },
+        '[]',
+      );
       assert.equal(reply.status, 403, origin);
       assert.equal(errorCode(reply), 'BAD_ORIGIN');
       assert.equal(reply.headers['access-control-allow-origin'], undefined);
     }
-    const preflight = await send(server.port, 'OPTIONS', '/api/networkStatus', {
+    const preflight = await send(server.port, 'OPTIONS', inApp('/api/networkStatus'), {
       Host: host,
       Origin: 'http://evil.example',
       'Access-Control-Request-Method': 'POST',
@@ -210,15 +232,22 @@ describe('web mode server', () => {
   it('refuses other methods, unknown operations, non-JSON bodies and too-large bodies', async () => {
     await start();
     const bad: Array<[string, string, OutgoingHttpHeaders, string | Buffer | undefined, number, string]> = [
-      ['GET', '/api/networkStatus', auth, undefined, 405, 'METHOD_NOT_ALLOWED'],
-      ['PUT', '/api/networkStatus', { ...auth, ...json }, '[]', 405, 'METHOD_NOT_ALLOWED'],
-      ['DELETE', '/api/networkStatus', auth, undefined, 405, 'METHOD_NOT_ALLOWED'],
-      ['POST', '/api/constructor', { ...auth, ...json }, '[]', 404, 'NOT_FOUND'],
-      ['POST', '/api/__proto__', { ...auth, ...json }, '[]', 404, 'NOT_FOUND'],
-      ['POST', '/api/networkStatus', { ...auth, 'Content-Type': 'text/plain' }, '[]', 415, 'UNSUPPORTED_MEDIA_TYPE'],
-      ['POST', '/api/networkStatus', auth, '[]', 415, 'UNSUPPORTED_MEDIA_TYPE'],
-      ['POST', '/api/networkStatus', { ...auth, ...json }, '[', 400, 'BAD_REQUEST'],
-      ['POST', '/index.html', auth, undefined, 405, 'METHOD_NOT_ALLOWED'],
+      ['GET', inApp('/api/networkStatus'), auth, undefined, 405, 'METHOD_NOT_ALLOWED'],
+      ['PUT', inApp('/api/networkStatus'), { ...auth, ...json }, '[]', 405, 'METHOD_NOT_ALLOWED'],
+      ['DELETE', inApp('/api/networkStatus'), auth, undefined, 405, 'METHOD_NOT_ALLOWED'],
+      ['POST', inApp('/api/constructor'), { ...auth, ...json }, '[]', 404, 'NOT_FOUND'],
+      ['POST', inApp('/api/__proto__'), { ...auth, ...json }, '[]', 404, 'NOT_FOUND'],
+      [
+        'POST',
+        inApp('/api/networkStatus'),
+        { ...auth, 'Content-Type': 'text/plain' },
+        '[]',
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      ['POST', inApp('/api/networkStatus'), auth, '[]', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['POST', inApp('/api/networkStatus'), { ...auth, ...json }, '[', 400, 'BAD_REQUEST'],
+      ['POST', inApp('/index.html'), auth, undefined, 405, 'METHOD_NOT_ALLOWED'],
     ];
     for (const [method, target, headers, body, status, code] of bad) {
       const reply = await send(server.port, method, target, headers, body);
@@ -226,14 +255,14 @@ describe('web mode server', () => {
       assert.equal(errorCode(reply), code, `${method} ${target}`);
     }
     const big = Buffer.alloc(MAX_BODY_BYTES + 1, 0x20);
-    const declared = await send(server.port, 'POST', '/api/networkStatus', { ...auth, ...json }, big);
+    const declared = await send(server.port, 'POST', inApp('/api/networkStatus'), { ...auth, ...json }, big);
     assert.equal(declared.status, 413);
     assert.equal(errorCode(declared), 'BODY_TOO_LARGE');
     // Chunked: no Content-Length to trust, so the server counts.
     const chunked = await send(
       server.port,
       'POST',
-      '/api/networkStatus',
+      inApp('/api/networkStatus'),
       { ...auth, ...json, 'Transfer-Encoding': 'chunked' },
       big,
     );
@@ -244,7 +273,7 @@ describe('web mode server', () => {
   it('answers invalid arguments with a typed 400 and never calls the implementation', async () => {
     await start();
     for (const body of ['[1]', '[null]', '{}', '"x"', '{"0": 1}', '[[]]']) {
-      const reply = await send(server.port, 'POST', '/api/networkStatus', { ...auth, ...json }, body);
+      const reply = await send(server.port, 'POST', inApp('/api/networkStatus'), { ...auth, ...json }, body);
       assert.equal(reply.status, 400, body);
       assert.equal(errorCode(reply), 'BAD_INPUT', body);
     }
@@ -257,7 +286,7 @@ describe('web mode server', () => {
     const reply = await send(
       server.port,
       'POST',
-      '/api/sendMessage',
+      inApp('/api/sendMessage'),
       { ...auth, ...json },
       JSON.stringify([{ conversationId: 'c1', text }]),
     );
@@ -280,8 +309,8 @@ describe('web mode server', () => {
     const reply = await send(
       server.port,
       'POST',
-      '/api/networkStatus',
-      { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}`, ...json },
+      inApp('/api/networkStatus'),
+      { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${await launchSession(server)}`, ...json },
       '[]',
     );
     assert.equal(reply.status, 500);
@@ -292,16 +321,16 @@ describe('web mode server', () => {
 
   it('serves static files with the CSP header and nosniff', async () => {
     await start();
-    for (const target of ['/', '/index.html', '/sub/app.js']) {
+    for (const target of [inApp('/'), inApp('/index.html'), inApp('/sub/app.js')]) {
       const reply = await send(server.port, 'GET', target, { Host: host });
       assert.equal(reply.status, 200, target);
       assert.equal(reply.headers['content-security-policy'], CONTENT_SECURITY_POLICY);
       assert.equal(reply.headers['x-content-type-options'], 'nosniff');
     }
-    const js = await send(server.port, 'GET', '/sub/app.js', { Host: host });
+    const js = await send(server.port, 'GET', inApp('/sub/app.js'), { Host: host });
     assert.equal(js.headers['content-type'], 'text/javascript; charset=utf-8');
     assert.equal(js.body, 'console.log(1);');
-    const head = await send(server.port, 'HEAD', '/index.html', { Host: host });
+    const head = await send(server.port, 'HEAD', inApp('/index.html'), { Host: host });
     assert.equal(head.status, 200);
     assert.equal(head.body, '');
     assert.match(CONTENT_SECURITY_POLICY, /default-src 'none'/);
@@ -336,34 +365,59 @@ describe('web mode server', () => {
       `http://evil.example/index.html`,
       '/index.html?x=1',
     ];
-    for (const target of attempts) {
+    // Each attempt inside the app's path, and as sent (outside it nothing is served).
+    const targets = [...attempts.filter((a) => a.startsWith('/')).map(inApp), ...attempts];
+    for (const target of targets) {
       const reply = await send(server.port, 'GET', target, { Host: host });
       assert.ok([400, 404].includes(reply.status), `${target}: ${reply.status}`);
       assert.doesNotMatch(reply.body, /SECRET|secret source|hidden/, target);
     }
   });
 
-  it('sets an HttpOnly SameSite=Strict cookie from the launch URL and redirects the token away', async () => {
-    await start();
+  it('exchanges the launch token once for a session cookie scoped to the app path, and redirects the token away', async () => {
+    counter = countingApi();
+    server = await startWebServer({ api: counter.api, mounts: [{ prefix: '/', dir: path.join(dir, 'root') }] });
+    host = `127.0.0.1:${server.port}`;
     const wrong = await send(server.port, 'GET', '/?token=nope', { Host: host });
     assert.equal(wrong.status, 401);
     assert.equal(wrong.headers['set-cookie'], undefined);
+    // Before the launch, the app path answers no API call.
+    const early = await send(server.port, 'POST', inApp('/api/networkStatus'), { Host: host, ...json }, '[]');
+    assert.equal(early.status, 401);
     const launch = new URL(server.launchUrl);
     const reply = await send(server.port, 'GET', `${launch.pathname}${launch.search}`, { Host: host });
     assert.equal(reply.status, 303);
-    assert.equal(reply.headers.location, '/');
+    assert.equal(reply.headers.location, server.appPath);
+    assert.match(server.appPath, /^\/s\/[A-Za-z0-9_-]{43}\/$/);
     const cookie = (reply.headers['set-cookie'] ?? [])[0] ?? '';
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Strict/);
+    // Cookies ignore ports: scoped to the app's random path, no other local server is sent it.
+    assert.match(cookie, new RegExp(`Path=${server.appPath}(;|$)`));
     const pair = cookie.split(';')[0] ?? '';
-    const call = await send(server.port, 'POST', '/api/networkStatus', { Host: host, Cookie: pair, ...json }, '[]');
+    assert.ok(!pair.endsWith(server.token), 'the cookie holds a new secret, not the launch token');
+    const call = await send(
+      server.port,
+      'POST',
+      inApp('/api/networkStatus'),
+      { Host: host, Cookie: pair, ...json },
+      '[]',
+    );
     assert.equal(call.status, 200);
+    // The same URL a second time (replayed from history, a log or another process) is refused.
+    const replay = await send(server.port, 'GET', `${launch.pathname}${launch.search}`, { Host: host });
+    assert.equal(replay.status, 401);
+    assert.equal(errorCode(replay), 'LAUNCH_USED');
+    assert.equal(replay.headers['set-cookie'], undefined);
+    // Outside the app path nothing is served, with or without the cookie.
+    const outside = await send(server.port, 'POST', '/api/networkStatus', { Host: host, Cookie: pair, ...json }, '[]');
+    assert.equal(outside.status, 404);
     assert.equal(counter.calls(), 1);
   });
 
   it('serves the real ApiService: a missing profile is a typed result, not a transport error', async () => {
     await start(createApiService({ devProfilePath: path.join(dir, 'no-profile.json') }));
-    const reply = await send(server.port, 'POST', '/api/networkStatus', { ...auth, ...json }, '[]');
+    const reply = await send(server.port, 'POST', inApp('/api/networkStatus'), { ...auth, ...json }, '[]');
     assert.equal(reply.status, 200);
     const result = JSON.parse(reply.body) as Result<unknown>;
     assert.equal(result.ok ? '' : result.error.code, 'PROFILE_INVALID');
@@ -380,13 +434,15 @@ describe('web mode server', () => {
     counter = countingApi();
     server = await startWebServer({ api: counter.api, events, mounts: [] });
     host = `127.0.0.1:${server.port}`;
+    session = await launchSession(server);
     const refused = [
       { Host: host },
-      { Host: `evil.example:${server.port}`, Authorization: `Bearer ${server.token}` },
-      { Host: host, Origin: 'https://evil.example', Authorization: `Bearer ${server.token}` },
+      { Host: host, Authorization: `Bearer ${server.token}` },
+      { Host: `evil.example:${server.port}`, Authorization: `Bearer ${session}` },
+      { Host: host, Origin: 'https://evil.example', Authorization: `Bearer ${session}` },
     ];
     for (const headers of refused) {
-      const reply = await send(server.port, 'GET', '/api/events', headers);
+      const reply = await send(server.port, 'GET', inApp('/api/events'), headers);
       assert.ok([401, 403, 421].includes(reply.status), JSON.stringify(headers));
     }
     assert.equal(listeners.size, 0);
@@ -395,8 +451,8 @@ describe('web mode server', () => {
         {
           host: '127.0.0.1',
           port: server.port,
-          path: '/api/events',
-          headers: { Host: host, Authorization: `Bearer ${server.token}` },
+          path: inApp('/api/events'),
+          headers: { Host: host, Authorization: `Bearer ${session}` },
           agent: false,
         },
         (res) => {

@@ -1,12 +1,26 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
-// Who may talk to the local web server: only a client that holds this
-// launch's token, addressed by our exact host and port, from our own origin.
+// Who may talk to the local web server: only the client that used this
+// launch's one-time token (and so holds the session secret it was exchanged
+// for), addressed by our exact host and port, from our own origin.
 
 /** 32 random bytes (256 bits), base64url: fresh on every launch, never stored. */
 export function newLaunchToken(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/** The session secret the launch token is exchanged for (the cookie's value), and the path secret. */
+export const newSessionSecret = newLaunchToken;
+
+/**
+ * Where the app lives once launched: a path holding its own random segment.
+ * Cookies ignore ports, so any server on 127.0.0.1 would receive a cookie
+ * scoped to "/"; scoped to this path, the browser sends it only to requests
+ * under a path no other server is ever asked for.
+ */
+export function appScope(pathSecret: string): string {
+  return `/s/${pathSecret}/`;
 }
 
 /** Constant-time equality; a length mismatch is also answered without early exit on content. */
@@ -44,8 +58,8 @@ export function cookieName(port: number): string {
   return `${COOKIE_PREFIX}${port}`;
 }
 
-export function sessionCookie(port: number, token: string): string {
-  return `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+export function sessionCookie(port: number, secret: string, scope: string): string {
+  return `${cookieName(port)}=${secret}; Path=${scope}; HttpOnly; SameSite=Strict`;
 }
 
 function cookieValue(header: string | undefined, name: string): string | null {
@@ -57,7 +71,7 @@ function cookieValue(header: string | undefined, name: string): string | null {
   return null;
 }
 
-/** The token a request presents: `Authorization: Bearer <token>` or our session cookie. */
+/** The secret a request presents: `Authorization: Bearer <secret>` or our session cookie. */
 export function presentedToken(headers: IncomingHttpHeaders, port: number): string | null {
   const auth = headers.authorization;
   if (auth !== undefined) {
@@ -67,7 +81,8 @@ export function presentedToken(headers: IncomingHttpHeaders, port: number): stri
   return cookieValue(headers.cookie, cookieName(port));
 }
 
-export function hasValidToken(headers: IncomingHttpHeaders, port: number, token: string): boolean {
+/** True when the request presents the session secret (none exists before the launch URL was used). */
+export function hasValidSession(headers: IncomingHttpHeaders, port: number, secret: string | null): boolean {
   const given = presentedToken(headers, port);
-  return given !== null && tokensEqual(token, given);
+  return secret !== null && given !== null && tokensEqual(secret, given);
 }

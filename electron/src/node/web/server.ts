@@ -4,12 +4,23 @@ import { pipeline } from 'node:stream/promises';
 import { type KTalkApi, type KTalkEvents, WEB_EVENTS_PATH } from '../../common/api';
 import { API_PREFIX, handleApi } from './api-route';
 import { SECURITY_HEADERS, sendError, webError } from './responses';
-import { checkHost, hasValidToken, newLaunchToken, originAllowed, sessionCookie, tokensEqual } from './security';
+import {
+  appScope,
+  checkHost,
+  hasValidSession,
+  newLaunchToken,
+  newSessionSecret,
+  originAllowed,
+  sessionCookie,
+  tokensEqual,
+} from './security';
 import { type StaticMount, openStatic, resolveStatic } from './static-files';
 
 // The local web mode: the renderer's files and the typed API on 127.0.0.1.
-// Order of checks on every request: Host, Origin, then the token (API only),
-// so a rebound name or a foreign page is refused before anything else runs.
+// Order of checks on every request: Host, Origin, the app's path, then the
+// session (API only), so a rebound name or a foreign page is refused before
+// anything else runs. The launch token works once: it is exchanged for a
+// session secret in a cookie scoped to the app's random path.
 
 export const WEB_HOST = '127.0.0.1';
 
@@ -29,9 +40,11 @@ export interface WebServerOptions {
 export interface WebServer {
   readonly port: number;
   readonly origin: string;
-  /** Open once: sets the session cookie and redirects to strip the token from the address bar. */
+  /** Works once: sets the session cookie and redirects to the app's path, out of the address bar. */
   readonly launchUrl: string;
   readonly token: string;
+  /** The path the app is served under after launch (`/s/<random>/`); API calls go to `<appPath>api/…`. */
+  readonly appPath: string;
   close(): Promise<void>;
 }
 
@@ -70,7 +83,14 @@ function serveEvents(events: KTalkEvents | undefined, req: IncomingMessage, res:
   });
 }
 
-function handler(options: WebServerOptions, token: string, port: () => number) {
+interface LaunchState {
+  readonly token: string;
+  readonly scope: string;
+  /** Minted when the launch URL is used; null until then. */
+  session: string | null;
+}
+
+function handler(options: WebServerOptions, launch: LaunchState, port: () => number) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const host = checkHost(req.headers, port());
     if (host === null) return sendError(res, webError(421, 'BAD_HOST', 'unexpected Host header'));
@@ -84,22 +104,41 @@ function handler(options: WebServerOptions, token: string, port: () => number) {
     // new URL() normalises "..": judge the path as sent, not as resolved.
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
     if (!rawPath.startsWith('/')) return sendError(res, webError(400, 'BAD_REQUEST', 'bad request target'));
-    if (rawPath.startsWith(API_PREFIX)) {
-      if (!hasValidToken(req.headers, port(), token)) {
-        return sendError(res, webError(401, 'UNAUTHORIZED', 'missing or wrong token'));
-      }
-      if (rawPath === WEB_EVENTS_PATH) return serveEvents(options.events, req, res);
-      return handleApi(options.api, req, res, rawPath.slice(API_PREFIX.length));
+    const given = url.searchParams.get('token');
+    if (rawPath === '/' && given !== null && req.method === 'GET')
+      return exchangeLaunchToken(launch, given, port(), res);
+    if (!rawPath.startsWith(launch.scope)) {
+      return sendError(res, webError(404, 'NOT_FOUND', 'open the one-time launch URL that KTalk printed'));
     }
-    const launch = url.searchParams.get('token');
-    if (rawPath === '/' && launch !== null && req.method === 'GET') {
-      if (!tokensEqual(token, launch)) return sendError(res, webError(401, 'UNAUTHORIZED', 'wrong token'));
-      res.writeHead(303, { ...SECURITY_HEADERS, Location: '/', 'Set-Cookie': sessionCookie(port(), token) });
-      return void res.end();
+    const inner = `/${rawPath.slice(launch.scope.length)}`;
+    if (inner.startsWith(API_PREFIX)) {
+      if (!hasValidSession(req.headers, port(), launch.session)) {
+        return sendError(res, webError(401, 'UNAUTHORIZED', 'missing or wrong session'));
+      }
+      if (inner === WEB_EVENTS_PATH) return serveEvents(options.events, req, res);
+      return handleApi(options.api, req, res, inner.slice(API_PREFIX.length));
     }
     if (url.search !== '') return sendError(res, webError(400, 'BAD_REQUEST', 'unexpected query'));
-    return serveStatic(options.mounts, req, res, rawPath);
+    return serveStatic(options.mounts, req, res, inner);
   };
+}
+
+/** The launch token, once: a fresh session secret in a cookie, and a redirect that drops the token. */
+function exchangeLaunchToken(launch: LaunchState, given: string, port: number, res: ServerResponse): void {
+  if (launch.session !== null) {
+    return sendError(
+      res,
+      webError(401, 'LAUNCH_USED', 'this launch URL was already used; restart KTalk web mode for a new one'),
+    );
+  }
+  if (!tokensEqual(launch.token, given)) return sendError(res, webError(401, 'UNAUTHORIZED', 'wrong token'));
+  launch.session = newSessionSecret();
+  res.writeHead(303, {
+    ...SECURITY_HEADERS,
+    Location: launch.scope,
+    'Set-Cookie': sessionCookie(port, launch.session, launch.scope),
+  });
+  res.end();
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -114,8 +153,9 @@ function listen(server: Server, port: number): Promise<number> {
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = options.token ?? newLaunchToken();
+  const launch: LaunchState = { token, scope: appScope(newSessionSecret()), session: null };
   let boundPort = 0;
-  const handle = handler(options, token, () => boundPort);
+  const handle = handler(options, launch, () => boundPort);
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.onError?.(error);
@@ -132,6 +172,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     port: boundPort,
     origin,
     token,
+    appPath: launch.scope,
     launchUrl: `${origin}/?token=${token}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
