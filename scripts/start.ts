@@ -63,7 +63,9 @@ async function startWebMode(): Promise<void> {
   });
   console.log(`\nKTalk web mode on ${server.origin} (127.0.0.1 only). Open this one-time URL:`);
   console.log(`  ${server.launchUrl}`);
-  console.log('It works once: it is exchanged for a session cookie scoped to this launch, and the token leaves the address bar. Ctrl-C stops.');
+  console.log(
+    'It works once: it is exchanged for a session cookie scoped to this launch, and the token leaves the address bar. Ctrl-C stops.',
+  );
   const stop = (signal: NodeJS.Signals): void => {
     console.log(`\n${signal}: stopping web mode`);
     Promise.all([server.close(), service.close()]).then(
