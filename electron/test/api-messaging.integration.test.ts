@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +10,7 @@ import { profilePath } from '../../network/src/connection-profile';
 import { type NetworkContext, down, up } from '../../network/src/network';
 import { isolatedNetwork } from '../../network/test/support/test-network';
 import type { GroupPolicy, MessageView } from '../src/common/api';
-import { type AppUser, PASSPHRASE, appUser } from './support/app-user';
+import { type AppUser, PASSPHRASE, appUser, callApi } from './support/app-user';
 
 const run = promisify(execFile);
 const CLI = path.join(__dirname, '..', 'src', 'node', 'cli', 'ktalk.js');
@@ -63,6 +63,16 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     assert.equal(received.sender, 'Org1MSP::alice');
     assert.equal(received.verified, true);
     assert.equal(received.outgoing, false);
+    // One message is one unread (it was counted twice), and reading clears it for every view.
+    const unreadAtBob = async () => (await bob.call('listConversations')).find((c) => c.id === direct.id)?.unread;
+    assert.equal(await unreadAtBob(), 1);
+    await bob.call('markRead', { conversationId: direct.id });
+    assert.equal(await unreadAtBob(), 0);
+    assert.ok(
+      bob.events.some(
+        (e) => e.type === 'conversation' && e.conversation.id === direct.id && e.conversation.unread === 0,
+      ),
+    );
     const mine = await alice.waitFor(
       direct.id,
       (m) => m.clientMessageId === sent.clientMessageId && m.state === 'committed',
@@ -90,8 +100,16 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     assert.ok(details.allowedActions.includes('remove'));
     assert.equal((await bob.call('getGroup', { conversationId: group.id })).allowedActions.includes('remove'), false);
 
+    const bobHeard = bob.events.length;
     const afterRemove = await alice.call('removeMember', { conversationId: group.id, userId: 'Org2MSP::bob' });
     assert.equal(afterRemove.conversation.epoch, 2);
+    assert.equal(afterRemove.members.length, 2, 'the remover sees one member fewer');
+    // Bob's app hears of his removal from its event and tells an open view to read the group again.
+    const deadline = Date.now() + 60_000;
+    while (!bob.events.slice(bobHeard).some((e) => e.type === 'conversation' && e.conversation.id === group.id)) {
+      assert.ok(Date.now() < deadline, "bob's app never heard of his removal");
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     await carol.call('leaveGroup', { conversationId: group.id });
     // Alice's client re-keys before posting: the leaver made no key.
     const secret = await alice.call('sendMessage', { conversationId: group.id, text: 'after they left' });
@@ -104,8 +122,41 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     for (const outsider of [bob, carol]) {
       const page = await outsider.call('listMessages', { conversationId: group.id, limit: 200 });
       assert.ok(page.items.every((m) => m.content?.type !== 'text' || m.content.text !== 'after they left'));
-      assert.equal(await outsider.refused('getGroup', { conversationId: group.id }), 'FORBIDDEN');
+      // In words: not a member (any more), never "the network is down".
+      assert.equal(await outsider.refused('getGroup', { conversationId: group.id }), 'NOT_MEMBER');
+      assert.equal(await outsider.refused('sendMessage', { conversationId: group.id, text: 'hello?' }), 'NOT_MEMBER');
     }
+  });
+
+  it("a member removed while offline posts after restarting: the ledger's refusal is final, with its cause", async () => {
+    const group = await alice.call('createGroup', {
+      title: 'Offline removal',
+      members: ['Org2MSP::bob'],
+      policy: POLICY,
+    });
+    await alice.call('sendMessage', { conversationId: group.id, text: 'before the removal' });
+    await bob.waitFor(group.id, (m) => m.content?.type === 'text' && m.content.text === 'before the removal');
+    await bob.service.close();
+    await alice.call('removeMember', { conversationId: group.id, userId: 'Org2MSP::bob' });
+    await bob.restart();
+    // Either his app has not read the removal yet (the post is queued, and the ledger refuses it while it is
+    // sealed: a final failure with its cause, never retried) or it has (the post is refused at once).
+    const answer = await callApi(bob.service, 'sendMessage', { conversationId: group.id, text: 'am I still in?' });
+    if (answer.ok) {
+      const sent = answer.value;
+      const failed = await bob.waitFor(
+        group.id,
+        (m) => m.clientMessageId === sent.clientMessageId && m.state === 'failed',
+      );
+      assert.equal(failed.failure, 'NOT_MEMBER');
+      const deliveries = bob.events.flatMap((e) =>
+        e.type === 'delivery' && e.clientMessageId === sent.clientMessageId ? [`${e.state}:${e.failure ?? ''}`] : [],
+      );
+      assert.deepEqual(deliveries, ['pending:', 'failed:NOT_MEMBER'], 'refused once, never retried');
+    } else {
+      assert.equal(answer.error.code, 'NOT_MEMBER', answer.error.message);
+    }
+    assert.equal(await bob.refused('getGroup', { conversationId: group.id }), 'NOT_MEMBER');
   });
 
   it('offline catch-up: bob stops, alice sends 200 messages, bob restarts and gets all 200 exactly once', async () => {
@@ -218,21 +269,32 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     assert.deepEqual(Buffer.from(file.dataBase64, 'base64'), bytes);
   });
 
-  it('`ktalk send` from the command line reaches another user', async () => {
+  it('`ktalk send` from the command line reaches another user; secrets come from a pipe and a 0600 file, never argv', async () => {
     const home = await mkdtemp(path.join(tmpdir(), 'ktalk-cli-'));
     const org = ctx.topology.peerOrgs.find((o) => o.name === 'Org2');
     assert.ok(org);
     const secret = await secretStore(ctx.dataDir).get(org.ca.name, 'dave');
     assert.ok(secret);
-    const env = {
+    const passFile = path.join(home, 'passphrase');
+    await writeFile(passFile, `${PASSPHRASE}\n`, { mode: 0o600 });
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       KTALK_APP_DATA: home,
-      KTALK_PASSPHRASE: PASSPHRASE,
       KTALK_CONNECTION_PROFILE: profilePath(ctx.dataDir),
     };
+    delete env.KTALK_PASSPHRASE;
+    const pass = ['--passphrase-file', passFile];
     try {
-      await run(process.execPath, [CLI, 'enroll', '--org', 'Org2MSP', '--id', 'dave', '--secret', secret], { env });
-      const sent = await run(process.execPath, [CLI, 'send', '--to', 'alice', 'hello from the command line'], { env });
+      const enrollArgs = [CLI, 'enroll', '--org', 'Org2MSP', '--id', 'dave', '--secret-fd', '0', ...pass];
+      assert.ok(!enrollArgs.includes(secret));
+      const enrolling = run(process.execPath, enrollArgs, { env });
+      enrolling.child.stdin?.end(`${secret}\n`);
+      const enrolled = await enrolling;
+      assert.match(enrolled.stdout, /enrolled Org2MSP::dave/);
+      assert.doesNotMatch(enrolled.stderr, /warning/);
+      const sent = await run(process.execPath, [CLI, 'send', '--to', 'alice', 'hello from the command line', ...pass], {
+        env,
+      });
       assert.match(sent.stdout, /sent to Org1MSP::alice/);
       const direct = await alice.call('openDirect', { userId: 'Org2MSP::dave' });
       const got = await alice.waitFor(
@@ -240,11 +302,17 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
         (m) => m.content?.type === 'text' && m.content.text === 'hello from the command line',
       );
       assert.equal(got.verified, true);
-      const bad = await run(process.execPath, [CLI, 'send', '--to', 'alice'], { env }).catch(
+      const bad = await run(process.execPath, [CLI, 'send', '--to', 'alice', ...pass], { env }).catch(
         (e: { code: number; stderr: string }) => e,
       );
       assert.equal((bad as { code: number }).code, 1);
       assert.match((bad as { stderr: string }).stderr, /send needs --to <user> and a text/);
+      // The passphrase from the environment still works, with a warning naming who else can read it.
+      const read = await run(process.execPath, [CLI, 'read', '--with', 'alice'], {
+        env: { ...env, KTALK_PASSPHRASE: PASSPHRASE },
+      });
+      assert.match(read.stdout, /hello from the command line/);
+      assert.match(read.stderr, /warning: KTALK_PASSPHRASE is readable by your other processes/);
     } finally {
       await rm(home, { recursive: true, force: true });
     }
@@ -264,6 +332,22 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
       assert.equal(got.sender, 'Org1MSP::erin');
       const rows = await treasurer.call('adminListIdentities');
       assert.equal(rows.find((r) => r.enrollmentId === 'erin')?.directory, 'active');
+
+      // Revoked, erin is told so in words (the peers refuse her certificate), never "the network is down".
+      await treasurer.call('adminRevoke', { enrollmentId: 'erin' });
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const read = await callApi(erin.service, 'getGroup', { conversationId: direct.id });
+        if (!read.ok && read.error.code === 'CERT_REVOKED') break;
+        assert.ok(Date.now() < deadline, `the peers never refused erin's certificate: ${JSON.stringify(read)}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const refused = await erin.call('sendMessage', { conversationId: direct.id, text: 'after my revocation' });
+      const failed = await erin.waitFor(
+        direct.id,
+        (m) => m.clientMessageId === refused.clientMessageId && m.state === 'failed',
+      );
+      assert.equal(failed.failure, 'CERT_REVOKED');
     } finally {
       await erin.dispose();
     }

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { ApiMethod, ApiOutput, KTalkApi, KTalkEvents } from '../../common/api';
 import { dispatchApi, parseApiArgs } from '../../common/api-args';
 import { createAppService } from '../service/app-service';
-import { askHidden } from './prompt';
+import { type SecretSpec, readSecret } from './secret-sources';
 
 // `ktalk`: the same API the UI uses, for admins, compliance officers and
 // scripts. Every call goes through the shared schemas, so the CLI accepts
@@ -12,7 +12,7 @@ import { askHidden } from './prompt';
 
 const USAGE = `usage: ktalk <command> [options]
 
-  enroll --org <mspId> --id <enrollmentId> --secret <secret> [--profile <name>]
+  enroll --org <mspId> --id <enrollmentId> [--secret-fd N | --secret-file F] [--profile <name>]
   whoami
   send --to <user> <text>                 user: alice, or Org2MSP::bob
   read --with <user> [--limit 20]
@@ -23,8 +23,14 @@ const USAGE = `usage: ktalk <command> [options]
   audit export --from <ISO time> --to <ISO time> [--format csv|json] [--out <file>]
   audit verify <export.json>
 
-The passphrase comes from KTALK_PASSPHRASE or is asked for; the app's data
-directory is KTALK_APP_DATA (default ~/.config/ktalk), the same as the app's.`;
+Secrets (the wallet passphrase, an enrollment secret) are asked for at a
+terminal. Scripts pass them with --passphrase-fd N / --secret-fd N (a pipe:
+never on disk, in ps or in the environment) or --passphrase-file F /
+--secret-file F (mode 0600 or stricter, else refused). KTALK_PASSPHRASE and
+--secret <value> still work, with a warning: the environment is readable by
+your other processes, the command line by every user (ps).
+The app's data directory is KTALK_APP_DATA (default ~/.config/ktalk), the
+same as the app's.`;
 
 class CliError extends Error {}
 
@@ -52,12 +58,33 @@ async function withProgress<T>(label: string, work: Promise<T>): Promise<T> {
   }
 }
 
-async function passphrase(): Promise<string> {
-  return process.env.KTALK_PASSPHRASE ?? (await askHidden('wallet passphrase: '));
+interface SecretOptions {
+  readonly secret?: string;
+  readonly 'secret-file'?: string;
+  readonly 'secret-fd'?: string;
+  readonly 'passphrase-file'?: string;
+  readonly 'passphrase-fd'?: string;
 }
 
-async function signIn(api: KTalkApi): Promise<void> {
-  await withProgress('signing in', call(api, 'signIn', { passphrase: await passphrase() }));
+const passphraseSpec = (values: SecretOptions): SecretSpec => ({
+  label: 'wallet passphrase',
+  option: 'passphrase',
+  file: values['passphrase-file'],
+  fd: values['passphrase-fd'],
+  envName: 'KTALK_PASSPHRASE',
+});
+
+const enrollmentSecretSpec = (values: SecretOptions): SecretSpec => ({
+  label: 'enrollment secret',
+  option: 'secret',
+  inline: values.secret,
+  file: values['secret-file'],
+  fd: values['secret-fd'],
+});
+
+async function signIn(api: KTalkApi, values: SecretOptions): Promise<void> {
+  const passphrase = await readSecret(passphraseSpec(values));
+  await withProgress('signing in', call(api, 'signIn', { passphrase }));
 }
 
 /** `bob` → the first matching enrollment id across the profile's orgs; `Org2MSP::bob` as is. */
@@ -106,6 +133,10 @@ export async function main(argv: string[]): Promise<number> {
       org: { type: 'string' },
       id: { type: 'string' },
       secret: { type: 'string' },
+      'secret-file': { type: 'string' },
+      'secret-fd': { type: 'string' },
+      'passphrase-file': { type: 'string' },
+      'passphrase-fd': { type: 'string' },
       profile: { type: 'string' },
       to: { type: 'string' },
       with: { type: 'string' },
@@ -126,6 +157,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'enroll': {
+        const secret = await readSecret(enrollmentSecretSpec(values));
+        const passphrase = await readSecret(passphraseSpec(values));
         const account = await withProgress(
           'enrolling',
           call(api, 'enroll', {
@@ -133,15 +166,15 @@ export async function main(argv: string[]): Promise<number> {
             profile: values.profile ?? (await call(api, 'listProfiles'))[0]?.name,
             mspId: values.org,
             enrollmentId: values.id,
-            secret: values.secret,
-            passphrase: await passphrase(),
+            secret,
+            passphrase,
           }),
         );
         console.log(`enrolled ${account.userId} (${account.role})`);
         return 0;
       }
       case 'whoami': {
-        await signIn(api);
+        await signIn(api, values);
         const state = await call(api, 'sessionState');
         console.log(JSON.stringify(state.account, null, 2));
         return 0;
@@ -149,7 +182,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'send': {
         const text = [sub, ...rest].filter((s) => s !== undefined).join(' ');
         if (!values.to || text === '') throw new CliError('send needs --to <user> and a text');
-        await signIn(api);
+        await signIn(api, values);
         const peer = await resolveUser(api, values.to);
         const conversation = await withProgress('opening the conversation', call(api, 'openDirect', { userId: peer }));
         const message = await call(api, 'sendMessage', { conversationId: conversation.id, text });
@@ -159,7 +192,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'read': {
         if (!values.with) throw new CliError('read needs --with <user>');
-        await signIn(api);
+        await signIn(api, values);
         const peer = await resolveUser(api, values.with);
         const conversation = await withProgress('catching up', call(api, 'openDirect', { userId: peer }));
         const page = await call(api, 'listMessages', {
@@ -174,10 +207,10 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'admin':
-        await signIn(api);
+        await signIn(api, values);
         return await adminCommand(api, sub, rest, values.id, values.role);
       case 'audit':
-        await signIn(api);
+        await signIn(api, values);
         return await auditCommand(api, sub, rest, values);
       default:
         throw new CliError(`unknown command ${command}\n\n${USAGE}`);

@@ -1,9 +1,9 @@
 import { createInterface } from 'node:readline';
 
-/** Reads a line from the terminal without echoing it (a passphrase). */
+/** Reads a line from the terminal without echoing it (a passphrase); fails without a terminal. */
 export function askHidden(question: string): Promise<string> {
   if (!process.stdin.isTTY) {
-    return Promise.reject(new Error('no terminal to ask for the passphrase: set KTALK_PASSPHRASE'));
+    return Promise.reject(new Error('no terminal'));
   }
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
