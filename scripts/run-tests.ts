@@ -20,6 +20,10 @@ interface Suite {
 
 const isIntegration = (f: string) => f.endsWith('.integration.test.js');
 const isUnit = (f: string) => f.endsWith('.test.js') && !isIntegration(f);
+// The API conformance suite runs the same cases against two targets; the summary lists each target.
+const CONFORMANCE_FAKE = 'conformance-fake.test.js';
+const CONFORMANCE_REAL = 'conformance-real.integration.test.js';
+const isConformance = (f: string) => f === CONFORMANCE_FAKE || f === CONFORMANCE_REAL;
 
 const SUITES: Suite[] = [
   {
@@ -32,7 +36,8 @@ const SUITES: Suite[] = [
   },
   { name: 'network unit', dir: 'build/network/test', match: isUnit, kind: 'unit' },
   { name: 'app unit', dir: 'build/electron/test', match: isUnit, kind: 'unit' },
-  { name: 'scripts unit', dir: 'build/scripts/test', match: isUnit, kind: 'unit' },
+  { name: 'scripts unit', dir: 'build/scripts/test', match: (f) => isUnit(f) && !isConformance(f), kind: 'unit' },
+  { name: 'conformance (fake API)', dir: 'build/scripts/test', match: (f) => f === CONFORMANCE_FAKE, kind: 'unit' },
   {
     name: 'renderer components',
     dir: 'renderer/test',
@@ -42,7 +47,18 @@ const SUITES: Suite[] = [
   },
   { name: 'network integration', dir: 'build/network/test', match: isIntegration, kind: 'integration' },
   { name: 'app integration', dir: 'build/electron/test', match: isIntegration, kind: 'integration' },
-  { name: 'end-to-end integration', dir: 'build/scripts/test', match: isIntegration, kind: 'integration' },
+  {
+    name: 'end-to-end integration',
+    dir: 'build/scripts/test',
+    match: (f) => isIntegration(f) && !isConformance(f),
+    kind: 'integration',
+  },
+  {
+    name: 'conformance (real service)',
+    dir: 'build/scripts/test',
+    match: (f) => f === CONFORMANCE_REAL,
+    kind: 'integration',
+  },
 ];
 
 function findFiles(dir: string, match: (f: string) => boolean): string[] {

@@ -23,6 +23,7 @@ import {
   renewalDue,
   rotateKeys,
 } from '../src/node/wallet';
+import { readAccountIndex } from '../src/node/wallet/wallet-file';
 import { FIXTURE_CA_PEM, FIXTURE_LEAF_KEY_PEM, FIXTURE_LEAF_PEM } from './support/profile-fixtures';
 
 // Wallets here use libsodium's INTERACTIVE Argon2id cost (the floor a
@@ -90,10 +91,22 @@ describe('wallet file: encryption at rest', () => {
     }));
     const before = wallet.account(accountId('net-a', 'Org1MSP', 'alice'));
     const text = await fsp.readFile(file, 'utf8');
-    for (const visible of ['alice', 'PRIVATE KEY', secret, before.privateKeyPem.split('\n')[1] ?? 'x']) {
+    // Who the accounts are is in the clear index (for the sign-in list); nothing secret is.
+    const secrets = ['PRIVATE KEY', 'CERTIFICATE', secret, before.privateKeyPem.split('\n')[1] ?? 'x'];
+    for (const visible of secrets) {
       assert.equal(text.includes(visible), false, `${visible.slice(0, 20)} is readable in the file`);
     }
-    const stored = JSON.parse(text) as { protection: Record<string, unknown> };
+    const stored = JSON.parse(text) as { protection: Record<string, unknown>; index: Record<string, unknown>[] };
+    assert.deepEqual(Object.keys(stored.index[0] ?? {}).sort(), [
+      'active',
+      'certificateExpiresAt',
+      'enrollmentId',
+      'id',
+      'mspId',
+      'profile',
+      'role',
+      'treasury',
+    ]);
     assert.deepEqual(
       { ...stored.protection, salt: typeof stored.protection.salt },
       { kind: 'passphrase', kdf: 'argon2id13', opslimit: 2, memlimit: 64 * 1024 * 1024, salt: 'string' },
@@ -103,6 +116,57 @@ describe('wallet file: encryption at rest', () => {
     const reopened = await Wallet.open(file, protector());
     assert.deepEqual(reopened.account(before.id), before);
     assert.equal(reopened.activeAccountId, before.id);
+  });
+
+  it('the clear account index follows every write, and a locked wallet lists its accounts from it', async () => {
+    const { file, wallet } = await fresh('index');
+    await wallet.addAccount(makeAccount('net-b', 'Org2MSP', 'bob'), { activate: true });
+    const index = await readAccountIndex(file);
+    assert.deepEqual(
+      index?.map((a) => [a.id, a.enrollmentId, a.mspId, a.profile, a.role, a.active]),
+      [
+        [accountId('net-a', 'Org1MSP', 'alice'), 'alice', 'Org1MSP', 'net-a', 'staff', false],
+        [accountId('net-b', 'Org2MSP', 'bob'), 'bob', 'Org2MSP', 'net-b', 'staff', true],
+      ],
+    );
+    await wallet.removeAccount(accountId('net-a', 'Org1MSP', 'alice'));
+    assert.deepEqual(
+      (await readAccountIndex(file))?.map((a) => a.enrollmentId),
+      ['bob'],
+    );
+  });
+
+  it('an index that disagrees with the decrypted accounts (edited, or absent in an older file) is rewritten on unlock', async () => {
+    const { file } = await fresh('index-edited');
+    const truth = await readAccountIndex(file);
+    const raw = JSON.parse(await fsp.readFile(file, 'utf8')) as Record<string, unknown>;
+    // Someone renames the account in the clear index: it is only a hint, the wallet still opens.
+    const lie = truth?.map((a) => ({ ...a, enrollmentId: 'mallory', role: 'admin' as const }));
+    await fsp.writeFile(file, JSON.stringify({ ...raw, index: lie }));
+    assert.equal((await readAccountIndex(file))?.[0]?.enrollmentId, 'mallory');
+    await Wallet.open(file, protector());
+    assert.deepEqual(await readAccountIndex(file), truth);
+
+    // A wallet written before the index existed opens as before and gains one.
+    const { index: _dropped, ...old } = raw;
+    await fsp.writeFile(file, JSON.stringify(old));
+    assert.equal(await readAccountIndex(file), undefined);
+    const reopened = await Wallet.open(file, protector());
+    assert.equal(reopened.list()[0]?.enrollmentId, 'alice');
+    assert.deepEqual(await readAccountIndex(file), truth);
+  });
+
+  it('a malformed index (not the schema: extra fields, bad ids) makes the file CORRUPT', async () => {
+    const { file } = await fresh('index-bad');
+    const raw = JSON.parse(await fsp.readFile(file, 'utf8')) as { index: Record<string, unknown>[] };
+    const withKey = { ...raw, index: raw.index.map((a) => ({ ...a, privateKeyPem: 'x' })) };
+    await fsp.writeFile(file, JSON.stringify(withKey));
+    await assert.rejects(readAccountIndex(file), refused('CORRUPT'));
+    await fsp.writeFile(
+      file,
+      JSON.stringify({ ...raw, index: raw.index.map((a) => ({ ...a, enrollmentId: '../x' })) }),
+    );
+    await assert.rejects(Wallet.open(file, protector()), refused('CORRUPT'));
   });
 
   it('every wallet gets its own salt', async () => {

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { API_METHODS, type ApiInput, type ApiMethod, type InputProblem, type KTalkApi, type Result } from './api';
+import {
+  API_METHODS,
+  LANGUAGES,
+  THEMES,
+  type ApiInput,
+  type ApiMethod,
+  type InputProblem,
+  type KTalkApi,
+  type Result,
+} from './api';
 import {
   MAX_FILE_BYTES,
   MAX_MEMO_CHARS,
@@ -85,6 +94,13 @@ const auditFilter = {
 const window = <T extends { from: number; to: number }>(s: z.ZodType<T>) =>
   s.refine((f) => f.from <= f.to, 'from must not be after to');
 
+/** Settings as the API and the stores hold them (the stores parse what they read with it too). */
+export const userSettingsSchema = z.strictObject({
+  language: z.enum(LANGUAGES),
+  theme: z.enum(THEMES),
+  notifications: z.boolean(),
+});
+
 const none = z.tuple([]);
 const one = <S extends z.ZodType>(schema: S) => z.tuple([schema]);
 
@@ -113,6 +129,8 @@ export const API_ARGS = {
   signIn: one(z.strictObject({ accountId: z.string().min(1).max(256).optional(), passphrase: passphrase.optional() })),
   signOut: none,
   rotateKeys: none,
+  getSettings: none,
+  saveSettings: one(userSettingsSchema.partial()),
   listDirectory: one(z.strictObject({ mspId, cursor: cursor.optional() })),
   getContact: one(z.strictObject({ userId })),
   safetyNumber: one(z.strictObject({ userId })),

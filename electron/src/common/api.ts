@@ -33,6 +33,8 @@ export const API_ERROR_CODES = [
   'NOT_MEMBER',
   // Transport, crypto, verification.
   'NETWORK_UNAVAILABLE',
+  /** The app's own local service does not answer (web mode's server stopped): nothing was sent or queued. */
+  'APP_UNREACHABLE',
   'KEY_CHANGED',
   'DECRYPT_FAILED',
   'VERIFY_FAILED',
@@ -114,6 +116,21 @@ export interface SessionState {
 }
 
 export type SyncState = 'offline' | 'connecting' | 'connected' | 'reconnecting';
+
+export const LANGUAGES = ['en', 'zh-CN'] as const;
+export const THEMES = ['light', 'dark', 'system'] as const;
+
+/**
+ * A person's display preferences. Signed in, they live in the account's
+ * encrypted store (they follow the account, not the browser origin, whose
+ * port changes on every web-mode launch); the language and theme used last
+ * are also kept in a small non-secret file, for the screens before sign-in.
+ */
+export interface UserSettings {
+  readonly language: (typeof LANGUAGES)[number];
+  readonly theme: (typeof THEMES)[number];
+  readonly notifications: boolean;
+}
 
 // ---- directory and contacts -------------------------------------------------
 
@@ -424,6 +441,10 @@ export interface KTalkApi {
   signIn: Op<{ accountId?: string; passphrase?: string }, AccountInfo>;
   signOut: Op0<null>;
   rotateKeys: Op0<{ validFrom: number }>;
+  /** The signed-in account's settings; signed out, the language and theme used last on this machine. */
+  getSettings: Op0<UserSettings>;
+  /** Changes some settings (the account's when signed in) and answers all of them. */
+  saveSettings: Op<Partial<UserSettings>, UserSettings>;
 
   // Directory and contacts.
   listDirectory: Op<{ mspId: string; cursor?: string }, Page<Contact>>;
@@ -499,6 +520,8 @@ export const API_METHODS = [
   'signIn',
   'signOut',
   'rotateKeys',
+  'getSettings',
+  'saveSettings',
   'listDirectory',
   'getContact',
   'safetyNumber',

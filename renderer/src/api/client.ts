@@ -18,7 +18,14 @@ import { inputProblemSchema } from '../../../electron/src/common/api-args';
 // same-origin server (POST /api/<method>, session cookie) and push events
 // arrive over Server-Sent Events. The UI sees only KTalkApi either way.
 
-export type ApiClient = KTalkApi & KTalkEvents;
+/** Whether the app's own service answers at all (the web mode's local server can be stopped). */
+export type Reachability = 'reachable' | 'unreachable';
+
+export type ApiClient = KTalkApi &
+  KTalkEvents & {
+    /** Web mode: told when the local service stops answering and when it is back (Electron's never stops). */
+    onReachability?: (listener: (state: Reachability) => void) => () => void;
+  };
 
 /** What Electron's preload exposes as window.ktalkBridge. */
 export interface KTalkBridge {
@@ -35,6 +42,7 @@ declare global {
 interface Transport {
   invoke(method: ApiMethod, args: unknown[]): Promise<Result<unknown>>;
   subscribe(listener: (event: ApiEvent) => void): () => void;
+  onReachability?: (listener: (state: Reachability) => void) => () => void;
 }
 
 const KNOWN_CODES: ReadonlySet<string> = new Set(API_ERROR_CODES);
@@ -101,7 +109,11 @@ function bridgeTransport(bridge: KTalkBridge): Transport {
   };
 }
 
-async function postApi(method: ApiMethod, args: unknown[]): Promise<Result<unknown>> {
+async function postApi(
+  method: ApiMethod,
+  args: unknown[],
+  report: (state: Reachability) => void,
+): Promise<Result<unknown>> {
   let response: Response;
   try {
     response = await fetch(`api/${method}`, {
@@ -111,8 +123,12 @@ async function postApi(method: ApiMethod, args: unknown[]): Promise<Result<unkno
       credentials: 'same-origin',
     });
   } catch (error) {
-    return failure('NETWORK_UNAVAILABLE', error instanceof Error ? error.message : String(error));
+    // No answer at all: the local service is gone, which is not the ledger network being down
+    // (nothing was queued, so nothing will be sent later).
+    report('unreachable');
+    return failure('APP_UNREACHABLE', error instanceof Error ? error.message : String(error));
   }
+  report('reachable');
   let body: unknown;
   try {
     body = await response.json();
@@ -129,13 +145,37 @@ async function postApi(method: ApiMethod, args: unknown[]): Promise<Result<unkno
   );
 }
 
+/** After the server refused or closed the event stream for good, how long until it is tried again. */
+const EVENTS_REOPEN_MS = 3_000;
+
 function webTransport(): Transport {
   const listeners = new Set<(event: ApiEvent) => void>();
+  const watchers = new Set<(state: Reachability) => void>();
+  let reachability: Reachability = 'reachable';
+  const report = (next: Reachability) => {
+    if (next === reachability) return;
+    reachability = next;
+    for (const watcher of [...watchers]) watcher(next);
+  };
   let source: EventSource | null = null;
+  let reopen: ReturnType<typeof setTimeout> | undefined;
   const open = () => {
     // Relative to the page, like the API calls (the app may not sit at the origin's root).
-    source = new EventSource(WEB_EVENTS_PATH.replace(/^\//, ''), { withCredentials: true });
-    source.onmessage = (message: MessageEvent<string>) => {
+    const current = new EventSource(WEB_EVENTS_PATH.replace(/^\//, ''), { withCredentials: true });
+    source = current;
+    current.onopen = () => report('reachable');
+    // The stream broke: the browser retries by itself unless the answer was an error (CLOSED), then we do.
+    current.onerror = () => {
+      if (current.readyState === current.OPEN) return;
+      report('unreachable');
+      if (current.readyState === current.CLOSED && source === current) {
+        clearTimeout(reopen);
+        reopen = setTimeout(() => {
+          if (source === current && listeners.size > 0) open();
+        }, EVENTS_REOPEN_MS);
+      }
+    };
+    current.onmessage = (message: MessageEvent<string>) => {
       let parsed: unknown;
       try {
         parsed = JSON.parse(message.data);
@@ -147,17 +187,22 @@ function webTransport(): Transport {
     };
   };
   return {
-    invoke: postApi,
+    invoke: (method, args) => postApi(method, args, report),
     subscribe: (listener) => {
       listeners.add(listener);
       if (!source && typeof EventSource !== 'undefined') open();
       return () => {
         listeners.delete(listener);
         if (listeners.size === 0 && source) {
+          clearTimeout(reopen);
           source.close();
           source = null;
         }
       };
+    },
+    onReachability: (watcher) => {
+      watchers.add(watcher);
+      return () => watchers.delete(watcher);
     },
   };
 }
@@ -168,7 +213,11 @@ export function clientOver(transport: Transport): ApiClient {
   for (const method of API_METHODS) {
     methods[method] = (input?: unknown) => transport.invoke(method, input === undefined ? [] : [input]);
   }
-  return { ...(methods as unknown as KTalkApi), subscribe: transport.subscribe };
+  return {
+    ...(methods as unknown as KTalkApi),
+    subscribe: transport.subscribe,
+    ...(transport.onReachability ? { onReachability: transport.onReachability } : {}),
+  };
 }
 
 export function createApiClient(): ApiClient {

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ApiError, ApiEvent, KTalkApi, SessionState } from '../../../electron/src/common/api';
-import type { ApiClient } from './client';
+import type { ApiClient, Reachability } from './client';
 
 // React access to the one API client: useApi() for calls, useApiEvent() for
 // push events, useSession() for who is signed in (refreshed on every
@@ -9,6 +9,8 @@ import type { ApiClient } from './client';
 interface SessionContextValue {
   readonly session: SessionState;
   readonly refresh: () => Promise<void>;
+  /** 'unreachable' while the app's own service does not answer (web mode, server stopped). */
+  readonly reachability: Reachability;
 }
 
 const ApiContext = createContext<ApiClient | null>(null);
@@ -26,11 +28,17 @@ export interface ApiProviderProps {
 export function ApiProvider({ api, children, loading = null, unreachable }: ApiProviderProps) {
   const [session, setSession] = useState<SessionState | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [reachability, setReachability] = useState<Reachability>('reachable');
+  // The newest sync state pushed, and how many were pushed: a session answer that was on its way
+  // while a sync event arrived is older than the event (else "Connecting" could stick for good).
+  const lastSync = useRef<{ state: SessionState['sync']; count: number }>({ state: 'offline', count: 0 });
 
   const refresh = useCallback(async () => {
+    const syncEventsBefore = lastSync.current.count;
     const result = await api.sessionState();
     if (result.ok) {
-      setSession(result.value);
+      const newer = lastSync.current.count !== syncEventsBefore && result.value.state === 'signed-in';
+      setSession(newer ? { ...result.value, sync: lastSync.current.state } : result.value);
       setError(null);
     } else {
       // The session answer itself failed (web mode without its launch cookie, service down):
@@ -43,11 +51,27 @@ export function ApiProvider({ api, children, loading = null, unreachable }: ApiP
     void refresh();
     return api.subscribe((event) => {
       if (event.type === 'session') void refresh();
-      if (event.type === 'sync') setSession((current) => (current ? { ...current, sync: event.state } : current));
+      if (event.type === 'sync') {
+        lastSync.current = { state: event.state, count: lastSync.current.count + 1 };
+        setSession((current) => (current ? { ...current, sync: event.state } : current));
+      }
     });
   }, [api, refresh]);
 
-  const sessionValue = useMemo(() => (session ? { session, refresh } : null), [session, refresh]);
+  useEffect(
+    () =>
+      api.onReachability?.((next) => {
+        setReachability(next);
+        // Back again: what changed meanwhile (a restart signs everyone out) comes from the service.
+        if (next === 'reachable') void refresh();
+      }),
+    [api, refresh],
+  );
+
+  const sessionValue = useMemo(
+    () => (session ? { session, refresh, reachability } : null),
+    [session, refresh, reachability],
+  );
 
   let body: ReactNode;
   if (sessionValue) body = <SessionContext.Provider value={sessionValue}>{children}</SessionContext.Provider>;
@@ -88,6 +112,13 @@ export function useSession(): SessionState {
   const value = useContext(SessionContext);
   if (!value) throw new Error('useSession outside ApiProvider');
   return value.session;
+}
+
+/** Whether the app's own service answers (see ApiClient.onReachability). */
+export function useReachability(): Reachability {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useReachability outside ApiProvider');
+  return value.reachability;
 }
 
 /** Re-reads the session (after enroll, sign-in, sign-out). */

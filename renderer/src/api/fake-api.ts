@@ -23,9 +23,11 @@ import type {
   SessionState,
   SharedItem,
   FileData,
+  KTalkEvents,
+  UserSettings,
 } from '../../../electron/src/common/api';
+import { textPreview } from '../../../electron/src/common/message-preview';
 import { isApiMethod, parseApiArgs } from '../../../electron/src/common/api-args';
-import type { ApiClient } from './client';
 
 // An in-memory KTalkApi for component tests, screenshots and the UI bench.
 // It keeps the rules the UI depends on (roles decide allowed actions, pages
@@ -52,9 +54,30 @@ export interface FakeOptions {
   readonly now?: number;
   /** Delay every call (ms) to show loading states. */
   readonly latencyMs?: number;
+  /**
+   * What survives a restart, shared by the fake instances given the same
+   * disk (the conformance suite's restart): the wallet's accounts and the
+   * passphrase set when the first account was enrolled.
+   */
+  readonly disk?: FakeDisk;
 }
 
-export interface FakeApi extends ApiClient {
+/** The fake's model of an app data dir. */
+export interface FakeDisk {
+  accounts: AccountInfo[];
+  /** Set by the first enroll without a keychain; every later sign-in and enroll must match it. */
+  passphrase?: string;
+  lastAccountId?: string;
+  /** Like the account's encrypted store: its settings, by account id. */
+  settings?: Record<string, UserSettings>;
+  /** Like the app data dir's plain settings file: the language and theme used last. */
+  lastUsed?: Pick<UserSettings, 'language' | 'theme'>;
+}
+
+const DEFAULT_FAKE_SETTINGS: UserSettings = { language: 'en', theme: 'system', notifications: true };
+
+/** Built on the neutral API types (not the renderer's client) so Node tests can import the fake too. */
+export interface FakeApi extends KTalkApi, KTalkEvents {
   /** Pushes an event to subscribers as the real app would. */
   emit(event: ApiEvent): void;
   /** The next call to `method` fails with `code`. */
@@ -178,8 +201,24 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     };
   };
 
-  const accounts: AccountInfo[] = options.signedInAs ? [accountOf(options.signedInAs)] : [];
-  let current: AccountInfo | undefined = accounts[0];
+  const disk: FakeDisk = options.disk ?? { accounts: [] };
+  const keychain = options.keychain ?? true;
+  if (options.signedInAs && !disk.accounts.some((a) => a.userId === options.signedInAs)) {
+    disk.accounts.push(accountOf(options.signedInAs));
+    if (!keychain) disk.passphrase ??= FAKE_PASSPHRASE;
+  }
+  const accounts = disk.accounts;
+  let current: AccountInfo | undefined = options.signedInAs
+    ? accounts.find((a) => a.userId === options.signedInAs)
+    : undefined;
+  /** Like the real wallet: a passphrase is checked on every sign-in and every enroll into an existing wallet. */
+  const passphraseRefusal = (passphrase: string | undefined): Result<never> | undefined => {
+    if (keychain) return undefined;
+    if (!passphrase) return fail('WRONG_PASSPHRASE', 'a passphrase is needed to open your keys on this machine');
+    if (disk.passphrase !== undefined && passphrase !== disk.passphrase)
+      return fail('WRONG_PASSPHRASE', 'that passphrase does not open this wallet');
+    return undefined;
+  };
   const profiles: ProfileSummary[] = [PROFILE];
   const conversations = new Map<string, FakeConversation>();
   const balances = new Map<string, number>();
@@ -427,7 +466,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     state: current ? 'signed-in' : accounts.length ? 'signed-out' : 'no-account',
     account: current,
     accounts: [...accounts],
-    keychain: options.keychain ?? true,
+    keychain,
     sync: current ? 'connected' : 'offline',
   });
 
@@ -463,6 +502,19 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       if (result.ok) emit({ type: 'conversation', conversation: { ...c.summary } });
       return result;
     });
+  const currentSettings = (): UserSettings => ({
+    ...DEFAULT_FAKE_SETTINGS,
+    ...disk.lastUsed,
+    ...(current ? disk.settings?.[current.accountId] : undefined),
+  });
+  const signInTo = (account: AccountInfo): Result<AccountInfo> => {
+    current = account;
+    disk.lastAccountId = account.accountId;
+    if (options.seed && conversations.size === 0) seed();
+    emit({ type: 'session', state: 'signed-in' });
+    emit({ type: 'sync', state: 'connected' });
+    return ok(account);
+  };
   const rekey = (c: FakeConversation) => {
     c.summary = { ...c.summary, epoch: c.summary.epoch + 1 };
     c.epochChangedAt = clock();
@@ -498,31 +550,39 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     sessionState: async () => ok(session()),
     enroll: async ({ profile, mspId, enrollmentId, secret, passphrase }) => {
       const userId = `${mspId}::${enrollmentId}`;
+      if (current) return fail('ALREADY_SIGNED_IN', 'sign out first');
       if (!profiles.some((p) => p.name === profile)) return fail('PROFILE_INVALID');
+      const refusal = passphraseRefusal(passphrase);
+      if (refusal) return refusal;
       if (!contacts.has(userId)) return fail('WRONG_SECRET');
       if (secret !== FAKE_SECRET) return fail('WRONG_SECRET');
-      if (!(options.keychain ?? true) && !passphrase) return fail('BAD_INPUT', 'passphrase required');
+      if (!keychain) disk.passphrase ??= passphrase;
       const account = accountOf(userId);
       if (!accounts.some((a) => a.accountId === account.accountId)) accounts.push(account);
-      current = account;
-      if (options.seed && conversations.size === 0) seed();
-      emit({ type: 'session', state: 'signed-in' });
-      return ok(account);
+      return signInTo(account);
     },
     signIn: async ({ accountId, passphrase }) => {
-      const account = accounts.find((a) => a.accountId === accountId);
-      if (!account) return fail('UNKNOWN_ACCOUNT');
-      if (!(options.keychain ?? true) && passphrase !== FAKE_PASSPHRASE) return fail('WRONG_PASSPHRASE');
-      current = account;
-      emit({ type: 'session', state: 'signed-in' });
-      return ok(account);
+      if (current) return fail('ALREADY_SIGNED_IN', 'sign out first');
+      const account = accounts.find((a) => a.accountId === (accountId ?? disk.lastAccountId ?? accounts[0]?.accountId));
+      if (!account) return fail('UNKNOWN_ACCOUNT', 'there is no account on this machine yet');
+      const refusal = passphraseRefusal(passphrase);
+      if (refusal) return refusal;
+      return signInTo(account);
     },
     signOut: async () => {
       current = undefined;
+      emit({ type: 'sync', state: 'offline' });
       emit({ type: 'session', state: 'signed-out' });
       return ok(null);
     },
     rotateKeys: async () => needSignIn(() => ok({ validFrom: clock() })),
+    getSettings: async () => ok(currentSettings()),
+    saveSettings: async (change) => {
+      const next = { ...currentSettings(), ...change };
+      if (current) disk.settings = { ...disk.settings, [current.accountId]: next };
+      disk.lastUsed = { language: next.language, theme: next.theme };
+      return ok(next);
+    },
     listDirectory: async ({ mspId }) =>
       needSignIn(() =>
         ok({
@@ -614,6 +674,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
           })),
         };
         c.messages[c.messages.length - 1] = withFiles;
+        c.summary = { ...c.summary, lastPreview: textPreview(text, attachments.map((a) => a.name)) };
         return ok(withFiles);
       }),
     retryMessage: async ({ conversationId, clientMessageId }) =>

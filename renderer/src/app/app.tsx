@@ -2,7 +2,7 @@ import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../electron/src/common/api';
-import { useApi, useRefreshSession, useSession } from '../api/context';
+import { useApi, useReachability, useRefreshSession, useSession } from '../api/context';
 import { Avatar, Badge, EmptyState } from '../components/ui';
 import { ChatsPage } from '../features/chats';
 import { OnboardingPage } from '../features/onboarding';
@@ -40,11 +40,30 @@ export function visibleSections(role: Role | undefined): Section[] {
 function SyncBadge() {
   const { t } = useTranslation('app');
   const { sync } = useSession();
+  // With the app's own service gone, the last sync state it reported is no longer true.
+  if (useReachability() === 'unreachable') {
+    return (
+      <Badge tone="danger" className="sync-badge" aria-live="polite">
+        {t('sync.unreachable')}
+      </Badge>
+    );
+  }
   const tone = sync === 'connected' ? 'success' : sync === 'offline' ? 'danger' : 'warning';
   return (
     <Badge tone={tone} className="sync-badge" aria-live="polite">
       {t(`sync.${sync}`)}
     </Badge>
+  );
+}
+
+/** Says plainly that nothing works while the local service is gone (web mode: its server was stopped). */
+function UnreachableBanner() {
+  const { t } = useTranslation('app');
+  if (useReachability() !== 'unreachable') return null;
+  return (
+    <div className="banner banner-danger unreachable-banner" role="alert">
+      {t('serviceUnreachable')}
+    </div>
   );
 }
 
@@ -122,6 +141,7 @@ function Shell() {
         <AccountMenu />
       </nav>
       <main className="content" aria-label={current ? t(`nav.${current.id}`) : undefined}>
+        <UnreachableBanner />
         {Page ? <Page /> : <EmptyState title={t('notAvailable')} />}
       </main>
     </div>

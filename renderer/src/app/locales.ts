@@ -15,7 +15,10 @@ export const strings = {
       connecting: 'Connecting',
       connected: 'Online',
       reconnecting: 'Reconnecting',
+      unreachable: 'Not running',
     },
+    serviceUnreachable:
+      "KTalk's service on this computer is not answering. Nothing can be sent or received until it is running again; if you restarted KTalk, open the address it printed.",
     roles: { staff: 'Staff', admin: 'Administrator', compliance: 'Compliance officer' },
     accountMenu: 'Account menu',
     switchAccount: 'Switch account',
@@ -39,7 +42,10 @@ export const strings = {
       connecting: '正在连接',
       connected: '在线',
       reconnecting: '正在重新连接',
+      unreachable: '未运行',
     },
+    serviceUnreachable:
+      '这台电脑上的 KTalk 服务没有响应。在它重新运行之前，无法发送或接收任何内容；如果您已重新启动 KTalk，请打开它显示的新地址。',
     roles: { staff: '员工', admin: '管理员', compliance: '合规专员' },
     accountMenu: '账户菜单',
     switchAccount: '切换账户',

@@ -47,7 +47,7 @@ export function Root({
 }) {
   return (
     <I18nextProvider i18n={i18n}>
-      <SettingsProvider i18n={i18n} initial={settings} persist={persistSettings}>
+      <SettingsProvider i18n={i18n} initial={settings} persist={persistSettings} api={api}>
         <TooltipProvider delayDuration={400}>
           <ToastProvider>
             <ApiProvider

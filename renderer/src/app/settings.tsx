@@ -1,9 +1,13 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { i18n as I18n } from 'i18next';
+import type { ApiClient } from '../api/client';
 import { isLanguage, type Language } from '../i18n';
 
-// The person's display preferences, kept in this browser profile only
-// (nothing here is secret). Theme "system" follows the OS setting.
+// The person's display preferences. The app's service keeps them (in the
+// signed-in account's encrypted store; before sign-in, the last-used
+// language and theme): the web mode's origin changes port on every launch,
+// so this browser profile's storage cannot. localStorage is only a copy for
+// the first paint. Theme "system" follows the OS setting.
 
 export type ThemeChoice = 'light' | 'dark' | 'system';
 
@@ -51,14 +55,37 @@ export function SettingsProvider({
   i18n,
   initial,
   persist = true,
+  api,
   children,
 }: {
   readonly i18n: I18n;
   readonly initial: Settings;
+  /** false (tests, screenshots): keep the settings given, store nothing. */
   readonly persist?: boolean;
+  /** Where settings are kept; read on start and after every sign-in or sign-out. */
+  readonly api?: ApiClient;
   readonly children: ReactNode;
 }) {
   const [settings, setSettings] = useState(initial);
+  const keeper = persist ? api : undefined;
+  useEffect(() => {
+    if (!keeper) return;
+    let current = true;
+    const load = async () => {
+      const result = await keeper.getSettings();
+      if (!current || !result.ok) return;
+      globalThis.localStorage?.setItem(KEY, JSON.stringify(result.value));
+      setSettings(result.value);
+    };
+    void load();
+    const unsubscribe = keeper.subscribe((event) => {
+      if (event.type === 'session') void load();
+    });
+    return () => {
+      current = false;
+      unsubscribe();
+    };
+  }, [keeper]);
   useEffect(() => {
     applyTheme(settings.theme);
     if (settings.theme !== 'system' || typeof matchMedia !== 'function') return;
@@ -71,13 +98,15 @@ export function SettingsProvider({
     if (i18n.language !== settings.language) void i18n.changeLanguage(settings.language);
   }, [i18n, settings.language]);
   const update = useCallback(
-    (patch: Partial<Settings>) =>
+    (patch: Partial<Settings>) => {
       setSettings((current) => {
         const next = { ...current, ...patch };
         if (persist) globalThis.localStorage?.setItem(KEY, JSON.stringify(next));
         return next;
-      }),
-    [persist],
+      });
+      if (keeper) void keeper.saveSettings(patch);
+    },
+    [persist, keeper],
   );
   const value = useMemo(() => ({ settings, update }), [settings, update]);
   return <SettingsContext.Provider value={value}>{children}</SettingsContext.Provider>;

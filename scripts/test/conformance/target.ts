@@ -78,7 +78,7 @@ export interface ConformanceTarget {
     from: ConformanceApp,
     to: ConformanceApp,
     text: string,
-  ): Promise<{ sent: MessageView; received: MessageView; conversationId: string }>;
+  ): Promise<{ sent: MessageView; received: MessageView }>;
   /** Closes every app this target started and deletes their data. */
   dispose(): Promise<void>;
 }

@@ -14,30 +14,68 @@ import { type WebServer, startWebServer } from '../../../electron/src/node/web/s
 // same server `npm start` runs (token, Host and Origin checks included).
 
 export interface WebApp {
+  /** The running server and service (new objects after a restart). */
   readonly server: WebServer;
   readonly service: AppService;
   readonly dataDir: string;
   /** Open this in a fresh browser context: it sets the session cookie. */
   readonly launchUrl: string;
+  /** Quits the app: the web server and the service stop; the data dir stays. */
+  stop(): Promise<void>;
+  /**
+   * Starts the app again on the same data dir. Like `npm start`, a launch
+   * gets a new port and token (a new origin: the browser's storage for the
+   * old one is out of reach); `samePort` keeps both, as a backend restarted
+   * under an open page.
+   */
+  start(options?: { samePort?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startWebApp(ctx: NetworkContext, label: string): Promise<WebApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), `ktalk-web-${label}-`));
-  const service = createAppService({
-    appDataDir: dataDir,
-    devProfilePath: profilePath(ctx.dataDir),
-    kdfCost: KDF_INTERACTIVE,
-  });
-  const server = await startWebServer({ api: service, events: service, mounts: rendererMounts() });
+  let running: { server: WebServer; service: AppService } | null = null;
+  let last: { port: number; token: string } | null = null;
+  const launch = async (keep?: { port: number; token: string }) => {
+    const service = createAppService({
+      appDataDir: dataDir,
+      devProfilePath: profilePath(ctx.dataDir),
+      kdfCost: KDF_INTERACTIVE,
+    });
+    const server = await startWebServer({ api: service, events: service, mounts: rendererMounts(), ...keep });
+    running = { server, service };
+    last = { port: server.port, token: server.token };
+  };
+  const current = () => {
+    if (!running) throw new Error(`the ${label} app is stopped`);
+    return running;
+  };
+  const stop = async () => {
+    const was = running;
+    running = null;
+    if (!was) return;
+    await was.server.close();
+    await was.service.close();
+  };
+  await launch();
   return {
-    server,
-    service,
+    get server() {
+      return current().server;
+    },
+    get service() {
+      return current().service;
+    },
     dataDir,
-    launchUrl: server.launchUrl,
+    get launchUrl() {
+      return current().server.launchUrl;
+    },
+    stop,
+    async start(options = {}) {
+      if (running) throw new Error(`the ${label} app is running already`);
+      await launch(options.samePort && last ? last : undefined);
+    },
     async close() {
-      await server.close();
-      await service.close();
+      await stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type {
@@ -37,6 +37,8 @@ import * as sharing from '../sharing';
 import { type Store, openStoreWithProtector } from '../store';
 import { type KeyProtector, KDF_MODERATE, type KdfCost, Wallet, enrollAccount, passphraseProtector } from '../wallet';
 import { certificateValidity } from '../wallet/enrollment';
+import { readAccountIndex } from '../wallet/wallet-file';
+import { readAccountSettings, readLastUsedSettings, saveSettings } from '../settings/user-settings';
 import { rotateKeys, userIdOf } from '../wallet/messaging-keys';
 import { certificateAttributes } from '../../shared/cert-attributes';
 import * as admin from '../admin';
@@ -87,17 +89,47 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     return loadImportedProfile(name, appDataDir);
   };
 
+  /** Opens the wallet with what the user gave: a passphrase wallet left open in memory is opened again, so the passphrase is always checked. */
   const openWallet = async (passphrase: string | undefined, create: boolean): Promise<Wallet> => {
-    if (wallet) return wallet;
+    if (wallet && options.keychain) return wallet;
+    if (wallet) {
+      await wallet.close();
+      wallet = null;
+      protector = null;
+    }
     const chosen =
       options.keychain ?? (passphrase ? passphraseProtector(passphrase, options.kdfCost ?? KDF_MODERATE) : null);
     if (!chosen) throw new ServiceError('WRONG_PASSPHRASE', 'a passphrase is needed to open your keys on this machine');
-    const exists = await Wallet.exists(walletFile);
+    let exists = await Wallet.exists(walletFile);
+    // A first enroll that failed leaves an empty wallet behind; it holds nothing, so the next try starts afresh
+    // (possibly with another passphrase) instead of being refused.
+    const emptyLeftover = exists && create ? await lockedAccounts() : undefined;
+    if (emptyLeftover?.indexed && emptyLeftover.known.length === 0) {
+      await rm(walletFile, { force: true });
+      exists = false;
+    }
     if (!exists && !create) throw new ServiceError('UNKNOWN_ACCOUNT', 'there is no account on this machine yet');
     await mkdir(appDataDir, { recursive: true, mode: 0o700 });
     wallet = exists ? await Wallet.open(walletFile, chosen) : await Wallet.create(walletFile, chosen);
     protector = chosen;
     return wallet;
+  };
+
+  /** The accounts a locked wallet lists from its clear index (indexed: false for a file older than the index). */
+  const lockedAccounts = async (): Promise<{ known: AccountInfo[]; indexed: boolean }> => {
+    const index = await readAccountIndex(walletFile).catch(() => undefined);
+    if (!index) return { known: [], indexed: false };
+    const known = index.map((entry) => ({
+      accountId: entry.id,
+      profile: entry.profile,
+      mspId: entry.mspId,
+      enrollmentId: entry.enrollmentId,
+      userId: `${entry.mspId}::${entry.enrollmentId}`,
+      role: entry.role,
+      treasury: entry.treasury,
+      certificateExpiresAt: entry.certificateExpiresAt,
+    }));
+    return { known, indexed: true };
   };
 
   const accountInfo = (w: Wallet, id: string): AccountInfo => {
@@ -190,9 +222,13 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     },
     sessionState: async (): Promise<SessionState> => {
       const exists = await Wallet.exists(walletFile);
-      const accounts = wallet ? wallet.list().map((a) => accountInfo(wallet as Wallet, a.id)) : [];
+      // Locked (after a restart or sign-out), the accounts come from the wallet's clear index.
+      const locked = wallet || !exists ? { known: [], indexed: false } : await lockedAccounts();
+      const accounts = wallet ? wallet.list().map((a) => accountInfo(wallet as Wallet, a.id)) : locked.known;
+      // An older wallet without an index still has accounts: offer sign-in rather than a first run.
+      const hasAccounts = accounts.length > 0 || (exists && !wallet && !locked.indexed);
       return {
-        state: signed ? 'signed-in' : exists ? 'signed-out' : 'no-account',
+        state: signed ? 'signed-in' : hasAccounts ? 'signed-out' : 'no-account',
         ...(signed ? { account: accountInfo(wallet as Wallet, signed.session.account.id) } : {}),
         accounts,
         keychain: options.keychain !== undefined,
@@ -211,6 +247,9 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
       await signOut();
       return null;
     },
+    getSettings: async () =>
+      signed ? readAccountSettings(signed.store, appDataDir) : readLastUsedSettings(appDataDir),
+    saveSettings: (change) => saveSettings(signed, appDataDir, change),
     rotateKeys: async () => {
       const { session } = need();
       const key = await rotateKeys(wallet as Wallet, session.account.id, session.directory);

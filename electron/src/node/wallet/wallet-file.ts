@@ -4,12 +4,14 @@ import { encodeFields, type Field } from '../crypto/encoding';
 import { loadSodium } from '../crypto/sodium';
 import { WalletError } from './errors';
 import { KEK_BYTES, type Protection, protectionSchema } from './key-protector';
+import { accountIndexSchema } from './wallet-index';
 
 // The wallet file (JSON, mode 0600):
 //   { "format": "ktalk-wallet", "version": 1,
 //     "protection": <how to get the KEK: passphrase+Argon2id params+salt, or an OS-keychain-sealed key>,
 //     "key":  { "nonce", "ciphertext" }  the 32-byte data key under the KEK,
-//     "data": { "nonce", "ciphertext" }  the wallet JSON under the data key }
+//     "data": { "nonce", "ciphertext" }  the wallet JSON under the data key,
+//     "index": [ … ]  the accounts without keys, in clear (wallet-index.ts; absent in older files) }
 // Both are XChaCha20-Poly1305 (24-byte random nonces). The key envelope's
 // associated data is the protection record; the data's is the protection
 // record and the key envelope. So a wrong passphrase fails on the key
@@ -29,6 +31,8 @@ const walletFileSchema = z.strictObject({
   protection: protectionSchema,
   key: sealedSchema,
   data: sealedSchema,
+  // Outside both envelopes' associated data on purpose: it is display-only, see wallet-index.ts.
+  index: accountIndexSchema.optional(),
 });
 
 export type Sealed = z.infer<typeof sealedSchema>;
@@ -106,6 +110,11 @@ export async function openData(dataKey: Uint8Array, file: WalletFile): Promise<U
 
 export function serializeWalletFile(file: WalletFile): string {
   return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+/** The clear account index of the wallet at `path`; undefined for a file written before there was one. */
+export async function readAccountIndex(path: string): Promise<WalletFile['index']> {
+  return (await readWalletFile(path)).index;
 }
 
 /** Reads and structurally checks a wallet file; nothing is decrypted here. */

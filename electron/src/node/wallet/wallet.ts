@@ -4,6 +4,7 @@ import { loadSodium } from '../crypto/sodium';
 import { WalletError } from './errors';
 import type { KeyProtector, Protection } from './key-protector';
 import { type Account, EMPTY_WALLET, type WalletData, walletDataSchema } from './wallet-data';
+import { accountIndexOf, sameIndex } from './wallet-index';
 import {
   type WalletFile,
   openData,
@@ -89,7 +90,10 @@ export class Wallet {
     (await loadSodium()).memzero(kek);
     if (!dataKey) throw unlockFailure(stored.protection);
     const data = decodeData(await openData(dataKey, stored));
-    return new Wallet(file, { protection: stored.protection, key: stored.key }, dataKey, data);
+    const wallet = new Wallet(file, { protection: stored.protection, key: stored.key }, dataKey, data);
+    // The clear index is only a hint: an older file has none, an edited one lies. The decrypted data wins.
+    if (!sameIndex(stored.index, accountIndexOf(data))) await wallet.write(data);
+    return wallet;
   }
 
   get protectionKind(): Protection['kind'] {
@@ -190,8 +194,9 @@ export class Wallet {
 
   private async write(data: WalletData): Promise<void> {
     const plaintext = new TextEncoder().encode(JSON.stringify(data));
-    const file = await sealData(this.dataKey, this.header.protection, this.header.key, plaintext);
+    const sealed = await sealData(this.dataKey, this.header.protection, this.header.key, plaintext);
     (await loadSodium()).memzero(plaintext);
+    const file: WalletFile = { ...sealed, index: accountIndexOf(data) };
     await writeFileAtomic(this.file, serializeWalletFile(file), 0o600);
   }
 }

@@ -265,14 +265,18 @@ function SignInStep({ onAdd }: { onAdd: () => void }) {
     event.preventDefault();
     setError(null);
     setBusy(true);
-    const result = await api.signIn({ accountId, ...(session.keychain ? {} : { passphrase }) });
+    // No account listed (a wallet written before the account index): the service opens the one used last.
+    const result = await api.signIn({
+      ...(accountId ? { accountId } : {}),
+      ...(session.keychain ? {} : { passphrase }),
+    });
     setBusy(false);
     if (!result.ok) return setError(result.error);
     await refresh();
   };
 
   return (
-    <Frame title={t('signInTitle')} hint={t('signInHint')}>
+    <Frame title={t('signInTitle')} hint={t(session.keychain ? 'signInHint' : 'signInPassphraseHint')}>
       <form className="stack" onSubmit={(e) => void submit(e)}>
         <div className="choice-list" role="radiogroup" aria-label={t('signInHint')}>
           {session.accounts.map((account) => (
@@ -313,7 +317,12 @@ function SignInStep({ onAdd }: { onAdd: () => void }) {
             {t('addAccount')}
           </Button>
           <div className="spacer" />
-          <Button type="submit" variant="primary" busy={busy} disabled={!accountId}>
+          <Button
+            type="submit"
+            variant="primary"
+            busy={busy}
+            disabled={(session.accounts.length > 0 && !accountId) || (!session.keychain && !passphrase)}
+          >
             {t('signIn')}
           </Button>
         </div>
@@ -324,8 +333,9 @@ function SignInStep({ onAdd }: { onAdd: () => void }) {
 
 export function OnboardingPage() {
   const session = useSession();
-  const [step, setStep] = useState<Step>(session.accounts.length > 0 ? { kind: 'signIn' } : { kind: 'network' });
-  const hasAccounts = session.accounts.length > 0;
+  // Decided by the state, not the list: a locked wallet is 'signed-out' even when it cannot list its accounts.
+  const hasAccounts = session.state === 'signed-out';
+  const [step, setStep] = useState<Step>(hasAccounts ? { kind: 'signIn' } : { kind: 'network' });
   switch (step.kind) {
     case 'signIn':
       return <SignInStep onAdd={() => setStep({ kind: 'network' })} />;
