@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import { MAX_MESSAGE_CHARS } from '../../electron/src/common/limits';
 import { createFakeApi } from '../src/api/fake-api';
 import { Composer } from '../src/features/chats/composer';
 import { renderWithApp } from './render';
@@ -67,9 +68,10 @@ describe('composer', () => {
     const { send } = setup();
     await screen.findByRole('textbox', { name: 'Message' });
     const big = new File(['x'], 'video.mp4', { type: 'video/mp4' });
-    Object.defineProperty(big, 'size', { value: 5 * 1024 * 1024 });
+    Object.defineProperty(big, 'size', { value: 9 * 1024 * 1024 });
     await userEvent.upload(screen.getByTestId('file-input'), big);
-    expect((await screen.findByRole('alert')).textContent).toBe('Each file can be at most 4.0 MB.');
+    // The same limit as sharing (electron/src/common/limits.ts).
+    expect((await screen.findByRole('alert')).textContent).toBe('Each file can be at most 8 MB.');
     expect(screen.queryByText('video.mp4')).toBeNull();
     expect(send).not.toHaveBeenCalled();
   });
@@ -82,6 +84,22 @@ describe('composer', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('You are not allowed to do this.');
     expect((box as HTMLTextAreaElement).value).toBe('hello');
     expect(onSent).not.toHaveBeenCalled();
+  });
+
+  it('near the limit a counter shows; an over-long message is refused naming the limit, and the new error replaces the old', async () => {
+    const { api } = setup();
+    const box = await screen.findByRole('textbox', { name: 'Message' });
+    expect(screen.queryByTestId('composer-counter')).toBeNull();
+    api.failNext('sendMessage', 'FORBIDDEN', 'not a member');
+    await userEvent.type(box, 'hi{Enter}');
+    expect((await screen.findByRole('alert')).textContent).toContain('You are not allowed to do this.');
+    fireEvent.change(box, { target: { value: 'x'.repeat(MAX_MESSAGE_CHARS + 5) } });
+    expect(screen.getByTestId('composer-counter').textContent).toBe('16,005 of 16,000 characters: 5 too many to send');
+    // Editing cleared the old error: nothing piles up.
+    expect(screen.queryByRole('alert')).toBeNull();
+    await userEvent.type(box, '{Enter}');
+    const alerts = await screen.findAllByRole('alert');
+    expect(alerts.map((a) => a.textContent)).toEqual(['The message is too long: at most 16,000 characters.']);
   });
 
   it('says why the person cannot post instead of offering a box', async () => {

@@ -33,6 +33,48 @@ describe('API error → sentence', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('您无权执行此操作。');
   });
 
+  it('BAD_INPUT with its detail names the field and the limit, in both languages', async () => {
+    const detail = { field: 'text', rule: 'too_long', limit: 16_000, unit: 'characters' } as const;
+    const { unmount } = renderWithApp(<ErrorText error={{ code: 'BAD_INPUT', message: 'x', detail }} />);
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'The message is too long: at most 16,000 characters.',
+    );
+    unmount();
+    const file = {
+      field: 'attachments.0.dataBase64',
+      rule: 'too_large',
+      limit: 8 * 1024 * 1024,
+      unit: 'bytes',
+    } as const;
+    renderWithApp(<ErrorText error={{ code: 'BAD_INPUT', message: 'x', detail: file }} />, { language: 'zh-CN' });
+    expect((await screen.findByRole('alert')).textContent).toContain('附件太大：最大 8 MB。');
+  });
+
+  it('causes that used to read as something else have their own sentence', async () => {
+    for (const [code, words] of [
+      ['UNKNOWN_USER', 'nobody with this user ID'],
+      ['ALREADY_REGISTERED', 'already registered'],
+      ['SELF_PAYMENT', 'cannot pay yourself'],
+      ['NOT_AN_EXPORT', 'a CSV export cannot be verified'],
+    ] as const) {
+      const { unmount } = renderWithApp(<ErrorText error={{ code, message: 'x' }} />);
+      expect((await screen.findByRole('alert')).textContent).toContain(words);
+      unmount();
+    }
+  });
+
+  it('the client keeps a well-formed detail and drops a malformed one', () => {
+    const detail = { field: 'memo', rule: 'too_long', limit: 280, unit: 'characters' };
+    expect(toResult({ ok: false, error: { code: 'BAD_INPUT', message: 'm', detail } })).toEqual({
+      ok: false,
+      error: { code: 'BAD_INPUT', message: 'm', detail },
+    });
+    expect(toResult({ ok: false, error: { code: 'BAD_INPUT', message: 'm', detail: { rule: 1 } } })).toEqual({
+      ok: false,
+      error: { code: 'BAD_INPUT', message: 'm' },
+    });
+  });
+
   it('an unknown code from a newer app reads as the generic sentence', () => {
     const result = toResult({ ok: false, error: { code: 'SOMETHING_NEW', message: 'x' } });
     expect(result).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'x' } });

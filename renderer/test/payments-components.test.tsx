@@ -2,7 +2,9 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { createFakeApi } from '../src/api/fake-api';
+import type { MessageView } from '../../electron/src/common/api';
 import { PaymentComposerButton, PaymentMessage, PaymentsPage } from '../src/features/payments';
+import { PaidRequestsProvider, paidRequestsOf } from '../src/lib/paid-requests';
 import { renderWithApp } from './render';
 
 describe('the composer Pay button', () => {
@@ -55,7 +57,7 @@ describe('payment messages in the chat', () => {
     renderWithApp(
       <PaymentMessage
         content={{ type: 'payment-request', amount: 2500, memo: 'Team lunch' }}
-        message={{ sender: 'Org2MSP::bob', outgoing: false, conversationId: 'dm-1' }}
+        message={{ sender: 'Org2MSP::bob', outgoing: false, conversationId: 'dm-1', clientMessageId: 'req-1' }}
       />,
       { api },
     );
@@ -65,7 +67,14 @@ describe('payment messages in the chat', () => {
     expect(confirm.textContent).toContain('25.00 credits will move from your balance to bob (Org2)');
     await user.click(within(confirm).getByRole('button', { name: 'Pay' }));
     await screen.findByText('Paid');
-    expect(send).toHaveBeenCalledWith({ to: 'Org2MSP::bob', amount: 2500, memo: 'Team lunch', conversationId: 'dm-1' });
+    // The payment names the request it pays, so the requester's card can say Paid too.
+    expect(send).toHaveBeenCalledWith({
+      to: 'Org2MSP::bob',
+      amount: 2500,
+      memo: 'Team lunch',
+      conversationId: 'dm-1',
+      requestId: 'req-1',
+    });
   });
 
   it('my own request offers no Pay button; a received payment says who sent it', async () => {
@@ -73,11 +82,11 @@ describe('payment messages in the chat', () => {
       <>
         <PaymentMessage
           content={{ type: 'payment-request', amount: 100, memo: '' }}
-          message={{ sender: 'Org1MSP::alice', outgoing: true, conversationId: 'dm-1' }}
+          message={{ sender: 'Org1MSP::alice', outgoing: true, conversationId: 'dm-1', clientMessageId: 'req-2' }}
         />
         <PaymentMessage
           content={{ type: 'payment', paymentId: 'p1', amount: 1999, memo: 'thanks', to: 'Org1MSP::alice' }}
-          message={{ sender: 'Org2MSP::bob', outgoing: false, conversationId: 'dm-1' }}
+          message={{ sender: 'Org2MSP::bob', outgoing: false, conversationId: 'dm-1', clientMessageId: 'pay-2' }}
         />
       </>,
     );
@@ -122,7 +131,85 @@ describe('payment messages in the chat', () => {
   });
 });
 
+describe('payment cards agree with the ledger', () => {
+  it("the requester's card says Paid once a payment in the conversation names the request", async () => {
+    const request = { type: 'payment-request', amount: 2500, memo: 'Team lunch' } as const;
+    const mine = { sender: 'Org1MSP::alice', outgoing: true, conversationId: 'dm-1', clientMessageId: 'req-1' };
+    const payment: MessageView = {
+      conversationId: 'dm-1',
+      clientMessageId: 'm-9',
+      sender: 'Org2MSP::bob',
+      sentAt: 1,
+      outgoing: false,
+      state: 'committed',
+      verified: true,
+      epoch: 1,
+      attachments: [],
+      content: {
+        type: 'payment',
+        paymentId: 'p-9',
+        amount: 2500,
+        memo: 'Team lunch',
+        to: 'Org1MSP::alice',
+        requestId: 'req-1',
+      },
+    };
+    renderWithApp(
+      <PaidRequestsProvider value={paidRequestsOf([payment])}>
+        <PaymentMessage content={request} message={mine} />
+      </PaidRequestsProvider>,
+    );
+    expect(await screen.findByText('Paid')).toBeTruthy();
+    expect(screen.getByTestId('request-paid-by').textContent).toBe('Paid by bob (Org2).');
+  });
+
+  it("an escrow's note shows in the recipient's card", async () => {
+    const alice = createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true });
+    const created = await alice.createEscrow({
+      to: 'Org2MSP::bob',
+      amount: 700,
+      deadline: alice.now() + 3600_000,
+      memo: 'Deposit for the venue',
+    });
+    if (!created.ok) throw new Error('escrow not created');
+    const bob = createFakeApi({ signedInAs: 'Org2MSP::bob', seed: true });
+    vi.spyOn(bob, 'getEscrow').mockResolvedValue({ ok: true, value: created.value });
+    const { escrowId, deadline } = created.value;
+    renderWithApp(
+      <PaymentMessage content={{ type: 'escrow', escrowId, amount: 700, deadline, to: 'Org2MSP::bob' }} />,
+      {
+        api: bob,
+      },
+    );
+    expect((await screen.findByTestId('escrow-memo')).textContent).toBe('“Deposit for the venue”');
+  });
+});
+
 describe('the payments page', () => {
+  it('history shows each movement once: a settled escrow is a notice without a sign, and the rows add up to the balance', async () => {
+    const user = userEvent.setup();
+    const api = createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true });
+    const history = vi.spyOn(api, 'paymentHistory').mockResolvedValue({
+      ok: true,
+      value: {
+        items: [
+          { paymentId: 'm', kind: 'mint', delta: 1000, amount: 1000, counterparty: 'Org1MSP::org1admin', time: 1 },
+          { paymentId: 'e', kind: 'escrow-out', delta: -100, amount: 100, counterparty: 'Org2MSP::bob', time: 2 },
+          { paymentId: 'e2', kind: 'escrow-claimed', delta: 0, amount: 100, counterparty: 'Org2MSP::bob', time: 3 },
+        ],
+      },
+    });
+    renderWithApp(<PaymentsPage />, { api });
+    await user.click(await screen.findByRole('tab', { name: 'History' }));
+    await waitFor(() => expect(history).toHaveBeenCalled());
+    const amounts = (await screen.findAllByTestId('history-amount')).map((e) => e.textContent);
+    // Newest first; the claim moved nothing (the credits left when they were held).
+    expect(amounts).toEqual(['1.00', '−1.00', '+10.00']);
+    const rows = screen.getAllByRole('listitem').map((li) => li.textContent ?? '');
+    expect(rows[0]).toContain('Escrow claimed by the recipient');
+    expect(rows.filter((r) => r.includes('−'))).toHaveLength(1);
+  });
+
   it('shows the balance and follows the live balance event', async () => {
     const { api } = renderWithApp(<PaymentsPage />);
     const balance = await screen.findByTestId('balance');

@@ -5,7 +5,12 @@ import { useApi } from '../../api/context';
 import { PaymentComposerButton } from '../../app/feature-pages';
 import { Icon } from '../../app/icons';
 import { Button, ErrorText } from '../../components/ui';
+import { MAX_MESSAGE_CHARS } from '../../../../electron/src/common/limits';
+import { formatNumber } from '../../lib/format';
 import { MAX_ATTACHMENT_BYTES, MAX_FILES, MAX_FILE_BYTES, attachmentProblem, formatBytes, toUpload } from './files';
+
+/** The counter appears when the message is within a tenth of the limit. */
+const COUNTER_FROM = Math.floor(MAX_MESSAGE_CHARS * 0.9);
 
 // Writing a message: Enter sends, Shift+Enter starts a new line; files come
 // from the paper-clip button or are dropped anywhere on the composer.
@@ -20,7 +25,7 @@ export interface ComposerProps {
 }
 
 export function Composer({ conversationId, peerUserIds, disabledReason, paymentsAllowed, onSent }: ComposerProps) {
-  const { t } = useTranslation('chats');
+  const { t, i18n } = useTranslation('chats');
   const api = useApi();
   const [text, setText] = useState('');
   const [files, setFiles] = useState<File[]>([]);
@@ -31,10 +36,12 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
   const fileInput = useRef<HTMLInputElement>(null);
   const disabled = disabledReason !== undefined;
 
+  // One problem on screen at a time: a new one replaces the old, and editing clears it.
   const addFiles = (list: FileList | File[]) => {
     const next = [...files, ...Array.from(list)];
     const problem = attachmentProblem(next);
     setLimit(problem);
+    setError(null);
     if (!problem) setFiles(next);
   };
 
@@ -50,7 +57,10 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
       ...(attachments.length ? { attachments } : {}),
     });
     setSending(false);
-    if (!result.ok) return setError(result.error);
+    if (!result.ok) {
+      setLimit(null);
+      return setError(result.error);
+    }
     setText('');
     setFiles([]);
     setLimit(null);
@@ -96,7 +106,7 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
             <li key={`${file.name}-${index}`} className="pending-file">
               <Icon name="attach" size={14} />
               <span>{file.name}</span>
-              <span className="muted">{formatBytes(file.size)}</span>
+              <span className="muted">{formatBytes(file.size, i18n.language)}</span>
               <Button
                 variant="ghost"
                 size="icon"
@@ -112,12 +122,25 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
       {limit ? (
         <p className="error-text" role="alert">
           {t(limit, {
-            size: formatBytes(limit === 'fileTooLarge' ? MAX_FILE_BYTES : MAX_ATTACHMENT_BYTES),
+            size: formatBytes(limit === 'fileTooLarge' ? MAX_FILE_BYTES : MAX_ATTACHMENT_BYTES, i18n.language),
             count: MAX_FILES,
           })}
         </p>
       ) : null}
       <ErrorText error={error} />
+      {text.length >= COUNTER_FROM ? (
+        <p
+          className={`composer-counter${text.length > MAX_MESSAGE_CHARS ? ' composer-counter-over' : ''}`}
+          data-testid="composer-counter"
+          aria-live="polite"
+        >
+          {t(text.length > MAX_MESSAGE_CHARS ? 'characterCountOver' : 'characterCount', {
+            used: formatNumber(text.length, i18n.language),
+            max: formatNumber(MAX_MESSAGE_CHARS, i18n.language),
+            over: formatNumber(text.length - MAX_MESSAGE_CHARS, i18n.language),
+          })}
+        </p>
+      ) : null}
       <div className="composer-row">
         <input
           ref={fileInput}
@@ -144,7 +167,10 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
           value={text}
           placeholder={t('composerPlaceholder')}
           aria-label={t('composerLabel')}
-          onChange={(event) => setText(event.target.value)}
+          onChange={(event) => {
+            setText(event.target.value);
+            setError(null);
+          }}
           onKeyDown={onKeyDown}
         />
         <Button

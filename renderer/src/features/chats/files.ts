@@ -1,14 +1,14 @@
+import { MAX_FILE_BYTES, MAX_MESSAGE_FILES, MAX_MESSAGE_FILES_BYTES } from '../../../../electron/src/common/limits';
 import type { AttachmentUpload, FileData } from '../../../../electron/src/common/api';
 
 // Files in and out of the chat: read as base64 for the API, saved through
 // a temporary blob URL (nothing leaves the page).
 
-// The API's limits (electron/src/common/api-args.ts), checked here first so
-// the person hears it at once: 4 MiB per file, 16 files, and a total that
-// fits the web mode's 12 MiB request body once base64-encoded.
-export const MAX_FILE_BYTES = 4 * 1024 * 1024;
-export const MAX_FILES = 16;
-export const MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024;
+// The API's limits, declared once in electron/src/common/limits.ts (the same
+// file limit as sharing), checked here first so the person hears it at once.
+export { MAX_FILE_BYTES };
+export const MAX_FILES = MAX_MESSAGE_FILES;
+export const MAX_ATTACHMENT_BYTES = MAX_MESSAGE_FILES_BYTES;
 
 /** Which limit a set of files breaks, if any. */
 export function attachmentProblem(
@@ -20,11 +20,8 @@ export function attachmentProblem(
   return null;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
+/** The app's one size formatter. */
+export { formatBytes } from '../../lib/format';
 
 function toBase64(bytes: Uint8Array): string {
   let binary = '';

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { MessageView } from '../../../../electron/src/common/api';
 import { EmptyState, ErrorText, Spinner } from '../../components/ui';
+import { PaidRequestsProvider, paidRequestsOf } from '../../lib/paid-requests';
 import { MessageBubble } from './message-bubble';
 import type { MessagePages } from './use-message-pages';
 
@@ -48,6 +49,8 @@ export function MessageList({
       void loadOlder();
     }
   }, [focusMessageId, messages, firstItemIndex, hasOlder, loading, loadOlder]);
+  // A request card says Paid when a payment in this conversation names it.
+  const paidRequests = useMemo(() => paidRequestsOf(messages), [messages]);
   const itemContent = useCallback(
     (index: number, message: MessageView) => {
       const previous = messages[index - firstItemIndex - 1];
@@ -77,28 +80,30 @@ export function MessageList({
     );
   }
   return (
-    <Virtuoso
-      ref={list}
-      className="message-list"
-      role="log"
-      aria-label={t('messages')}
-      aria-live="polite"
-      data={messages}
-      firstItemIndex={firstItemIndex}
-      initialTopMostItemIndex={initialIndex.current ?? 0}
-      startReached={() => void loadOlder()}
-      followOutput={(atBottom) => (atBottom ? 'smooth' : false)}
-      computeItemKey={(_index, message) => message.clientMessageId}
-      increaseViewportBy={{ top: 400, bottom: 200 }}
-      itemContent={itemContent}
-      components={{
-        Header: () =>
-          hasOlder ? (
-            <div className="message-list-header">{loading ? <Spinner /> : null}</div>
-          ) : (
-            <div className="message-list-header muted">{t('beginning')}</div>
-          ),
-      }}
-    />
+    <PaidRequestsProvider value={paidRequests}>
+      <Virtuoso
+        ref={list}
+        className="message-list"
+        role="log"
+        aria-label={t('messages')}
+        aria-live="polite"
+        data={messages}
+        firstItemIndex={firstItemIndex}
+        initialTopMostItemIndex={initialIndex.current ?? 0}
+        startReached={() => void loadOlder()}
+        followOutput={(atBottom) => (atBottom ? 'smooth' : false)}
+        computeItemKey={(_index, message) => message.clientMessageId}
+        increaseViewportBy={{ top: 400, bottom: 200 }}
+        itemContent={itemContent}
+        components={{
+          Header: () =>
+            hasOlder ? (
+              <div className="message-list-header">{loading ? <Spinner /> : null}</div>
+            ) : (
+              <div className="message-list-header muted">{t('beginning')}</div>
+            ),
+        }}
+      />
+    </PaidRequestsProvider>
   );
 }

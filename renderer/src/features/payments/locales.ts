@@ -71,6 +71,8 @@ export const strings = {
       escrowForYou: 'Held for you until the deadline.',
       escrowFor: 'Held for {{name}} until the deadline.',
       deadline: 'Deadline: {{time}}',
+      paidBy: 'Paid by {{name}}.',
+      youPaid: 'You paid this request.',
     },
     escrowState: {
       open: 'Held',
@@ -124,8 +126,9 @@ export const strings = {
       'transfer-in': 'Received',
       'escrow-out': 'Held in escrow',
       'escrow-in': 'Escrow paid to you',
-      'escrow-released': 'Escrow released',
-      'escrow-refund': 'Escrow refunded',
+      'escrow-released': 'Escrow released by you (paid when it was held)',
+      'escrow-claimed': 'Escrow claimed by the recipient (paid when it was held)',
+      'escrow-refund': 'Escrow refunded to you',
       other: 'Payment',
     },
     mint: {
@@ -205,6 +208,8 @@ export const strings = {
       escrowForYou: '在截止时间前为您暂存。',
       escrowFor: '在截止时间前为 {{name}} 暂存。',
       deadline: '截止时间：{{time}}',
+      paidBy: '{{name}} 已支付。',
+      youPaid: '您已支付此请求。',
     },
     escrowState: {
       open: '暂存中',
@@ -258,8 +263,9 @@ export const strings = {
       'transfer-in': '已收到',
       'escrow-out': '转入托管',
       'escrow-in': '托管款已付给您',
-      'escrow-released': '托管已放款',
-      'escrow-refund': '托管已退回',
+      'escrow-released': '您已放款托管（托管时已扣款）',
+      'escrow-claimed': '收款人已领取托管（托管时已扣款）',
+      'escrow-refund': '托管已退回给您',
       other: '付款',
     },
     mint: {

@@ -9,13 +9,15 @@ import { Credits } from './credits';
 import { allowedEscrowActions, type EscrowAction } from './escrow-rules';
 import { formatCredits } from './money';
 import { useClock } from '../../lib/clock';
+import { formatTime } from '../../lib/format';
+import { usePaidRequests } from '../../lib/paid-requests';
 
 type PaymentContent = Exclude<MessageContent, { type: 'text' }>;
 
 export interface PaymentMessageProps {
   readonly content: MessageContent;
   /** The message carrying it: who asked (to pay a request), which conversation, whether it is mine. */
-  readonly message?: Pick<MessageView, 'sender' | 'outgoing' | 'conversationId'>;
+  readonly message?: Pick<MessageView, 'sender' | 'outgoing' | 'conversationId' | 'clientMessageId'>;
 }
 
 /** Renders payment, payment-request and escrow content inside the chat; text renders nothing here. */
@@ -80,7 +82,10 @@ function RequestCard({
   const api = useApi();
   const call = useCall();
   const [confirming, setConfirming] = useState(false);
-  const [paid, setPaid] = useState(false);
+  const [paidHere, setPaidHere] = useState(false);
+  // Paid as the conversation shows it (the payment names this request), or just now from this card.
+  const paidBy = usePaidRequests().get(message?.clientMessageId ?? '');
+  const paid = paidBy !== undefined || paidHere;
   const requester = message?.sender;
   const mine = message?.outgoing ?? false;
   const canPay = !mine && requester !== undefined && !paid;
@@ -93,10 +98,11 @@ function RequestCard({
         amount: content.amount,
         memo: content.memo,
         ...(message?.conversationId ? { conversationId: message.conversationId } : {}),
+        ...(message?.clientMessageId ? { requestId: message.clientMessageId } : {}),
       }),
     );
     setConfirming(false);
-    if (result.ok) setPaid(true);
+    if (result.ok) setPaidHere(true);
   };
 
   return (
@@ -114,6 +120,11 @@ function RequestCard({
           : t('message.requestedBy', { name: requester ? userLabel(requester) : t('someone') })}
       </p>
       {content.memo ? <p className="pay-card-memo">“{content.memo}”</p> : null}
+      {paid ? (
+        <p className="pay-card-line" data-testid="request-paid-by">
+          {paidBy && !paidBy.outgoing ? t('message.paidBy', { name: userLabel(paidBy.payer) }) : t('message.youPaid')}
+        </p>
+      ) : null}
       {canPay ? (
         <Button variant="primary" size="sm" onClick={() => setConfirming(true)}>
           {t('message.pay')}
@@ -189,15 +200,16 @@ function EscrowCard({ content }: { readonly content: Extract<PaymentContent, { t
           <p className="pay-card-line">
             {shown.to === me ? t('message.escrowForYou') : t('message.escrowFor', { name: userLabel(shown.to) })}
           </p>
-          <p className="pay-card-memo">
-            {t('message.deadline', {
-              time: new Date(shown.deadline).toLocaleString(i18n.language),
-            })}
-          </p>
+          <p className="pay-card-memo">{t('message.deadline', { time: formatTime(shown.deadline, i18n.language) })}</p>
         </>
       ) : (
         <p className="pay-card-line">{t(`escrowDone.${shown.state}`)}</p>
       )}
+      {shown.memo ? (
+        <p className="pay-card-memo" data-testid="escrow-memo">
+          “{shown.memo}”
+        </p>
+      ) : null}
       {actions.length > 0 ? (
         <div className="pay-card-actions">
           {actions.map((action) => (

@@ -27,6 +27,7 @@ import { formatCredits, parseCredits } from './money';
 import { useBalance } from './use-balance';
 import { useConversations } from './use-conversations';
 import { useClock } from '../../lib/clock';
+import { formatTime } from '../../lib/format';
 
 export function PaymentsPage() {
   const { t } = useTranslation('payments');
@@ -399,7 +400,13 @@ function EscrowPanel() {
             <dt>{t('to')}</dt>
             <dd>{userLabel(escrow.to)}</dd>
             <dt>{t('escrow.deadline')}</dt>
-            <dd>{new Date(escrow.deadline).toLocaleString(i18n.language)}</dd>
+            <dd>{formatTime(escrow.deadline, i18n.language)}</dd>
+            {escrow.memo ? (
+              <>
+                <dt>{t('memo')}</dt>
+                <dd>{escrow.memo}</dd>
+              </>
+            ) : null}
           </dl>
         ) : null}
         {escrow ? (
@@ -416,7 +423,13 @@ function EscrowPanel() {
   );
 }
 
-const INCOMING = new Set(['mint', 'transfer-in', 'escrow-in', 'escrow-refund']);
+/** "+1.00", "−1.00", or the bare amount for a notice that moved nothing (its delta is 0). */
+function signedAmount(record: PaymentRecord, language: string): { text: string; direction: 'in' | 'out' | 'none' } {
+  const amount = formatCredits(record.amount, language);
+  if (record.delta > 0) return { text: `+${amount}`, direction: 'in' };
+  if (record.delta < 0) return { text: `−${amount}`, direction: 'out' };
+  return { text: amount, direction: 'none' };
+}
 
 function PaymentHistory() {
   const { t, i18n } = useTranslation('payments');
@@ -455,21 +468,18 @@ function PaymentHistory() {
       {records && records.length > 0 ? (
         <ul className="pay-history-list" aria-label={t('history.title')}>
           {records.map((record) => {
-            const incoming = INCOMING.has(record.kind);
+            const amount = signedAmount(record, i18n.language);
             return (
               <li key={`${record.paymentId}:${record.kind}`} className="pay-history-row" data-kind={record.kind}>
-                <span className={incoming ? 'pay-in' : 'pay-out'}>
-                  {incoming ? '+' : '−'}
-                  {formatCredits(record.amount, i18n.language)}
+                <span className={`pay-${amount.direction}`} data-testid="history-amount">
+                  {amount.text}
                 </span>
                 <span className="pay-history-what">
                   {t(`kind.${record.kind}`, { defaultValue: t('kind.other') })}
                   {record.counterparty ? ` · ${userLabel(record.counterparty)}` : ''}
                   {record.memo ? <span className="pay-card-memo"> “{record.memo}”</span> : null}
                 </span>
-                <time dateTime={new Date(record.time).toISOString()}>
-                  {new Date(record.time).toLocaleString(i18n.language)}
-                </time>
+                <time dateTime={new Date(record.time).toISOString()}>{formatTime(record.time, i18n.language)}</time>
               </li>
             );
           })}
