@@ -308,6 +308,23 @@ describe('store: messages, paging and search', () => {
     assert.deepEqual(store.search({ text: 'report lunch' }), []);
   });
 
+  it("a file's name finds its message, even with no text; erased, it is gone from search", () => {
+    const file = (name: string) => ({ itemId: `item-${name}`, contentHash: 'h'.repeat(64), name, size: 10 });
+    store.upsertMessage(msg(1, '', { attachments: [file('quarterly-budget.xlsx')] }));
+    store.upsertMessage(msg(2, 'see attached', { attachments: [file('agenda.txt'), file('minutes.pdf')] }));
+    store.upsertMessage(msg(3, 'nothing attached'));
+    assert.deepEqual(
+      store.search({ text: 'budget' }).map((h) => h.clientMessageId),
+      ['m1'],
+    );
+    const hit = store.search({ text: 'minutes' })[0];
+    assert.equal(hit?.clientMessageId, 'm2');
+    assert.ok(hit?.snippet.includes(`${SNIPPET_OPEN}minutes${SNIPPET_CLOSE}`), hit?.snippet);
+    assert.equal(store.search({ text: 'agenda' }).length, 1);
+    assert.ok(store.markErased({ conversationId: 'c1', sender: 'Org2MSP::bob', clientMessageId: 'm1' }));
+    assert.deepEqual(store.search({ text: 'budget' }), []);
+  });
+
   it('search can be limited to one conversation', () => {
     store.upsertConversation({ id: 'c2', kind: 'group' });
     store.upsertMessage(msg(1, 'budget draft'));

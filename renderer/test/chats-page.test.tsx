@@ -1,6 +1,6 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../../electron/src/common/api';
 import { createFakeApi } from '../src/api/fake-api';
 import { ChatsPage } from '../src/features/chats';
@@ -27,6 +27,8 @@ const sidebarItem = (id: string) => {
 const badge = (id: string) => within(sidebarItem(id)).queryByLabelText(/unread message/);
 
 describe('chats page', () => {
+  beforeEach(() => localStorage.clear());
+
   it('one message counts one unread elsewhere, and the conversation on screen shows no badge', async () => {
     const { api, find } = seeded();
     const group = find((c) => c.kind === 'group');
@@ -72,5 +74,57 @@ describe('chats page', () => {
     api.conversations.get(group.id)?.members.delete('Org2MSP::dave');
     api.emit({ type: 'conversation', conversation: { ...group, epoch: group.epoch + 1 } });
     await screen.findByText(/3 members can read these messages/);
+  });
+
+  it("a message with only a file shows the file's name in the sidebar", async () => {
+    const { api, find } = seeded();
+    const quiet = find((c) => c.peer === 'Org2MSP::bob');
+    renderWithApp(<ChatsPage />, { api });
+    await screen.findByRole('button', { name: /Project Falcon/ });
+    await api.sendMessage({
+      conversationId: quiet.id,
+      text: '',
+      attachments: [{ name: 'plan.pdf', mimeType: 'application/pdf', dataBase64: 'JVBERg==' }],
+    });
+    await waitFor(() =>
+      expect(sidebarItem(quiet.id).querySelector('.conversation-preview')?.textContent).toBe('📎 plan.pdf'),
+    );
+  });
+
+  it('a long group name is cut with an ellipsis and kept whole in its title', async () => {
+    const { api } = seeded();
+    const title = 'Quarterly planning for the northern region and every partner organisation involved';
+    await api.createGroup({
+      title,
+      members: ['Org2MSP::bob'],
+      policy: {
+        whoCanPost: 'members',
+        whoCanInvite: 'admins',
+        retentionSeconds: 0,
+        paymentsAllowed: false,
+        crossOrg: true,
+      },
+    });
+    renderWithApp(<ChatsPage />, { api });
+    const text = await screen.findByText(title, { selector: '.conversation-title-text' });
+    // Its own box, so the CSS ellipsis applies (text directly in the flex row was clipped without one).
+    expect(text.parentElement?.getAttribute('title')).toBe(title);
+  });
+
+  it('after a reload the conversation open last opens again, for the same account only', async () => {
+    const { api } = seeded();
+    const first = renderWithApp(<ChatsPage />, { api });
+    await userEvent.click(await screen.findByRole('button', { name: /Project Falcon/ }));
+    await screen.findByRole('heading', { name: 'Project Falcon' });
+    first.unmount();
+
+    renderWithApp(<ChatsPage />, { api });
+    await screen.findByRole('heading', { name: 'Project Falcon' });
+    cleanup();
+
+    // Another account on this machine starts with no conversation open.
+    renderWithApp(<ChatsPage />, { fake: { signedInAs: 'Org2MSP::bob' } });
+    await screen.findByText('Choose a conversation');
+    expect(screen.queryByRole('heading', { name: 'Project Falcon' })).toBeNull();
   });
 });

@@ -101,7 +101,12 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     await screenshot(alice, 'chats-direct-sent');
 
     await goTo(bob, 'chats');
+    // One message is one unread (it was counted twice); opening the conversation clears it.
+    await conversationItem(b, 'alice').getByLabel('1 unread message', { exact: true }).waitFor({ timeout: LEDGER });
     await openConversation(b, 'alice');
+    await conversationItem(b, 'alice')
+      .getByLabel(/unread message/)
+      .waitFor({ state: 'detached' });
     const received = message(b, 'Hello Bob, this is Alice from Org1.');
     await received.waitFor({ timeout: LEDGER });
     // Signed by alice's registered key: the shield mark, not the warning.
@@ -110,6 +115,13 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     await screenshot(bob, 'chats-direct-reply');
 
     await message(a, 'Hi Alice, Bob here. Got it.').waitFor({ timeout: LEDGER });
+    // Arrived in the conversation on screen: read, so no badge.
+    assert.equal(
+      await conversationItem(a, 'bob')
+        .getByLabel(/unread message/)
+        .count(),
+      0,
+    );
     assertNoErrors([alice, bob]);
   });
 
@@ -150,6 +162,7 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     await message(b, 'Welcome to the launch team.').waitFor({ timeout: LEDGER });
     await send(b, 'Glad to be here.');
     await message(a, 'Glad to be here.').waitFor({ timeout: LEDGER });
+    await a.locator('.conversation-readers', { hasText: '2 members can read' }).waitFor();
 
     // Alice removes bob (confirmed), then writes again.
     await a.getByRole('button', { name: 'Remove bob (Org2)' }).click();
@@ -158,7 +171,18 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
       .locator('.group-details .member', { hasText: 'bob (Org2)' })
       .waitFor({ state: 'detached', timeout: LEDGER });
     await screenshot(alice, 'groups-member-removed');
+    await a.locator('.conversation-readers', { hasText: '1 member can read' }).waitFor({ timeout: LEDGER });
     await send(a, 'Plans after Bob left: confidential.');
+
+    // Bob, with the group open, is told in words at once (no reload), and can no longer post.
+    const banner = b.getByTestId('not-member-banner');
+    await banner.waitFor({ timeout: LEDGER });
+    assert.match(await banner.innerText(), /You are no longer a member of this group/);
+    await b.locator('.composer-disabled', { hasText: 'no longer a member' }).waitFor();
+    assert.equal(await b.getByRole('textbox', { name: 'Message' }).count(), 0);
+    assert.equal(await b.locator('.conversation-readers').count(), 0, 'no stale member count');
+    assert.equal(await b.getByText('The network cannot be reached', { exact: false }).count(), 0);
+    await screenshot(bob, 'groups-removed-told');
 
     // Bob's app, even after a reload, shows nothing sent after his removal.
     await b.waitForTimeout(15_000);

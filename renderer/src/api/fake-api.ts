@@ -674,7 +674,15 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
           })),
         };
         c.messages[c.messages.length - 1] = withFiles;
-        c.summary = { ...c.summary, lastPreview: textPreview(text, attachments.map((a) => a.name)) };
+        c.summary = {
+          ...c.summary,
+          lastPreview: textPreview(
+            text,
+            attachments.map((a) => a.name),
+          ),
+        };
+        // Pushed too, like the service, so every view of the list sees it at once.
+        emit({ type: 'message', message: withFiles });
         return ok(withFiles);
       }),
     retryMessage: async ({ conversationId, clientMessageId }) =>

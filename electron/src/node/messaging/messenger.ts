@@ -12,6 +12,7 @@ import {
   type SearchHit,
   type SyncState,
 } from '../../common/api';
+import { textPreview } from '../../common/message-preview';
 import { recogniseEvent } from '../../shared/event-tag';
 import { type GroupsContext, groupsContextOf, rekeyIfRequired, submitTagged } from '../groups';
 import { type EventSync, LedgerError, parseAnswer, refinedApiCode, syncWithFileCheckpoint } from '../ledger';
@@ -159,16 +160,7 @@ export class Messenger {
   }
 
   async refreshConversation(conversationId: string): Promise<LedgerGroup> {
-    let group: LedgerGroup;
-    try {
-      group = await this.session.ledger.evaluate('groups', 'GetGroup', { conversationId }, groupSchema);
-    } catch (error) {
-      if (error instanceof LedgerError && refinedApiCode(error.code, error.message) === 'NOT_MEMBER') {
-        this.noteRemoved(conversationId);
-      }
-      throw error;
-    }
-    if (this.wasRemoved(conversationId)) this.store.setSyncState(removedKey(conversationId), '0');
+    const group = await this.readGroup(conversationId);
     // Hold the current key now: the next message's event is recognised by it.
     await this.keyring.get(conversationId, group.epoch).catch(() => undefined);
     const title = group.kind === 'direct' ? await this.directTitle(conversationId) : (group.name ?? conversationId);
@@ -184,6 +176,21 @@ export class Messenger {
     if (!before || before.epoch !== saved.epoch || before.rekeyRequired !== saved.rekeyRequired) {
       this.session.emit({ type: 'conversation', conversation: this.summary(conversationId) });
     }
+    return group;
+  }
+
+  /** The group as the ledger has it; a refusal saying we are not in it is remembered. */
+  private async readGroup(conversationId: string): Promise<LedgerGroup> {
+    let group: LedgerGroup;
+    try {
+      group = await this.session.ledger.evaluate('groups', 'GetGroup', { conversationId }, groupSchema);
+    } catch (error) {
+      if (error instanceof LedgerError && refinedApiCode(error.code, error.message) === 'NOT_MEMBER') {
+        this.noteRemoved(conversationId);
+      }
+      throw error;
+    }
+    if (this.wasRemoved(conversationId)) this.store.setSyncState(removedKey(conversationId), '0');
     return group;
   }
 
@@ -226,7 +233,7 @@ export class Messenger {
       ...(this.peers.has(c.id) ? { peer: this.peers.get(c.id) } : {}),
       unread: c.unread,
       ...(c.lastMessageAt !== null ? { lastMessageAt: c.lastMessageAt } : {}),
-      ...(content ? { lastPreview: preview(content, this.escrowStateOf(content)) } : {}),
+      ...(content ? { lastPreview: previewOf(content, last, this.escrowStateOf(content)) } : {}),
       epoch: c.epoch,
       retentionSeconds: c.retentionSeconds,
       rekeyRequired: c.rekeyRequired,
@@ -386,7 +393,7 @@ export class Messenger {
   // ---- sending (outbox callbacks) ---------------------------------------------
 
   private async currentEpoch(conversationId: string): Promise<number> {
-    let group = await this.session.ledger.evaluate('groups', 'GetGroup', { conversationId }, groupSchema);
+    let group = await this.readGroup(conversationId);
     if (group.rekeyRequired) {
       const outcome = await rekeyIfRequired(this.groups, conversationId);
       if (outcome.status === 'rekeyed') this.keyring.remember(conversationId, outcome.epoch, outcome.epochKey);
@@ -584,6 +591,13 @@ export class Messenger {
       this.session.emit({ type: 'balance', balance });
     }
   }
+}
+
+/** A text message without text shows its files (an attachment-only message had an empty preview). */
+function previewOf(content: MessageContent, message: StoredMessage | undefined, escrowState?: SettledState): string {
+  if (content.type !== 'text') return preview(content, escrowState);
+  const names = (message?.attachments ?? []).map((a) => (a as Partial<AttachmentRef>).name ?? 'file');
+  return textPreview(content.text, names);
 }
 
 /** Language-neutral: the UI words it; amounts are minor units shown as credits; a settled escrow is no longer ⏳. */

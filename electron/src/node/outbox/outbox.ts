@@ -10,7 +10,7 @@ import {
   attachmentsSchema,
   MAX_BODY_CHARS,
 } from '../store/schemas';
-import { type MessageRow, type Store, parseInput, toStoredMessage } from '../store/store';
+import { type MessageRow, type Store, fileNamesOf, parseInput, toStoredMessage } from '../store/store';
 
 // The durable outbox. enqueue() writes the message as `pending` in one
 // SQLite transaction before any network I/O; a worker then sends each
@@ -173,9 +173,9 @@ export class Outbox {
       const conversation = this.store.requireConversation(d.conversationId);
       this.store
         .prepare(
-          `INSERT INTO messages (conversationId, clientMessageId, sender, sentAt, body, attachments, state, epoch,
-             verified, direction)
-           VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, 1, 'out')`,
+          `INSERT INTO messages (conversationId, clientMessageId, sender, sentAt, body, attachments, fileNames,
+             state, epoch, verified, direction)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, 1, 'out')`,
         )
         .run(
           d.conversationId,
@@ -184,6 +184,7 @@ export class Outbox {
           sentAt,
           d.body,
           JSON.stringify(d.attachments satisfies Attachment[]),
+          fileNamesOf(d.attachments),
           conversation.epoch,
         );
       this.store.touchConversation(d.conversationId, sentAt, 0);

@@ -92,6 +92,41 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    // File names are searchable too: each message keeps its attachments' names in fileNames
+    // (written with the row), and the index covers the body and those names.
+    version: 2,
+    sql: `
+      ALTER TABLE messages ADD COLUMN fileNames TEXT;
+      UPDATE messages SET fileNames = (
+        SELECT group_concat(json_extract(value, '$.name'), ' ') FROM json_each(messages.attachments)
+      ) WHERE json_valid(attachments) AND attachments != '[]';
+      DROP TRIGGER messages_fts_insert;
+      DROP TRIGGER messages_fts_delete;
+      DROP TRIGGER messages_fts_update;
+      DROP TABLE messages_fts;
+      CREATE VIRTUAL TABLE messages_fts USING fts5 (
+        body, fileNames, content = 'messages', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+      );
+      INSERT INTO messages_fts (messages_fts, rank) VALUES ('secure-delete', 1);
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+        WHEN new.body IS NOT NULL OR new.fileNames IS NOT NULL BEGIN
+        INSERT INTO messages_fts (rowid, body, fileNames) VALUES (new.id, new.body, new.fileNames);
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+        WHEN old.body IS NOT NULL OR old.fileNames IS NOT NULL BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body, fileNames) VALUES ('delete', old.id, old.body, old.fileNames);
+      END;
+      CREATE TRIGGER messages_fts_update AFTER UPDATE OF body, fileNames ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body, fileNames)
+          SELECT 'delete', old.id, old.body, old.fileNames WHERE old.body IS NOT NULL OR old.fileNames IS NOT NULL;
+        INSERT INTO messages_fts (rowid, body, fileNames)
+          SELECT new.id, new.body, new.fileNames WHERE new.body IS NOT NULL OR new.fileNames IS NOT NULL;
+      END;
+      INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

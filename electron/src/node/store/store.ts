@@ -72,6 +72,12 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what:
   return parsed.data;
 }
 
+/** What search indexes of a message's files: their names, or null for none. */
+export function fileNamesOf(attachments: readonly Attachment[]): string | null {
+  const names = attachments.flatMap((a) => (typeof a.name === 'string' && a.name ? [a.name] : []));
+  return names.length ? names.join(' ') : null;
+}
+
 function attachmentsOf(json: string): Attachment[] {
   try {
     const parsed = attachmentsSchema.safeParse(JSON.parse(json));
@@ -238,14 +244,15 @@ export class Store {
     return this.db.transaction(() => {
       this.requireConversation(m.conversationId);
       const inserted = this.prepare(
-        `INSERT INTO messages (conversationId, clientMessageId, sender, sentAt, body, attachments, state,
+        `INSERT INTO messages (conversationId, clientMessageId, sender, sentAt, body, attachments, fileNames, state,
              txId, blockNumber, messageId, epoch, verified, direction)
-           VALUES (@conversationId, @clientMessageId, @sender, @sentAt, @body, @attachments, 'committed',
+           VALUES (@conversationId, @clientMessageId, @sender, @sentAt, @body, @attachments, @fileNames, 'committed',
              @txId, @blockNumber, @messageId, @epoch, @verified, @direction)
            ON CONFLICT (conversationId, sender, clientMessageId) DO NOTHING`,
       ).run({
         ...m,
         attachments: JSON.stringify(m.attachments),
+        fileNames: fileNamesOf(m.attachments),
         txId: m.txId ?? null,
         blockNumber: m.blockNumber ?? null,
         messageId: m.messageId ?? null,
@@ -310,7 +317,7 @@ export class Store {
   markErased(key: MessageKey): boolean {
     const k = parseInput(messageKeySchema, key, 'message key');
     const changed = this.prepare(
-      `UPDATE messages SET body = NULL, attachments = '[]', payload = NULL, state = 'erased',
+      `UPDATE messages SET body = NULL, attachments = '[]', fileNames = NULL, payload = NULL, state = 'erased',
            failureCode = NULL, failureMessage = NULL
          WHERE conversationId = ? AND sender = ? AND clientMessageId = ? AND state != 'erased'`,
     ).run(k.conversationId, k.sender, k.clientMessageId).changes;
@@ -319,7 +326,7 @@ export class Store {
   }
 
   /**
-   * Full-text search over message bodies: the most recently stored matches,
+   * Full-text search over message bodies and attached files' names: the most recently stored matches,
    * newest first. The index is walked by rowid from the end and stops at
    * `limit`, so a word found in thousands of messages costs about as much
    * as a rare one. User text is never FTS syntax.
@@ -331,7 +338,7 @@ export class Store {
     return this.prepare(
       `SELECT conversationId, clientMessageId, sender, sentAt, snippet FROM (
          SELECT m.conversationId, m.clientMessageId, m.sender, m.sentAt, m.id,
-           snippet(messages_fts, 0, @open, @close, '…', 12) AS snippet
+           snippet(messages_fts, -1, @open, @close, '…', 12) AS snippet
          FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
          WHERE messages_fts MATCH @match AND m.state != 'erased'
            AND (@conversationId IS NULL OR m.conversationId = @conversationId)

@@ -114,14 +114,13 @@ export function ConversationView({
       <header className="conversation-header">
         <Avatar name={summary.title} />
         <div className="conversation-heading">
-          <h2>{summary.title}</h2>
+          <h2 title={summary.title}>{summary.title}</h2>
           {readers ? (
-            <p className="muted conversation-readers">
-              <Icon name="shield" size={14} /> {readers}
+            <p className="muted conversation-readers" title={readers}>
+              <Icon name="shield" size={14} /> <span className="conversation-readers-text">{readers}</span>
             </p>
           ) : null}
         </div>
-        <div className="spacer" />
         {peerContact ? (
           peerContact.verified && !peerContact.keyChanged ? (
             <Badge tone="success">{t('verified')}</Badge>
@@ -130,8 +129,8 @@ export function ConversationView({
           )
         ) : null}
         {summary.peer ? (
-          <Button size="sm" onClick={() => setSafetyFor(summary.peer ?? null)}>
-            {t('safetyNumber')}
+          <Button size="sm" aria-label={t('safetyNumber')} onClick={() => setSafetyFor(summary.peer ?? null)}>
+            <Icon name="shield" size={16} /> <span className="header-action-label">{t('safetyNumber')}</span>
           </Button>
         ) : null}
         {isGroup && !removed ? (
@@ -142,7 +141,7 @@ export function ConversationView({
             onClick={onToggleDetails}
             data-testid="group-details-toggle"
           >
-            <Icon name="info" size={16} /> {t('details')}
+            <Icon name="info" size={16} /> <span className="header-action-label">{t('details')}</span>
           </Button>
         ) : null}
       </header>

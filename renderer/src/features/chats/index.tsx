@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, GroupDetails, SearchHit } from '../../../../electron/src/common/api';
 import { useApi, useApiEvent, useSession } from '../../api/context';
@@ -6,6 +6,7 @@ import { setActiveConversation } from '../../app/active-conversation';
 import { EmptyState, ErrorText } from '../../components/ui';
 import { CreateGroupDialog, GroupDetailsPane } from '../groups';
 import { ConversationView } from './conversation-view';
+import { loadLastConversation, saveLastConversation } from './last-conversation';
 import { NewChatDialog } from './new-chat-dialog';
 import { Sidebar } from './sidebar';
 import { useConversations } from './use-conversations';
@@ -21,7 +22,8 @@ export function ChatsPage() {
   const [focus, setFocus] = useState<SearchHit | null>(null);
   const [group, setGroup] = useState<GroupDetails | null>(null);
   const [groupError, setGroupError] = useState<ApiError | null>(null);
-  const me = useSession().account?.userId;
+  const account = useSession().account;
+  const me = account?.userId;
   const listed = conversations?.find((c) => c.id === activeId);
   // A direct conversation's summary may come without `peer`; the members list names them.
   const [peers, setPeers] = useState<Record<string, string>>({});
@@ -39,6 +41,18 @@ export function ChatsPage() {
     setActiveConversation(activeId);
     return () => setActiveConversation(undefined);
   }, [activeId]);
+
+  // After a reload, the conversation that was open opens again (once the list has it).
+  const restored = useRef(false);
+  useEffect(() => {
+    if (restored.current || !conversations) return;
+    restored.current = true;
+    const last = loadLastConversation(account?.accountId);
+    if (last && conversations.some((c) => c.id === last)) setActiveId((current) => current ?? last);
+  }, [conversations, account?.accountId]);
+  useEffect(() => {
+    if (restored.current) saveLastConversation(account?.accountId, activeId);
+  }, [activeId, account?.accountId]);
 
   const loadGroup = useCallback(
     async (id: string) => {

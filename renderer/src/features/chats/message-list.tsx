@@ -49,6 +49,9 @@ export function MessageList({
       void loadOlder();
     }
   }, [focusMessageId, messages, firstItemIndex, hasOlder, loading, loadOlder]);
+  // What followOutput sees when rows are appended: the newest message now in the list.
+  const newest = useRef<MessageView | undefined>(undefined);
+  newest.current = messages[messages.length - 1];
   // A request card says Paid when a payment in this conversation names it.
   const paidRequests = useMemo(() => paidRequestsOf(messages), [messages]);
   const itemContent = useCallback(
@@ -91,7 +94,9 @@ export function MessageList({
         firstItemIndex={firstItemIndex}
         initialTopMostItemIndex={initialIndex.current ?? 0}
         startReached={() => void loadOlder()}
-        followOutput={(atBottom) => (atBottom ? 'smooth' : false)}
+        // Your own new message is always brought into view, at once (a smooth scroll stops short of a
+        // tall row measured late); others' follow only when you were already at the bottom.
+        followOutput={(atBottom) => (newest.current?.outgoing ? 'auto' : atBottom ? 'smooth' : false)}
         computeItemKey={(_index, message) => message.clientMessageId}
         increaseViewportBy={{ top: 400, bottom: 200 }}
         itemContent={itemContent}

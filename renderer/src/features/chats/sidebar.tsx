@@ -97,7 +97,9 @@ export function Sidebar({
               <li key={`${hit.conversationId}/${hit.clientMessageId}`}>
                 <button type="button" className="conversation-item" onClick={() => onOpenHit(hit)}>
                   <span className="conversation-text">
-                    <span className="conversation-title">{titleOf(hit.conversationId)}</span>
+                    <span className="conversation-title">
+                      <span className="conversation-title-text">{titleOf(hit.conversationId)}</span>
+                    </span>
                     <span className="conversation-preview">{hit.snippet}</span>
                   </span>
                   <span className="conversation-time">{timeLabel(hit.sentAt, i18n.language, clock())}</span>
@@ -125,9 +127,10 @@ export function Sidebar({
                 >
                   <Avatar name={c.title} />
                   <span className="conversation-text">
-                    <span className="conversation-title">
+                    <span className="conversation-title" title={c.title}>
                       {c.kind === 'group' ? <Icon name="group" size={14} label={t('group')} /> : null}
-                      {c.title}
+                      {/* Its own box: text in a flex row is clipped without an ellipsis. */}
+                      <span className="conversation-title-text">{c.title}</span>
                     </span>
                     <span className="conversation-preview">{c.lastPreview ?? ''}</span>
                   </span>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiError, ConversationSummary } from '../../../../electron/src/common/api';
+import { textPreview } from '../../../../electron/src/common/message-preview';
 import { useApi, useApiEvent } from '../../api/context';
 
 // The sidebar's list: loaded once, then kept current by push events.
@@ -46,7 +47,13 @@ export function useConversations() {
             ? {
                 ...c,
                 lastMessageAt: Math.max(c.lastMessageAt ?? 0, message.sentAt),
-                lastPreview: message.content?.type === 'text' ? message.content.text.slice(0, 80) : c.lastPreview,
+                lastPreview:
+                  message.content?.type === 'text'
+                    ? textPreview(
+                        message.content.text,
+                        message.attachments.map((a) => a.name),
+                      )
+                    : c.lastPreview,
               }
             : c,
         ),

@@ -1,0 +1,15 @@
+// The one-line preview of a message that carries only files, the same in
+// the service's conversation list, the renderer's live updates and the
+// fake API. Language-neutral: a paper clip and the file names.
+
+const MAX_PREVIEW = 120;
+
+/** "📎 agenda.txt, plan.pdf" for a message with files and no text; '' without files. */
+export function attachmentPreview(names: readonly string[]): string {
+  return names.length === 0 ? '' : `📎 ${names.join(', ')}`.slice(0, MAX_PREVIEW);
+}
+
+/** The text's preview, or the files' when there is no text. */
+export function textPreview(text: string, attachmentNames: readonly string[]): string {
+  return text.trim() ? text.slice(0, MAX_PREVIEW) : attachmentPreview(attachmentNames);
+}
