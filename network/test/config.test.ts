@@ -23,6 +23,14 @@ describe('channel configuration (configtx.yaml)', () => {
     assert.equal(at(profile, 'Consortiums'), undefined);
   });
 
+  it("gives the orderers' Deliver the peers' block readers: channel Readers is ANY BlockReaders", () => {
+    // Orderers check /Channel/Readers; staff clients are in the orgs' Readers but not in BlockReaders.
+    assert.deepEqual(at(profile, 'Policies', 'Readers'), { Type: 'ImplicitMeta', Rule: 'ANY BlockReaders' });
+    assert.equal(at(profile, 'Application', 'Policies', 'BlockReaders', 'Type'), 'Signature');
+    assert.doesNotMatch(String(at(profile, 'Application', 'Policies', 'BlockReaders', 'Rule')), /client/);
+    assert.deepEqual(at(profile, 'Orderer', 'Policies', 'BlockReaders'), { Type: 'ImplicitMeta', Rule: 'ANY Readers' });
+  });
+
   it('enables application capability V2_5 for private data purge', () => {
     assert.deepEqual(at(profile, 'Application', 'Capabilities'), { V2_5: true });
   });

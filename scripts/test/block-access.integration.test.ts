@@ -12,12 +12,14 @@ import { type GatewayConnection, openGateway } from '../../electron/src/node/fab
 import { devIdentity, peerEndpoint } from '../lib/identities';
 import { gatewayErrorText } from '../lib/ktalk-session';
 import { type LiveNetwork, liveNetwork } from './support/live-network';
+import { ordererDelivery } from './support/orderer-deliver';
 import { readdir, readFile } from 'node:fs/promises';
 
 // Blocks hold every ciphertext envelope, member list, balance and audit
 // record of the channel. Staff clients must not get them from the peers'
-// delivery service or from qscc; peers, org admins and compliance officers
-// may. Staff keep chaincode events and commit status.
+// delivery service, from qscc or from any orderer's own Deliver service;
+// peers, org admins and compliance officers may, from every node alike.
+// Staff keep chaincode events and commit status.
 
 const b64 = (bytes: number) => randomBytes(bytes).toString('base64');
 
@@ -152,6 +154,50 @@ describe('block access on the live network', { timeout: 15 * 60_000 }, () => {
           ).getTxId();
         });
       assert.ok(ids?.includes(txId), officer);
+    }
+  });
+
+  it('refuses block delivery to a staff client on every orderer, as the peers do', async () => {
+    const [org1, org2] = ctx.topology.peerOrgs;
+    assert.ok(org1 && org2);
+    for (const [org, user] of [
+      [org1, 'alice'],
+      [org2, 'bob'],
+    ] as const) {
+      const identity = await devIdentity(ctx.dataDir, org, user);
+      for (const node of ctx.topology.orderers) {
+        assert.equal(
+          await ordererDelivery(ctx.dataDir, ctx.topology, node, identity),
+          'FORBIDDEN',
+          `${user}@${node.name}`,
+        );
+      }
+    }
+  });
+
+  it('every orderer delivers blocks to an org admin and to compliance officers, as the peers do', async () => {
+    const [org1, org2] = ctx.topology.peerOrgs;
+    assert.ok(org1 && org2);
+    const adminMsp = userMspDir(ctx.dataDir, org1, 'Admin');
+    const [key] = await readdir(path.join(adminMsp, 'keystore'));
+    const admin = {
+      mspId: org1.mspId,
+      certificatePem: await readFile(path.join(adminMsp, 'signcerts', 'cert.pem'), 'utf8'),
+      privateKeyPem: await readFile(path.join(adminMsp, 'keystore', key ?? ''), 'utf8'),
+    };
+    const readers = [
+      ['Admin', admin],
+      ['auditor1', await devIdentity(ctx.dataDir, org1, 'auditor1')],
+      ['auditor2', await devIdentity(ctx.dataDir, org2, 'auditor2')],
+    ] as const;
+    for (const [name, identity] of readers) {
+      for (const node of ctx.topology.orderers) {
+        assert.equal(
+          await ordererDelivery(ctx.dataDir, ctx.topology, node, identity),
+          'delivered',
+          `${name}@${node.name}`,
+        );
+      }
     }
   });
 

@@ -74,6 +74,8 @@ export function buildConfigtx(
       Writers: implicit('ANY Writers'),
       Admins: implicit('MAJORITY Admins'),
       BlockValidation: implicit('ANY Writers'),
+      // The ordering nodes themselves (followers pull blocks from each other).
+      [BLOCK_READERS]: implicit('ANY Readers'),
     },
     Capabilities: { V2_0: true },
   };
@@ -96,7 +98,10 @@ export function buildConfigtx(
     Profiles: {
       [PROFILE]: {
         Policies: {
-          Readers: implicit('ANY Readers'),
+          // What every orderer's Deliver service checks: the same block readers the
+          // peers' ACLs name (peers, org admins, compliance officers) plus the
+          // ordering nodes, so who may receive blocks does not depend on which node is asked.
+          Readers: implicit(`ANY ${BLOCK_READERS}`),
           Writers: implicit('ANY Writers'),
           Admins: implicit('MAJORITY Admins'),
         },
