@@ -130,6 +130,27 @@ describe('the audit trail', () => {
     expect(document.body.textContent).not.toContain('Kick-off notes');
   });
 
+  it('the audit trail lists the newest first, whatever order the pages came in', async () => {
+    const api = createFakeApi(auditor);
+    const now = api.now();
+    const row = (hoursAgo: number) => ({
+      time: now - hoursAgo * 3_600_000,
+      txId: `tx-${hoursAgo}`,
+      seq: 0,
+      actor: 'Org1MSP::alice',
+      action: 'message.post',
+      target: 'conv-1',
+      outcome: 'ok',
+      edge: false,
+    });
+    // The ledger answers oldest first.
+    vi.spyOn(api, 'auditQuery').mockResolvedValue({ ok: true, value: { items: [row(30), row(5), row(1)] } });
+    renderWithApp(<CompliancePage />, { api });
+    const table = await screen.findByTestId('audit-table');
+    const txs = [...table.querySelectorAll('tbody tr td:last-child')].map((td) => td.getAttribute('title'));
+    expect(txs).toEqual(['tx-1', 'tx-5', 'tx-30']);
+  });
+
   it('exports JSON as a download with a safe name, then verifies it in one click', async () => {
     const user = userEvent.setup();
     const { downloads, restore } = captureDownloads();

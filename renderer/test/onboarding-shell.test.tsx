@@ -36,6 +36,10 @@ describe('first run and sign-in', () => {
     await userEvent.type(screen.getByLabelText('Enrollment secret'), 'wrong');
     await userEvent.click(screen.getByRole('button', { name: 'Set up account' }));
     expect((await screen.findByRole('alert')).textContent).toContain('enrollment secret is not correct');
+    // The CA of the organisation picked does not know the id: the person is told to check that choice too.
+    expect(screen.getByTestId('check-organization').textContent).toContain(
+      'check that you picked the right organisation',
+    );
     expect((await api.sessionState()).ok && (await api.sessionState())).toMatchObject({
       value: { state: 'no-account' },
     });

@@ -8,6 +8,7 @@ import type {
   ConversationSummary,
   EscrowInfo,
   GrantInfo,
+  Grantee,
   GroupAction,
   GroupDetails,
   GroupPolicy,
@@ -484,6 +485,15 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     };
   };
   const needSignIn = <T>(f: () => Result<T>): Result<T> => (current ? f() : fail('NOT_SIGNED_IN'));
+  /** Like the sharing service: yourself, then an id nobody holds (a group grantee is checked by its own rules). */
+  const granteeRefusal = (grantee: Grantee): Result<never> | undefined => {
+    if (grantee.kind !== 'user') return undefined;
+    if (grantee.userId === me()) return fail('BAD_INPUT', 'you already hold your own items');
+    const contact = contacts.get(grantee.userId);
+    if (!contact) return fail('UNKNOWN_USER', `nobody is registered as ${grantee.userId}`);
+    if (contact.status !== 'active') return fail('DISABLED', `${grantee.userId} is disabled`);
+    return undefined;
+  };
   /** Like the payments service: yourself, then an id nobody holds, then a disabled user. */
   const recipientRefusal = (to: string, self = 'a payment to yourself is not a payment'): Result<never> | undefined => {
     if (to === me()) return fail('SELF_PAYMENT', self);
@@ -804,6 +814,8 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       }),
     shareItem: async ({ file, grantee, expiresAt, canReshare }) =>
       needSignIn(() => {
+        const refused = granteeRefusal(grantee);
+        if (refused) return refused;
         const itemId = nextId('item');
         const item: SharedItem = {
           itemId,
@@ -828,6 +840,8 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       needSignIn(() => {
         const entry = items.get(itemId);
         if (!entry) return fail('NOT_FOUND');
+        const refused = granteeRefusal(grantee);
+        if (refused) return refused;
         const grant: GrantInfo = {
           grantId: nextId('g'),
           grantee,
@@ -999,7 +1013,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       needSignIn(() => {
         if (current?.role !== 'admin') return fail('FORBIDDEN');
         const user = { mspId: current.mspId, enrollmentId, role };
-        if (contacts.has(idOf(user))) return fail('CONFLICT');
+        if (contacts.has(idOf(user))) return fail('ALREADY_REGISTERED', `${enrollmentId} is already registered`);
         contacts.set(idOf(user), {
           userId: idOf(user),
           mspId: user.mspId,
@@ -1070,6 +1084,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         return ok({ fileName: `audit.${format}`, format, content, records: rows.length });
       }),
     auditVerify: async ({ content }) => {
+      if (/^\uFEFF?time,/.test(content)) return fail('NOT_AN_EXPORT', 'a CSV export cannot be verified');
       try {
         const rows = JSON.parse(content) as AuditRecordView[];
         return ok({
@@ -1078,7 +1093,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
           chain: { ok: true, trustedBlock: 100 },
         });
       } catch {
-        return fail('BAD_INPUT', 'not an export');
+        return fail('NOT_AN_EXPORT', 'not a KTalk audit export: the content is not JSON');
       }
     },
   };

@@ -37,8 +37,8 @@ export function ActivityChart({
   const data = buckets.map((b) => ({ name: label(b.start), ok: b.ok, denied: b.denied }));
 
   return (
-    <section className="card" aria-labelledby="chart-title">
-      <div className="card-title-row">
+    <section className="card chart-card" aria-labelledby="chart-title">
+      <div className="card-title-row chart-title-row">
         <h2 id="chart-title" className="card-title">
           {t('chart.title')}
         </h2>

@@ -29,6 +29,7 @@ import { EXPORT_MIME, exportFileName } from './export-file';
 import { actionKey, checkFilter, KNOWN_ACTIONS, type FilterDraft, type FilterField } from './filter';
 import { VerifyPanel } from './verify-panel';
 import { useClock } from '../../lib/clock';
+import { formatTime } from '../../lib/format';
 
 const PAGE_SIZE = 50;
 const WEEK = 7 * 24 * 3600_000;
@@ -281,10 +282,10 @@ function AuditTrail() {
                   </Tr>
                 </THead>
                 <TBody>
-                  {records.map((record) => (
+                  {newestFirst(records).map((record) => (
                     <Tr key={`${record.txId}:${record.seq}`} data-action={record.action} data-actor={record.actor}>
                       <Td>
-                        {new Date(record.time).toLocaleString(i18n.language)}
+                        {formatTime(record.time, i18n.language)}
                         {record.edge ? (
                           <>
                             {' '}
@@ -329,4 +330,12 @@ function AuditTrail() {
       <VerifyPanel lastExport={lastExport} />
     </section>
   );
+}
+
+/** The trail as people read it: the latest first (the ledger pages oldest first; the block order breaks ties). */
+function newestFirst(records: readonly AuditRecordView[]): AuditRecordView[] {
+  return records
+    .map((record, index) => ({ record, index }))
+    .sort((a, b) => b.record.time - a.record.time || b.index - a.index)
+    .map((x) => x.record);
 }

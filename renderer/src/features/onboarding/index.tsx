@@ -238,6 +238,14 @@ function EnrollStep({ profile, onBack }: { profile: ProfileSummary; onBack: () =
           </p>
         ) : null}
         <ErrorText error={error} />
+        {error?.code === 'WRONG_SECRET' && profile.organizations.length > 1 ? (
+          // The CA of the organisation picked refuses an id it never registered: often the wrong one was picked.
+          <p className="form-help" data-testid="check-organization">
+            {t('checkOrganization', {
+              name: profile.organizations.find((o) => o.mspId === mspId)?.name ?? mspId,
+            })}
+          </p>
+        ) : null}
         <div className="row">
           <Button onClick={onBack}>{t('back')}</Button>
           <div className="spacer" />

@@ -13,6 +13,8 @@ export const strings = {
     back: 'Back',
     enrollTitle: 'Set up your account',
     enrollHint: 'Enter the user ID and the one-time enrollment secret your administrator gave you.',
+    checkOrganization:
+      'Also check that you picked the right organisation: {{name}} does not know this user ID with this secret.',
     organization: 'Organization',
     userId: 'User ID',
     secret: 'Enrollment secret',
@@ -45,6 +47,7 @@ export const strings = {
     back: '返回',
     enrollTitle: '设置您的账户',
     enrollHint: '输入管理员提供给您的用户 ID 和一次性注册密钥。',
+    checkOrganization: '另请确认您选择的单位是否正确：{{name}} 没有与此密钥对应的这个用户 ID。',
     organization: '组织',
     userId: '用户 ID',
     secret: '注册密钥',
