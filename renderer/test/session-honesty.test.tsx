@@ -63,13 +63,13 @@ describe('status pill and the app service', () => {
     renderWithApp(<App />, { api: api as typeof fake });
     await screen.findByText('Online');
     tell('unreachable');
-    expect((await screen.findByRole('alert')).textContent).toContain('not answering');
-    expect(screen.getByText('Not running')).toBeTruthy();
+    expect((await screen.findByRole('alert')).textContent).toContain("cannot reach KTalk's service");
+    expect(screen.getByText('No service')).toBeTruthy();
     expect(screen.queryByText('Online')).toBeNull();
     const callsBefore = fake.calls.filter((c) => c === 'sessionState').length;
     tell('reachable');
     await screen.findByText('Online');
-    expect(screen.queryByText(/not answering/)).toBeNull();
+    expect(screen.queryByText(/cannot reach/)).toBeNull();
     expect(fake.calls.filter((c) => c === 'sessionState').length).toBeGreaterThan(callsBefore);
   });
 });
@@ -88,6 +88,19 @@ describe('web client when the app service is gone', () => {
     expect(failed).toMatchObject({ ok: false, error: { code: 'APP_UNREACHABLE' } });
     expect(await api.getBalance()).toEqual({ ok: true, value: { balance: 1 } });
     expect(seen).toEqual(['unreachable', 'reachable']);
+  });
+
+  it("a server that does not know this page's path or session (KTalk was restarted) counts as unreachable too", async () => {
+    const refusal = { error: { code: 'NOT_FOUND', message: 'open the one-time launch URL that KTalk printed' } };
+    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(new Response(JSON.stringify(refusal), { status: 404 })));
+    const api = createApiClient();
+    const seen: Reachability[] = [];
+    api.onReachability?.((state) => seen.push(state));
+    expect(await api.sendMessage({ conversationId: 'c1', text: 'hi' })).toMatchObject({
+      ok: false,
+      error: { code: 'APP_UNREACHABLE' },
+    });
+    expect(seen).toEqual(['unreachable']);
   });
 });
 

@@ -118,10 +118,24 @@ describe('UI journeys across time on the live network', { timeout: 40 * 60_000 }
     assertNoErrors([alice]);
   });
 
-  it('backend stopped: the UI says so and promises nothing; backend back: the UI recovers and sends', async () => {
-    const { page } = alice;
+  it('backend stopped: the page says so and promises nothing, also once KTalk runs again elsewhere; its new address works', async () => {
+    const stale = alice;
+    const { page } = stale;
     const text = 'Written while the app was down.';
-    await withFailureShots('journey-backend', [alice], async () => {
+    const refusedHonestly = async () => {
+      const box = page.getByRole('textbox', { name: 'Message' });
+      await box.fill(text);
+      await box.press('Enter');
+      await page.getByRole('alert').filter({ hasText: 'nothing was sent' }).waitFor();
+      assert.equal(await box.inputValue(), text, 'the message stays in the composer');
+      assert.equal(await page.locator('[data-testid="message"]', { hasText: text }).count(), 0);
+      const shown = await bodyText(page);
+      assert.doesNotMatch(shown, /will be sent when/, 'nothing may promise a later send');
+      assert.doesNotMatch(shown, /\bOnline\b/);
+      await page.locator('.unreachable-banner').waitFor();
+      await status(page, 'No service');
+    };
+    await withFailureShots('journey-backend', [stale], async () => {
       await page.getByTestId('new-chat').click();
       const picker = page.getByRole('dialog');
       await picker.getByLabel('Organization').selectOption('Org2MSP');
@@ -130,30 +144,28 @@ describe('UI journeys across time on the live network', { timeout: 40 * 60_000 }
 
       await aliceApp.stop();
       await page.locator('.unreachable-banner').waitFor();
-      await status(page, 'Not running');
-      const box = page.getByRole('textbox', { name: 'Message' });
+      await refusedHonestly();
+      await screenshot(stale, 'journey-backend-unreachable');
+
+      // KTalk runs again on the same port, but as a new launch (new path and session): this page still
+      // cannot use it and keeps saying so.
+      await aliceApp.start({ samePort: true });
+      await refusedHonestly();
+    });
+
+    // The address the new launch printed works: sign in, and the message goes out.
+    alice = await openApp(browser, aliceApp, 'alice');
+    pages.push(alice);
+    await withFailureShots('journey-backend-back', [alice], async () => {
+      const fresh = alice.page;
+      await signInScreen(fresh, 'alice');
+      await signIn(fresh, PASSPHRASE);
+      await status(fresh, 'Online');
+      await fresh.locator('.conversation-item', { hasText: 'bob' }).first().click();
+      const box = fresh.getByRole('textbox', { name: 'Message' });
       await box.fill(text);
       await box.press('Enter');
-      await page.getByRole('alert').filter({ hasText: 'nothing was sent' }).waitFor();
-      await screenshot(alice, 'journey-backend-unreachable');
-      assert.equal(await box.inputValue(), text, 'the message stays in the composer');
-      assert.equal(await page.locator('[data-testid="message"]', { hasText: text }).count(), 0);
-      const shown = await bodyText(page);
-      assert.doesNotMatch(shown, /will be sent when/, 'nothing may promise a later send');
-      assert.doesNotMatch(shown, /\bOnline\b/);
-
-      // Same port and token: the page open before is the one that must recover.
-      await aliceApp.start({ samePort: true });
-      await page.locator('.unreachable-banner').waitFor({ state: 'detached' });
-      // A restarted service starts signed out: the page says so instead of pretending.
-      await signInScreen(page, 'alice');
-      await signIn(page, PASSPHRASE);
-      await status(page, 'Online');
-      await page.locator('.conversation-item', { hasText: 'bob' }).first().click();
-      const again = page.getByRole('textbox', { name: 'Message' });
-      await again.fill(text);
-      await again.press('Enter');
-      await page
+      await fresh
         .locator('[data-testid="message"]', { hasText: text })
         .getByTestId('delivery')
         .filter({ hasText: 'Delivered' })
@@ -162,11 +174,13 @@ describe('UI journeys across time on the live network', { timeout: 40 * 60_000 }
     const conversation = (await bob.call('listConversations')).find((c) => c.peer === 'Org1MSP::alice');
     assert.ok(conversation, 'bob has the conversation');
     await bob.waitFor(conversation.id, (m) => m.content?.type === 'text' && m.content.text === text);
-    // The stopped backend's refused calls are logged by the browser as failed requests; nothing else may be.
-    const unexpected = alice.errors.filter(
+    // The stopped or replaced backend's refusals are logged by the browser as failed requests; nothing else may be.
+    const unexpected = stale.errors.filter(
       (e) => !/Failed to load resource|ERR_CONNECTION_REFUSED|EventSource/.test(e),
     );
     assert.deepEqual(unexpected, []);
+    assertNoErrors([alice]);
+    await stale.context.close();
   });
 
   it('language and theme chosen once are kept when the web-mode app is launched again on a new port', async () => {

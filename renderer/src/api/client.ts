@@ -128,6 +128,12 @@ async function postApi(
     report('unreachable');
     return failure('APP_UNREACHABLE', error instanceof Error ? error.message : String(error));
   }
+  // A server that no longer knows this page's path or session is another launch (a restart gets a new
+  // random path and session): for this page the service is gone just the same.
+  if (response.status === 401 || response.status === 404) {
+    report('unreachable');
+    return failure('APP_UNREACHABLE', `HTTP ${response.status}: this page's session is not the running app's`);
+  }
   report('reachable');
   let body: unknown;
   try {

@@ -31,7 +31,7 @@ const en: Sentences = {
   NOT_MEMBER: 'You are no longer a member of this group (you were removed, or you left), so you cannot post here.',
   NETWORK_UNAVAILABLE: 'The network cannot be reached right now. Your message will be sent when it is back.',
   APP_UNREACHABLE:
-    "KTalk's service on this computer is not answering, so nothing was sent. Start KTalk again, then send once more.",
+    "KTalk's service on this computer cannot be reached from this page, so nothing was sent. If KTalk was restarted, open the new address it printed, then try again.",
   KEY_CHANGED: "This person's security key changed. Compare safety numbers before sending.",
   DECRYPT_FAILED: 'This message could not be decrypted on this device.',
   VERIFY_FAILED: 'The sender of this message could not be verified.',
@@ -67,7 +67,8 @@ const zh: Sentences = {
   REKEY_REQUIRED: '有成员离开了此群组。管理者的设备更换密钥后，才能再次发送消息。',
   NOT_MEMBER: '您已不再是此群组的成员（已被移出或已退出），无法在此发送消息。',
   NETWORK_UNAVAILABLE: '暂时无法连接网络。网络恢复后将发送您的消息。',
-  APP_UNREACHABLE: '这台电脑上的 KTalk 服务没有响应，因此没有发送任何内容。请重新启动 KTalk，然后再发送一次。',
+  APP_UNREACHABLE:
+    '此页面无法连接这台电脑上的 KTalk 服务，因此没有发送任何内容。如果 KTalk 已重新启动，请打开它显示的新地址，然后重试。',
   KEY_CHANGED: '此人的安全密钥已更改。发送前请先核对安全码。',
   DECRYPT_FAILED: '此设备无法解密这条消息。',
   VERIFY_FAILED: '无法验证这条消息的发送者。',
