@@ -104,6 +104,44 @@ describe('web client when the app service is gone', () => {
   });
 });
 
+describe('web client event stream', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('every (re)opened event stream is announced, so the UI re-reads what was pushed while it was not attached', () => {
+    const opened: { onopen: (() => void) | null; onerror: (() => void) | null; readyState: number }[] = [];
+    class StubEventSource {
+      readonly OPEN = 1;
+      readonly CLOSED = 2;
+      readyState = 0;
+      onopen: (() => void) | null = null;
+      onerror: (() => void) | null = null;
+      onmessage: ((message: MessageEvent<string>) => void) | null = null;
+      constructor() {
+        opened.push(this);
+      }
+      close() {
+        this.readyState = 2;
+      }
+    }
+    vi.stubGlobal('EventSource', StubEventSource);
+    const api = createApiClient();
+    const seen: Reachability[] = [];
+    api.onReachability?.((state) => seen.push(state));
+    const unsubscribe = api.subscribe(() => undefined);
+    const [stream] = opened;
+    if (!stream) throw new Error('no event stream opened');
+    stream.readyState = 1;
+    stream.onopen?.();
+    // A drop the browser retries by itself, then the stream is back.
+    stream.readyState = 0;
+    stream.onerror?.();
+    stream.readyState = 1;
+    stream.onopen?.();
+    expect(seen).toEqual(['reachable', 'unreachable', 'reachable']);
+    unsubscribe();
+  });
+});
+
 describe('sign-in after a restart', () => {
   it('a signed-out wallet offers the sign-in screen with its accounts and a passphrase, never first-run enrollment', async () => {
     const disk: FakeDisk = { accounts: [] };

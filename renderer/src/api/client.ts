@@ -169,7 +169,12 @@ function webTransport(): Transport {
     // Relative to the page, like the API calls (the app may not sit at the origin's root).
     const current = new EventSource(WEB_EVENTS_PATH.replace(/^\//, ''), { withCredentials: true });
     source = current;
-    current.onopen = () => report('reachable');
+    // Every (re)opened stream is announced, not only a change: events pushed while it was not attached
+    // (before the first open, or during a drop) are lost, so the UI re-reads the session then.
+    current.onopen = () => {
+      reachability = 'reachable';
+      for (const watcher of [...watchers]) watcher('reachable');
+    };
     // The stream broke: the browser retries by itself unless the answer was an error (CLOSED), then we do.
     current.onerror = () => {
       if (current.readyState === current.OPEN) return;
