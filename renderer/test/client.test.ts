@@ -27,6 +27,17 @@ describe('API client over the Electron bridge', () => {
     ]);
   });
 
+  it('input that breaks a schema limit is refused at once with its field and limit, and never sent', async () => {
+    const invoke = vi.fn(async () => ({ ok: true, value: null }));
+    const api = withBridge({ invoke, onEvent: () => () => undefined });
+    const answer = await api.sendMessage({ conversationId: 'c1', text: 'x'.repeat(16_001) });
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT', detail: { field: 'text', rule: 'too_long', limit: 16_000, unit: 'characters' } },
+    });
+    expect(invoke).not.toHaveBeenCalled();
+  });
+
   it('a thrown IPC error or a malformed answer becomes a typed failure', async () => {
     const api = withBridge({
       invoke: vi.fn().mockRejectedValueOnce(new Error('channel closed')).mockResolvedValueOnce({ nonsense: true }),

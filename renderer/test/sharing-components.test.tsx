@@ -14,7 +14,10 @@ describe('sharing a file', () => {
     renderWithApp(<SharingPage />, { api });
     const input = await screen.findByTestId('share-file-input');
     await user.upload(input, new File(['hello bob'], 'plan.txt', { type: 'text/plain' }));
-    await user.type(screen.getByTestId('grantee-user'), 'Org2MSP::bob');
+    // The people picker, as in chats: Org2's directory, then bob.
+    await user.selectOptions(await screen.findByLabelText('Organization'), 'Org2MSP');
+    await user.click(await screen.findByRole('option', { name: /bob/ }));
+    expect(screen.getByTestId('grantee-chosen').textContent).toBe('Sharing with bob (Org2)');
     await user.selectOptions(screen.getByTestId('expiry-preset'), '7d');
     const before = api.now();
     await user.click(screen.getByTestId('share-submit'));
@@ -47,9 +50,8 @@ describe('sharing a file', () => {
     const user = userEvent.setup();
     const { api } = renderWithApp(<SharingPage />);
     await user.upload(await screen.findByTestId('share-file-input'), new File(['x'], 'x.txt', { type: 'text/plain' }));
-    await user.type(screen.getByTestId('grantee-user'), 'bob');
     await user.click(screen.getByTestId('share-submit'));
-    expect(await screen.findByText('Enter a user ID such as Org2MSP::bob.')).toBeTruthy();
+    expect(await screen.findByText('Pick the person to share with.')).toBeTruthy();
     expect(api.calls).not.toContain('shareItem');
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESET_MS, resolveExpiry, toLocalInputValue } from '../src/features/sharing/expiry';
 import { deniedReason, mergeAccessRecords, timelineCounts } from '../src/features/sharing/timeline';
 import type { AccessRecord } from '../../electron/src/common/api';
+import { defaultTextName, textShareName } from '../src/features/sharing/text-name';
 
 const now = new Date(2026, 10, 23, 10, 0, 0).getTime();
 
@@ -52,5 +53,18 @@ describe('access timeline', () => {
     expect(deniedReason('NOT_FOUND')).toBe('NOT_FOUND');
     expect(deniedReason(undefined)).toBe('OTHER');
     expect(deniedReason('SOMETHING_NEW')).toBe('OTHER');
+  });
+});
+
+describe('the name of a shared piece of text', () => {
+  it('is what the person typed, else the first words of the text, never always the same name', () => {
+    expect(defaultTextName('Q3 plan: ship the messenger by May\nsecond line', 'shared-note')).toBe(
+      'Q3 plan ship the messenger by.txt',
+    );
+    expect(defaultTextName('   ', 'shared-note')).toBe('shared-note.txt');
+    expect(textShareName('Board minutes', 'anything', 'shared-note')).toBe('Board minutes.txt');
+    expect(textShareName('notes.md', 'anything', 'shared-note')).toBe('notes.md');
+    expect(textShareName('a/b:c', 'anything', 'shared-note')).toBe('a b c.txt');
+    expect(textShareName('', '会议纪要 第三季度', 'shared-note')).toBe('会议纪要 第三季度.txt');
   });
 });

@@ -63,7 +63,10 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
         mimeType: 'text/plain',
         buffer: Buffer.from('Q3 plan: ship the messenger'),
       });
-      await a.getByTestId('grantee-user').fill('Org2MSP::bob');
+      // Bob is picked from the directory, as in chats: no raw id to type.
+      await a.getByLabel('Organization').selectOption('Org2MSP');
+      await a.locator('li[data-user="Org2MSP::bob"]').click({ timeout: 60_000 });
+      assert.equal(await a.getByTestId('grantee-chosen').textContent(), 'Sharing with bob (Org2)');
       await a.getByTestId('expiry-preset').selectOption('1d');
       await a.getByTestId('share-submit').click();
       const itemId = (await a.getByTestId('item-id').textContent({ timeout: 120_000 }))?.trim() ?? '';
@@ -136,6 +139,20 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
         .locator('.toast-title', { hasText: 'Issued 100.00 credits to alice (Org1).' })
         .waitFor({ timeout: 120_000 });
 
+      // Refusals name their cause, and a new one replaces the old instead of piling up.
+      await goTo(alice, 'payments');
+      const send = a.getByRole('tabpanel');
+      await send.getByLabel('To').fill('Org2MSP::nobody-here');
+      await send.getByLabel('Amount').fill('1');
+      await send.getByRole('button', { name: 'Send credits' }).click();
+      const refusal = send.locator('.error-text');
+      await refusal.getByText('There is nobody with this user ID').waitFor({ timeout: 60_000 });
+      await send.getByLabel('To').fill('Org1MSP::alice');
+      await send.getByRole('button', { name: 'Send credits' }).click();
+      await refusal.getByText('You cannot pay yourself').waitFor({ timeout: 60_000 });
+      assert.equal(await refusal.count(), 1, 'one error on screen, the newest');
+      await screenshot(alice, 'payment-refusal-replaced');
+
       await goTo(bob, 'payments');
       const bobBalance = b.getByTestId('balance');
       await waitForText(b, async () => /credits/.test((await bobBalance.textContent()) ?? ''), 60_000);
@@ -177,6 +194,21 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
       await sent.first().waitFor({ timeout: 120_000 });
       assert.match((await sent.first().textContent()) ?? '', /You sent this to bob \(Org2\)/);
       await screenshot(alice, 'payment-in-chat-alice');
+
+      // An over-long message: the counter warns, and sending is refused naming the limit.
+      const box = a.getByRole('textbox', { name: 'Message' });
+      await box.fill('x'.repeat(16_001));
+      assert.equal(
+        await a.getByTestId('composer-counter').textContent(),
+        '16,001 of 16,000 characters: 1 too many to send',
+      );
+      await box.press('Enter');
+      await a
+        .getByTestId('composer')
+        .getByText('The message is too long: at most 16,000 characters.')
+        .waitFor({ timeout: 60_000 });
+      await screenshot(alice, 'message-too-long');
+      await box.fill('');
 
       // Bob sees it in the same chat.
       await goTo(bob, 'chats');
@@ -245,12 +277,21 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
       await a.getByTestId('payment-message').filter({ hasText: '5.00 credits' }).first().waitFor({ timeout: 60_000 });
       await screenshot(alice, 'payment-request-paid');
 
+      // Bob, who asked, sees his request paid too.
+      await goTo(bob, 'chats');
+      await b.locator(`button[data-conversation="${directId}"]`).click();
+      const asked = b.getByTestId('payment-request-message').filter({ hasText: 'taxi' }).first();
+      await asked.getByText('Paid', { exact: true }).waitFor({ timeout: 180_000 });
+      assert.equal(await asked.getByTestId('request-paid-by').textContent(), 'Paid by alice (Org1).');
+      await screenshot(bob, 'payment-request-paid-requester');
+
       // Alice holds 3.00 credits in escrow for bob, posted in the chat.
       await goTo(alice, 'payments');
       await a.getByRole('tab', { name: 'Escrow' }).click();
       const panel = a.getByRole('tabpanel');
       await panel.getByLabel('To').fill('Org2MSP::bob');
       await panel.getByLabel('Amount').fill('3');
+      await panel.getByLabel('Note').fill('venue deposit');
       await panel.getByLabel('Show it in a conversation').selectOption(directId);
       await panel.getByRole('button', { name: 'Create escrow' }).click();
       const details = panel.getByTestId('escrow-details');
@@ -263,6 +304,8 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
       const escrow = b.getByTestId('escrow-message').first();
       await escrow.waitFor({ timeout: 180_000 });
       assert.match((await escrow.textContent()) ?? '', /Held for you until the deadline/);
+      // The payer's note reaches the recipient's card.
+      assert.equal(await escrow.getByTestId('escrow-memo').textContent({ timeout: 60_000 }), '“venue deposit”');
       assert.equal(await escrow.getByRole('button', { name: 'Release to recipient' }).count(), 0);
       await escrow.getByRole('button', { name: 'Claim' }).click();
       await escrow.getByText('Claimed', { exact: true }).waitFor({ timeout: 120_000 });
@@ -270,6 +313,35 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
 
       // 5.00 paid and 3.00 claimed.
       await waitForText(b, async () => (await balanceOf(bob)) === bobBefore + 800);
+
+      // Alice's sidebar no longer shows the escrow pending.
+      await goTo(alice, 'chats');
+      const preview = a.locator(`button[data-conversation="${directId}"] .conversation-preview`);
+      await waitForText(a, async () => ((await preview.textContent()) ?? '').endsWith('¤ 3.00 ✓'));
+
+      // Alice's history shows the escrow's money leaving once and the claim as a notice; it adds up to her balance.
+      const aliceBalance = await balanceOf(alice);
+      await a.getByRole('tab', { name: 'History' }).click();
+      const history = a.getByRole('tabpanel');
+      await history.getByText('Escrow claimed by the recipient').waitFor({ timeout: 60_000 });
+      const rows = await history.locator('li.pay-history-row').evaluateAll((items) =>
+        items.map((li) => ({
+          kind: li.getAttribute('data-kind') ?? '',
+          amount: li.querySelector('[data-testid="history-amount"]')?.textContent ?? '',
+        })),
+      );
+      assert.equal(rows.filter((r) => r.kind === 'escrow-out').length, 1);
+      assert.deepEqual(
+        rows.filter((r) => r.kind === 'escrow-claimed').map((r) => r.amount),
+        ['3.00'],
+      );
+      const signed = (amount: string) =>
+        (amount.startsWith('−') ? -1 : amount.startsWith('+') ? 1 : 0) * minorOf(amount);
+      assert.equal(
+        rows.reduce((total, r) => total + signed(r.amount), 0),
+        aliceBalance,
+      );
+      await screenshot(alice, 'payments-history-escrow-claimed');
       assertNoErrors([alice, bob]);
     }));
 });

@@ -11,7 +11,7 @@ import {
   type KTalkEvents,
   type Result,
 } from '../../../electron/src/common/api';
-import { inputProblemSchema } from '../../../electron/src/common/api-args';
+import { inputProblemSchema, parseApiArgs } from '../../../electron/src/common/api-args';
 
 // One client for both hosts: inside Electron the preload's bridge carries
 // each call over IPC; in the local web mode the same calls go to the
@@ -222,7 +222,14 @@ function webTransport(): Transport {
 export function clientOver(transport: Transport): ApiClient {
   const methods: Record<string, (input?: unknown) => Promise<Result<unknown>>> = {};
   for (const method of API_METHODS) {
-    methods[method] = (input?: unknown) => transport.invoke(method, input === undefined ? [] : [input]);
+    methods[method] = async (input?: unknown) => {
+      const args = input === undefined ? [] : [input];
+      // The same schemas the other side runs, checked here first: input that breaks a limit is refused at
+      // once with its field and limit, without a round trip (the host checks again; it trusts nothing).
+      const checked = parseApiArgs(method, args);
+      if (!checked.ok) return checked;
+      return transport.invoke(method, args);
+    };
   }
   return {
     ...(methods as unknown as KTalkApi),

@@ -9,6 +9,15 @@ export const strings = {
     errorTitle: 'That did not work',
     dismiss: 'Dismiss',
     notifications: 'Notifications',
+    picker: {
+      organization: 'Organization',
+      filter: 'Filter by name',
+      people: 'People',
+      disabled: 'Disabled',
+      keyChanged: 'Key changed',
+      nobody: 'Nobody found.',
+      more: 'Show more',
+    },
   },
   'zh-CN': {
     close: '关闭',
@@ -19,5 +28,14 @@ export const strings = {
     errorTitle: '操作未成功',
     dismiss: '忽略',
     notifications: '通知',
+    picker: {
+      organization: '组织',
+      filter: '按名称筛选',
+      people: '人员',
+      disabled: '已停用',
+      keyChanged: '密钥已更改',
+      nobody: '未找到任何人。',
+      more: '显示更多',
+    },
   },
 };

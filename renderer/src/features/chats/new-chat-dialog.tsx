@@ -2,8 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, ConversationSummary } from '../../../../electron/src/common/api';
 import { useApi } from '../../api/context';
-import { Dialog, ErrorText } from '../../components/ui';
-import { DirectoryPicker } from './directory-picker';
+import { Dialog, ErrorText, PeoplePicker } from '../../components/ui';
 
 export function NewChatDialog({
   open,
@@ -26,7 +25,7 @@ export function NewChatDialog({
   };
   return (
     <Dialog open={open} onOpenChange={onOpenChange} title={t('newChat')} description={t('newChatHint')}>
-      {open ? <DirectoryPicker selected={[]} onToggle={(id) => void start(id)} multiple={false} /> : null}
+      {open ? <PeoplePicker selected={[]} onToggle={(id) => void start(id)} multiple={false} /> : null}
       <ErrorText error={error} />
     </Dialog>
   );

@@ -3,8 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiError, ConversationSummary, GroupPolicy } from '../../../../electron/src/common/api';
 import { useApi } from '../../api/context';
 import { displayName } from '../../app/names';
-import { Badge, Button, Dialog, ErrorText, Field, Input } from '../../components/ui';
-import { DirectoryPicker } from '../chats/directory-picker';
+import { Badge, Button, Dialog, ErrorText, Field, Input, PeoplePicker } from '../../components/ui';
 import { DEFAULT_POLICY, PolicyFields } from './policy-fields';
 
 export function CreateGroupDialog({
@@ -72,7 +71,7 @@ export function CreateGroupDialog({
             <p className="field-hint">{t('pickMembers')}</p>
           )}
           {open ? (
-            <DirectoryPicker
+            <PeoplePicker
               multiple
               selected={members}
               onToggle={(id) =>

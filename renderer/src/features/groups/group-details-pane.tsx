@@ -4,8 +4,7 @@ import type { ApiError, GroupDetails, GroupPolicy, GroupRole, Result } from '../
 import { useApi, useSession } from '../../api/context';
 import { Icon } from '../../app/icons';
 import { displayName } from '../../app/names';
-import { Badge, Button, ConfirmDialog, Dialog, ErrorText, Select, useToast } from '../../components/ui';
-import { DirectoryPicker } from '../chats/directory-picker';
+import { Badge, Button, ConfirmDialog, Dialog, ErrorText, PeoplePicker, Select, useToast } from '../../components/ui';
 import { PolicyFields } from './policy-fields';
 
 // Members, roles and policy of a group. Every control shown is one the
@@ -219,7 +218,7 @@ export function GroupDetailsPane({
         }
       >
         {inviting ? (
-          <DirectoryPicker
+          <PeoplePicker
             multiple
             selected={invitees}
             exclude={details.members.map((m) => m.userId)}

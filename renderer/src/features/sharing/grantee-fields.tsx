@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationSummary, Grantee } from '../../../../electron/src/common/api';
 import { useApi } from '../../api/context';
-import { Field, Input, Select, Switch } from '../../components/ui';
+import { Field, Input, PeoplePicker, Select, Switch } from '../../components/ui';
 import { USER_ID_PATTERN, userLabel } from '../../components/ui/b-user';
 import { EXPIRY_PRESETS, resolveExpiry, toLocalInputValue, type ExpiryPreset, type ExpiryResult } from './expiry';
 import { useClock } from '../../lib/clock';
@@ -52,7 +52,7 @@ export function checkDraft(draft: GrantDraft, now: number): DraftCheck {
   return { ok: true, grantee, expiresAt: expiry.expiresAt, canReshare: draft.canReshare };
 }
 
-function useConversationChoices(): { groups: ConversationSummary[]; peers: string[] } {
+function useConversationChoices(): { groups: ConversationSummary[] } {
   const api = useApi();
   const [conversations, setConversations] = useState<ConversationSummary[]>([]);
   useEffect(() => {
@@ -64,10 +64,7 @@ function useConversationChoices(): { groups: ConversationSummary[]; peers: strin
       live = false;
     };
   }, [api]);
-  return {
-    groups: conversations.filter((c) => c.kind === 'group'),
-    peers: [...new Set(conversations.flatMap((c) => (c.peer ? [c.peer] : [])))].sort(),
-  };
+  return { groups: conversations.filter((c) => c.kind === 'group') };
 }
 
 export function GranteeFields({
@@ -80,7 +77,7 @@ export function GranteeFields({
   readonly showErrors: boolean;
 }) {
   const { t } = useTranslation('sharing');
-  const { groups, peers } = useConversationChoices();
+  const { groups } = useConversationChoices();
   const clock = useClock();
   const check = checkDraft(draft, clock());
   const granteeError = showErrors && !check.ok && check.granteeError ? t(check.granteeError) : undefined;
@@ -102,25 +99,9 @@ export function GranteeFields({
               ]}
             />
             {draft.kind === 'user' ? (
-              <>
-                <Input
-                  aria-label={t('userId')}
-                  list={`${id}-peers`}
-                  placeholder="Org2MSP::bob"
-                  autoComplete="off"
-                  value={draft.userId}
-                  aria-invalid={granteeError ? true : undefined}
-                  onChange={(event) => set({ userId: event.target.value })}
-                  data-testid="grantee-user"
-                />
-                <datalist id={`${id}-peers`}>
-                  {peers.map((peer) => (
-                    <option key={peer} value={peer}>
-                      {userLabel(peer)}
-                    </option>
-                  ))}
-                </datalist>
-              </>
+              <p className="grantee-chosen" data-testid="grantee-chosen" aria-live="polite">
+                {draft.userId ? t('sharingWith', { name: userLabel(draft.userId) }) : t('pickPerson')}
+              </p>
             ) : (
               <Select
                 aria-label={t('group')}
@@ -135,6 +116,14 @@ export function GranteeFields({
           </div>
         )}
       </Field>
+      {draft.kind === 'user' ? (
+        // The same people picker as chats: from the directory, by organisation, no raw ids to type.
+        <PeoplePicker
+          selected={draft.userId ? [draft.userId] : []}
+          onToggle={(userId) => set({ userId })}
+          multiple={false}
+        />
+      ) : null}
       {granteeError ? (
         <p className="field-error" role="alert">
           {granteeError}

@@ -1,14 +1,15 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FileData, SharedItem } from '../../../../electron/src/common/api';
-import { MAX_FILE_BYTES } from '../../../../electron/src/common/api-args';
+import { MAX_FILE_BYTES } from '../../../../electron/src/common/limits';
 import { useApi } from '../../api/context';
-import { Button, ErrorText, Field, Select, Textarea } from '../../components/ui';
+import { Button, ErrorText, Field, Input, Select, Textarea } from '../../components/ui';
 import { bytesToBase64, fileToFileData } from '../../components/ui/b-download';
 import { useCall } from '../../components/ui/b-use-call';
 import { checkDraft, emptyDraft, GranteeFields, type GrantDraft } from './grantee-fields';
 import { formatBytes } from './format';
 import { useClock } from '../../lib/clock';
+import { defaultTextName, textShareName } from './text-name';
 
 type Source = 'file' | 'text';
 
@@ -21,6 +22,7 @@ export function ShareForm({ onShared }: { readonly onShared: (item: SharedItem) 
   const [source, setSource] = useState<Source>('file');
   const [file, setFile] = useState<File | null>(null);
   const [text, setText] = useState('');
+  const [textName, setTextName] = useState('');
   const [fileError, setFileError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const clock = useClock();
@@ -61,7 +63,7 @@ export function ShareForm({ onShared }: { readonly onShared: (item: SharedItem) 
         return;
       }
       const dataBase64 = bytesToBase64(new TextEncoder().encode(text));
-      data = { name: t('textFileName'), mimeType: 'text/plain', dataBase64 };
+      data = { name: textShareName(textName, text, t('textFileName')), mimeType: 'text/plain', dataBase64 };
     }
     if (!check.ok) return;
     const shared = data;
@@ -72,6 +74,7 @@ export function ShareForm({ onShared }: { readonly onShared: (item: SharedItem) 
       onShared(result.value);
       setFile(null);
       setText('');
+      setTextName('');
       setTried(false);
       setDraft(emptyDraft(clock()));
       if (input.current) input.current.value = '';
@@ -141,6 +144,20 @@ export function ShareForm({ onShared }: { readonly onShared: (item: SharedItem) 
           {(id) => <Textarea id={id} rows={4} value={text} onChange={(event) => setText(event.target.value)} />}
         </Field>
       )}
+      {source === 'text' ? (
+        <Field label={t('textName')} hint={t('textNameHint')}>
+          {(id) => (
+            <Input
+              id={id}
+              value={textName}
+              maxLength={120}
+              placeholder={defaultTextName(text, t('textFileName'))}
+              onChange={(event) => setTextName(event.target.value)}
+              data-testid="text-name"
+            />
+          )}
+        </Field>
+      ) : null}
       {fileError ? (
         <p className="field-error" role="alert">
           {fileError}

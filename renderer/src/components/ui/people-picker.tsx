@@ -2,12 +2,19 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, Contact, ProfileSummary } from '../../../../electron/src/common/api';
 import { useApi, useSession } from '../../api/context';
-import { Avatar, Badge, Button, ErrorText, Input, Select, Spinner } from '../../components/ui';
+import { Avatar } from './avatar';
+import { Badge } from './badge';
+import { Button } from './button';
+import { ErrorText } from './error-text';
+import { Input } from './input';
+import { Select } from './select';
+import { Spinner } from './spinner';
 
 // People from the chaincode directory, one organization at a time (paged).
-// Used to start a chat (pick one) and to build or extend a group (pick many).
+// The one people picker: starting a chat (pick one), building or extending a
+// group (pick many), and choosing whom to share with.
 
-export function DirectoryPicker({
+export function PeoplePicker({
   selected,
   onToggle,
   exclude = [],
@@ -18,7 +25,7 @@ export function DirectoryPicker({
   readonly exclude?: readonly string[];
   readonly multiple: boolean;
 }) {
-  const { t } = useTranslation('chats');
+  const { t } = useTranslation('ui');
   const api = useApi();
   const session = useSession();
   const [orgs, setOrgs] = useState<ProfileSummary['organizations']>([]);
@@ -62,7 +69,7 @@ export function DirectoryPicker({
       <div className="row">
         {orgs.length > 1 ? (
           <Select
-            aria-label={t('organization')}
+            aria-label={t('picker.organization')}
             value={mspId}
             onValueChange={setMspId}
             options={orgs.map((o) => ({ value: o.mspId, label: o.name }))}
@@ -70,15 +77,20 @@ export function DirectoryPicker({
         ) : null}
         <Input
           type="search"
-          placeholder={t('filterPeople')}
-          aria-label={t('filterPeople')}
+          placeholder={t('picker.filter')}
+          aria-label={t('picker.filter')}
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
         />
       </div>
       <ErrorText error={error} />
       {contacts === null && !error ? <Spinner /> : null}
-      <ul className="picker-list" aria-label={t('people')} aria-multiselectable={multiple || undefined} role="listbox">
+      <ul
+        className="picker-list"
+        aria-label={t('picker.people')}
+        aria-multiselectable={multiple || undefined}
+        role="listbox"
+      >
         {shown.map((contact) => {
           const isSelected = selected.includes(contact.userId);
           const disabled = contact.status === 'disabled';
@@ -101,8 +113,8 @@ export function DirectoryPicker({
             >
               <Avatar name={contact.enrollmentId} size="sm" />
               <span className="picker-name">{contact.enrollmentId}</span>
-              {disabled ? <Badge tone="danger">{t('disabledUser')}</Badge> : null}
-              {contact.keyChanged ? <Badge tone="warning">{t('keyChangedShort')}</Badge> : null}
+              {disabled ? <Badge tone="danger">{t('picker.disabled')}</Badge> : null}
+              {contact.keyChanged ? <Badge tone="warning">{t('picker.keyChanged')}</Badge> : null}
               {multiple ? (
                 <span className="picker-check" aria-hidden="true">
                   {isSelected ? '✓' : ''}
@@ -111,11 +123,11 @@ export function DirectoryPicker({
             </li>
           );
         })}
-        {contacts && shown.length === 0 ? <li className="muted picker-empty">{t('nobodyFound')}</li> : null}
+        {contacts && shown.length === 0 ? <li className="muted picker-empty">{t('picker.nobody')}</li> : null}
       </ul>
       {next ? (
         <Button variant="link" onClick={() => void load(next)}>
-          {t('loadMore')}
+          {t('picker.more')}
         </Button>
       ) : null}
     </div>
