@@ -4,8 +4,8 @@
 
 const MAX_WORDS = 6;
 const MAX_CHARS = 60;
-/** Characters no file system accepts in a name, and control characters. */
-const UNSAFE = /[\\/:*?"<>|\u0000-\u001f]+/g;
+/** Characters no file system accepts in a name, and control characters (Unicode category Cc). */
+const UNSAFE = /[\\/:*?"<>|\p{Cc}]+/gu;
 
 function withTxt(name: string): string {
   return /\.[A-Za-z0-9]{1,8}$/.test(name) ? name : `${name}.txt`;
