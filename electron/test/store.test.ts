@@ -9,6 +9,7 @@ import {
   MIGRATIONS,
   SCHEMA_VERSION,
   SNIPPET_CLOSE,
+  NOTICE_SENDER,
   SNIPPET_OPEN,
   type Store,
   type StoreErrorCode,
@@ -323,6 +324,24 @@ describe('store: messages, paging and search', () => {
     assert.equal(store.search({ text: 'agenda' }).length, 1);
     assert.ok(store.markErased({ conversationId: 'c1', sender: 'Org2MSP::bob', clientMessageId: 'm1' }));
     assert.deepEqual(store.search({ text: 'budget' }), []);
+  });
+
+  it('a membership notice is written once, is not unread, not the latest activity, and never a search hit', () => {
+    store.upsertMessage(msg(1, 'before the change'));
+    store.markRead('c1');
+    const before = store.getConversation('c1');
+    const notice = { conversationId: 'c1', clientMessageId: 'n1', sentAt: 5_000, notice: '{"change":"removed"}' };
+    assert.deepEqual(store.addNotice(notice), { inserted: true });
+    assert.deepEqual(store.addNotice(notice), { inserted: false }, 'a replayed event adds nothing');
+    const after = store.getConversation('c1');
+    assert.equal(after?.unread, 0);
+    assert.equal(after?.lastMessageAt, before?.lastMessageAt);
+    const [newest] = store.pageMessages({ conversationId: 'c1' }).messages;
+    assert.equal(newest?.notice, '{"change":"removed"}');
+    assert.equal(newest?.body, null);
+    assert.equal(newest?.sender, NOTICE_SENDER);
+    assert.deepEqual(store.search({ text: 'removed' }), []);
+    assert.throws(() => store.addNotice({ ...notice, conversationId: 'nope' }), refused('NOT_FOUND'));
   });
 
   it('search can be limited to one conversation', () => {

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../../electron/src/common/api';
 import { createFakeApi } from '../src/api/fake-api';
 import { ChatsPage } from '../src/features/chats';
+import { MessageBubble } from '../src/features/chats/message-bubble';
 import { renderWithApp } from './render';
 
 // The chats page as a whole: unread badges in the sidebar while a
@@ -62,6 +63,43 @@ describe('chats page', () => {
     expect(screen.queryByRole('textbox', { name: 'Message' })).toBeNull();
     expect(screen.queryByText(/members can read these messages/)).toBeNull();
     expect(screen.queryByTestId('group-details-toggle')).toBeNull();
+    const page = await api.listMessages({ conversationId: group.id, limit: 1 });
+    expect(page.ok && page.value.items[0]?.notice).toEqual({ change: 'removed', userId: 'Org1MSP::alice' });
+  });
+
+  it('membership changes leave a notice in the timeline, worded, not a message from anyone', async () => {
+    const { api, find } = seeded();
+    const group = find((c) => c.kind === 'group');
+    await api.removeMember({ conversationId: group.id, userId: 'Org2MSP::dave' });
+    await api.addMember({ conversationId: group.id, userId: 'Org1MSP::org1admin', role: 'member' });
+    const page = await api.listMessages({ conversationId: group.id, limit: 2 });
+    const notices = page.ok ? page.value.items.map((m) => m.notice) : [];
+    expect(notices).toEqual([
+      { change: 'added', userId: 'Org1MSP::org1admin' },
+      { change: 'removed', userId: 'Org2MSP::dave' },
+    ]);
+    const [added, removed] = page.ok ? page.value.items : [];
+    if (!added || !removed) throw new Error('no notices');
+    for (const message of [removed, added]) {
+      renderWithApp(<MessageBubble message={message} showSender onRetry={() => undefined} />, { api });
+    }
+    await waitFor(() =>
+      expect(screen.getAllByTestId('membership-notice').map((n) => n.textContent)).toEqual([
+        'dave (Org2) was removed from the group',
+        'org1admin (Org1) was added to the group',
+      ]),
+    );
+    expect(screen.queryByTestId('message')).toBeNull();
+    cleanup();
+    renderWithApp(
+      <MessageBubble
+        message={{ ...removed, notice: { change: 'removed', userId: 'Org1MSP::alice' } }}
+        showSender
+        onRetry={() => undefined}
+      />,
+      { api, language: 'zh-CN' },
+    );
+    expect((await screen.findByTestId('membership-notice')).textContent).toBe('您已被移出此群组');
   });
 
   it("the others' member count follows a removal they did not make", async () => {
@@ -87,8 +125,9 @@ describe('chats page', () => {
       attachments: [{ name: 'plan.pdf', mimeType: 'application/pdf', dataBase64: 'JVBERg==' }],
     });
     await waitFor(() =>
-      expect(sidebarItem(quiet.id).querySelector('.conversation-preview')?.textContent).toBe('📎 plan.pdf'),
+      expect(sidebarItem(quiet.id).querySelector('.conversation-preview')?.textContent).toBe(' plan.pdf'),
     );
+    expect(within(sidebarItem(quiet.id)).getByRole('img', { name: 'File' })).toBeTruthy();
   });
 
   it('a long group name is cut with an ellipsis and kept whole in its title', async () => {

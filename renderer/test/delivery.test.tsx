@@ -39,6 +39,13 @@ describe('delivery states', () => {
     expect(deliveryInfo({ ...base, outgoing: false, state: 'failed' }).canRetry).toBe(false);
   });
 
+  it('a removed member or a revoked user is not offered a retry that cannot succeed', () => {
+    for (const failure of ['NOT_MEMBER', 'CERT_REVOKED', 'CERT_EXPIRED'] as const) {
+      expect(deliveryInfo({ ...base, state: 'failed', failure })).toMatchObject({ canRetry: false, reason: failure });
+    }
+    expect(deliveryInfo({ ...base, state: 'failed', failure: 'NETWORK_UNAVAILABLE' }).canRetry).toBe(true);
+  });
+
   it('a pending message says it is being sent', async () => {
     renderWithApp(<MessageBubble message={base} showSender={false} onRetry={() => undefined} />);
     expect((await screen.findByTestId('delivery')).textContent).toBe('Sending…');

@@ -31,6 +31,8 @@ describe('UI: administration and compliance on the live network', { timeout: 40 
   const users: UserPage[] = [];
   let admin: UserPage;
   let auditor: UserPage;
+  /** The new user's browser, kept open through the revocation. */
+  let erin: UserPage;
   let secret = '';
   let conversationId = '';
 
@@ -88,7 +90,8 @@ describe('UI: administration and compliance on the live network', { timeout: 40 
 
   it('the new user enrolls in a fresh browser context and sends a message', async () => {
     assert.ok(secret, 'registered first');
-    const { app, user: erin } = await start(NEW_USER);
+    const { app, user } = await start(NEW_USER);
+    erin = user;
     await enrollThroughUi(erin, 'Org1MSP', NEW_USER, secret);
     const direct = await app.service.openDirect({ userId: 'Org1MSP::org1admin' });
     assert.ok(direct.ok, `openDirect: ${JSON.stringify(direct)}`);
@@ -123,6 +126,22 @@ describe('UI: administration and compliance on the live network', { timeout: 40 
     }
     await screenshot(admin, 'admin-revoke-report');
     await row.getByText('Revoked').waitFor({ timeout: 60_000 });
+  });
+
+  it('the revoked user, still signed in, is told their access was revoked, not that the network is down', async () => {
+    const { page } = erin;
+    await page.getByLabel('Message', { exact: true }).fill('after my revocation');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const sent = page.locator('[data-testid="message"]', { hasText: 'after my revocation' });
+    await sent
+      .locator('.message-failure')
+      .getByText('Your access has been revoked by an administrator.')
+      .waitFor({ timeout: 300_000 });
+    // Refused once, final: no retry loop and no promise to send it later.
+    await sent.getByTestId('delivery').filter({ hasText: 'Not sent' }).waitFor();
+    assert.equal(await sent.getByRole('button', { name: 'Retry' }).count(), 0, 'no retry that cannot succeed');
+    assert.equal(await page.getByText('The network cannot be reached', { exact: false }).count(), 0);
+    await screenshot(erin, 'revoked-user-told');
   });
 
   it('the compliance officer finds those actions, exports them and verifies the export', async () => {

@@ -140,6 +140,28 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     const [download] = await Promise.all([b.waitForEvent('download'), attachment.click()]);
     assert.equal(download.suggestedFilename(), 'agenda.txt');
     assert.equal(await downloadText(download), '1. Budget\n2. Hiring\n');
+
+    // A file alone: the sidebar says which file, and its name finds it in search.
+    await a.getByTestId('file-input').setInputFiles({
+      name: 'minutes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Decisions: none yet.\n'),
+    });
+    await a.getByText('minutes.txt').waitFor();
+    await a.getByRole('button', { name: 'Send', exact: true }).click();
+    await a
+      .locator('[data-testid="message"]', { hasText: 'minutes.txt' })
+      .getByTestId('delivery')
+      .filter({ hasText: 'Delivered' })
+      .waitFor({ timeout: LEDGER });
+    const preview = conversationItem(a, 'bob').locator('.conversation-preview', { hasText: 'minutes.txt' });
+    await preview.waitFor();
+    await preview.getByRole('img', { name: 'File' }).waitFor();
+    await b.locator('[data-testid="message"]', { hasText: 'minutes.txt' }).waitFor({ timeout: LEDGER });
+    const search = b.getByRole('searchbox', { name: 'Search messages on this device' });
+    await search.fill('minutes');
+    await b.locator('.search-results .conversation-item', { hasText: 'minutes' }).waitFor();
+    await search.fill('');
     assertNoErrors([alice, bob]);
   });
 
@@ -154,9 +176,30 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     await dialog.getByRole('button', { name: 'Create group' }).click();
     await a.getByRole('heading', { name: 'Launch team' }).waitFor({ timeout: LEDGER });
     await send(a, 'Welcome to the launch team.');
+    // A long message you send is followed to its end.
+    const long = Array.from({ length: 40 }, (_, i) => `Launch checklist item ${i + 1}`).join('\n');
+    const box = a.getByRole('textbox', { name: 'Message' });
+    await box.fill(long);
+    await box.press('Enter');
+    await message(a, 'Launch checklist item 40')
+      .getByTestId('delivery')
+      .filter({ hasText: 'Delivered' })
+      .waitFor({ timeout: LEDGER });
+    const last = await message(a, 'Launch checklist item 40').boundingBox();
+    const list = await a.locator('.message-list').boundingBox();
+    assert.ok(
+      last && list && last.y + last.height <= list.y + list.height + 1,
+      'the end of the long message is in view',
+    );
     await a.getByTestId('group-details-toggle').click();
     await a.locator('.group-details').getByText('bob (Org2)').waitFor();
     await screenshot(alice, 'groups-created-details');
+    // At 1024 px with the details open, the header stays one line: a long name is cut, not wrapped.
+    await a.setViewportSize({ width: 1024, height: 768 });
+    const header = await a.locator('.conversation-header').boundingBox();
+    assert.ok(header && header.height < 80, `header ${header?.height}px high`);
+    await screenshot(alice, 'groups-header-1024');
+    await a.setViewportSize({ width: 1360, height: 900 });
 
     await openConversation(b, 'Launch team');
     await message(b, 'Welcome to the launch team.').waitFor({ timeout: LEDGER });
@@ -172,6 +215,11 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
       .waitFor({ state: 'detached', timeout: LEDGER });
     await screenshot(alice, 'groups-member-removed');
     await a.locator('.conversation-readers', { hasText: '1 member can read' }).waitFor({ timeout: LEDGER });
+    // The timeline says what happened, where it happened.
+    await a
+      .getByTestId('membership-notice')
+      .filter({ hasText: 'bob (Org2) was removed from the group' })
+      .waitFor({ timeout: LEDGER });
     await send(a, 'Plans after Bob left: confidential.');
 
     // Bob, with the group open, is told in words at once (no reload), and can no longer post.
@@ -179,6 +227,10 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     await banner.waitFor({ timeout: LEDGER });
     assert.match(await banner.innerText(), /You are no longer a member of this group/);
     await b.locator('.composer-disabled', { hasText: 'no longer a member' }).waitFor();
+    await b
+      .getByTestId('membership-notice')
+      .filter({ hasText: 'You were removed from this group' })
+      .waitFor({ timeout: LEDGER });
     assert.equal(await b.getByRole('textbox', { name: 'Message' }).count(), 0);
     assert.equal(await b.locator('.conversation-readers').count(), 0, 'no stale member count');
     assert.equal(await b.getByText('The network cannot be reached', { exact: false }).count(), 0);
@@ -266,6 +318,11 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
       'Sent with my new keys.',
     ]);
     const english = await visibleLines(a);
+    // After a reload the conversation that was open opens again.
+    await a.reload();
+    await goTo(alice, 'chats');
+    await a.getByRole('heading', { name: /bob/ }).waitFor({ timeout: LEDGER });
+    await message(a, 'Hi Alice, Bob here. Got it.').waitFor({ timeout: LEDGER });
 
     await a.locator('nav.rail button[data-section="settings"]').click();
     await a.getByLabel('Language').selectOption('zh-CN');
@@ -287,6 +344,7 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
       'Sent with my new keys.',
       'Agenda for Monday attached.',
       'agenda.txt',
+      'minutes.txt',
       'Launch team',
     ];
     const neutral = (line: string) =>

@@ -232,6 +232,15 @@ export interface MessageView {
   readonly epoch: number;
   readonly content?: MessageContent;
   readonly attachments: AttachmentInfo[];
+  /** Set on a timeline notice the client wrote from the group's events (no content, nobody sent it). */
+  readonly notice?: MembershipNotice;
+}
+
+/** "bob was added / removed / left", in the timeline where it happened. */
+export interface MembershipNotice {
+  readonly change: 'added' | 'removed' | 'left';
+  /** Whom it is about (the signed-in user for "you were removed"). */
+  readonly userId: string;
 }
 
 export interface SearchHit {

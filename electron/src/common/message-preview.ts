@@ -3,10 +3,12 @@
 // fake API. Language-neutral: a paper clip and the file names.
 
 const MAX_PREVIEW = 120;
+/** How a files-only preview begins (the renderer shows its icon instead). */
+export const ATTACHMENT_MARK = '📎 ';
 
 /** "📎 agenda.txt, plan.pdf" for a message with files and no text; '' without files. */
 export function attachmentPreview(names: readonly string[]): string {
-  return names.length === 0 ? '' : `📎 ${names.join(', ')}`.slice(0, MAX_PREVIEW);
+  return names.length === 0 ? '' : `${ATTACHMENT_MARK}${names.join(', ')}`.slice(0, MAX_PREVIEW);
 }
 
 /** The text's preview, or the files' when there is no text. */

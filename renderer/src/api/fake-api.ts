@@ -25,6 +25,7 @@ import type {
   SharedItem,
   FileData,
   KTalkEvents,
+  MembershipNotice,
   UserSettings,
 } from '../../../electron/src/common/api';
 import { textPreview } from '../../../electron/src/common/message-preview';
@@ -525,6 +526,23 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     emit({ type: 'sync', state: 'connected' });
     return ok(account);
   };
+  /** Like the service: a membership change leaves a notice in the group's timeline. */
+  const notice = (c: FakeConversation, change: MembershipNotice['change'], userId: string) => {
+    const message: MessageView = {
+      conversationId: c.summary.id,
+      clientMessageId: nextId('notice'),
+      sender: 'ktalk:notice',
+      sentAt: clock(),
+      outgoing: false,
+      state: 'committed',
+      verified: true,
+      epoch: c.summary.epoch,
+      attachments: [],
+      notice: { change, userId },
+    };
+    c.messages.push(message);
+    emit({ type: 'message', message });
+  };
   const rekey = (c: FakeConversation) => {
     c.summary = { ...c.summary, epoch: c.summary.epoch + 1 };
     c.epochChangedAt = clock();
@@ -659,7 +677,8 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     listMessages: async ({ conversationId, before, limit = 50 }) =>
       needSignIn(() => {
         const c = getConversation(conversationId);
-        if (!c || !c.members.has(me())) return fail('NOT_FOUND');
+        // Like the service: a removed member still reads what reached them before.
+        if (!c) return fail('NOT_FOUND');
         const end = before === undefined ? c.messages.length : Number(before);
         if (!Number.isInteger(end) || end < 0 || end > c.messages.length) return fail('BAD_INPUT', 'bad cursor');
         const start = Math.max(0, end - limit);
@@ -773,6 +792,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         if (c.members.has(userId)) return fail('CONFLICT', 'already a member');
         if (!contacts.has(userId)) return fail('NOT_FOUND');
         c.members.set(userId, role);
+        notice(c, 'added', userId);
         return ok(details(c));
       }),
     removeMember: async ({ conversationId, userId }) =>
@@ -781,6 +801,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         if (userId === c.owner) return fail('FORBIDDEN', 'the owner cannot be removed');
         c.members.delete(userId);
         rekey(c);
+        notice(c, 'removed', userId);
         return ok(details(c));
       }),
     leaveGroup: async ({ conversationId }) =>
@@ -886,7 +907,15 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
           .flatMap(({ item, grants }) =>
             grants
               .filter((g) => g.grantee.kind === 'user' && g.grantee.userId === me())
-              .map((g) => ({ itemId: item.itemId, grantId: g.grantId, sharedAt: item.createdAt, name: item.name })),
+              .map((g) => ({
+                itemId: item.itemId,
+                grantId: g.grantId,
+                sharedAt: item.createdAt,
+                name: item.name,
+                grantor: g.grantor,
+                expiresAt: g.expiresAt,
+                ...(g.state === 'revoked' ? { revoked: true } : {}),
+              })),
           )
           .sort((a, b) => b.sharedAt - a.sharedAt),
       ),
@@ -1146,6 +1175,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       if (!c) throw new Error(`no fake conversation ${conversationId}`);
       c.members.delete(me());
       rekey(c);
+      notice(c, 'removed', me());
       emit({ type: 'conversation', conversation: { ...c.summary } });
     },
   };

@@ -22,6 +22,7 @@ import { SNIPPET_CLOSE, SNIPPET_OPEN, type Store, type StoredMessage } from '../
 import { type AttachmentRef, bodyOf, contentOf, decodePlaintext, encodePlaintext } from './content-codec';
 import { openRecord, postProposal, sealPost, sealedPostSchema } from './envelopes';
 import { Keyring } from './keyring';
+import { noteMembershipChange, noticeOf, rememberMembers } from './membership-notices';
 import {
   type LedgerGroup,
   type LedgerMessage,
@@ -128,6 +129,7 @@ export class Messenger {
   async syncConversations(): Promise<void> {
     for (const { conversationId, since } of await this.myConversations()) {
       await this.refreshConversation(conversationId);
+      await this.rememberMembers(conversationId);
       await this.pull(conversationId);
       this.memberSince.set(conversationId, since);
     }
@@ -138,6 +140,7 @@ export class Messenger {
     for (const { conversationId, since } of await this.myConversations()) {
       if (this.memberSince.get(conversationId) === since) continue;
       await this.refreshConversation(conversationId);
+      await this.rememberMembers(conversationId);
       await this.pull(conversationId);
       this.memberSince.set(conversationId, since);
     }
@@ -207,6 +210,12 @@ export class Messenger {
 
   private wasRemoved(conversationId: string): boolean {
     return this.store.getSyncState(removedKey(conversationId)) === '1';
+  }
+
+  /** Who is in a group, as the baseline for its membership notices (groups only, once). */
+  private async rememberMembers(conversationId: string): Promise<void> {
+    if (this.store.getConversation(conversationId)?.kind !== 'group') return;
+    await rememberMembers(this.session, this.store, conversationId).catch(() => undefined);
   }
 
   private async directTitle(conversationId: string): Promise<string> {
@@ -366,6 +375,7 @@ export class Messenger {
     // A message this device could not open is stored with an empty body and unverified.
     const unreadable = !m.verified && m.body === '' && m.direction === 'in';
     const content = unreadable ? undefined : contentOf(m.body);
+    const notice = noticeOf(m);
     const attachments = m.attachments.map((a, index) => {
       const ref = a as Partial<AttachmentRef>;
       return {
@@ -387,6 +397,7 @@ export class Messenger {
       epoch: m.epoch,
       ...(content ? { content } : {}),
       attachments,
+      ...(notice ? { notice } : {}),
     };
   }
 
@@ -540,6 +551,14 @@ export class Messenger {
       if (conversationId) {
         if (area === 'groups') {
           await this.refreshConversation(conversationId).catch(() => undefined);
+          const notices = await noteMembershipChange(
+            this.session,
+            this.store,
+            conversationId,
+            event.eventName,
+            event.transactionId,
+          ).catch(() => []);
+          for (const notice of notices) this.session.emit({ type: 'message', message: this.view(notice) });
           // Members or roles may change without a new epoch: the open view reads the group again.
           if (this.store.getConversation(conversationId)) {
             this.session.emit({ type: 'conversation', conversation: this.summary(conversationId) });

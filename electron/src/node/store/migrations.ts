@@ -127,6 +127,12 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
     `,
   },
+  {
+    // Membership notices in the timeline ("bob was removed"): local rows with no body (never
+    // indexed for search), derived from the group's events; notice holds their JSON.
+    version: 3,
+    sql: `ALTER TABLE messages ADD COLUMN notice TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -103,7 +103,20 @@ export interface StoredMessage {
   readonly epoch: number;
   readonly verified: boolean;
   readonly direction: 'in' | 'out';
+  /** A membership notice this client wrote into the timeline (JSON), not a message anyone sent. */
+  readonly notice: string | null;
 }
+
+/** The sender of the timeline's membership notices: no user id has this form. */
+export const NOTICE_SENDER = 'ktalk:notice';
+
+export const noticeInputSchema = z.strictObject({
+  conversationId: id,
+  clientMessageId: id,
+  sentAt: timestamp,
+  notice: z.string().min(2).max(1024),
+});
+export type NoticeInput = z.input<typeof noticeInputSchema>;
 
 export const messageKeySchema = z.strictObject({ conversationId: id, sender: id, clientMessageId: id });
 export type MessageKey = z.infer<typeof messageKeySchema>;

@@ -12,6 +12,7 @@ import {
   type MessageKey,
   type MessagePage,
   type MessageState,
+  type NoticeInput,
   type PageRequest,
   type SearchHit,
   type SearchRequest,
@@ -23,6 +24,8 @@ import {
   conversationInputSchema,
   incomingMessageSchema,
   messageKeySchema,
+  NOTICE_SENDER,
+  noticeInputSchema,
   pageRequestSchema,
   searchRequestSchema,
   syncKeySchema,
@@ -53,6 +56,7 @@ export interface MessageRow {
   readonly direction: 'in' | 'out';
   readonly payload: Buffer | null;
   readonly attempts: number;
+  readonly notice: string | null;
 }
 
 interface ConversationRow extends Omit<Conversation, 'rekeyRequired'> {
@@ -104,6 +108,7 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
     epoch: row.epoch,
     verified: row.verified === 1,
     direction: row.direction,
+    notice: row.notice ?? null,
   };
 }
 
@@ -278,6 +283,25 @@ export class Store {
         messageId: m.messageId ?? null,
       });
       return { inserted: false };
+    })();
+  }
+
+  /**
+   * Writes a membership notice into a conversation's timeline, once per id
+   * (a replayed event writes nothing). It has no body, so search never finds
+   * it, and it is neither unread nor the conversation's latest activity.
+   */
+  addNotice(input: NoticeInput): { inserted: boolean } {
+    const n = parseInput(noticeInputSchema, input, 'notice');
+    return this.db.transaction(() => {
+      const conversation = this.requireConversation(n.conversationId);
+      const changes = this.prepare(
+        `INSERT INTO messages (conversationId, clientMessageId, sender, sentAt, body, state, epoch, verified,
+             direction, notice)
+           VALUES (@conversationId, @clientMessageId, @sender, @sentAt, NULL, 'committed', @epoch, 1, 'in', @notice)
+           ON CONFLICT (conversationId, sender, clientMessageId) DO NOTHING`,
+      ).run({ ...n, sender: NOTICE_SENDER, epoch: conversation.epoch }).changes;
+      return { inserted: changes === 1 };
     })();
   }
 

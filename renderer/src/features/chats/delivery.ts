@@ -13,6 +13,9 @@ export interface DeliveryInfo {
   readonly reason?: ApiErrorCode;
 }
 
+/** Refusals that no retry can change: the person is not in the group, or their access was revoked. */
+const FINAL_REFUSALS: ReadonlySet<ApiErrorCode> = new Set(['NOT_MEMBER', 'CERT_REVOKED', 'CERT_EXPIRED']);
+
 export function deliveryInfo(message: Pick<MessageView, 'state' | 'failure' | 'outgoing'>): DeliveryInfo {
   switch (message.state) {
     case 'pending':
@@ -25,7 +28,7 @@ export function deliveryInfo(message: Pick<MessageView, 'state' | 'failure' | 'o
       return {
         label: 'delivery.failed',
         tone: 'danger',
-        canRetry: message.outgoing,
+        canRetry: message.outgoing && !(message.failure && FINAL_REFUSALS.has(message.failure)),
         reason: message.failure ?? 'INTERNAL',
       };
     case 'erased':

@@ -1,7 +1,7 @@
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiError, MessageView } from '../../../../electron/src/common/api';
-import { useApi } from '../../api/context';
+import type { ApiError, MembershipNotice, MessageView } from '../../../../electron/src/common/api';
+import { useApi, useSession } from '../../api/context';
 import { PaymentMessage } from '../../app/feature-pages';
 import { Icon } from '../../app/icons';
 import { displayName } from '../../app/names';
@@ -60,7 +60,27 @@ function Body({ message }: { message: MessageView }) {
   return <p className="message-text">{t('paymentUnavailable')}</p>;
 }
 
+/** A line across the timeline, not a bubble: nobody sent it, the group's events did. */
+function MembershipLine({ notice, me }: { readonly notice: MembershipNotice; readonly me: string | undefined }) {
+  const { t } = useTranslation('chats');
+  const text =
+    notice.change === 'removed' && notice.userId === me
+      ? t('notices.youRemoved')
+      : t(`notices.${notice.change}`, { name: displayName(notice.userId) });
+  return (
+    <div className="timeline-notice" role="note" data-testid="membership-notice">
+      {text}
+    </div>
+  );
+}
+
 function MessageBubbleImpl({ message, showSender, onRetry, focused }: MessageBubbleProps) {
+  const me = useSession().account?.userId;
+  if (message.notice) return <MembershipLine notice={message.notice} me={me} />;
+  return <Bubble message={message} showSender={showSender} onRetry={onRetry} focused={focused} />;
+}
+
+function Bubble({ message, showSender, onRetry, focused }: MessageBubbleProps) {
   const { t, i18n } = useTranslation('chats');
   const sentence = useErrorSentence();
   const delivery = deliveryInfo(message);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, ConversationSummary, SearchHit } from '../../../../electron/src/common/api';
+import { ATTACHMENT_MARK } from '../../../../electron/src/common/message-preview';
 import { useApi } from '../../api/context';
 import { Icon } from '../../app/icons';
 import { Avatar, Badge, Button, EmptyState, ErrorText, Input, Spinner } from '../../components/ui';
@@ -14,6 +15,17 @@ function timeLabel(at: number | undefined, language: string, now: number): strin
     language,
     sameDay ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' },
   ).format(date);
+}
+
+/** A files-only preview ("📎 name") shows the paper-clip icon: not every system has an emoji font. */
+function Preview({ text }: { readonly text: string }) {
+  const { t } = useTranslation('chats');
+  if (!text.startsWith(ATTACHMENT_MARK)) return <>{text}</>;
+  return (
+    <>
+      <Icon name="attach" size={12} label={t('fileMessage')} /> {text.slice(ATTACHMENT_MARK.length)}
+    </>
+  );
 }
 
 export function Sidebar({
@@ -132,7 +144,9 @@ export function Sidebar({
                       {/* Its own box: text in a flex row is clipped without an ellipsis. */}
                       <span className="conversation-title-text">{c.title}</span>
                     </span>
-                    <span className="conversation-preview">{c.lastPreview ?? ''}</span>
+                    <span className="conversation-preview">
+                      <Preview text={c.lastPreview ?? ''} />
+                    </span>
                   </span>
                   <span className="conversation-side">
                     <span className="conversation-time">{timeLabel(c.lastMessageAt, i18n.language, clock())}</span>
