@@ -907,15 +907,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
           .flatMap(({ item, grants }) =>
             grants
               .filter((g) => g.grantee.kind === 'user' && g.grantee.userId === me())
-              .map((g) => ({
-                itemId: item.itemId,
-                grantId: g.grantId,
-                sharedAt: item.createdAt,
-                name: item.name,
-                grantor: g.grantor,
-                expiresAt: g.expiresAt,
-                ...(g.state === 'revoked' ? { revoked: true } : {}),
-              })),
+              .map((g) => ({ itemId: item.itemId, grantId: g.grantId, sharedAt: item.createdAt, name: item.name })),
           )
           .sort((a, b) => b.sharedAt - a.sharedAt),
       ),
