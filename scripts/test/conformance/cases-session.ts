@@ -93,6 +93,25 @@ export const sessionCases: ConformanceCase[] = [
     },
   },
   {
+    name: 'a failed first enroll leaves no account and no passphrase behind: the next try may choose another',
+    async run(target) {
+      const app = await target.firstRunApp('failed-first-enroll');
+      const bad = { ...(await target.enrollInput('alice', 'a first passphrase')), secret: 'not-the-secret' };
+      assert.equal(await app.refused('enroll', bad), 'WRONG_SECRET');
+      const s = await state(app);
+      assert.equal(s.state, 'no-account');
+      assert.deepEqual(s.accounts, []);
+      const account = await app.call('enroll', await target.enrollInput('alice', target.passphrase));
+      assert.equal(account.userId, userIdOf('alice'));
+      await app.call('signOut');
+      assert.equal(
+        await app.refused('signIn', { accountId: account.accountId, passphrase: 'a first passphrase' }),
+        'WRONG_PASSPHRASE',
+      );
+      await app.call('signIn', { accountId: account.accountId, passphrase: target.passphrase });
+    },
+  },
+  {
     name: 'after a restart the locked wallet lists its accounts, refuses a wrong passphrase and signs in with the right one',
     async run(target) {
       const first = await target.signedInApp('alice', 'restart');

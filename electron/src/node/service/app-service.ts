@@ -100,14 +100,7 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     const chosen =
       options.keychain ?? (passphrase ? passphraseProtector(passphrase, options.kdfCost ?? KDF_MODERATE) : null);
     if (!chosen) throw new ServiceError('WRONG_PASSPHRASE', 'a passphrase is needed to open your keys on this machine');
-    let exists = await Wallet.exists(walletFile);
-    // A first enroll that failed leaves an empty wallet behind; it holds nothing, so the next try starts afresh
-    // (possibly with another passphrase) instead of being refused.
-    const emptyLeftover = exists && create ? await lockedAccounts() : undefined;
-    if (emptyLeftover?.indexed && emptyLeftover.known.length === 0) {
-      await rm(walletFile, { force: true });
-      exists = false;
-    }
+    const exists = await Wallet.exists(walletFile);
     if (!exists && !create) throw new ServiceError('UNKNOWN_ACCOUNT', 'there is no account on this machine yet');
     await mkdir(appDataDir, { recursive: true, mode: 0o700 });
     wallet = exists ? await Wallet.open(walletFile, chosen) : await Wallet.create(walletFile, chosen);
@@ -238,8 +231,21 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     enroll: async ({ profile: name, mspId, enrollmentId, secret, passphrase }) => {
       if (signed) throw new ServiceError('ALREADY_SIGNED_IN', 'sign out first');
       const profile = await profileNamed(name);
+      const firstAccount = !(await Wallet.exists(walletFile));
       const w = await openWallet(passphrase, true);
-      const account = await enrollAccount(w, profile, mspId, enrollmentId, secret, { activate: true });
+      let account;
+      try {
+        account = await enrollAccount(w, profile, mspId, enrollmentId, secret, { activate: true });
+      } catch (error) {
+        // A failed first enroll leaves no empty wallet behind, so the next try may choose another passphrase.
+        if (firstAccount) {
+          await w.close();
+          wallet = null;
+          protector = null;
+          await rm(walletFile, { force: true });
+        }
+        throw error;
+      }
       return signIn(account.id, passphrase);
     },
     signIn: ({ accountId, passphrase }) => signIn(accountId, passphrase),
