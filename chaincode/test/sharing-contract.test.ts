@@ -213,7 +213,13 @@ describe('SharingContract.GrantAccess', () => {
     assert.equal(grant.grantId, out.ok ? out.txId : '');
     assert.deepEqual(out.ok ? out.event : null, {
       name: 'sharing.AccessGranted',
-      payload: { itemId: 'doc1', grantId: grant.grantId, granteeUserId: userIdFor(bob) },
+      payload: {
+        itemId: 'doc1',
+        grantId: grant.grantId,
+        granteeUserId: userIdFor(bob),
+        grantor: userIdFor(alice),
+        expiresAt: String(grant.expiresAt),
+      },
     });
     assert.equal(auditOf(ledger, 'Org2MSP').at(-1)?.action, 'sharing.GrantAccess');
     const key = ledger.privateData.get(COLLECTIONS.items)?.get(`itemkey|doc1|${grant.grantId}`);

@@ -164,3 +164,35 @@ describe('opening an item shared with me', () => {
     click.mockRestore();
   });
 });
+
+describe('Shared with you', () => {
+  it('lists the whole name, who shared it and until when; a revoked item stays listed, marked, without Open', async () => {
+    const bob = createFakeApi({ signedInAs: 'Org2MSP::bob', seed: true });
+    const name = 'Quarterly supplier contract draft with the annexes and the signed cover letter.pdf';
+    vi.spyOn(bob, 'listSharedWithMe').mockResolvedValue({
+      ok: true,
+      value: [
+        {
+          itemId: 'item-a',
+          grantId: 'g-a',
+          sharedAt: bob.now() - 3600_000,
+          name,
+          grantor: 'Org1MSP::alice',
+          expiresAt: bob.now() + 24 * 3600_000,
+        },
+        { itemId: 'item-b', grantId: 'g-b', sharedAt: bob.now() - 7200_000, name: 'old.txt', revoked: true },
+      ],
+    });
+    renderWithApp(<OpenShared />, { api: bob });
+    const list = await screen.findByTestId('shared-with-me');
+    const active = list.querySelector('li[data-item="item-a"]') as HTMLElement;
+    expect(within(active).getByText(name)).toBeTruthy();
+    expect(active.textContent).toContain('From alice (Org1)');
+    expect(active.textContent).toContain('access until');
+    expect(within(active).getByRole('button', { name: 'Open' })).toBeTruthy();
+    const revoked = list.querySelector('li[data-item="item-b"]') as HTMLElement;
+    expect(revoked.dataset.state).toBe('revoked');
+    expect(revoked.textContent).toContain('Access revoked');
+    expect(within(revoked).queryByRole('button', { name: 'Open' })).toBeNull();
+  });
+});

@@ -88,6 +88,16 @@ describe('UI: administration and compliance on the live network', { timeout: 40 
     await screenshot(admin, 'admin-identities');
   });
 
+  it('registering an id that already exists says so, not that someone changed it at the same moment', async () => {
+    const { page } = admin;
+    await page.getByTestId('register-id').fill(NEW_USER);
+    await page.getByTestId('register-role').selectOption('staff');
+    await page.getByTestId('register-submit').click();
+    await page.getByText('This user ID is already registered.').waitFor({ timeout: 120_000 });
+    assert.equal(await page.getByText('Someone changed this at the same moment').count(), 0);
+    await screenshot(admin, 'admin-register-existing');
+  });
+
   it('the new user enrolls in a fresh browser context and sends a message', async () => {
     assert.ok(secret, 'registered first');
     const { app, user } = await start(NEW_USER);
@@ -177,7 +187,17 @@ describe('UI: administration and compliance on the live network', { timeout: 40 
     await onlyRows(page, `[data-actor="Org1MSP::${NEW_USER}"]`);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     assert.match(csv.suggestedFilename(), /\.csv$/);
-    assert.match(await downloadText(csv), /message\.post/);
+    const csvText = await downloadText(csv);
+    assert.match(csvText, /message\.post/);
+    // The CSV given to Verify: told it expects the JSON export.
+    await page.getByTestId('verify-file-input').setInputFiles({
+      name: csv.suggestedFilename(),
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csvText),
+    });
+    const notExport = page.getByText('This file is not a KTalk JSON audit export.', { exact: false });
+    await notExport.waitFor({ timeout: 120_000 });
+    await screenshot(auditor, 'compliance-verify-csv-refused');
     const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
     assert.match(json.suggestedFilename(), /\.json$/);
     const jsonPath = await json.path();
@@ -194,11 +214,79 @@ describe('UI: administration and compliance on the live network', { timeout: 40 
     await report.waitFor({ timeout: 300_000 });
     assert.equal(await report.getAttribute('data-ok'), 'true', (await report.textContent()) ?? '');
     assert.equal(await page.getByTestId('verify-chain').getAttribute('data-ok'), 'true');
+    assert.equal(await notExport.count(), 0, 'the earlier refusal was replaced, not kept');
     await report.scrollIntoViewIfNeeded();
     await screenshot(auditor, 'compliance-verified');
     assertNoErrors(users);
   });
+
+  it('layout: the rail shows "Compliance" whole, the chart heading stays on one line in Chinese with its select inside the card, and red buttons keep their text readable in dark mode', async () => {
+    const { page } = auditor;
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await goTo(auditor, 'compliance');
+    const label = page.locator('nav.rail button[data-section="compliance"] .rail-label');
+    assert.ok(await label.evaluate((el) => el.scrollWidth <= el.clientWidth), 'the Compliance label is cut');
+
+    await page.locator('nav.rail button[data-section="settings"]').click();
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await goTo(auditor, 'compliance');
+    await page.getByTestId('activity-chart').waitFor({ timeout: 120_000 });
+    // Measured in the page (this file has no DOM types: the function travels as text).
+    const chart = await page.evaluate<ChartGeometry | null>(`(() => {
+      const heading = document.querySelector('#chart-title');
+      const card = heading && heading.closest('.card');
+      const select = card && card.querySelector('select');
+      if (!heading || !card || !select) return null;
+      const style = getComputedStyle(heading);
+      return {
+        height: heading.getBoundingClientRect().height,
+        lineHeight: parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.3,
+        selectRight: select.getBoundingClientRect().right,
+        cardRight: card.getBoundingClientRect().right,
+      };
+    })()`);
+    assert.ok(chart, 'the chart card is shown');
+    assert.ok(chart.height < chart.lineHeight * 1.5, `the heading wraps: ${JSON.stringify(chart)}`);
+    assert.ok(chart.selectRight <= chart.cardRight + 0.5, `the select overflows its card: ${JSON.stringify(chart)}`);
+    await screenshot(auditor, 'compliance-chart-zh');
+
+    // The admin's red Revoke buttons, in the dark theme.
+    await goTo(admin, 'admin');
+    await admin.page.getByTestId('identities-table').waitFor({ timeout: 120_000 });
+    await admin.page.evaluate(`document.documentElement.setAttribute('data-theme', 'dark')`);
+    // Read once the theme's colour transition has finished.
+    const colors = await admin.page.evaluate<{ text: string; background: string }>(`(async () => {
+      const button = document.querySelector('.btn-danger');
+      await Promise.all(button.getAnimations().map((a) => a.finished));
+      const style = getComputedStyle(button);
+      return { text: style.color, background: style.backgroundColor };
+    })()`);
+    const ratio = contrast(colors.text, colors.background);
+    assert.ok(ratio >= 4.5, `red button contrast ${ratio.toFixed(2)} (${JSON.stringify(colors)})`);
+    await screenshot(admin, 'admin-dark-danger');
+    assertNoErrors(users);
+  });
 });
+
+interface ChartGeometry {
+  readonly height: number;
+  readonly lineHeight: number;
+  readonly selectRight: number;
+  readonly cardRight: number;
+}
+
+/** WCAG contrast ratio of two computed `rgb(r, g, b)` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const [r, g, bl] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (bl ?? 0);
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return ((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05);
+}
 
 /** Waits until the search has applied: rows shown, and every row matches `selector`. */
 async function onlyRows(page: Page, selector: string): Promise<void> {

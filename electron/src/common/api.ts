@@ -282,6 +282,11 @@ export interface SharedWithMe {
   readonly sharedAt: number;
   /** Known once the item was opened here (the name travels encrypted). */
   readonly name?: string;
+  /** Who shared it and until when (from the grant's event; absent for grants learnt before they were carried). */
+  readonly grantor?: string;
+  readonly expiresAt?: number;
+  /** The owner (or a resharer) revoked this access. */
+  readonly revoked?: boolean;
 }
 
 export interface GrantInfo {

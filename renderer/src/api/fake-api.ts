@@ -907,7 +907,15 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
           .flatMap(({ item, grants }) =>
             grants
               .filter((g) => g.grantee.kind === 'user' && g.grantee.userId === me())
-              .map((g) => ({ itemId: item.itemId, grantId: g.grantId, sharedAt: item.createdAt, name: item.name })),
+              .map((g) => ({
+                itemId: item.itemId,
+                grantId: g.grantId,
+                sharedAt: item.createdAt,
+                name: item.name,
+                grantor: g.grantor,
+                expiresAt: g.expiresAt,
+                ...(g.state === 'revoked' ? { revoked: true } : {}),
+              })),
           )
           .sort((a, b) => b.sharedAt - a.sharedAt),
       ),

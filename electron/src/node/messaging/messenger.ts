@@ -33,7 +33,7 @@ import {
   postedSchema,
 } from './ledger-records';
 import { SenderKeys } from './sender-keys';
-import { rememberShared } from './shared-with-me';
+import { rememberRevoked, rememberShared } from './shared-with-me';
 import { SETTLED_STATES, type SettledState, rememberSettled, settledState } from './settled-escrows';
 
 // One signed-in user's messaging: the outbox sends, the ledger is the
@@ -593,8 +593,20 @@ export class Messenger {
       typeof payload.itemId === 'string' &&
       typeof payload.grantId === 'string'
     ) {
-      const item = { itemId: payload.itemId, grantId: payload.grantId, sharedAt: Date.now() };
+      const expiresAt = Number(payload.expiresAt);
+      const item = {
+        itemId: payload.itemId,
+        grantId: payload.grantId,
+        sharedAt: Date.now(),
+        ...(typeof payload.grantor === 'string' ? { grantor: payload.grantor } : {}),
+        ...(Number.isSafeInteger(expiresAt) && expiresAt > 0 ? { expiresAt } : {}),
+      };
       if (rememberShared(this.store, item)) this.session.emit({ type: 'sharedWithMe', item });
+    }
+    // A revoked grant of mine stays listed, marked, so the person knows why it no longer opens.
+    if (event.eventName === 'sharing.GrantRevoked' && typeof payload.grantId === 'string') {
+      const item = rememberRevoked(this.store, payload.grantId);
+      if (item) this.session.emit({ type: 'sharedWithMe', item });
     }
     const settled = SETTLED_STATES.find((state) => state === payload.state);
     if (

@@ -9,7 +9,15 @@ import type { Store } from '../store';
 const KEY = 'shared-with-me';
 const MAX_ITEMS = 5_000;
 const listSchema = z.array(
-  z.object({ itemId: z.string(), grantId: z.string(), sharedAt: z.number(), name: z.string().optional() }),
+  z.object({
+    itemId: z.string(),
+    grantId: z.string(),
+    sharedAt: z.number(),
+    name: z.string().optional(),
+    grantor: z.string().optional(),
+    expiresAt: z.number().optional(),
+    revoked: z.boolean().optional(),
+  }),
 );
 
 export function listSharedWithMe(store: Store): SharedWithMe[] {
@@ -35,4 +43,14 @@ export function rememberName(store: Store, itemId: string, name: string): void {
   const items = listSharedWithMe(store);
   if (!items.some((i) => i.itemId === itemId)) return;
   store.setSyncState(KEY, JSON.stringify(items.map((i) => (i.itemId === itemId ? { ...i, name } : i))));
+}
+
+/** Marks a grant of mine revoked (from its GrantRevoked event); the entry, if it changed. */
+export function rememberRevoked(store: Store, grantId: string): SharedWithMe | undefined {
+  const items = listSharedWithMe(store);
+  const found = items.find((i) => i.grantId === grantId);
+  if (!found || found.revoked) return undefined;
+  const revoked = { ...found, revoked: true };
+  store.setSyncState(KEY, JSON.stringify(items.map((i) => (i.grantId === grantId ? revoked : i))));
+  return revoked;
 }

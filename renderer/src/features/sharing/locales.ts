@@ -120,6 +120,9 @@ export const strings = {
         'Nothing has been shared with you directly yet. Items shared with a group open from the ID its owner gives you.',
       unnamed: 'Item {{id}}',
       sharedAt: 'Shared {{time}}',
+      sharedBy: 'From {{name}}, {{time}}',
+      until: 'access until {{time}}',
+      state: { revoked: 'Access revoked', expired: 'Access ended' },
     },
   },
   'zh-CN': {
@@ -239,6 +242,9 @@ export const strings = {
       inboxEmpty: '还没有直接共享给您的内容。',
       unnamed: '内容 {{id}}',
       sharedAt: '共享于 {{time}}',
+      sharedBy: '来自 {{name}}，{{time}}',
+      until: '访问截止 {{time}}',
+      state: { revoked: '访问已撤销', expired: '访问已结束' },
     },
   },
 };

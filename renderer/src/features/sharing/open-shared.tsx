@@ -2,7 +2,10 @@ import { useCallback, useEffect, useState } from 'react';
 import type { SharedWithMe } from '../../../../electron/src/common/api';
 import { useTranslation } from 'react-i18next';
 import { useApi, useApiEvent } from '../../api/context';
-import { Button, ErrorText, Field, Input } from '../../components/ui';
+import { Badge, Button, ErrorText, Field, Input } from '../../components/ui';
+import { userLabel } from '../../components/ui/b-user';
+import { useClock } from '../../lib/clock';
+import { formatTime } from '../../lib/format';
 import { base64ToBytes, downloadBlob } from '../../components/ui/b-download';
 import { useCall } from '../../components/ui/b-use-call';
 
@@ -26,9 +29,10 @@ export function refusalKey(code: string): string | null {
 
 /** Open an item someone shared with me: it is decrypted here and saved as a download. */
 export function OpenShared({ initialId = '' }: { readonly initialId?: string }) {
-  const { t } = useTranslation('sharing');
+  const { t, i18n } = useTranslation('sharing');
   const api = useApi();
   const call = useCall();
+  const clock = useClock();
   const [itemId, setItemId] = useState(initialId);
   const [tried, setTried] = useState(false);
   const [opened, setOpened] = useState<string | null>(null);
@@ -80,14 +84,35 @@ export function OpenShared({ initialId = '' }: { readonly initialId?: string }) 
       ) : (
         <ul className="shared-with-me" aria-label={t('open.inbox')} data-testid="shared-with-me">
           {inbox.map((item) => (
-            <li key={item.grantId} className="shared-with-me-row">
-              <span className="shared-with-me-name">{item.name ?? t('open.unnamed', { id: item.itemId })}</span>
-              <span className="form-help">
-                {t('open.sharedAt', { time: new Date(item.sharedAt).toLocaleString() })}
-              </span>
-              <Button size="sm" variant="secondary" onClick={() => void openId(item.itemId)}>
-                {t('open.action')}
-              </Button>
+            <li
+              key={item.grantId}
+              className="shared-with-me-row"
+              data-item={item.itemId}
+              data-state={accessState(item, clock())}
+            >
+              <div className="shared-with-me-what">
+                <span className="shared-with-me-name">{item.name ?? t('open.unnamed', { id: item.itemId })}</span>
+                <span className="form-help">
+                  {item.grantor
+                    ? t('open.sharedBy', {
+                        name: userLabel(item.grantor),
+                        time: formatTime(item.sharedAt, i18n.language),
+                      })
+                    : t('open.sharedAt', { time: formatTime(item.sharedAt, i18n.language) })}
+                  {item.expiresAt !== undefined
+                    ? ` · ${t('open.until', { time: formatTime(item.expiresAt, i18n.language) })}`
+                    : ''}
+                </span>
+              </div>
+              {accessState(item, clock()) === 'active' ? (
+                <Button size="sm" variant="secondary" onClick={() => void openId(item.itemId)}>
+                  {t('open.action')}
+                </Button>
+              ) : (
+                <Badge tone={accessState(item, clock()) === 'revoked' ? 'danger' : 'warning'}>
+                  {t(`open.state.${accessState(item, clock())}`)}
+                </Badge>
+              )}
             </li>
           ))}
         </ul>
@@ -123,4 +148,10 @@ export function OpenShared({ initialId = '' }: { readonly initialId?: string }) 
       ) : null}
     </form>
   );
+}
+
+/** Whether a grant listed under "Shared with you" still opens: revoked and expired ones stay listed, marked. */
+export function accessState(item: SharedWithMe, now: number): 'active' | 'revoked' | 'expired' {
+  if (item.revoked) return 'revoked';
+  return item.expiresAt !== undefined && item.expiresAt <= now ? 'expired' : 'active';
 }
