@@ -1,7 +1,9 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import type { FileData, MessageView } from '../../electron/src/common/api';
 import { createFakeApi } from '../src/api/fake-api';
+import { MessageBubble } from '../src/features/chats/message-bubble';
 import { SharingPage } from '../src/features/sharing';
 import { OpenShared, refusalKey } from '../src/features/sharing/open-shared';
 import { renderWithApp } from './render';
@@ -194,5 +196,60 @@ describe('Shared with you', () => {
     expect(revoked.dataset.state).toBe('revoked');
     expect(revoked.textContent).toContain('Access revoked');
     expect(within(revoked).queryByRole('button', { name: 'Open' })).toBeNull();
+  });
+});
+
+describe('image previews', () => {
+  const png: FileData = { name: 'photo.png', mimeType: 'image/png', dataBase64: 'iVBORw0KGgo=' };
+
+  function blobUrls() {
+    const made: Blob[] = [];
+    Object.assign(URL, {
+      createObjectURL: vi.fn((blob: Blob) => {
+        made.push(blob);
+        return `blob:preview-${made.length}`;
+      }),
+      revokeObjectURL: vi.fn(),
+    });
+    return made;
+  }
+
+  it('an opened shared image is shown from a blob: URL of its decrypted bytes', async () => {
+    const made = blobUrls();
+    const user = userEvent.setup();
+    const api = createFakeApi({ signedInAs: 'Org2MSP::bob', seed: true });
+    vi.spyOn(api, 'openItem').mockResolvedValue({ ok: true, value: png });
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    renderWithApp(<OpenShared />, { api });
+    await user.type(await screen.findByTestId('open-item-id'), 'item-photo');
+    await user.click(screen.getByTestId('open-item-submit'));
+    const image = within(await screen.findByTestId('image-preview')).getByRole('img', { name: 'photo.png' });
+    expect(image.getAttribute('src')).toMatch(/^blob:preview-/);
+    expect(made.some((blob) => blob.type === 'image/png')).toBe(true);
+  });
+
+  it('an image attachment in a chat is previewed in the bubble instead of downloaded', async () => {
+    blobUrls();
+    const user = userEvent.setup();
+    const api = createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true });
+    vi.spyOn(api, 'getAttachment').mockResolvedValue({ ok: true, value: png });
+    const download = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    download.mockClear();
+    const message: MessageView = {
+      conversationId: 'dm-1',
+      clientMessageId: 'm-1',
+      sender: 'Org2MSP::bob',
+      sentAt: 1,
+      outgoing: false,
+      state: 'committed',
+      verified: true,
+      epoch: 1,
+      content: { type: 'text', text: '' },
+      attachments: [{ index: 0, name: 'photo.png', mimeType: 'image/png', size: 8 }],
+    };
+    renderWithApp(<MessageBubble message={message} showSender={false} onRetry={() => undefined} />, { api });
+    await user.click(await screen.findByRole('button', { name: 'Show photo.png' }));
+    expect(await screen.findByRole('img', { name: 'photo.png' })).toBeTruthy();
+    expect(download).not.toHaveBeenCalled();
   });
 });

@@ -11,6 +11,7 @@ export { ConfirmDialog, Dialog } from './dialog';
 export { EmptyState } from './empty-state';
 export { ErrorText, isApiErrorCode, useErrorSentence } from './error-text';
 export { Field, Input, Label, Textarea } from './input';
+export { ImagePreview, isPreviewableImage } from './image-preview';
 export { PeoplePicker } from './people-picker';
 export { Select, type SelectOption } from './select';
 export { Spinner } from './spinner';

@@ -1,11 +1,19 @@
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiError, MembershipNotice, MessageView } from '../../../../electron/src/common/api';
+import type { ApiError, FileData, MembershipNotice, MessageView } from '../../../../electron/src/common/api';
 import { useApi, useSession } from '../../api/context';
 import { PaymentMessage } from '../../app/feature-pages';
 import { Icon } from '../../app/icons';
 import { displayName } from '../../app/names';
-import { Badge, Button, ErrorText, Tooltip, useErrorSentence } from '../../components/ui';
+import {
+  Badge,
+  Button,
+  ErrorText,
+  ImagePreview,
+  isPreviewableImage,
+  Tooltip,
+  useErrorSentence,
+} from '../../components/ui';
 import { deliveryInfo } from './delivery';
 import { downloadFile, formatBytes } from './files';
 
@@ -21,30 +29,40 @@ function Attachments({ message }: { message: MessageView }) {
   const api = useApi();
   const { t } = useTranslation('chats');
   const [error, setError] = useState<ApiError | null>(null);
-  const open = async (index: number) => {
+  // Images open as a preview in the bubble (decrypted here, shown from a blob: URL); other files download.
+  const [previews, setPreviews] = useState<ReadonlyMap<number, FileData>>(new Map());
+  const open = async (index: number, image: boolean) => {
     const result = await api.getAttachment({
       conversationId: message.conversationId,
       clientMessageId: message.clientMessageId,
       index,
     });
     if (!result.ok) return setError(result.error);
-    downloadFile(result.value);
+    setError(null);
+    if (image) setPreviews((current) => new Map(current).set(index, result.value));
+    else downloadFile(result.value);
   };
   return (
     <div className="attachments">
-      {message.attachments.map((a) => (
-        <button
-          key={a.index}
-          type="button"
-          className="attachment"
-          onClick={() => void open(a.index)}
-          aria-label={t('downloadAttachment', { name: a.name })}
-        >
-          <Icon name="attach" size={16} />
-          <span className="attachment-name">{a.name}</span>
-          <span className="muted">{formatBytes(a.size)}</span>
-        </button>
-      ))}
+      {message.attachments.map((a) => {
+        const image = isPreviewableImage(a.mimeType);
+        const preview = previews.get(a.index);
+        return (
+          <div key={a.index} className="attachment-item">
+            <button
+              type="button"
+              className="attachment"
+              onClick={() => (preview ? downloadFile(preview) : void open(a.index, image))}
+              aria-label={t(image && !preview ? 'previewAttachment' : 'downloadAttachment', { name: a.name })}
+            >
+              <Icon name="attach" size={16} />
+              <span className="attachment-name">{a.name}</span>
+              <span className="muted">{formatBytes(a.size)}</span>
+            </button>
+            {preview ? <ImagePreview file={preview} /> : null}
+          </div>
+        );
+      })}
       <ErrorText error={error} />
     </div>
   );

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { SharedWithMe } from '../../../../electron/src/common/api';
+import type { FileData, SharedWithMe } from '../../../../electron/src/common/api';
 import { useTranslation } from 'react-i18next';
 import { useApi, useApiEvent } from '../../api/context';
-import { Badge, Button, ErrorText, Field, Input } from '../../components/ui';
+import { Badge, Button, ErrorText, Field, ImagePreview, Input, isPreviewableImage } from '../../components/ui';
 import { userLabel } from '../../components/ui/b-user';
 import { useClock } from '../../lib/clock';
 import { formatTime } from '../../lib/format';
@@ -36,6 +36,8 @@ export function OpenShared({ initialId = '' }: { readonly initialId?: string }) 
   const [itemId, setItemId] = useState(initialId);
   const [tried, setTried] = useState(false);
   const [opened, setOpened] = useState<string | null>(null);
+  /** An opened image, shown here as well as saved. */
+  const [preview, setPreview] = useState<FileData | null>(null);
   const valid = ITEM_ID.test(itemId.trim());
   const [inbox, setInbox] = useState<SharedWithMe[]>([]);
 
@@ -50,11 +52,13 @@ export function OpenShared({ initialId = '' }: { readonly initialId?: string }) 
 
   const openId = async (id: string) => {
     setOpened(null);
+    setPreview(null);
     const result = await call.run(() => api.openItem({ itemId: id }));
     if (!result.ok) return;
     const file = result.value;
     downloadBlob(new Blob([base64ToBytes(file.dataBase64)], { type: file.mimeType }), file.name);
     setOpened(file.name);
+    if (isPreviewableImage(file.mimeType)) setPreview(file);
     void loadInbox();
   };
 
@@ -146,6 +150,7 @@ export function OpenShared({ initialId = '' }: { readonly initialId?: string }) 
           {t('open.done', { name: opened })}
         </p>
       ) : null}
+      {preview ? <ImagePreview file={preview} /> : null}
     </form>
   );
 }
