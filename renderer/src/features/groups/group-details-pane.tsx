@@ -6,6 +6,7 @@ import { Icon } from '../../app/icons';
 import { displayName } from '../../app/names';
 import { Badge, Button, ConfirmDialog, Dialog, ErrorText, PeoplePicker, Select, useToast } from '../../components/ui';
 import { PolicyFields } from './policy-fields';
+import { formatTime } from '../../lib/format';
 
 // Members, roles and policy of a group. Every control shown is one the
 // caller's role allows (GroupDetails.allowedActions): nothing is offered
@@ -83,7 +84,6 @@ export function GroupDetailsPane({
     onLeft();
   };
 
-  const dateTime = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
   const summary = details.conversation;
 
   return (
@@ -103,7 +103,7 @@ export function GroupDetailsPane({
           <Badge tone="info">{t('epoch', { epoch: summary.epoch })}</Badge>
         </p>
         {details.epochChangedAt ? (
-          <p className="field-hint">{t('epochChanged', { time: dateTime.format(details.epochChangedAt) })}</p>
+          <p className="field-hint">{t('epochChanged', { time: formatTime(details.epochChangedAt, i18n.language) })}</p>
         ) : null}
         {summary.rekeyRequired ? (
           <p className="banner banner-warning" role="status">

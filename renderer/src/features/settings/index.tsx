@@ -6,6 +6,7 @@ import { displayName } from '../../app/names';
 import { useSettings, type ThemeChoice } from '../../app/settings';
 import { Button, ErrorText, Field, Select, Switch } from '../../components/ui';
 import { LANGUAGES, isLanguage } from '../../i18n';
+import { formatTime } from '../../lib/format';
 
 const LANGUAGE_NAMES: Record<(typeof LANGUAGES)[number], string> = { en: 'English', 'zh-CN': '简体中文' };
 
@@ -20,7 +21,6 @@ export function SettingsPage() {
   const [rotated, setRotated] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const account = session.account;
-  const dateTime = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
 
   const setNotifications = async (on: boolean) => {
     update({ notifications: on });
@@ -33,7 +33,7 @@ export function SettingsPage() {
     setError(null);
     const result = await api.rotateKeys();
     if (!result.ok) return setError(result.error);
-    setRotated(t('rotated', { time: dateTime.format(result.value.validFrom) }));
+    setRotated(t('rotated', { time: formatTime(result.value.validFrom, i18n.language) }));
   };
 
   return (
@@ -94,7 +94,7 @@ export function SettingsPage() {
               <dt>{t('network')}</dt>
               <dd>{account.profile}</dd>
               <dt>{t('certificate')}</dt>
-              <dd>{dateTime.format(account.certificateExpiresAt)}</dd>
+              <dd>{formatTime(account.certificateExpiresAt, i18n.language)}</dd>
               <dt>{t('keyProtection')}</dt>
               <dd>{session.keychain ? t('keychain') : t('passphrase')}</dd>
             </dl>
