@@ -119,6 +119,46 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
         /Refused: it is not shared with them, or their access was revoked/,
       );
       await screenshot(alice, 'sharing-denied-seen');
+
+      // Bob's "Shared with you" keeps the revoked item, marked, and says who shared it.
+      const row = b.locator(`[data-testid="shared-with-me"] li[data-item="${itemId}"]`);
+      await b.locator(`[data-testid="shared-with-me"] li[data-item="${itemId}"][data-state="revoked"]`).waitFor({
+        timeout: 120_000,
+      });
+      assert.match((await row.textContent()) ?? '', /From alice \(Org1\)/);
+      assert.match((await row.textContent()) ?? '', /Access revoked/);
+
+      // An image shared with bob is previewed when he opens it: decrypted bytes through a blob: URL the CSP allows.
+      await a.getByTestId('share-file-input').setInputFiles({
+        name: 'team-photo.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from(PNG_1X1, 'base64'),
+      });
+      await a.getByLabel('Organization').selectOption('Org2MSP');
+      await a.locator('li[data-user="Org2MSP::bob"]').click();
+      await a.getByTestId('share-submit').click();
+      await a.locator('.toast-title', { hasText: 'team-photo.png' }).waitFor({ timeout: 120_000 });
+      const photoRow = b.locator('[data-testid="shared-with-me"] li[data-state="active"]').first();
+      await photoRow.waitFor({ timeout: 120_000 });
+      assert.match((await photoRow.textContent()) ?? '', /From alice \(Org1\).*access until/);
+      const [photo] = await Promise.all([
+        b.waitForEvent('download'),
+        photoRow.getByRole('button', { name: 'Open' }).click(),
+      ]);
+      assert.equal(photo.suggestedFilename(), 'team-photo.png');
+      const preview = b.getByTestId('image-preview').getByRole('img', { name: 'team-photo.png' });
+      await preview.waitFor({ timeout: 60_000 });
+      assert.match((await preview.getAttribute('src')) ?? '', /^blob:/);
+      const width = await preview.evaluate(
+        (img) =>
+          new Promise<number>((resolve) => {
+            const image = img as unknown as { complete: boolean; naturalWidth: number; onload: (() => void) | null };
+            if (image.complete) resolve(image.naturalWidth);
+            else image.onload = () => resolve(image.naturalWidth);
+          }),
+      );
+      assert.equal(width, 1, 'the image decoded (a CSP refusal leaves it at 0)');
+      await screenshot(bob, 'sharing-image-preview');
       assertNoErrors([alice, bob]);
     }));
 
@@ -345,6 +385,9 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
       assertNoErrors([alice, bob]);
     }));
 });
+
+/** A 1×1 PNG. */
+const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 /** "1,234.56 credits" → 123456 */
 function minorOf(text: string): number {
