@@ -31,6 +31,7 @@ export type WebErrorCode =
   | 'BAD_HOST'
   | 'BAD_ORIGIN'
   | 'UNAUTHORIZED'
+  | 'LAUNCH_USED'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'BAD_REQUEST'
