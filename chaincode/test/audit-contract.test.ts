@@ -8,7 +8,7 @@ import type { AuditRecord } from '../src/lib/context';
 import { FakeLedger, type TestIdentity, alice, bob, org1Admin, org1Compliance, userIdFor } from './support/fake-ledger';
 import { addUser, bind, ok, rejects } from './support/sharing-setup';
 
-const audit = bind(new AuditContract(), ['QueryAudit', 'GetAuditRecord'] as const);
+const audit = bind(new AuditContract(), ['QueryAudit', 'GetAuditRecord', 'RecordExport'] as const);
 const sharing = bind(new SharingContract(), ['RegisterItem', 'GrantAccess', 'RequestAccess'] as const);
 
 /** An Org2 compliance officer, to show each org sees only its own copy. */
@@ -249,5 +249,40 @@ describe('AuditContract.GetAuditRecord', () => {
     assert.ok(b1);
     await rejects(ledger, org1Compliance, audit.GetAuditRecord, { time: b1.time, txId: b1.txId, seq: 0 }, 'NOT_FOUND');
     await rejects(ledger, bob, audit.GetAuditRecord, { time: b1.time, txId: b1.txId, seq: 0 }, 'FORBIDDEN');
+  });
+});
+
+describe('AuditContract.RecordExport', () => {
+  const request = { digest: HASH, records: 5, anchorHeight: 12 };
+
+  it("records who attested which export digest, at the transaction's time, in the officer's org copy", async () => {
+    const { ledger } = await setup();
+    const out = await ledger.invoke<AuditRecord>(org1Compliance, audit.RecordExport, request);
+    const record = ok(out);
+    assert.equal(record.action, 'audit.export');
+    assert.equal(record.target, HASH);
+    assert.equal(record.actor, userIdFor(org1Compliance));
+    assert.ok(out.ok);
+    assert.equal(record.txId, out.txId);
+    assert.deepEqual(record.orgs, ['Org1MSP']);
+    assert.equal(record.detail, 'records=5;anchor=12');
+    const stored = ok(
+      await ledger.invoke<AuditRecord>(org1Compliance, audit.GetAuditRecord, {
+        time: record.time,
+        txId: record.txId,
+        seq: record.seq,
+      }),
+    );
+    assert.deepEqual(stored, record);
+  });
+
+  it('staff and admins cannot attest an export, and a malformed digest is refused; nothing is written', async () => {
+    const { ledger } = await setup();
+    const before = (await query(ledger, org1Compliance, { pageSize: 200 })).records.length;
+    await rejects(ledger, alice, audit.RecordExport, request, 'FORBIDDEN');
+    await rejects(ledger, org1Admin, audit.RecordExport, request, 'FORBIDDEN');
+    await rejects(ledger, org1Compliance, audit.RecordExport, { ...request, digest: 'ABC' }, 'BAD_INPUT');
+    await rejects(ledger, org1Compliance, audit.RecordExport, { ...request, extra: 1 }, 'BAD_INPUT');
+    assert.equal((await query(ledger, org1Compliance, { pageSize: 200 })).records.length, before);
   });
 });

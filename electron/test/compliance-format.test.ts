@@ -8,6 +8,7 @@ import {
   CSV_HEADER,
   type ExportDocument,
   csvExport,
+  exportDigest,
   exportFileName,
   jsonExport,
   parseExportDocument,
@@ -151,7 +152,7 @@ const FIXTURE = {
 
 const document = (over: Partial<ExportDocument> = {}): ExportDocument => ({
   format: 'ktalk-audit-export',
-  version: 1,
+  version: 2,
   channel: 'ktalk',
   chaincode: 'ktalk',
   mspId: 'Org1MSP',
@@ -160,6 +161,7 @@ const document = (over: Partial<ExportDocument> = {}): ExportDocument => ({
   filter: { from: 1_699_999_000_000, to: 1_700_000_100_000 },
   anchor: { height: 12, blockHash: 'ab'.repeat(32) },
   records: [record({ detail: 'new' })],
+  attestation: { txId: 'f'.repeat(64), seq: 0 },
   ...over,
 });
 
@@ -173,6 +175,25 @@ const rejects = (content: string, pattern: RegExp) =>
       return true;
     },
   );
+
+describe('export digest (what the ledger attestation names)', () => {
+  it('covers the window, filter, anchor and every record, and not who attested it or when', () => {
+    const doc = document();
+    const digest = exportDigest(doc);
+    assert.match(digest, /^[0-9a-f]{64}$/);
+    assert.equal(exportDigest({ ...doc, exporter: 'Org1MSP::mallory', exportedAt: 1 }), digest);
+    assert.equal(exportDigest({ ...doc, attestation: { txId: 'e'.repeat(64), seq: 3 } }), digest);
+    for (const changed of [
+      { ...doc, records: [] },
+      { ...doc, records: [record({ detail: 'other' })] },
+      { ...doc, filter: { ...doc.filter, actor: 'Org1MSP::alice' } },
+      { ...doc, anchor: { ...doc.anchor, height: 13 } },
+      { ...doc, mspId: 'Org2MSP' },
+    ]) {
+      assert.notEqual(exportDigest(changed), digest);
+    }
+  });
+});
 
 describe('export document schema', () => {
   it('a JSON export parses back to the same document', () => {
@@ -188,12 +209,15 @@ describe('export document schema', () => {
     rejects('not json', /not JSON/);
     rejects('[]', /not a valid KTalk audit export/);
     rejects(JSON.stringify({ ...document(), format: 'other' }), /format/);
-    rejects(JSON.stringify({ ...document(), version: 2 }), /version/);
+    rejects(JSON.stringify({ ...document(), version: 3 }), /version/);
+    rejects(JSON.stringify({ ...document(), version: 1 }), /version 1 audit export carries no attestation/);
   });
 
   it('names the field that is wrong', () => {
     const { anchor: _anchor, ...noAnchor } = document();
     rejects(JSON.stringify(noAnchor), /anchor/);
+    const { attestation: _attestation, ...unattested } = document();
+    rejects(JSON.stringify(unattested), /attestation/);
     rejects(JSON.stringify(document({ anchor: { height: 12, blockHash: 'XYZ' } })), /anchor\.blockHash/);
     rejects(JSON.stringify(document({ anchor: { height: 0, blockHash: 'ab'.repeat(32) } })), /anchor\.height/);
     rejects(JSON.stringify(document({ filter: { from: 2, to: 1 } })), /filter/);

@@ -7,7 +7,12 @@ import type { ConnectionProfile } from '../src/common/connection-profile';
 import { ComplianceError, auditExport, auditQuery, auditVerify } from '../src/node/compliance';
 import { dataHash, headerHash } from '../src/node/compliance/block-hash';
 import { canonicalJson } from '../src/node/compliance/canonical';
-import { type ExportDocument, jsonExport, parseExportDocument } from '../src/node/compliance/export-format';
+import {
+  type ExportDocument,
+  exportDigest,
+  jsonExport,
+  parseExportDocument,
+} from '../src/node/compliance/export-format';
 import type { BlockSource } from '../src/node/compliance/qscc';
 import { type AuditRecord, type LedgerAuditRecord, auditKey } from '../src/node/compliance/records';
 import type { ClientSession } from '../src/node/session/client-session';
@@ -168,51 +173,143 @@ const session = (over: Partial<ClientSession> = {}): ClientSession =>
     ...over,
   }) as ClientSession;
 
+const EXPORTER = 'Org1MSP::auditor1';
+const EXPORTED_AT = T0 + 20_000;
+
+/** The audit.export record RecordExport writes for a document's body. */
+const attestationRecord = (doc: ExportDocument): LedgerAuditRecord => ({
+  txId: doc.attestation.txId,
+  seq: doc.attestation.seq,
+  time: EXPORTED_AT,
+  actor: EXPORTER,
+  action: 'audit.export',
+  target: exportDigest(doc),
+  outcome: 'ok',
+  orgs: ['Org1MSP'],
+  detail: `records=${doc.records.length};anchor=${doc.anchor.height}`,
+});
+
 function fixture() {
   const a = txId();
   const b = txId();
   const recordsA = [auditRecord(a), auditRecord(a, { seq: 1, action: 'smoke.other', orgs: ['Org1MSP'] })];
   const recordB = auditRecord(b, { time: T0 + 5, outcome: 'denied', detail: 'NOT_FOUND' });
-  const blocks = chain([
+  const exported: Tx[][] = [
     [otherTx()],
     [otherTx(), auditTx(recordsA)],
     [auditTx([recordB], MVCC_READ_CONFLICT)],
     [otherTx()],
-  ]);
+  ];
+  /** Blocks up to the anchor (height 4); no attestation on them. */
+  const blocks = chain(exported);
   const doc = (records: AuditRecord[], over: Partial<ExportDocument> = {}): ExportDocument => ({
     format: 'ktalk-audit-export',
-    version: 1,
+    version: 2,
     channel: CHANNEL,
     chaincode: CHAINCODE,
     mspId: 'Org1MSP',
-    exporter: 'Org1MSP::auditor1',
-    exportedAt: T0 + 20_000,
+    exporter: EXPORTER,
+    exportedAt: EXPORTED_AT,
     filter,
     anchor: { height: 4, blockHash: blocks.tipHash },
     records,
+    attestation: { txId: txId(), seq: 0 },
     ...over,
   });
-  return { recordsA, recordB, blocks, doc };
+  /** The same blocks plus block 4, which holds the ledger's attestation of `attestedDoc`'s body. */
+  const attestedChain = (attestedDoc: ExportDocument) =>
+    chain([...exported, [otherTx(), auditTx([attestationRecord(attestedDoc)])]]);
+  return { recordsA, recordB, blocks, doc, attestedChain };
 }
 
-const verify = (doc: ExportDocument, blocks: BlockSource) =>
-  auditVerify(session(), { content: jsonExport(doc) }, { blocks });
+/** A session whose QueryAudit answers `ledgerRecords` (what the chaincode holds now). */
+const verifier = (ledgerRecords: AuditRecord[]) => session({ ledger: auditLedger(ledgerRecords).ledger });
+
+const verify = (doc: ExportDocument, blocks: BlockSource, ledgerRecords: AuditRecord[] = []) =>
+  auditVerify(verifier(ledgerRecords), { content: jsonExport(doc) }, { blocks });
 
 describe('verifying an export against blocks', () => {
-  it('records of a valid transaction, chained up to the anchor, verify', async () => {
-    const { recordsA, blocks, doc } = fixture();
+  it('records of a valid transaction, chained up to the anchor, complete and attested, verify', async () => {
+    const { recordsA, doc, attestedChain } = fixture();
+    const exported = doc(recordsA);
+    const blocks = attestedChain(exported);
     let progress = 0;
     const report = await auditVerify(
-      session(),
-      { content: jsonExport(doc(recordsA)) },
+      verifier([...recordsA, attestationRecord(exported)]),
+      { content: jsonExport(exported) },
       { blocks: source(blocks.bytes, blocks.byTxId), onProgress: (n) => (progress = n) },
     );
     assert.deepEqual(report, {
       ok: true,
       records: recordsA.map((r) => ({ txId: r.txId, seq: r.seq, ok: true, blockNumber: 1 })),
       chain: { ok: true, trustedBlock: 3 },
+      attestation: { ok: true, exporter: EXPORTER, exportedAt: EXPORTED_AT },
+      completeness: { ok: true, missing: 0 },
     });
     assert.equal(progress, 2);
+  });
+
+  it('a record dropped from the file is found: the attested digest no longer matches and the ledger has it', async () => {
+    const { recordsA, doc, attestedChain } = fixture();
+    const [first, second] = recordsA;
+    assert.ok(first && second);
+    const exported = doc(recordsA);
+    const blocks = attestedChain(exported);
+    const report = await verify({ ...exported, records: [first] }, source(blocks.bytes, blocks.byTxId), recordsA);
+    assert.equal(report.ok, false);
+    assert.ok(
+      report.records.every((v) => v.ok),
+      'the records left are genuine',
+    );
+    assert.equal(report.attestation.ok, false);
+    assert.match(report.attestation.reason ?? '', /contents changed after export/);
+    assert.equal(report.completeness.ok, false);
+    assert.equal(report.completeness.missing, 1);
+    assert.match(report.completeness.reason ?? '', new RegExp(`1 record of this window .* ${second.txId}#1\\)$`));
+  });
+
+  it('an exporter who attests an incomplete export is still caught by completeness', async () => {
+    const { recordsA, doc, attestedChain } = fixture();
+    const [first] = recordsA;
+    assert.ok(first);
+    const partial = doc([first]);
+    const blocks = attestedChain(partial);
+    const report = await verify(partial, source(blocks.bytes, blocks.byTxId), recordsA);
+    assert.equal(report.attestation.ok, true);
+    assert.equal(report.completeness.ok, false);
+    assert.equal(report.ok, false);
+  });
+
+  it('a record committed after the anchor is not missing from the export', async () => {
+    const { recordsA, doc, attestedChain } = fixture();
+    const exported = doc(recordsA);
+    const blocks = attestedChain(exported);
+    // The attestation itself lies in the window's clock-skew margin, in block 4, after the anchor.
+    const late = { ...attestationRecord(exported), time: filter.to };
+    const report = await verify(exported, source(blocks.bytes, blocks.byTxId), [...recordsA, late]);
+    assert.deepEqual(report.completeness, { ok: true, missing: 0 });
+  });
+
+  it('a rewritten exporter or export time fails the attestation, naming what the ledger says', async () => {
+    const { recordsA, doc, attestedChain } = fixture();
+    const exported = doc(recordsA);
+    const blocks = attestedChain(exported);
+    for (const rewritten of [
+      { ...exported, exporter: 'Org1MSP::mallory' },
+      { ...exported, exportedAt: EXPORTED_AT - 86_400_000 },
+    ]) {
+      const report = await verify(rewritten, source(blocks.bytes, blocks.byTxId), recordsA);
+      assert.equal(report.ok, false);
+      assert.ok(report.records.every((v) => v.ok));
+      assert.equal(report.attestation.ok, false);
+      assert.match(report.attestation.reason ?? '', /; the ledger says Org1MSP::auditor1 at /);
+    }
+    const unknown = await verify(
+      { ...exported, attestation: { txId: txId(), seq: 0 } },
+      source(blocks.bytes, blocks.byTxId),
+      recordsA,
+    );
+    assert.match(unknown.attestation.reason ?? '', /^the attestation transaction [0-9a-f]{64} is not on the ledger$/);
   });
 
   it('a record of an invalidated transaction fails, with its validation code', async () => {
@@ -328,9 +425,29 @@ describe('verifying an export against blocks', () => {
   });
 });
 
-/** A stand-in for ledger.evaluate that answers QueryAudit from a list, page by page, like readPage. */
+/**
+ * A stand-in for the ledger: evaluate answers QueryAudit from a list, page by
+ * page, like readPage; submit answers RecordExport as the chaincode would.
+ */
 function auditLedger(records: AuditRecord[]) {
   const requests: Array<Record<string, unknown>> = [];
+  const attestations: Array<{ digest: string; records: number; anchorHeight: number }> = [];
+  const submit = async (contract: string, tx: string, request: unknown) => {
+    assert.equal(`${contract}.${tx}`, 'audit.RecordExport');
+    const req = request as { digest: string; records: number; anchorHeight: number };
+    attestations.push(req);
+    const record: LedgerAuditRecord = {
+      txId: 'tx-attest',
+      seq: 0,
+      time: T0 + 99,
+      actor: EXPORTER,
+      action: 'audit.export',
+      target: req.digest,
+      outcome: 'ok',
+      orgs: ['Org1MSP'],
+    };
+    return { result: Buffer.from(JSON.stringify(record)), transactionId: 'tx-attest', blockNumber: 9n, attempts: 1 };
+  };
   const evaluate = async <T>(contract: string, tx: string, request: unknown, schema: z.ZodType<T>): Promise<T> => {
     assert.equal(`${contract}.${tx}`, 'audit.QueryAudit');
     const req = request as { pageSize: number; bookmark?: string; actor?: string };
@@ -345,7 +462,7 @@ function auditLedger(records: AuditRecord[]) {
     };
     return schema.parse(JSON.parse(JSON.stringify(answer)));
   };
-  return { requests, ledger: { evaluate } as unknown as ClientSession['ledger'] };
+  return { requests, attestations, ledger: { evaluate, submit } as unknown as ClientSession['ledger'] };
 }
 
 const many = (n: number): AuditRecord[] =>
@@ -406,15 +523,15 @@ describe('audit query and export', () => {
     assert.equal(requests.length, 0);
   });
 
-  it('an export pages to the end, reports progress, and anchors at the chain head', async () => {
+  it('an export pages to the end, reports progress, anchors at the chain head, and is attested on the ledger', async () => {
     const records = many(450);
-    const { requests, ledger: fake } = auditLedger(records);
+    const { requests, attestations, ledger: fake } = auditLedger(records);
     const blocks = chain([[otherTx()], [otherTx()]]);
     const progress: number[] = [];
     const exported = await auditExport(
       session({ ledger: fake }),
       { ...filter, outcome: 'ok', format: 'json' },
-      { onProgress: (n) => progress.push(n), now: () => T0 + 99, blocks: source(blocks.bytes, blocks.byTxId) },
+      { onProgress: (n) => progress.push(n), blocks: source(blocks.bytes, blocks.byTxId) },
     );
     assert.deepEqual(
       requests.map((r) => [r.pageSize, r.bookmark]),
@@ -431,7 +548,11 @@ describe('audit query and export', () => {
     const doc = parseExportDocument(exported.content);
     assert.deepEqual(doc.records, ok);
     assert.deepEqual(doc.anchor, { height: 2, blockHash: blocks.tipHash });
+    // Who and when are the attestation record's, never the client's own clock or claim.
     assert.equal(doc.exportedAt, T0 + 99);
+    assert.equal(doc.exporter, EXPORTER);
+    assert.deepEqual(doc.attestation, { txId: 'tx-attest', seq: 0 });
+    assert.deepEqual(attestations, [{ digest: exportDigest(doc), records: ok.length, anchorHeight: 2 }]);
     assert.deepEqual(doc.filter, { ...filter, outcome: 'ok' });
   });
 });

@@ -166,12 +166,14 @@ describe('compliance audit query, export and verification on the live network', 
     ]);
     for (const record of doc.records) for (const field of Object.keys(record)) assert.ok(allowed.has(field), field);
 
+    // The JSON export is itself on the trail now: its attestation record, by the officer.
     const csv = await auditExport(as('auditor1'), { from, to, format: 'csv' });
-    assert.equal(csv.records, exported.records);
+    assert.equal(csv.records, exported.records + 1);
     assert.match(csv.fileName, /\.csv$/);
     const lines = csv.content.split('\r\n');
     assert.equal(lines[0], CSV_HEADER.join(','));
-    assert.equal(lines.length, exported.records + 2, 'header, one line per record, final CRLF');
+    assert.equal(lines.length, csv.records + 2, 'header, one line per record, final CRLF');
+    assert.ok(lines.some((l) => l.includes(doc.attestation.txId) && l.includes('audit.export')));
     assert.ok(lines.some((l) => l.includes(note.txId) && l.includes('overwrite')));
   });
 
@@ -180,6 +182,8 @@ describe('compliance audit query, export and verification on the live network', 
     const report = await auditVerify(as('auditor1'), { content: json }, { onProgress: (n) => (checked = n) });
     for (const verdict of report.records) assert.ok(verdict.ok, `${verdict.txId}/${verdict.seq}: ${verdict.reason}`);
     assert.ok(report.chain.ok, report.chain.reason);
+    assert.deepEqual(report.attestation, { ok: true, exporter: 'Org1MSP::auditor1', exportedAt: doc.exportedAt });
+    assert.deepEqual(report.completeness, { ok: true, missing: 0 });
     assert.ok(report.ok);
     assert.equal(report.records.length, doc.records.length);
     assert.equal(checked, doc.records.length);
@@ -226,6 +230,34 @@ describe('compliance audit query, export and verification on the live network', 
     assert.match(wrongTime[0]?.reason ?? '', /time/);
   });
 
+  it('a record dropped from the file fails completeness and the attestation, though every record left is genuine', async () => {
+    const index = doc.records.findIndex((r) => r.action === 'smoke.putNote');
+    const dropped = doc.records[index];
+    assert.ok(dropped);
+    const report = await auditVerify(as('auditor1'), { content: tampered((d) => d.records.splice(index, 1)) });
+    assert.equal(report.ok, false);
+    assert.ok(report.records.every((v) => v.ok));
+    assert.ok(report.chain.ok);
+    assert.equal(report.completeness.ok, false);
+    assert.equal(report.completeness.missing, 1);
+    assert.ok(report.completeness.reason?.includes(`${dropped.txId}#${dropped.seq}`), report.completeness.reason);
+    assert.equal(report.attestation.ok, false);
+    assert.match(report.attestation.reason ?? '', /contents changed after export/);
+  });
+
+  it('a rewritten exporter or export time fails the attestation, naming what the ledger recorded', async () => {
+    for (const change of [
+      (d: ExportDocument) => void (d.exporter = 'Org1MSP::carol'),
+      (d: ExportDocument) => void (d.exportedAt = d.exportedAt - 3_600_000),
+    ]) {
+      const report = await auditVerify(as('auditor1'), { content: tampered(change) });
+      assert.equal(report.ok, false);
+      assert.ok(report.records.every((v) => v.ok));
+      assert.equal(report.attestation.ok, false);
+      assert.match(report.attestation.reason ?? '', /the ledger says Org1MSP::auditor1 at /);
+    }
+  });
+
   it('a changed txId fails that record', async () => {
     const other = randomBytes(32).toString('hex');
     const report = await auditVerify(as('auditor1'), {
@@ -256,11 +288,11 @@ describe('compliance audit query, export and verification on the live network', 
     );
   });
 
-  it('a CSV export cannot be verified (BAD_INPUT)', async () => {
+  it('a CSV export cannot be verified (NOT_AN_EXPORT)', async () => {
     const csv = await auditExport(as('auditor1'), { from, to, format: 'csv' });
     await assert.rejects(auditVerify(as('auditor1'), { content: csv.content }), (error) => {
       assert.ok(error instanceof ComplianceError);
-      assert.equal(error.code, 'BAD_INPUT');
+      assert.equal(error.code, 'NOT_AN_EXPORT');
       assert.match(error.message, /CSV/);
       return true;
     });

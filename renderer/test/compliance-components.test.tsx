@@ -170,6 +170,8 @@ describe('the audit trail', () => {
     expect(report.dataset.ok).toBe('true');
     expect(report.textContent).toContain('The export is intact.');
     expect(within(report).getByTestId('verify-chain').textContent).toContain('checked up to block 100');
+    expect(within(report).getByTestId('verify-attestation').textContent).toContain('Exported by Org1MSP::auditor1');
+    expect(within(report).getByTestId('verify-completeness').textContent).toContain('Complete');
     restore();
   });
 
@@ -186,6 +188,8 @@ describe('the audit trail', () => {
           { txId: 'b'.repeat(64), seq: 1, ok: false, blockNumber: 8, reason: 'actor differs from the block' },
         ],
         chain: { ok: true, trustedBlock: 42 },
+        attestation: { ok: false, reason: 'the file says it was exported by Org1MSP::mallory' },
+        completeness: { ok: false, missing: 3, reason: '3 records of this window and filter are not in the export' },
       },
     });
     renderWithApp(<CompliancePage />, { api });
@@ -201,6 +205,15 @@ describe('the audit trail', () => {
     expect(report.dataset.ok).toBe('false');
     expect(report.textContent).toContain('tampered.json: 2 records, 1 match, 1 do not.');
     expect(report.textContent).toContain('actor differs from the block');
+    // Who exported it, and whether records were dropped, are verdicts of their own.
+    const attestation = within(report).getByTestId('verify-attestation');
+    expect(attestation.dataset.ok).toBe('false');
+    expect(attestation.textContent).toContain('Not attested');
+    expect(attestation.textContent).toContain('exported by Org1MSP::mallory');
+    const completeness = within(report).getByTestId('verify-completeness');
+    expect(completeness.dataset.ok).toBe('false');
+    expect(completeness.textContent).toContain('Records missing');
+    expect(completeness.textContent).toContain('3 records of this window and filter are not in the export');
     restore();
   });
 });

@@ -7,7 +7,7 @@ import { badInput } from '../lib/errors';
 import { requireRole } from '../lib/identity';
 import { KTalkContract } from '../lib/ktalk-contract';
 import { key, mustReadJson, prefixEnd } from '../lib/state';
-import { bookmark, id, pageSize, parseRequest, strictObject, timestampMs } from '../lib/validate';
+import { bookmark, id, pageSize, parseRequest, sha256Hex, strictObject, timestampMs } from '../lib/validate';
 import { readPage } from '../lib/state';
 import { keySafe } from '../lib/identity';
 
@@ -22,6 +22,12 @@ const querySchema = strictObject({
   bookmark: bookmark.optional(),
 });
 const getSchema = strictObject({ time: timestampMs, txId: id, seq: z.number().int().nonnegative().max(9999) });
+const exportSchema = strictObject({
+  /** SHA-256 (hex) of the export's canonical body: window, filter, anchor and every record. */
+  digest: sha256Hex,
+  records: z.number().int().nonnegative().max(1_000_000),
+  anchorHeight: z.number().int().positive(),
+});
 
 /**
  * Read-only view of the audit trail for compliance officers. Each officer
@@ -71,6 +77,25 @@ export class AuditContract extends KTalkContract {
       )
       .map((r) => (outside(r.time) ? { ...r, edge: true } : r));
     return JSON.stringify({ records, scanned: page.records.length, bookmark: page.bookmark });
+  }
+
+  /**
+   * Attests an export: an audit record (action audit.export, target the
+   * export's digest) written under the officer's own identity at the
+   * transaction's time. The export names this record; a verifier finds it on
+   * the ledger, so who exported which content, and when, cannot be rewritten.
+   */
+  @Transaction()
+  async RecordExport(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = keySafe(await ctx.activeCaller());
+    requireRole(caller, 'compliance');
+    const req = parseRequest(exportSchema, request);
+    const record = await ctx.audit({
+      action: 'audit.export',
+      target: req.digest,
+      detail: `records=${req.records};anchor=${req.anchorHeight}`,
+    });
+    return JSON.stringify(record);
   }
 
   /** One record by its coordinates (as returned by QueryAudit), in the caller's org copy. */

@@ -400,6 +400,10 @@ export interface VerifyReport {
   readonly records: RecordVerdict[];
   /** The hash chain from each record's block up to the trusted block. */
   readonly chain: { ok: boolean; trustedBlock: number; reason?: string };
+  /** Who exported it and when, as the ledger's audit.export record says (not as the file claims). */
+  readonly attestation: { ok: boolean; exporter?: string; exportedAt?: number; reason?: string };
+  /** Every record of the window and filter committed up to the anchor is in the export. */
+  readonly completeness: { ok: boolean; missing: number; reason?: string };
 }
 
 // ---- push events ----------------------------------------------------------------

@@ -1120,6 +1120,8 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
           ok: true,
           records: rows.map((r, i) => ({ txId: r.txId, seq: r.seq, ok: true, blockNumber: 10 + i })),
           chain: { ok: true, trustedBlock: 100 },
+          attestation: { ok: true, exporter: me(), exportedAt: now },
+          completeness: { ok: true, missing: 0 },
         });
       } catch {
         return fail('NOT_AN_EXPORT', 'not a KTalk audit export: the content is not JSON');

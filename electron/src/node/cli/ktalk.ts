@@ -291,6 +291,15 @@ async function auditCommand(
     console.log(
       `${report.records.filter((r) => r.ok).length}/${report.records.length} records verified; hash chain ${report.chain.ok ? 'ok' : `FAILED: ${report.chain.reason ?? ''}`} (trusted block ${report.chain.trustedBlock})`,
     );
+    const { attestation, completeness } = report;
+    console.log(
+      attestation.ok && attestation.exporter && attestation.exportedAt !== undefined
+        ? `attested: exported by ${attestation.exporter} at ${new Date(attestation.exportedAt).toISOString()}`
+        : `attestation FAILED: ${attestation.reason ?? ''}`,
+    );
+    console.log(
+      completeness.ok ? 'complete: no record of the window is missing' : `INCOMPLETE: ${completeness.reason ?? ''}`,
+    );
     return report.ok ? 0 : 1;
   }
   throw new CliError(`unknown audit command ${sub ?? ''}\n\n${USAGE}`);

@@ -5,18 +5,25 @@ import { type DecodedBlock, type LocatedTransaction, decodeBlock, locateTransact
 import { headerHash } from './block-hash';
 import { canonicalJson } from './canonical';
 import { badInput } from './errors';
-import { type ExportDocument, parseExportDocument } from './export-format';
+import { type ExportDocument, exportDigest, parseExportDocument } from './export-format';
 import { type BlockSource, qsccBlockSource } from './qscc';
-import { type AuditRecord, auditKey, edgeIsRight, ledgerForm, matchesFilter } from './records';
+import { MAX_CHAINCODE_PAGE, queryChaincodePage } from './query';
+import { type AuditRecord, auditKey, edgeIsRight, ledgerAuditRecordSchema, ledgerForm, matchesFilter } from './records';
 
 // Proves a JSON export against the ledger. A record passes when its
 // transaction is in a block, marked VALID there, and wrote exactly this
 // record under the exporting org's audit key. The export passes when, in
-// addition, every block from the lowest record's up to the export's anchor
-// carries its own data (dataHash) and is linked to the next by previousHash,
-// and the anchor block's header hash is the one the export names. A failed
-// check is a verdict with a reason, not an exception: only input that is
-// not a JSON export, and failures to reach the ledger, throw.
+// addition:
+//  - every block from the lowest record's up to the export's anchor (and its
+//    attestation) carries its own data (dataHash) and is linked to the next
+//    by previousHash, and the anchor block's header hash is the one named;
+//  - it is attested: the audit.export record it names is on the ledger, by
+//    the exporter it names, at the time it names, for this very body
+//    (SHA-256 of its canonical JSON), so none of them can be rewritten;
+//  - it is complete: the same query run now finds no record of the window
+//    and filter, committed at or below the anchor, that the file lacks.
+// A failed check is a verdict with a reason, not an exception: only input
+// that is not a JSON export, and failures to reach the ledger, throw.
 
 const VALID = 0;
 const ENDORSER_TRANSACTION = 3;
@@ -175,10 +182,93 @@ async function checkRecord(
   return { ...base, ok: true, blockNumber };
 }
 
-/** Every block from `low` to the anchor: data bound to its header, headers chained, anchor hash as exported. */
+type Attestation = VerifyReport['attestation'] & { readonly blockNumber?: number };
+
+/** The audit.export record the export names: on the ledger, valid, by its exporter, at its time, for its body. */
+async function checkAttestation(doc: ExportDocument, cache: BlockCache): Promise<Attestation> {
+  const { txId, seq } = doc.attestation;
+  const fail = (reason: string, blockNumber?: number): Attestation => ({
+    ok: false,
+    reason,
+    ...(blockNumber !== undefined ? { blockNumber } : {}),
+  });
+  const lookup = await cache.transaction(txId);
+  if (!lookup.found) return fail(`the attestation transaction ${txId} is not on the ledger`);
+  const { blockNumber, tx } = lookup;
+  if (lookup.error !== undefined)
+    return fail(`block ${blockNumber} could not be decoded: ${lookup.error}`, blockNumber);
+  if (tx === null || tx.type !== ENDORSER_TRANSACTION)
+    return fail('the attestation is not a chaincode transaction', blockNumber);
+  if (tx.validationCode !== VALID) {
+    return fail(
+      `the attestation transaction is not valid (validation code ${tx.validationCode ?? 'missing'})`,
+      blockNumber,
+    );
+  }
+  const prefix = `${AUDIT_PREFIX}${doc.mspId}|`;
+  const stored = [...tx.writes]
+    .filter(([key, write]) => key.startsWith(prefix) && !write.isDelete)
+    .map(([, write]) => ledgerAuditRecordSchema.safeParse(parseStored(write.value)))
+    .flatMap((parsed) => (parsed.success ? [parsed.data] : []))
+    .find((record) => record.txId === txId && record.seq === seq);
+  if (!stored || stored.action !== 'audit.export') {
+    return fail(`transaction ${txId} wrote no ${doc.mspId} audit.export record with seq ${seq}`, blockNumber);
+  }
+  const said = { exporter: stored.actor, exportedAt: stored.time };
+  if (stored.actor !== doc.exporter || stored.time !== doc.exportedAt) {
+    return {
+      ...fail(
+        `the file says it was exported by ${doc.exporter} at ${new Date(doc.exportedAt).toISOString()}; the ledger says ${stored.actor} at ${new Date(stored.time).toISOString()}`,
+        blockNumber,
+      ),
+      ...said,
+    };
+  }
+  if (stored.target !== exportDigest(doc)) {
+    return {
+      ...fail('the attested digest is not the digest of this file: its contents changed after export', blockNumber),
+      ...said,
+    };
+  }
+  return { ok: true, ...said, blockNumber };
+}
+
+/** Runs the export's query again: every record of the window committed at or below the anchor must be in the file. */
+async function checkCompleteness(
+  session: ClientSession,
+  doc: ExportDocument,
+  cache: BlockCache,
+): Promise<VerifyReport['completeness']> {
+  const listed = new Set(doc.records.map((r) => `${r.txId}/${r.seq}`));
+  const anchorBlock = doc.anchor.height - 1;
+  let missing = 0;
+  let first: AuditRecord | undefined;
+  let bookmark: string | undefined;
+  do {
+    const page = await queryChaincodePage(session, doc.filter, MAX_CHAINCODE_PAGE, bookmark);
+    for (const record of page.records) {
+      if (listed.has(`${record.txId}/${record.seq}`)) continue;
+      // Committed after the export was taken: not the export's to hold.
+      const lookup = await cache.transaction(record.txId);
+      if (lookup.found && lookup.blockNumber > anchorBlock) continue;
+      missing += 1;
+      first ??= record;
+    }
+    bookmark = page.bookmark || undefined;
+  } while (bookmark !== undefined);
+  if (!first) return { ok: true, missing: 0 };
+  return {
+    ok: false,
+    missing,
+    reason: `${missing} record${missing === 1 ? '' : 's'} of this window and filter, on the ledger at or below the anchor, ${missing === 1 ? 'is' : 'are'} not in the export (first: ${first.action} by ${first.actor} at ${new Date(first.time).toISOString()}, ${first.txId}#${first.seq})`,
+  };
+}
+
+/** Every block from `low` to `high` (at least the anchor): data bound to its header, headers chained, anchor hash as exported. */
 async function checkChain(
   doc: ExportDocument,
   low: number,
+  high: number,
   cache: BlockCache,
   height: number,
 ): Promise<VerifyReport['chain']> {
@@ -186,7 +276,8 @@ async function checkChain(
   if (doc.anchor.height > height) {
     return { ok: false, trustedBlock, reason: `anchor block ${trustedBlock} is beyond the chain (height ${height})` };
   }
-  const numbers = Array.from({ length: trustedBlock - low + 1 }, (_, i) => low + i);
+  const top = Math.min(Math.max(high, trustedBlock), height - 1);
+  const numbers = Array.from({ length: top - low + 1 }, (_, i) => low + i);
   const headers = new Map<number, DecodedBlock | null>();
   await inBatches(numbers, async (n) => {
     headers.set(n, await cache.header(n));
@@ -241,11 +332,21 @@ export async function auditVerify(
     },
   );
 
+  const attested = await checkAttestation(doc, cache);
+  const completeness = await checkCompleteness(session, doc, cache);
   const trustedBlock = doc.anchor.height - 1;
   const low = verdicts.reduce(
     (min, v) => (v.blockNumber !== undefined && v.blockNumber < min ? v.blockNumber : min),
     trustedBlock,
   );
-  const chain = await checkChain(doc, low, cache, height);
-  return { ok: chain.ok && verdicts.every((v) => v.ok), records: verdicts, chain };
+  // The attestation comes after the anchor: its block must descend from the anchor block too.
+  const chain = await checkChain(doc, low, attested.blockNumber ?? trustedBlock, cache, height);
+  const { blockNumber: _block, ...attestation } = attested;
+  return {
+    ok: chain.ok && verdicts.every((v) => v.ok) && attestation.ok && completeness.ok,
+    records: verdicts,
+    chain,
+    attestation,
+    completeness,
+  };
 }

@@ -4,10 +4,11 @@ import type { VerifyReport } from '../../../../electron/src/common/api';
 import { useApi } from '../../api/context';
 import { Badge, Button, ErrorText, Table, TBody, Td, Th, THead, Tr } from '../../components/ui';
 import { useCall } from '../../components/ui/b-use-call';
+import { formatTime } from '../../lib/format';
 
 /** Checks an exported JSON file against the ledger: every record, and the hash chain. */
 export function VerifyPanel({ lastExport }: { readonly lastExport: { name: string; content: string } | null }) {
-  const { t } = useTranslation('compliance');
+  const { t, i18n } = useTranslation('compliance');
   const api = useApi();
   const call = useCall();
   const input = useRef<HTMLInputElement>(null);
@@ -85,6 +86,25 @@ export function VerifyPanel({ lastExport }: { readonly lastExport: { name: strin
             </Badge>{' '}
             {t('verify.chainDetail', { block: report.chain.trustedBlock })}
             {report.chain.reason ? <p className="verify-reason">{report.chain.reason}</p> : null}
+          </div>
+          <div className="verdict-chain" data-testid="verify-attestation" data-ok={report.attestation.ok}>
+            <Badge tone={report.attestation.ok ? 'success' : 'danger'}>
+              {report.attestation.ok ? t('verify.attestedOk') : t('verify.attestedBad')}
+            </Badge>{' '}
+            {report.attestation.ok && report.attestation.exporter && report.attestation.exportedAt !== undefined
+              ? t('verify.attestedDetail', {
+                  exporter: report.attestation.exporter,
+                  time: formatTime(report.attestation.exportedAt, i18n.language),
+                })
+              : null}
+            {report.attestation.reason ? <p className="verify-reason">{report.attestation.reason}</p> : null}
+          </div>
+          <div className="verdict-chain" data-testid="verify-completeness" data-ok={report.completeness.ok}>
+            <Badge tone={report.completeness.ok ? 'success' : 'danger'}>
+              {report.completeness.ok ? t('verify.completeOk') : t('verify.completeBad')}
+            </Badge>{' '}
+            {report.completeness.ok ? t('verify.completeDetail') : null}
+            {report.completeness.reason ? <p className="verify-reason">{report.completeness.reason}</p> : null}
           </div>
           {report.records.length > 0 ? (
             <Table aria-label={t('verify.records')}>
