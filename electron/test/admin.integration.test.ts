@@ -102,7 +102,7 @@ describe('org admin: register, re-issue, list and revoke against the real networ
     await assert.rejects(enrollIdentity(organizationOf(profile, 'Org1MSP'), 'erin', secret), /Authentication failure/);
     await assert.rejects(
       adminRegister(session('org1admin'), { enrollmentId: 'erin', role: 'admin' }),
-      adminError('CONFLICT'),
+      adminError('ALREADY_REGISTERED'),
     );
   });
 

@@ -234,7 +234,7 @@ describe('sharing and payments services against the real network', { timeout: 30
     );
     await refused(
       sharing.shareItem(alice, { ...base, grantee: { kind: 'user', userId: 'Org2MSP::nobody' }, expiresAt: soon }),
-      'NOT_FOUND',
+      'UNKNOWN_USER',
     );
     await refused(
       sharing.shareItem(alice, { ...base, grantee: { kind: 'group', groupId: 'no-such-group' }, expiresAt: soon }),
@@ -369,9 +369,10 @@ describe('sharing and payments services against the real network', { timeout: 30
     const theirs = await payments.paymentHistory(bob, {});
     assert.ok(theirs.items.some((p) => p.paymentId === paid.paymentId && p.kind === 'transfer-in'));
 
-    // Refusals change nothing: too much, to oneself, zero.
+    // Refusals change nothing: too much, to oneself, to an unknown user, zero.
     await refused(payments.sendPayment(alice, { to: bob.userId, amount: 10_000_000, memo: '' }), 'INSUFFICIENT_FUNDS');
-    await refused(payments.sendPayment(alice, { to: alice.userId, amount: 1, memo: '' }), 'BAD_INPUT');
+    await refused(payments.sendPayment(alice, { to: alice.userId, amount: 1, memo: '' }), 'SELF_PAYMENT');
+    await refused(payments.sendPayment(alice, { to: 'Org2MSP::nobody', amount: 1, memo: '' }), 'UNKNOWN_USER');
     await refused(payments.sendPayment(alice, { to: bob.userId, amount: 0, memo: '' }), 'BAD_INPUT');
     assert.deepEqual(await payments.getBalance(alice), { balance: 97_500 });
   });
