@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import { z } from 'zod';
@@ -12,6 +13,8 @@ import { parseAnswer } from '../src/node/ledger';
 import * as payments from '../src/node/payments';
 import type { ClientSession } from '../src/node/session/client-session';
 import * as sharing from '../src/node/sharing';
+import type { MyItems } from '../src/node/sharing';
+import { type Store, openStore } from '../src/node/store';
 import { eventTag, proposalWithTxId } from '../src/shared/event-tag';
 import { type LiveSession, liveSession } from './support/live-session';
 
@@ -83,6 +86,8 @@ describe('sharing and payments services against the real network', { timeout: 30
   let bob: Session;
   let carol: Session;
   let treasurer: Session;
+  let aliceStore: Store;
+  let aliceItems: MyItems;
   let directId = '';
 
   before(async () => {
@@ -93,6 +98,9 @@ describe('sharing and payments services against the real network', { timeout: 30
     bob = await liveSession(ctx, 'Org2', 'bob');
     carol = await liveSession(ctx, 'Org1', 'carol');
     treasurer = await liveSession(ctx, 'Org1', 'org1admin');
+    // The owner's item list lives in the account's encrypted store, as in the app.
+    aliceStore = openStore({ file: path.join(alice.dataDir, 'ktalk.db'), key: randomBytes(32) });
+    aliceItems = sharing.myItemsIn(aliceStore);
 
     const direct = await newEpochFor(alice, [alice.userId, bob.userId]);
     const opened = parseAnswer(
@@ -104,6 +112,7 @@ describe('sharing and payments services against the real network', { timeout: 30
   });
 
   after(async () => {
+    aliceStore?.close();
     for (const s of [alice, bob, carol, treasurer]) s?.close();
     if (ctx) {
       await down(ctx);
@@ -113,7 +122,7 @@ describe('sharing and payments services against the real network', { timeout: 30
 
   it('alice shares with bob, bob opens the same bytes, alice sees it; after revoking, bob is refused (FORBIDDEN) and alice sees the denied attempt; a new grant lets him in again', async () => {
     const plain = randomBytes(50_000);
-    const shared = await sharing.shareItem(alice, {
+    const shared = await sharing.shareItem(alice, aliceItems, {
       file: file('report.pdf', plain, 'application/pdf'),
       grantee: { kind: 'user', userId: bob.userId },
       expiresAt: Date.now() + HOUR,
@@ -122,7 +131,7 @@ describe('sharing and payments services against the real network', { timeout: 30
     assert.equal(shared.owner, alice.userId);
     assert.equal(shared.size, plain.length);
     assert.deepEqual(
-      (await sharing.listMyItems(alice)).map((i) => i.itemId),
+      (await sharing.listMyItems(aliceItems)).map((i) => i.itemId),
       [shared.itemId],
     );
 
@@ -176,7 +185,7 @@ describe('sharing and payments services against the real network', { timeout: 30
   it('a grantee with canReshare grants onward within his own grant; carol reads through it; revoking bob’s grant cuts carol off too', async () => {
     const plain = randomBytes(4_000);
     const expiresAt = Date.now() + HOUR;
-    const shared = await sharing.shareItem(alice, {
+    const shared = await sharing.shareItem(alice, aliceItems, {
       file: file('notes.md', plain, 'text/markdown'),
       grantee: { kind: 'user', userId: bob.userId },
       expiresAt,
@@ -221,28 +230,44 @@ describe('sharing and payments services against the real network', { timeout: 30
   });
 
   it('bad input changes nothing: a past expiry, oneself, an unknown user, a malformed id are refused before any item is registered', async () => {
-    const before = await sharing.listMyItems(alice);
+    const before = await sharing.listMyItems(aliceItems);
     const base = { file: file('x.txt', Buffer.from('x'), 'text/plain'), canReshare: false };
     const soon = Date.now() + HOUR;
     await refused(
-      sharing.shareItem(alice, { ...base, grantee: { kind: 'user', userId: bob.userId }, expiresAt: Date.now() }),
+      sharing.shareItem(alice, aliceItems, {
+        ...base,
+        grantee: { kind: 'user', userId: bob.userId },
+        expiresAt: Date.now(),
+      }),
       'BAD_INPUT',
     );
     await refused(
-      sharing.shareItem(alice, { ...base, grantee: { kind: 'user', userId: alice.userId }, expiresAt: soon }),
+      sharing.shareItem(alice, aliceItems, {
+        ...base,
+        grantee: { kind: 'user', userId: alice.userId },
+        expiresAt: soon,
+      }),
       'BAD_INPUT',
     );
     await refused(
-      sharing.shareItem(alice, { ...base, grantee: { kind: 'user', userId: 'Org2MSP::nobody' }, expiresAt: soon }),
+      sharing.shareItem(alice, aliceItems, {
+        ...base,
+        grantee: { kind: 'user', userId: 'Org2MSP::nobody' },
+        expiresAt: soon,
+      }),
       'UNKNOWN_USER',
     );
     await refused(
-      sharing.shareItem(alice, { ...base, grantee: { kind: 'group', groupId: 'no-such-group' }, expiresAt: soon }),
+      sharing.shareItem(alice, aliceItems, {
+        ...base,
+        grantee: { kind: 'group', groupId: 'no-such-group' },
+        expiresAt: soon,
+      }),
       'NOT_FOUND',
     );
     const malformed = { ...base, grantee: { kind: 'user', userId: 'not a user id' } as Grantee, expiresAt: soon };
-    await refused(sharing.shareItem(alice, malformed), 'BAD_INPUT');
-    assert.deepEqual(await sharing.listMyItems(alice), before);
+    await refused(sharing.shareItem(alice, aliceItems, malformed), 'BAD_INPUT');
+    assert.deepEqual(await sharing.listMyItems(aliceItems), before);
     // Nobody can open an id that does not exist.
     await refused(sharing.openItem(bob, { itemId: 'item-does-not-exist' }), 'NOT_FOUND');
   });
@@ -261,7 +286,7 @@ describe('sharing and payments services against the real network', { timeout: 30
     });
 
     const plain = randomBytes(20_000);
-    const shared = await sharing.shareItem(alice, {
+    const shared = await sharing.shareItem(alice, aliceItems, {
       file: file('plan.txt', plain, 'text/plain'),
       grantee: { kind: 'group', groupId },
       expiresAt: Date.now() + HOUR,
@@ -296,9 +321,9 @@ describe('sharing and payments services against the real network', { timeout: 30
 
     // Bob leaves: until someone re-keys, nothing new may be sealed for the group, and nothing is registered.
     await tagged(bob, 'Leave', second.epochKey, { conversationId: groupId });
-    const items = await sharing.listMyItems(alice);
+    const items = await sharing.listMyItems(aliceItems);
     await refused(
-      sharing.shareItem(alice, {
+      sharing.shareItem(alice, aliceItems, {
         file: file('late.txt', Buffer.from('late'), 'text/plain'),
         grantee: { kind: 'group', groupId },
         expiresAt: Date.now() + HOUR,
@@ -310,7 +335,7 @@ describe('sharing and payments services against the real network', { timeout: 30
       sharing.uploadAttachment(alice, groupId, file('late.txt', Buffer.from('late'), 'text/plain')),
       'REKEY_REQUIRED',
     );
-    assert.deepEqual(await sharing.listMyItems(alice), items);
+    assert.deepEqual(await sharing.listMyItems(aliceItems), items);
   });
 
   it('an attachment uploaded to a direct conversation is downloaded and verified by the peer; a wrong hash is VERIFY_FAILED and a non-member is refused', async () => {
@@ -332,7 +357,7 @@ describe('sharing and payments services against the real network', { timeout: 30
     );
     await refused(sharing.downloadAttachment(carol, ref), 'FORBIDDEN');
     // Attachments are not on the owner's shared-items list.
-    assert.ok(!(await sharing.listMyItems(alice)).some((i) => i.itemId === ref.itemId));
+    assert.ok(!(await sharing.listMyItems(aliceItems)).some((i) => i.itemId === ref.itemId));
   });
 
   it('org1admin mints to alice; alice pays bob in their direct conversation; both balances and histories show it', async () => {
@@ -420,7 +445,7 @@ describe('sharing and payments services against the real network', { timeout: 30
 
   it('a 7 MiB file round-trips (near the ledger’s 8 MiB payload cap)', async () => {
     const plain = randomBytes(7 * 1024 * 1024);
-    const shared = await sharing.shareItem(alice, {
+    const shared = await sharing.shareItem(alice, aliceItems, {
       file: file('big.bin', plain),
       grantee: { kind: 'user', userId: bob.userId },
       expiresAt: Date.now() + HOUR,

@@ -3,12 +3,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { MAX_FILE_BYTES } from '../src/common/limits';
 import { wrapKey } from '../src/node/crypto/key-wrap';
 import { isLedgerError } from '../src/node/ledger';
 import * as sharing from '../src/node/sharing';
 import { openFile, sealFile, unframeFile, frameFile, MAX_PAYLOAD_BYTES } from '../src/node/sharing/item-crypto';
 import { unwrapForGroup, unwrapForUser, wrapForGroup, wrapForUser } from '../src/node/sharing/item-keys';
-import { MY_ITEMS_FILE, listMyItemsFile, rememberItem } from '../src/node/sharing/my-items';
+import { LEGACY_ITEMS_FILE, type MyItems, importLegacyItemsFile, myItemsIn } from '../src/node/sharing/my-items';
+import { openStore } from '../src/node/store';
 import {
   accessPageSchema,
   grantRecordSchema,
@@ -24,6 +26,17 @@ import { type FakeSession, directoryUser, fakeSession, messagingKeyPair, refusal
 // mapping of chaincode records, and the service functions on a scripted
 // ledger (what is sent, what a refusal or a bad answer becomes, and that
 // bad input sends nothing).
+
+/** Each session's item list, in a real (encrypted) store in its data dir, as the app keeps it. */
+const itemLists = new WeakMap<FakeSession, MyItems>();
+function itemsOf(s: FakeSession): MyItems {
+  let items = itemLists.get(s);
+  if (!items) {
+    items = myItemsIn(openStore({ file: path.join(s.dataDir, 'ktalk.db'), key: randomBytes(32) }));
+    itemLists.set(s, items);
+  }
+  return items;
+}
 
 const ALICE = 'Org1MSP::alice';
 const BOB = 'Org2MSP::bob';
@@ -162,29 +175,50 @@ describe('chaincode records', () => {
   });
 });
 
-describe('owner item list file', () => {
-  it('keeps items newest first, replaces by id, survives parallel writes, and rejects a corrupt file', async () => {
+describe('owner item list', () => {
+  const item = (itemId: string, createdAt: number) => ({
+    itemId,
+    name: `${itemId}-quarterly-figures.txt`,
+    mimeType: 'text/plain',
+    size: 1,
+    owner: ALICE,
+    createdAt,
+  });
+
+  it('keeps items newest first and replaces by id, in the encrypted store: no name in clear on disk', async () => {
     const s = await fakeSession(ALICE);
-    const item = (itemId: string, createdAt: number) => ({
-      itemId,
-      name: `${itemId}.txt`,
-      mimeType: 'text/plain',
-      size: 1,
-      owner: ALICE,
-      createdAt,
-    });
-    assert.deepEqual(await listMyItemsFile(s.dataDir), []);
-    await Promise.all([1, 2, 3, 4, 5].map((n) => rememberItem(s.dataDir, item(`i${n}`, n))));
+    const items = itemsOf(s);
+    assert.deepEqual(items.list(), []);
+    for (const n of [1, 2, 3, 4, 5]) items.remember(item(`i${n}`, n));
     assert.deepEqual(
-      (await listMyItemsFile(s.dataDir)).map((i) => i.itemId),
+      items.list().map((i) => i.itemId),
       ['i5', 'i4', 'i3', 'i2', 'i1'],
     );
-    await rememberItem(s.dataDir, { ...item('i1', 1), name: 'renamed' });
-    assert.equal((await listMyItemsFile(s.dataDir)).find((i) => i.itemId === 'i1')?.name, 'renamed');
-    const raw = JSON.parse(await readFile(path.join(s.dataDir, MY_ITEMS_FILE), 'utf8')) as { items: unknown[] };
-    assert.equal(raw.items.length, 5);
-    await writeFile(path.join(s.dataDir, MY_ITEMS_FILE), '{"version":1,"items":[{"itemId":1}]}');
-    await assert.rejects(listMyItemsFile(s.dataDir), /not a valid item list/);
+    items.remember({ ...item('i1', 1), name: 'renamed' });
+    assert.equal(items.list().find((i) => i.itemId === 'i1')?.name, 'renamed');
+    assert.throws(() => items.remember({ ...item('i9', 9), name: '' }));
+    assert.equal(items.list().length, 5, 'a refused item changes nothing');
+    const onDisk = await readFile(path.join(s.dataDir, 'ktalk.db'));
+    assert.equal(onDisk.includes(Buffer.from('quarterly-figures')), false);
+  });
+
+  it("an older version's plaintext list moves into the store and its file is deleted; a damaged one is deleted", async () => {
+    const s = await fakeSession(ALICE);
+    const legacy = path.join(s.dataDir, LEGACY_ITEMS_FILE);
+    await writeFile(legacy, JSON.stringify({ version: 1, items: [item('old1', 1), item('old2', 2)] }));
+    assert.equal(await importLegacyItemsFile(s.dataDir, itemsOf(s)), 2);
+    assert.deepEqual(
+      itemsOf(s)
+        .list()
+        .map((i) => i.itemId),
+      ['old2', 'old1'],
+    );
+    await assert.rejects(readFile(legacy), { code: 'ENOENT' });
+    assert.equal(await importLegacyItemsFile(s.dataDir, itemsOf(s)), 0, 'nothing left to move');
+    await writeFile(legacy, '{"version":1,"items":[{"itemId":1}]}');
+    assert.equal(await importLegacyItemsFile(s.dataDir, itemsOf(s)), 0);
+    await assert.rejects(readFile(legacy), { code: 'ENOENT' });
+    assert.equal(itemsOf(s).list().length, 2);
   });
 });
 
@@ -264,7 +298,7 @@ describe('sharing service on a scripted ledger', () => {
     const s = await fakeSession(ALICE, { directory: { [BOB]: bob.record } });
     const { stored, grants } = scriptItemLedger(s);
     const plain = randomBytes(5000);
-    const shared = await sharing.shareItem(s, {
+    const shared = await sharing.shareItem(s, itemsOf(s), {
       file: { name: 'doc.txt', mimeType: 'text/plain', dataBase64: b64(plain) },
       grantee: { kind: 'user', userId: BOB },
       expiresAt: Date.now() + HOUR,
@@ -290,7 +324,7 @@ describe('sharing service on a scripted ledger', () => {
       owner: ALICE,
       createdAt: 1234,
     });
-    assert.deepEqual(await sharing.listMyItems(s), [shared]);
+    assert.deepEqual(await sharing.listMyItems(itemsOf(s)), [shared]);
 
     // The owner opens it back through a ticket.
     const opened = await sharing.openItem(s, { itemId: shared.itemId });
@@ -305,7 +339,7 @@ describe('sharing service on a scripted ledger', () => {
     const soon = Date.now() + HOUR;
     const bad: Array<[Promise<unknown>, string]> = [
       [
-        sharing.shareItem(s, {
+        sharing.shareItem(s, itemsOf(s), {
           file,
           grantee: { kind: 'user', userId: BOB },
           expiresAt: Date.now(),
@@ -314,11 +348,16 @@ describe('sharing service on a scripted ledger', () => {
         'BAD_INPUT',
       ],
       [
-        sharing.shareItem(s, { file, grantee: { kind: 'user', userId: ALICE }, expiresAt: soon, canReshare: false }),
+        sharing.shareItem(s, itemsOf(s), {
+          file,
+          grantee: { kind: 'user', userId: ALICE },
+          expiresAt: soon,
+          canReshare: false,
+        }),
         'BAD_INPUT',
       ],
       [
-        sharing.shareItem(s, {
+        sharing.shareItem(s, itemsOf(s), {
           file: { ...file, mimeType: 'nope' },
           grantee: { kind: 'user', userId: BOB },
           expiresAt: soon,
@@ -327,7 +366,7 @@ describe('sharing service on a scripted ledger', () => {
         'BAD_INPUT',
       ],
       [
-        sharing.shareItem(s, {
+        sharing.shareItem(s, itemsOf(s), {
           file: { ...file, dataBase64: '%%%' },
           grantee: { kind: 'user', userId: BOB },
           expiresAt: soon,
@@ -336,13 +375,13 @@ describe('sharing service on a scripted ledger', () => {
         'BAD_INPUT',
       ],
       [
-        sharing.shareItem(s, {
+        sharing.shareItem(s, itemsOf(s), {
           file,
           grantee: { kind: 'user', userId: 'Org9MSP::ghost' },
           expiresAt: soon,
           canReshare: false,
         }),
-        'NOT_FOUND',
+        'UNKNOWN_USER',
       ],
       [
         sharing.grantAccess(s, {
@@ -360,7 +399,7 @@ describe('sharing service on a scripted ledger', () => {
     ];
     for (const [call, code] of bad) await rejectsCode(call, code);
     assert.deepEqual(s.calls, []);
-    assert.deepEqual(await sharing.listMyItems(s), []);
+    assert.deepEqual(await sharing.listMyItems(itemsOf(s)), []);
   });
 
   it('a denied ticket throws its code; a refusal passes through as LedgerError; a malformed answer is BAD_RESPONSE', async () => {
@@ -429,7 +468,7 @@ describe('sharing service on a scripted ledger', () => {
     });
     // The grant commits under epoch 2 although alice sealed for 1 (a re-key in between).
     const { grants } = scriptItemLedger(s, { grantEpoch: [2, 2] });
-    await sharing.shareItem(s, {
+    await sharing.shareItem(s, itemsOf(s), {
       file: { name: 'p', mimeType: 'text/plain', dataBase64: b64(Buffer.from('plan')) },
       grantee: { kind: 'group', groupId: 'team' },
       expiresAt: Date.now() + HOUR,
@@ -497,16 +536,15 @@ describe('attachments on a scripted ledger', () => {
 
   it('an oversized or malformed attachment sends nothing', async () => {
     const s = await fakeSession(ALICE);
-    // Just over 4 MiB is TOO_LARGE; far over, the schema's length cap already says BAD_INPUT.
-    const big = b64(new Uint8Array(4 * 1024 * 1024 + 1));
-    const huge = b64(new Uint8Array(4 * 1024 * 1024 + 10));
-    await rejectsCode(
-      sharing.uploadAttachment(s, 'dm-1', { name: 'x', mimeType: 'a/b', dataBase64: huge }),
-      'BAD_INPUT',
-    );
-    await rejectsCode(
+    // One byte over the shared file limit is refused by the schema, which counts decoded bytes and names the limit.
+    const big = b64(new Uint8Array(MAX_FILE_BYTES + 1));
+    await assert.rejects(
       sharing.uploadAttachment(s, 'dm-1', { name: 'x', mimeType: 'a/b', dataBase64: big }),
-      'TOO_LARGE',
+      (error: unknown) => {
+        assert.equal((error as { code?: unknown }).code, 'BAD_INPUT');
+        assert.match((error as Error).message, new RegExp(`at most ${MAX_FILE_BYTES} bytes`));
+        return true;
+      },
     );
     await rejectsCode(
       sharing.uploadAttachment(s, 'bad id', { name: 'x', mimeType: 'a/b', dataBase64: '' }),

@@ -102,6 +102,7 @@ describe('API client over the Electron bridge', () => {
       session: { type: 'session', state: 'signed-in' },
       access: { type: 'access', itemId: 'i1', accessor: 'Org2MSP::bob', outcome: 'ok' },
       sharedWithMe: { type: 'sharedWithMe', item: { itemId: 'i1', grantId: 'g1', sharedAt: 1 } },
+      storeFailed: { type: 'storeFailed', message: 'an item shared with you could not be saved on this device' },
       balance: { type: 'balance', balance: 3 },
     };
     for (const event of Object.values(samples)) expect(toEvent(event), event.type).toEqual(event);

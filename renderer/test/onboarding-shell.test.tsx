@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { createFakeApi, FAKE_PASSPHRASE, FAKE_SECRET } from '../src/api/fake-api';
@@ -90,5 +90,18 @@ describe('navigation by role', () => {
     await waitFor(() => expect(within(nav).getByRole('button', { name: '设置' })).toBeTruthy());
     expect(within(nav).getByRole('button', { name: '聊天' })).toBeTruthy();
     expect(screen.getByRole('heading', { name: '设置' })).toBeTruthy();
+  });
+
+  it('something the app could not save is told in a toast, not dropped', async () => {
+    const { api } = renderWithApp(<App />);
+    await screen.findByRole('navigation', { name: 'Main navigation' });
+    act(() =>
+      api.emit({
+        type: 'storeFailed',
+        message: 'an item shared with you could not be saved on this device: disk full',
+      }),
+    );
+    expect(await screen.findByText('Something could not be saved on this computer')).toBeTruthy();
+    expect(screen.getByText(/an item shared with you could not be saved on this device: disk full/)).toBeTruthy();
   });
 });

@@ -417,6 +417,8 @@ export type ApiEvent =
   | { type: 'session'; state: SessionState['state'] }
   | { type: 'access'; itemId: string; accessor: string; outcome: 'ok' | 'denied' }
   | { type: 'sharedWithMe'; item: SharedWithMe }
+  /** Something this device received could not be kept in its store (a list must never stop growing silently). */
+  | { type: 'storeFailed'; message: string }
   | { type: 'balance'; balance: number };
 
 /** Every push event type, listed once: transports and the renderer's client accept exactly these. */
@@ -429,6 +431,7 @@ export const API_EVENT_TYPES = [
   'session',
   'access',
   'sharedWithMe',
+  'storeFailed',
   'balance',
 ] as const satisfies ReadonlyArray<ApiEvent['type']>;
 export type ApiEventType = (typeof API_EVENT_TYPES)[number];

@@ -2,8 +2,8 @@ import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../electron/src/common/api';
-import { useApi, useReachability, useRefreshSession, useSession } from '../api/context';
-import { Avatar, Badge, EmptyState } from '../components/ui';
+import { useApi, useApiEvent, useReachability, useRefreshSession, useSession } from '../api/context';
+import { Avatar, Badge, EmptyState, useToast } from '../components/ui';
 import { ChatsPage } from '../features/chats';
 import { OnboardingPage } from '../features/onboarding';
 import { SettingsPage } from '../features/settings';
@@ -114,6 +114,9 @@ function Shell() {
     () => (section === 'chats' ? activeConversation() : undefined),
     (sender) => t('newMessageFrom', { name: displayName(sender) }),
   );
+  // A list the person relies on that failed to grow is said out loud, never dropped.
+  const toast = useToast();
+  useApiEvent('storeFailed', (event) => toast({ tone: 'danger', title: t('storeFailed'), body: event.message }));
   const items = NAV.filter((item) => !item.role || item.role === session.account?.role);
   const current = items.find((item) => item.id === section) ?? items[0];
   const Page = current?.page;

@@ -26,6 +26,7 @@ export const strings = {
     notAvailable: 'This section is not available yet.',
     unreachableTitle: 'KTalk cannot reach its service',
     newMessageFrom: 'New message from {{name}}',
+    storeFailed: 'Something could not be saved on this computer',
   },
   'zh-CN': {
     navigation: '主导航',
@@ -53,5 +54,6 @@ export const strings = {
     notAvailable: '此功能暂不可用。',
     unreachableTitle: 'KTalk 无法连接其服务',
     newMessageFrom: '来自 {{name}} 的新消息',
+    storeFailed: '有内容无法保存在这台电脑上',
   },
 };

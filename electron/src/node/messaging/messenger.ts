@@ -33,7 +33,7 @@ import {
   postedSchema,
 } from './ledger-records';
 import { SenderKeys } from './sender-keys';
-import { rememberRevoked, rememberShared } from './shared-with-me';
+import { keepOrReport, rememberRevoked, rememberShared } from './shared-with-me';
 import { SETTLED_STATES, type SettledState, rememberSettled, settledState } from './settled-escrows';
 
 // One signed-in user's messaging: the outbox sends, the ledger is the
@@ -601,11 +601,21 @@ export class Messenger {
         ...(typeof payload.grantor === 'string' ? { grantor: payload.grantor } : {}),
         ...(Number.isSafeInteger(expiresAt) && expiresAt > 0 ? { expiresAt } : {}),
       };
-      if (rememberShared(this.store, item)) this.session.emit({ type: 'sharedWithMe', item });
+      const stored = keepOrReport(
+        (e) => this.session.emit(e),
+        'an item shared with you',
+        () => rememberShared(this.store, item),
+      );
+      if (stored) this.session.emit({ type: 'sharedWithMe', item });
     }
     // A revoked grant of mine stays listed, marked, so the person knows why it no longer opens.
     if (event.eventName === 'sharing.GrantRevoked' && typeof payload.grantId === 'string') {
-      const item = rememberRevoked(this.store, payload.grantId);
+      const grantId = payload.grantId;
+      const item = keepOrReport(
+        (e) => this.session.emit(e),
+        'a revocation of an item shared with you',
+        () => rememberRevoked(this.store, grantId),
+      );
       if (item) this.session.emit({ type: 'sharedWithMe', item });
     }
     const settled = SETTLED_STATES.find((state) => state === payload.state);

@@ -152,6 +152,8 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     try {
       if (!protector) throw new ServiceError('WRONG_PASSPHRASE', 'the wallet is locked');
       store = await openStoreWithProtector({ file: path.join(session.dataDir, 'ktalk.db'), protector });
+      // An older version's plaintext list of my items moves into the encrypted store.
+      await sharing.importLegacyItemsFile(session.dataDir, sharing.myItemsIn(store));
       const messenger = new Messenger(session, store);
       signed = { session, store, messenger };
       // Catch-up runs in the background; the UI shows sync state from events.
@@ -351,8 +353,8 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
       await groupOps.updatePolicy(messenger, conversationId, policy);
       return groupOps.groupDetails(messenger, conversationId);
     },
-    shareItem: (input) => sharing.shareItem(need().session, input),
-    listMyItems: () => sharing.listMyItems(need().session),
+    shareItem: (input) => sharing.shareItem(need().session, sharing.myItemsIn(need().store), input),
+    listMyItems: () => sharing.listMyItems(sharing.myItemsIn(need().store)),
     grantAccess: (input) => sharing.grantAccess(need().session, input),
     listGrants: (input) => sharing.listGrants(need().session, input),
     revokeGrant: (input) => sharing.revokeGrant(need().session, input),

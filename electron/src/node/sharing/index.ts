@@ -8,4 +8,5 @@ export {
   type AttachmentRef,
 } from './attachments';
 export { ServiceError, isServiceError } from './errors';
+export { LEGACY_ITEMS_FILE, importLegacyItemsFile, myItemsIn, type MyItems } from './my-items';
 export { GROUP_WRAP_INFO } from './item-keys';

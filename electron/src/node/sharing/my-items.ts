@@ -1,15 +1,17 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { SharedItem } from '../../common/api';
-import { writeFileAtomic } from '../fs/atomic-file';
+import type { Store } from '../store';
 
 // The owner's own items. The sharing contract has no listing by owner (and
 // the file name lives only inside the ciphertext), so each account keeps
-// its list in a small JSON file in its data directory. Metadata only: no
-// keys, no content.
+// its list in its encrypted store: metadata only (no keys, no content), and
+// never a name in clear on disk. Older versions kept it in a plaintext file
+// beside the store; importLegacyItemsFile moves it in and deletes the file.
 
-export const MY_ITEMS_FILE = 'shared-items.json';
+/** The plaintext file older versions kept in the account's data dir. */
+export const LEGACY_ITEMS_FILE = 'shared-items.json';
 
 const itemSchema = z.strictObject({
   itemId: z.string().min(1).max(128),
@@ -19,51 +21,62 @@ const itemSchema = z.strictObject({
   owner: z.string().min(1),
   createdAt: z.number().int().nonnegative(),
 });
-const fileSchema = z.strictObject({ version: z.literal(1), items: z.array(itemSchema) });
+const legacyFileSchema = z.strictObject({ version: z.literal(1), items: z.array(itemSchema) });
 
-// One writer per file at a time, so two shares in parallel both land.
-const queues = new Map<string, Promise<unknown>>();
-
-function serialised<T>(file: string, run: () => Promise<T>): Promise<T> {
-  const previous = queues.get(file) ?? Promise.resolve();
-  const next = previous.then(run, run);
-  const settled = next.catch(() => undefined);
-  queues.set(file, settled);
-  void settled.then(() => {
-    if (queues.get(file) === settled) queues.delete(file);
-  });
-  return next;
+/** The owner's item list, as the sharing service uses it. */
+export interface MyItems {
+  /** Adds (or replaces, by id) one item. */
+  remember(item: SharedItem): void;
+  /** Newest first. */
+  list(): SharedItem[];
 }
 
-const fileOf = (dataDir: string) => path.join(dataDir, MY_ITEMS_FILE);
+export function myItemsIn(store: Store): MyItems {
+  return {
+    remember(item) {
+      const entry = itemSchema.parse(item);
+      store
+        .prepare(
+          `INSERT INTO my_items (itemId, name, mimeType, size, owner, createdAt)
+           VALUES (@itemId, @name, @mimeType, @size, @owner, @createdAt)
+           ON CONFLICT (itemId) DO UPDATE SET name = excluded.name, mimeType = excluded.mimeType,
+             size = excluded.size, owner = excluded.owner, createdAt = excluded.createdAt`,
+        )
+        .run(entry);
+    },
+    list() {
+      return store
+        .prepare('SELECT itemId, name, mimeType, size, owner, createdAt FROM my_items ORDER BY createdAt DESC, itemId')
+        .all()
+        .map((row) => itemSchema.parse(row));
+    },
+  };
+}
 
-async function readItems(file: string): Promise<SharedItem[]> {
+/**
+ * Moves an older version's plaintext item list into the store, then deletes
+ * the file. A damaged file is deleted too: it held only names, which the
+ * owner's items on the ledger do not need. Returns how many items moved.
+ */
+export async function importLegacyItemsFile(dataDir: string, items: MyItems): Promise<number> {
+  const file = path.join(dataDir, LEGACY_ITEMS_FILE);
   let raw: string;
   try {
     raw = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw error;
   }
-  const parsed = fileSchema.safeParse(JSON.parse(raw));
-  if (!parsed.success) throw new Error(`${file} is not a valid item list: ${parsed.error.issues[0]?.message}`);
-  return parsed.data.items;
-}
-
-/** The account's items, newest first. */
-export async function listMyItemsFile(dataDir: string): Promise<SharedItem[]> {
-  const file = fileOf(dataDir);
-  const items = await serialised(file, () => readItems(file));
-  return [...items].sort((a, b) => b.createdAt - a.createdAt || a.itemId.localeCompare(b.itemId));
-}
-
-/** Adds (or replaces, by id) one item. */
-export async function rememberItem(dataDir: string, item: SharedItem): Promise<void> {
-  const file = fileOf(dataDir);
-  const entry = itemSchema.parse(item);
-  await serialised(file, async () => {
-    const items = (await readItems(file)).filter((i) => i.itemId !== entry.itemId);
-    items.push(entry);
-    await writeFileAtomic(file, `${JSON.stringify({ version: 1, items }, null, 2)}\n`);
-  });
+  let moved = 0;
+  try {
+    const parsed = legacyFileSchema.safeParse(JSON.parse(raw));
+    if (parsed.success) {
+      for (const item of parsed.data.items) items.remember(item);
+      moved = parsed.data.items.length;
+    }
+  } catch {
+    // Not JSON: nothing to move.
+  }
+  await rm(file, { force: true });
+  return moved;
 }

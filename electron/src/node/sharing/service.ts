@@ -8,7 +8,7 @@ import { directoryEncryptionKey, epochKeyOf, itemKeyOf, readItem } from './acces
 import { ServiceError, checkedInput } from './errors';
 import { openFile, sealFile } from './item-crypto';
 import { wrapForGroup, wrapForUser } from './item-keys';
-import { listMyItemsFile, rememberItem } from './my-items';
+import type { MyItems } from './my-items';
 import {
   type ItemRecord,
   accessPageSchema,
@@ -126,7 +126,7 @@ export async function registerItem(
   return { item, key: sealed.key };
 }
 
-export async function shareItem(session: ClientSession, input: In<'shareItem'>): Promise<SharedItem> {
+export async function shareItem(session: ClientSession, items: MyItems, input: In<'shareItem'>): Promise<SharedItem> {
   const { file, grantee, expiresAt, canReshare } = checkedInput('shareItem', input);
   const bytes = decodeFile(file.dataBase64, MAX_FILE_BYTES);
   checkExpiry(expiresAt, Date.now());
@@ -134,13 +134,13 @@ export async function shareItem(session: ClientSession, input: In<'shareItem'>):
   const target = await wrapTarget(session, grantee);
   const { item, key } = await registerItem(session, { name: file.name, mimeType: file.mimeType, bytes });
   const shared = toSharedItem(item, file.name);
-  await rememberItem(session.dataDir, shared);
+  items.remember(shared);
   await submitGrant(session, item.itemId, key, target, expiresAt, canReshare);
   return shared;
 }
 
-export async function listMyItems(session: ClientSession): Promise<SharedItem[]> {
-  return listMyItemsFile(session.dataDir);
+export async function listMyItems(items: MyItems): Promise<SharedItem[]> {
+  return items.list();
 }
 
 /** The owner, or a grantee whose grant allows resharing, grants one more reader. */

@@ -133,6 +133,44 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     sql: `ALTER TABLE messages ADD COLUMN notice TEXT;`,
   },
+  {
+    // Lists the user relies on get tables of their own, inside the encrypted store: items
+    // shared with me (one JSON value in sync_state, capped at 64 KiB, stopped growing after a
+    // few hundred items) and my own items (a plaintext file beside the store, names in clear;
+    // imported and deleted at sign-in by sharing/my-items.ts).
+    version: 4,
+    sql: `
+      CREATE TABLE shared_with_me (
+        itemId TEXT PRIMARY KEY,
+        grantId TEXT NOT NULL,
+        sharedAt INTEGER NOT NULL,
+        name TEXT,
+        grantor TEXT,
+        expiresAt INTEGER,
+        revoked INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX shared_with_me_grant ON shared_with_me (grantId);
+      CREATE INDEX shared_with_me_newest ON shared_with_me (sharedAt DESC);
+      INSERT OR IGNORE INTO shared_with_me (itemId, grantId, sharedAt, name, grantor, expiresAt, revoked)
+        SELECT json_extract(e.value, '$.itemId'), json_extract(e.value, '$.grantId'),
+               json_extract(e.value, '$.sharedAt'), json_extract(e.value, '$.name'),
+               json_extract(e.value, '$.grantor'), json_extract(e.value, '$.expiresAt'),
+               coalesce(json_extract(e.value, '$.revoked'), 0)
+        FROM sync_state AS s, json_each(s.value) AS e
+        WHERE s.key = 'shared-with-me' AND json_valid(s.value)
+          AND json_type(e.value, '$.itemId') = 'text' AND json_type(e.value, '$.grantId') = 'text'
+          AND json_type(e.value, '$.sharedAt') = 'integer';
+      DELETE FROM sync_state WHERE key = 'shared-with-me';
+      CREATE TABLE my_items (
+        itemId TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        mimeType TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        owner TEXT NOT NULL,
+        createdAt INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
