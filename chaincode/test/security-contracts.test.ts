@@ -440,7 +440,7 @@ describe('reserved JSON keys are refused at the parse step', () => {
         // A stand-in carrying the transaction's name: the router dispatches by name.
         const method = Object.defineProperty(async () => '', 'name', { value: tx.name }) as Method;
         // Compliance officers pass the role check that audit runs before parsing.
-        const who = tx.name === 'QueryAudit' || tx.name === 'GetAuditRecord' ? org1Compliance : alice;
+        const who = ['QueryAudit', 'GetAuditRecord', 'RecordExport'].includes(tx.name) ? org1Compliance : alice;
         await rejects(ledger, who, method, '{"__proto__":{"admin":true}}', 'BAD_INPUT');
         await rejects(ledger, who, method, '{"a":[{"b":{"__proto__":1}}]}', 'BAD_INPUT');
         count++;
