@@ -53,6 +53,31 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
     await net?.dispose();
   });
 
+  it("enrolling at the wrong organisation's CA is refused with a hint to check the organisation picked", async () => {
+    const app = await startWebApp(net.ctx, 'carol-wrong-org');
+    apps.push(app);
+    const carol = await openApp(browser, app, 'carol-wrong-org');
+    const { page } = carol;
+    await page.getByRole('button', { name: 'Continue' }).click();
+    // Carol is an Org1 user; Org2's CA has never heard of her.
+    await page.getByLabel('Organization').selectOption('Org2MSP');
+    await page.getByLabel('User ID').fill('carol');
+    await page.getByLabel('Enrollment secret').fill(await devSecret(net.ctx, 'Org1', 'carol'));
+    const passphrase = page.getByLabel('Passphrase', { exact: true });
+    if (await passphrase.count()) {
+      await passphrase.fill('wrong organisation passphrase');
+      await page.getByLabel('Repeat the passphrase').fill('wrong organisation passphrase');
+    }
+    await page.getByRole('button', { name: 'Set up account' }).click();
+    const hint = page.getByTestId('check-organization');
+    await hint.waitFor({ timeout: 120_000 });
+    assert.match((await hint.textContent()) ?? '', /check that you picked the right organisation/);
+    assert.match((await page.getByRole('alert').first().textContent()) ?? '', /enrollment secret is not correct/);
+    await screenshot(carol, 'enroll-wrong-organisation');
+    assertNoErrors([carol]);
+    await carol.context.close();
+  });
+
   it('an item shared with bob is opened by him, seen by alice, revoked, and his next attempt is refused and seen', () =>
     withFailureShots('sharing', [alice, bob], async () => {
       const { page: a } = alice;
