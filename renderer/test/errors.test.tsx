@@ -4,7 +4,7 @@ import { API_ERROR_CODES } from '../../electron/src/common/api';
 import { toResult } from '../src/api/client';
 import { ApiProvider } from '../src/api/context';
 import { createFakeApi } from '../src/api/fake-api';
-import { Button, ErrorText } from '../src/components/ui';
+import { Button, ErrorText, useToast } from '../src/components/ui';
 import { errorStrings } from '../src/i18n/errors';
 import { renderWithApp } from './render';
 
@@ -111,5 +111,25 @@ describe('API error → sentence', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('You are signed out. Please sign in again.');
     screen.getByRole('button', { name: 'again' }).click();
     expect(await screen.findByText('signed-out screen')).toBeTruthy();
+  });
+});
+
+describe('notices do not pile up', () => {
+  it('a new toast replaces the one on screen', async () => {
+    function Notify() {
+      const toast = useToast();
+      return (
+        <>
+          <Button onClick={() => toast({ tone: 'success', title: 'first notice' })}>one</Button>
+          <Button onClick={() => toast({ tone: 'success', title: 'second notice' })}>two</Button>
+        </>
+      );
+    }
+    renderWithApp(<Notify />);
+    (await screen.findByRole('button', { name: 'one' })).click();
+    expect(await screen.findByText('first notice')).toBeTruthy();
+    screen.getByRole('button', { name: 'two' }).click();
+    expect(await screen.findByText('second notice')).toBeTruthy();
+    expect(screen.queryByText('first notice')).toBeNull();
   });
 });

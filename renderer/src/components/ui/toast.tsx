@@ -1,5 +1,5 @@
 import * as ToastPrimitive from '@radix-ui/react-toast';
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 // Short, polite notices ("Invitation sent"); errors that need action stay in
@@ -16,8 +16,11 @@ const ToastContext = createContext<(message: ToastMessage) => void>(() => undefi
 export function ToastProvider({ children }: { readonly children: ReactNode }) {
   const { t } = useTranslation('ui');
   const [toasts, setToasts] = useState<(ToastMessage & { id: number })[]>([]);
+  const nextId = useRef(0);
+  // One notice at a time: a new one replaces the one on screen instead of stacking beside it.
   const show = useCallback((message: ToastMessage) => {
-    setToasts((list) => [...list.slice(-2), { ...message, id: Date.now() + Math.random() }]);
+    nextId.current += 1;
+    setToasts([{ ...message, id: nextId.current }]);
   }, []);
   const value = useMemo(() => show, [show]);
   return (
