@@ -4,7 +4,7 @@ import { isLedgerError } from '../src/node/ledger';
 import * as payments from '../src/node/payments';
 import { escrowSchema, historyEntrySchema, toEscrowInfo, toPaymentRecord } from '../src/node/payments/records';
 import { checkEscrowDeadline } from '../src/node/payments/service';
-import { fakeSession, refusal } from './sharing-fake-session';
+import { directoryUser, fakeSession, refusal } from './sharing-fake-session';
 
 // Unit tests of the payments service: record mapping, the deadline rule,
 // and the service functions on a scripted ledger (requests sent, balance
@@ -49,6 +49,7 @@ describe('payments records', () => {
     assert.deepEqual(toPaymentRecord(row), {
       paymentId: 't1',
       kind: 'transfer-out',
+      delta: -250,
       amount: 250,
       counterparty: BOB,
       memo: 'lunch',
@@ -64,6 +65,7 @@ describe('payments records', () => {
       to: BOB,
       amount: 500,
       deadline: 10 * MIN,
+      memo: 'rent',
       state: 'claimed',
     });
     assert.equal(escrowSchema.safeParse(escrow({ state: 'lost' })).success, false);
@@ -84,11 +86,11 @@ describe('payments records', () => {
 
 describe('payments service on a scripted ledger', () => {
   it('sendPayment sends Transfer with the conversation, answers a record and emits the new balance', async () => {
-    const s = await fakeSession(ALICE);
+    const s = await fakeSession(ALICE, { directory: { [BOB]: (await directoryUser(BOB)).record } });
     s.handlers.set('payments.Transfer', () => ({ paymentId: 'p1', toUserId: BOB, amount: 300, balance: 700 }));
     const before = Date.now();
     const paid = await payments.sendPayment(s, { to: BOB, amount: 300, memo: 'tea', conversationId: 'dm-1' });
-    assert.deepEqual(s.calls[0], {
+    assert.deepEqual(s.calls.at(-1), {
       kind: 'submit',
       name: 'payments.Transfer',
       request: { toUserId: BOB, amount: 300, memo: 'tea', conversationId: 'dm-1' },
@@ -98,6 +100,7 @@ describe('payments service on a scripted ledger', () => {
       {
         paymentId: 'p1',
         kind: 'transfer-out',
+        delta: -300,
         amount: 300,
         counterparty: BOB,
         memo: 'tea',
@@ -108,12 +111,17 @@ describe('payments service on a scripted ledger', () => {
     assert.deepEqual(s.events, [{ type: 'balance', balance: 700 }]);
   });
 
-  it('a refusal passes through and emits nothing', async () => {
-    const s = await fakeSession(ALICE);
+  it('a refusal passes through and emits nothing; an unknown recipient is UNKNOWN_USER before any transfer', async () => {
+    const s = await fakeSession(ALICE, { directory: { [BOB]: (await directoryUser(BOB)).record } });
     s.handlers.set('payments.Transfer', () => {
       throw refusal('INSUFFICIENT_FUNDS', 'balance 0 < 300');
     });
     await rejectsCode(payments.sendPayment(s, { to: BOB, amount: 300, memo: '' }), 'INSUFFICIENT_FUNDS');
+    assert.deepEqual(s.events, []);
+    const transfers = () => s.calls.filter((c) => c.name === 'payments.Transfer').length;
+    const before = transfers();
+    await rejectsCode(payments.sendPayment(s, { to: 'Org2MSP::nobody', amount: 300, memo: '' }), 'UNKNOWN_USER');
+    assert.equal(transfers(), before, 'no transfer was sent');
     assert.deepEqual(s.events, []);
   });
 
@@ -127,16 +135,17 @@ describe('payments service on a scripted ledger', () => {
       payments.sendPayment(s, { to: BOB, amount: Number.MAX_SAFE_INTEGER + 1, memo: '' }),
       payments.sendPayment(s, { to: 'bob', amount: 1, memo: '' }),
       payments.sendPayment(s, { to: BOB, amount: 1, memo: 'x'.repeat(281) }),
-      payments.sendPayment(s, { to: ALICE, amount: 1, memo: '' }),
       payments.createEscrow(s, { to: BOB, amount: 1, deadline: Date.now() + MIN, memo: '' }),
       payments.createEscrow(s, { to: BOB, amount: 1, deadline: Date.now() + 400 * 24 * 60 * MIN, memo: '' }),
-      payments.createEscrow(s, { to: ALICE, amount: 1, deadline, memo: '' }),
       payments.settleEscrow(s, { escrowId: 'e1', action: 'steal' as 'claim' }),
       payments.getEscrow(s, { escrowId: '' }),
       payments.mint(s, { to: BOB, amount: 0 }),
       payments.paymentHistory(s, { cursor: '' }),
     ];
     for (const call of bad) await rejectsCode(call, 'BAD_INPUT');
+    // Paying yourself is its own refusal, in words.
+    await rejectsCode(payments.sendPayment(s, { to: ALICE, amount: 1, memo: '' }), 'SELF_PAYMENT');
+    await rejectsCode(payments.createEscrow(s, { to: ALICE, amount: 1, deadline, memo: '' }), 'SELF_PAYMENT');
     assert.deepEqual(s.calls, []);
     assert.deepEqual(s.events, []);
   });
@@ -163,13 +172,13 @@ describe('payments service on a scripted ledger', () => {
     assert.equal(first.next, 'k50');
     const second = await payments.paymentHistory(s, { cursor: 'k50' });
     assert.deepEqual(second, {
-      items: [{ paymentId: 't50', kind: 'transfer-in', amount: 1, counterparty: BOB, time: 50 }],
+      items: [{ paymentId: 't50', kind: 'transfer-in', delta: 1, amount: 1, counterparty: BOB, time: 50 }],
     });
     assert.deepEqual(s.calls[1]?.request, { pageSize: 50, bookmark: 'k50' });
   });
 
   it('createEscrow omits an empty memo, checks an in-chat escrow against the conversation, and emits the balance', async () => {
-    const s = await fakeSession(ALICE);
+    const s = await fakeSession(ALICE, { directory: { [BOB]: (await directoryUser(BOB)).record } });
     const deadline = Date.now() + 10 * MIN;
     s.handlers.set('payments.CreateEscrow', (request) =>
       escrow({ ...(request as object), escrowId: 'e9', from: ALICE }),
