@@ -15,6 +15,8 @@ interface Screen {
   readonly name: string;
   readonly user: string;
   readonly keychain?: boolean;
+  /** The user's wallet is on this machine but locked: the sign-in screen. */
+  readonly locked?: boolean;
   /** Gets the page from the signed-in start into the state to capture. */
   readonly open: (page: Page) => Promise<void>;
 }
@@ -41,6 +43,18 @@ const SCREENS: readonly Screen[] = [
       await page.locator('.choice').first().waitFor();
       await page.locator('.onboarding .btn-primary').click();
       await page.locator('input[name="enrollmentId"]').fill('alice');
+    },
+  },
+  {
+    name: 'sign-in',
+    user: 'Org1MSP::alice',
+    keychain: false,
+    locked: true,
+    open: async (page) => {
+      await page
+        .getByLabel(/Passphrase|密码短语/)
+        .first()
+        .waitFor();
     },
   },
   {
@@ -116,6 +130,7 @@ async function main(): Promise<number> {
             theme,
             now: String(NOW),
             keychain: screen.keychain === false ? '0' : '1',
+            ...(screen.locked ? { locked: '1' } : {}),
           });
           await page.goto(`${server.origin}/?${query.toString()}`);
           await page.locator('.shell, .onboarding').first().waitFor();

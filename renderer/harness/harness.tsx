@@ -8,7 +8,7 @@ import '../src/styles/index.css';
 // The real UI over the in-memory fake API, for screenshots and the UI
 // bench only (built separately into build/renderer-harness; never shipped,
 // never used by end-to-end tests). Options come from the query string:
-// user, keychain, seed, big, lang, theme, now.
+// user, keychain, seed, big, lang, theme, now, locked.
 
 const params = new URLSearchParams(location.search);
 const user = params.get('user') ?? 'Org1MSP::alice';
@@ -25,6 +25,8 @@ const api = createFakeApi({
   now: params.has('now') ? Number(params.get('now')) : undefined,
 });
 (window as unknown as { ktalkFake: typeof api }).ktalkFake = api;
+// locked=1: the user's wallet is on this machine but locked (after a restart or sign-out).
+if (params.get('locked') === '1') await api.signOut();
 
 const container = document.getElementById('root');
 if (container) {
