@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Network } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
-import { userMspDir } from '../../network/src/ca/crypto';
 import { type NetworkContext, up } from '../../network/src/network';
 import { readGauge } from '../../network/src/nodes/health';
 import { CHAINCODE_NAME, CHANNEL, type Org } from '../../network/src/topology';
@@ -13,7 +11,6 @@ import { devIdentity, peerEndpoint } from '../lib/identities';
 import { gatewayErrorText } from '../lib/ktalk-session';
 import { type LiveNetwork, liveNetwork } from './support/live-network';
 import { ordererDelivery } from './support/orderer-deliver';
-import { readdir, readFile } from 'node:fs/promises';
 
 // Blocks hold every ciphertext envelope, member list, balance and audit
 // record of the channel. Staff clients must not get them from the peers'
@@ -70,17 +67,7 @@ describe('block access on the live network', { timeout: 15 * 60_000 }, () => {
     await connect(org1, 'auditor1');
     await connect(org2, 'auditor2');
     // The org's Fabric admin (OU=admin), as an operator's tools would use it.
-    const adminMsp = userMspDir(ctx.dataDir, org1, 'Admin');
-    const [key] = await readdir(path.join(adminMsp, 'keystore'));
-    await connect(
-      org1,
-      'Admin',
-      Promise.resolve({
-        mspId: org1.mspId,
-        certificatePem: await readFile(path.join(adminMsp, 'signcerts', 'cert.pem'), 'utf8'),
-        privateKeyPem: await readFile(path.join(adminMsp, 'keystore', key ?? ''), 'utf8'),
-      }),
-    );
+    await connect(org1, 'Admin');
     const directory = net('alice').getContract(CHAINCODE_NAME, 'directory');
     const submitted = await directory.submitAsync('PublishKeys', {
       arguments: [JSON.stringify({ encryptionKey: b64(32), signingKey: b64(32) })],
@@ -178,15 +165,9 @@ describe('block access on the live network', { timeout: 15 * 60_000 }, () => {
   it('every orderer delivers blocks to an org admin and to compliance officers, as the peers do', async () => {
     const [org1, org2] = ctx.topology.peerOrgs;
     assert.ok(org1 && org2);
-    const adminMsp = userMspDir(ctx.dataDir, org1, 'Admin');
-    const [key] = await readdir(path.join(adminMsp, 'keystore'));
-    const admin = {
-      mspId: org1.mspId,
-      certificatePem: await readFile(path.join(adminMsp, 'signcerts', 'cert.pem'), 'utf8'),
-      privateKeyPem: await readFile(path.join(adminMsp, 'keystore', key ?? ''), 'utf8'),
-    };
     const readers = [
-      ['Admin', admin],
+      // The org's Fabric admin (OU=admin), as an operator's tools would use it.
+      ['Admin', await devIdentity(ctx.dataDir, org1, 'Admin')],
       ['auditor1', await devIdentity(ctx.dataDir, org1, 'auditor1')],
       ['auditor2', await devIdentity(ctx.dataDir, org2, 'auditor2')],
     ] as const;

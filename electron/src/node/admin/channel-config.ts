@@ -131,7 +131,8 @@ export interface Signer {
   readonly sign: DigestSigner;
 }
 
-function signatureHeader(signer: Signer): common.SignatureHeader {
+/** Who signs and a fresh nonce: the header of anything an identity submits to the orderers. */
+export function signatureHeader(signer: Pick<Signer, 'mspId' | 'certificatePem'>): common.SignatureHeader {
   const creator = new msp.SerializedIdentity();
   creator.setMspid(signer.mspId);
   creator.setIdBytes(Buffer.from(signer.certificatePem, 'utf8'));

@@ -80,32 +80,31 @@ export function VerifyPanel({ lastExport }: { readonly lastExport: { name: strin
               })}
             </span>
           </div>
-          <div className="verdict-chain" data-testid="verify-chain" data-ok={report.chain.ok}>
-            <Badge tone={report.chain.ok ? 'success' : 'danger'}>
-              {report.chain.ok ? t('verify.chainOk') : t('verify.chainBad')}
-            </Badge>{' '}
-            {t('verify.chainDetail', { block: report.chain.trustedBlock })}
-            {report.chain.reason ? <p className="verify-reason">{report.chain.reason}</p> : null}
-          </div>
-          <div className="verdict-chain" data-testid="verify-attestation" data-ok={report.attestation.ok}>
-            <Badge tone={report.attestation.ok ? 'success' : 'danger'}>
-              {report.attestation.ok ? t('verify.attestedOk') : t('verify.attestedBad')}
-            </Badge>{' '}
-            {report.attestation.ok && report.attestation.exporter && report.attestation.exportedAt !== undefined
-              ? t('verify.attestedDetail', {
-                  exporter: report.attestation.exporter,
-                  time: formatTime(report.attestation.exportedAt, i18n.language),
-                })
-              : null}
-            {report.attestation.reason ? <p className="verify-reason">{report.attestation.reason}</p> : null}
-          </div>
-          <div className="verdict-chain" data-testid="verify-completeness" data-ok={report.completeness.ok}>
-            <Badge tone={report.completeness.ok ? 'success' : 'danger'}>
-              {report.completeness.ok ? t('verify.completeOk') : t('verify.completeBad')}
-            </Badge>{' '}
-            {report.completeness.ok ? t('verify.completeDetail') : null}
-            {report.completeness.reason ? <p className="verify-reason">{report.completeness.reason}</p> : null}
-          </div>
+          <VerdictLine
+            testId="verify-chain"
+            verdict={report.chain}
+            label={report.chain.ok ? t('verify.chainOk') : t('verify.chainBad')}
+            detail={t('verify.chainDetail', { block: report.chain.trustedBlock })}
+          />
+          <VerdictLine
+            testId="verify-attestation"
+            verdict={report.attestation}
+            label={report.attestation.ok ? t('verify.attestedOk') : t('verify.attestedBad')}
+            detail={
+              report.attestation.ok && report.attestation.exporter && report.attestation.exportedAt !== undefined
+                ? t('verify.attestedDetail', {
+                    exporter: report.attestation.exporter,
+                    time: formatTime(report.attestation.exportedAt, i18n.language),
+                  })
+                : null
+            }
+          />
+          <VerdictLine
+            testId="verify-completeness"
+            verdict={report.completeness}
+            label={report.completeness.ok ? t('verify.completeOk') : t('verify.completeBad')}
+            detail={report.completeness.ok ? t('verify.completeDetail') : null}
+          />
           {report.records.length > 0 ? (
             <Table aria-label={t('verify.records')}>
               <THead>
@@ -139,5 +138,25 @@ export function VerifyPanel({ lastExport }: { readonly lastExport: { name: strin
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** One whole-export verdict (chain, attestation, completeness): a badge, what it covered, and why it failed. */
+function VerdictLine({
+  testId,
+  verdict,
+  label,
+  detail,
+}: {
+  readonly testId: string;
+  readonly verdict: { readonly ok: boolean; readonly reason?: string };
+  readonly label: string;
+  readonly detail: string | null;
+}) {
+  return (
+    <div className="verdict-chain" data-testid={testId} data-ok={verdict.ok}>
+      <Badge tone={verdict.ok ? 'success' : 'danger'}>{label}</Badge> {detail}
+      {verdict.reason ? <p className="verify-reason">{verdict.reason}</p> : null}
+    </div>
   );
 }
