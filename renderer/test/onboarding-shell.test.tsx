@@ -104,4 +104,12 @@ describe('navigation by role', () => {
     expect(await screen.findByText('Something could not be saved on this computer')).toBeTruthy();
     expect(screen.getByText(/an item shared with you could not be saved on this device: disk full/)).toBeTruthy();
   });
+
+  it('a revoked identity is the status from then on: the pill says so, in red', async () => {
+    const { api } = renderWithApp(<App />);
+    await screen.findByRole('navigation', { name: 'Main navigation' });
+    act(() => api.emit({ type: 'sync', state: 'revoked' }));
+    const pill = await screen.findByText('Access revoked');
+    expect(pill.className).toContain('danger');
+  });
 });

@@ -151,6 +151,8 @@ describe('UI: administration and compliance on the live network', { timeout: 40 
     await sent.getByTestId('delivery').filter({ hasText: 'Not sent' }).waitFor();
     assert.equal(await sent.getByRole('button', { name: 'Retry' }).count(), 0, 'no retry that cannot succeed');
     assert.equal(await page.getByText('The network cannot be reached', { exact: false }).count(), 0);
+    // The status no longer says Online: this identity can no longer act on the network.
+    await page.locator('.sync-badge', { hasText: 'Access revoked' }).waitFor();
     await screenshot(erin, 'revoked-user-told');
   });
 

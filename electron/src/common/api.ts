@@ -115,7 +115,8 @@ export interface SessionState {
   readonly sync: SyncState;
 }
 
-export type SyncState = 'offline' | 'connecting' | 'connected' | 'reconnecting';
+/** 'revoked': the network refused this identity (its certificate was revoked); nothing will sync again. */
+export type SyncState = 'offline' | 'connecting' | 'connected' | 'reconnecting' | 'revoked';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export const THEMES = ['light', 'dark', 'system'] as const;

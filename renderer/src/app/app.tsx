@@ -48,7 +48,7 @@ function SyncBadge() {
       </Badge>
     );
   }
-  const tone = sync === 'connected' ? 'success' : sync === 'offline' ? 'danger' : 'warning';
+  const tone = sync === 'connected' ? 'success' : sync === 'offline' || sync === 'revoked' ? 'danger' : 'warning';
   return (
     <Badge tone={tone} className="sync-badge" aria-live="polite">
       {t(`sync.${sync}`)}

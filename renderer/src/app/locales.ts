@@ -15,6 +15,7 @@ export const strings = {
       connecting: 'Connecting',
       connected: 'Online',
       reconnecting: 'Reconnecting',
+      revoked: 'Access revoked',
       unreachable: 'No service',
     },
     serviceUnreachable:
@@ -43,6 +44,7 @@ export const strings = {
       connecting: '正在连接',
       connected: '在线',
       reconnecting: '正在重新连接',
+      revoked: '访问已撤销',
       unreachable: '无法连接',
     },
     serviceUnreachable:

@@ -80,18 +80,31 @@ export class Messenger {
       send: (message, hooks) => this.send(message, hooks.onEndorsed),
     });
     this.outbox.onStateChange((change) => {
+      const failure = change.failureCode ? apiFailure(change.failureCode, change.failureMessage) : undefined;
       session.emit({
         type: 'delivery',
         conversationId: change.conversationId,
         clientMessageId: change.clientMessageId,
         state: change.state,
-        ...(change.failureCode ? { failure: apiFailure(change.failureCode, change.failureMessage) } : {}),
+        ...(failure ? { failure } : {}),
       });
+      if (failure === 'CERT_REVOKED') this.markRevoked();
     });
   }
 
   get state(): SyncState {
     return this.syncState;
+  }
+
+  /**
+   * The network refused this identity: the status says so from now on. An
+   * event stream opened before the revocation may still deliver, but the
+   * account can no longer act, so "Online" would be untrue.
+   */
+  markRevoked(): void {
+    if (this.syncState === 'revoked') return;
+    this.syncState = 'revoked';
+    this.session.emit({ type: 'sync', state: 'revoked' });
   }
 
   /** Catch up on every conversation, then follow events; the outbox resumes what a crash left. */
@@ -107,6 +120,7 @@ export class Messenger {
       (event) => this.onEvent(event),
       {
         onStatus: (status) => {
+          if (this.syncState === 'revoked') return;
           this.syncState = status === 'closed' ? 'offline' : status;
           this.session.emit({ type: 'sync', state: this.syncState });
           // Whatever was committed before the stream opened is on the ledger: after a reconnect,

@@ -420,7 +420,10 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
       try {
         return { ok: true, value: await run(input) };
       } catch (error) {
-        return { ok: false, error: error instanceof ProfileError ? profileError(error) : toApiError(error) };
+        const failure = error instanceof ProfileError ? profileError(error) : toApiError(error);
+        // Whatever call met it, a refused identity is the session's state from then on.
+        if (failure.code === 'CERT_REVOKED') signed?.messenger.markRevoked();
+        return { ok: false, error: failure };
       }
     };
   }
