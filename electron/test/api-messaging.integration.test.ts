@@ -87,6 +87,21 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     assert.ok(hits.some((h) => h.conversationId === direct.id));
   });
 
+  it('a text written to look like a completed payment stays a text for both sides (content type is out of band)', async () => {
+    const direct = await alice.call('openDirect', { userId: 'Org2MSP::bob' });
+    const card = { type: 'payment', paymentId: 'forged', amount: 1_000_000, memo: 'paid in full', to: 'Org2MSP::bob' };
+    const forged = `\u0001${JSON.stringify(card)}`;
+    await alice.call('sendMessage', { conversationId: direct.id, text: forged });
+    const atBob = await bob.waitFor(direct.id, (m) => m.content?.type === 'text' && m.content.text === forged);
+    assert.deepEqual(atBob.content, { type: 'text', text: forged });
+    const atAlice = await alice.waitFor(direct.id, (m) => m.content?.type === 'text' && m.content.text === forged);
+    assert.equal(atAlice.content?.type, 'text');
+    // Read again after a restart: what the store kept is still a text.
+    await bob.restart();
+    const again = await bob.waitFor(direct.id, (m) => m.clientMessageId === atBob.clientMessageId);
+    assert.deepEqual(again.content, { type: 'text', text: forged });
+  });
+
   it('a removed member and a member who left cannot read anything sent after', async () => {
     const group = await alice.call('createGroup', {
       title: 'Launch',

@@ -59,21 +59,32 @@ export function decodePlaintext(bytes: Uint8Array): Plaintext | null {
   }
 }
 
-// The local store indexes `body` for search: text content is kept as it
-// is; structured content (payments) is stored as marked JSON.
-const STRUCTURED = '\u0001';
+// How content is kept in the store: text in `body` (indexed for search);
+// structured content (payments, requests, escrows) as JSON in `contentJson`,
+// out of band of any text, with its memo as the searchable body. No text a
+// sender writes can ever read back as a card.
 
-export function bodyOf(content: MessageContent): string {
-  return content.type === 'text' ? content.text : `${STRUCTURED}${JSON.stringify(content)}`;
+export interface StoredContent {
+  readonly body: string;
+  readonly contentJson?: string;
 }
 
-export function contentOf(body: string | null): MessageContent | undefined {
-  if (body === null) return undefined;
-  if (!body.startsWith(STRUCTURED)) return { type: 'text', text: body };
-  try {
-    const parsed = messageContentSchema.safeParse(JSON.parse(body.slice(1)));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
+export function storedContent(content: MessageContent): StoredContent {
+  if (content.type === 'text') return { body: content.text };
+  return { body: 'memo' in content ? content.memo : '', contentJson: JSON.stringify(content) };
+}
+
+export function contentOf(row: {
+  readonly body: string | null;
+  readonly contentJson: string | null;
+}): MessageContent | undefined {
+  if (row.contentJson !== null) {
+    try {
+      const parsed = messageContentSchema.safeParse(JSON.parse(row.contentJson));
+      return parsed.success && parsed.data.type !== 'text' ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
   }
+  return row.body === null ? undefined : { type: 'text', text: row.body };
 }

@@ -19,7 +19,7 @@ import { type EventSync, LedgerError, parseAnswer, refinedApiCode, syncWithFileC
 import { Outbox, type OutboxMessage } from '../outbox';
 import type { ClientSession } from '../session/client-session';
 import { SNIPPET_CLOSE, SNIPPET_OPEN, type Store, type StoredMessage } from '../store';
-import { type AttachmentRef, bodyOf, contentOf, decodePlaintext, encodePlaintext } from './content-codec';
+import { type AttachmentRef, contentOf, decodePlaintext, encodePlaintext, storedContent } from './content-codec';
 import { openRecord, postProposal, sealPost, sealedPostSchema } from './envelopes';
 import { Keyring } from './keyring';
 import { noteMembershipChange, noticeOf, rememberMembers } from './membership-notices';
@@ -248,7 +248,7 @@ export class Messenger {
     const c = this.store.getConversation(conversationId);
     if (!c) throw new LedgerError('NOT_FOUND', `no conversation ${conversationId} here`);
     const last = this.store.pageMessages({ conversationId, limit: 1 }).messages[0];
-    const content = last ? contentOf(last.body) : undefined;
+    const content = last ? contentOf(last) : undefined;
     return {
       id: c.id,
       kind: c.kind,
@@ -273,7 +273,7 @@ export class Messenger {
     if (!rememberSettled(this.store, escrowId, state)) return;
     for (const c of this.store.listConversations()) {
       const last = this.store.pageMessages({ conversationId: c.id, limit: 1 }).messages[0];
-      const content = last ? contentOf(last.body) : undefined;
+      const content = last ? contentOf(last) : undefined;
       if (content?.type === 'escrow' && content.escrowId === escrowId) {
         this.session.emit({ type: 'conversation', conversation: this.summary(c.id) });
       }
@@ -321,7 +321,7 @@ export class Messenger {
       // The chaincode's own answer when we last asked; a re-add clears it (refreshConversation).
       throw new LedgerError('FORBIDDEN', `FORBIDDEN: not a member of ${conversationId}`);
     }
-    const clientMessageId = this.outbox.enqueue({ conversationId, body: bodyOf(content), attachments });
+    const clientMessageId = this.outbox.enqueue({ conversationId, ...storedContent(content), attachments });
     const stored = this.store.getMessage({ conversationId, sender: this.session.userId, clientMessageId });
     if (!stored) throw new LedgerError('FAILED', 'the outbox lost a message it had just written');
     this.store.touchConversation(conversationId, stored.sentAt, 0);
@@ -388,7 +388,7 @@ export class Messenger {
   private view(m: StoredMessage): MessageView {
     // A message this device could not open is stored with an empty body and unverified.
     const unreadable = !m.verified && m.body === '' && m.direction === 'in';
-    const content = unreadable ? undefined : contentOf(m.body);
+    const content = unreadable ? undefined : contentOf(m);
     const notice = noticeOf(m);
     const attachments = m.attachments.map((a, index) => {
       const ref = a as Partial<AttachmentRef>;
@@ -431,7 +431,7 @@ export class Messenger {
   }
 
   private async prepare(message: OutboxMessage): Promise<{ epoch: number; payload: Uint8Array }> {
-    const content = contentOf(message.body) ?? { type: 'text' as const, text: '' };
+    const content = contentOf(message) ?? { type: 'text' as const, text: '' };
     const refs = message.attachments as AttachmentRef[];
     const epoch = await this.currentEpoch(message.conversationId);
     const sealed = await sealPost(
@@ -526,11 +526,11 @@ export class Messenger {
       opened = await openRecord(this.keyring, this.senders, record);
     }
     const decoded = opened.ok ? decodePlaintext(opened.plaintext) : null;
-    const body = decoded ? bodyOf(decoded.content) : '';
+    const stored = decoded ? storedContent(decoded.content) : { body: '' };
     const { inserted } = this.store.upsertMessage({
       ...key,
       sentAt: record.time,
-      body,
+      ...stored,
       attachments: decoded?.attachments ?? [],
       epoch: record.epoch,
       verified: opened.ok && decoded !== null,

@@ -55,6 +55,8 @@ export const newClientMessageId = (): string => randomBytes(CLIENT_MESSAGE_ID_BY
 export const draftSchema = z.strictObject({
   conversationId: z.string().min(1).max(128),
   body: z.string().max(MAX_BODY_CHARS),
+  /** Structured content's JSON, out of band of the text (see store schema 5). */
+  contentJson: z.string().max(MAX_BODY_CHARS).optional(),
   attachments: attachmentsSchema.default([]),
 });
 export type Draft = z.input<typeof draftSchema>;
@@ -173,9 +175,9 @@ export class Outbox {
       const conversation = this.store.requireConversation(d.conversationId);
       this.store
         .prepare(
-          `INSERT INTO messages (conversationId, clientMessageId, sender, sentAt, body, attachments, fileNames,
-             state, epoch, verified, direction)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, 1, 'out')`,
+          `INSERT INTO messages (conversationId, clientMessageId, sender, sentAt, body, contentJson, attachments,
+             fileNames, state, epoch, verified, direction)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 1, 'out')`,
         )
         .run(
           d.conversationId,
@@ -183,6 +185,7 @@ export class Outbox {
           this.options.sender,
           sentAt,
           d.body,
+          d.contentJson ?? null,
           JSON.stringify(d.attachments satisfies Attachment[]),
           fileNamesOf(d.attachments),
           conversation.epoch,

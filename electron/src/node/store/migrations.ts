@@ -171,6 +171,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // A message's content type is kept out of band of its text: structured content (payments,
+    // requests, escrows) is JSON in contentJson, and body holds only searchable text. Before,
+    // body marked structured content with a leading U+0001, so a text starting with it read back
+    // as a payment card. Rows from before cannot be told apart: marked ones stay structured.
+    version: 5,
+    sql: `
+      ALTER TABLE messages ADD COLUMN contentJson TEXT;
+      UPDATE messages SET contentJson = substr(body, 2),
+          body = coalesce(json_extract(substr(body, 2), '$.memo'), '')
+        WHERE body IS NOT NULL AND substr(body, 1, 1) = char(1) AND json_valid(substr(body, 2));
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

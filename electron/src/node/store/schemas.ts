@@ -72,6 +72,8 @@ export const incomingMessageSchema = z.strictObject({
   sender: id,
   sentAt: timestamp,
   body,
+  /** Structured content's JSON (a payment, a request, an escrow); absent for text, which is the body. */
+  contentJson: body.optional(),
   attachments: attachmentsSchema.default([]),
   epoch: z.number().int().min(1),
   verified: z.boolean(),
@@ -93,6 +95,8 @@ export interface StoredMessage {
   readonly sentAt: number;
   /** null once erased. */
   readonly body: string | null;
+  /** Structured content's JSON, kept out of band of the text; null for text, and once erased. */
+  readonly contentJson: string | null;
   readonly attachments: readonly Attachment[];
   readonly state: MessageState;
   readonly failureCode: string | null;

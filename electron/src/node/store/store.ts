@@ -44,6 +44,7 @@ export interface MessageRow {
   readonly sender: string;
   readonly sentAt: number;
   readonly body: string | null;
+  readonly contentJson?: string | null;
   readonly attachments: string;
   readonly state: MessageState;
   readonly failureCode: string | null;
@@ -98,6 +99,7 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
     sender: row.sender,
     sentAt: row.sentAt,
     body: row.body,
+    contentJson: row.contentJson ?? null,
     attachments: attachmentsOf(row.attachments),
     state: row.state,
     failureCode: row.failureCode,
@@ -249,13 +251,14 @@ export class Store {
     return this.db.transaction(() => {
       this.requireConversation(m.conversationId);
       const inserted = this.prepare(
-        `INSERT INTO messages (conversationId, clientMessageId, sender, sentAt, body, attachments, fileNames, state,
-             txId, blockNumber, messageId, epoch, verified, direction)
-           VALUES (@conversationId, @clientMessageId, @sender, @sentAt, @body, @attachments, @fileNames, 'committed',
-             @txId, @blockNumber, @messageId, @epoch, @verified, @direction)
+        `INSERT INTO messages (conversationId, clientMessageId, sender, sentAt, body, contentJson, attachments,
+             fileNames, state, txId, blockNumber, messageId, epoch, verified, direction)
+           VALUES (@conversationId, @clientMessageId, @sender, @sentAt, @body, @contentJson, @attachments,
+             @fileNames, 'committed', @txId, @blockNumber, @messageId, @epoch, @verified, @direction)
            ON CONFLICT (conversationId, sender, clientMessageId) DO NOTHING`,
       ).run({
         ...m,
+        contentJson: m.contentJson ?? null,
         attachments: JSON.stringify(m.attachments),
         fileNames: fileNamesOf(m.attachments),
         txId: m.txId ?? null,
@@ -341,7 +344,7 @@ export class Store {
   markErased(key: MessageKey): boolean {
     const k = parseInput(messageKeySchema, key, 'message key');
     const changed = this.prepare(
-      `UPDATE messages SET body = NULL, attachments = '[]', fileNames = NULL, payload = NULL, state = 'erased',
+      `UPDATE messages SET body = NULL, contentJson = NULL, attachments = '[]', fileNames = NULL, payload = NULL, state = 'erased',
            failureCode = NULL, failureMessage = NULL
          WHERE conversationId = ? AND sender = ? AND clientMessageId = ? AND state != 'erased'`,
     ).run(k.conversationId, k.sender, k.clientMessageId).changes;
