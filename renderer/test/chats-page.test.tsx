@@ -1,24 +1,12 @@
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ConversationSummary } from '../../electron/src/common/api';
-import { createFakeApi } from '../src/api/fake-api';
 import { ChatsPage } from '../src/features/chats';
 import { MessageBubble } from '../src/features/chats/message-bubble';
-import { renderWithApp } from './render';
+import { renderWithApp, seeded } from './render';
 
 // The chats page as a whole: unread badges in the sidebar while a
 // conversation is open, and what a member removed from the open group sees.
-
-function seeded() {
-  const api = createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true });
-  const find = (f: (c: ConversationSummary) => boolean) => {
-    const c = [...api.conversations.values()].map((x) => x.summary).find(f);
-    if (!c) throw new Error('seed');
-    return c;
-  };
-  return { api, find };
-}
 
 const sidebarItem = (id: string) => {
   const item = document.querySelector<HTMLElement>(`[data-conversation="${id}"]`);

@@ -1,22 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { ConversationSummary } from '../../electron/src/common/api';
-import { createFakeApi } from '../src/api/fake-api';
 import { ConversationView } from '../src/features/chats/conversation-view';
-import { renderWithApp } from './render';
+import { renderWithApp, seeded } from './render';
 
 // The conversation screen's warnings: what a person must not miss.
-
-function seeded() {
-  const api = createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true });
-  const find = (f: (c: ConversationSummary) => boolean) => {
-    const c = [...api.conversations.values()].map((x) => x.summary).find(f);
-    if (!c) throw new Error('seed');
-    return c;
-  };
-  return { api, find };
-}
 
 const noop = () => undefined;
 

@@ -2,6 +2,7 @@ import { render, type RenderResult } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import { ApiProvider } from '../src/api/context';
+import type { ConversationSummary } from '../../electron/src/common/api';
 import { createFakeApi, type FakeApi, type FakeOptions } from '../src/api/fake-api';
 import { DEFAULT_SETTINGS, SettingsProvider } from '../src/app/settings';
 import { ToastProvider, TooltipProvider } from '../src/components/ui';
@@ -36,4 +37,15 @@ export function renderWithApp(
     </I18nextProvider>,
   );
   return { ...result, api };
+}
+
+/** Alice's seeded fake, and a way to find one of its conversations by what it is. */
+export function seeded() {
+  const api = createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true });
+  const find = (f: (c: ConversationSummary) => boolean) => {
+    const c = [...api.conversations.values()].map((x) => x.summary).find(f);
+    if (!c) throw new Error('seed');
+    return c;
+  };
+  return { api, find };
 }
