@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3-multiple-ciphers';
@@ -9,6 +7,7 @@ import type { MessageContent } from '../src/common/api';
 import { contentOf, storedContent } from '../src/node/messaging/content-codec';
 import { MIGRATIONS, migrate } from '../src/node/store/migrations';
 import { openStore } from '../src/node/store';
+import { scratchDir } from '../../network/test/support/scratch-dir';
 
 // A message's content type travels out of band of its text, in the store as
 // on the wire: no text anyone writes can come back as a payment card.
@@ -40,7 +39,7 @@ describe('content kept in the store', () => {
   });
 
   it('a sent forged text reads back as text from a real store', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'ktalk-content-'));
+    const dir = await scratchDir('ktalk-content-');
     const store = openStore({ file: path.join(dir, 'ktalk.db'), key: randomBytes(32) });
     store.upsertConversation({ id: 'dm-1', kind: 'direct', title: 'bob', epoch: 1 });
     const base = { conversationId: 'dm-1', sender: 'Org2MSP::bob', sentAt: 1, epoch: 1, verified: true };

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3-multiple-ciphers';
@@ -15,13 +13,14 @@ import {
 } from '../src/node/messaging/shared-with-me';
 import { MIGRATIONS, migrate } from '../src/node/store/migrations';
 import { type Store, openStore } from '../src/node/store';
+import { scratchDir } from '../../network/test/support/scratch-dir';
 
 // "Shared with you" lives in the encrypted store, a row per item: it keeps
 // growing for as long as items are shared (it was one JSON value capped at
 // 64 KiB, which silently stopped taking new items after a few hundred).
 
 async function newStore(): Promise<Store> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'ktalk-shared-'));
+  const dir = await scratchDir('ktalk-shared-');
   return openStore({ file: path.join(dir, 'ktalk.db'), key: randomBytes(32) });
 }
 

@@ -1,6 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { z } from 'zod';
 import type { ApiEvent } from '../src/common/api';
 import { generateIdentity } from '../src/node/crypto';
@@ -8,6 +5,7 @@ import { DirectoryError, type DirectoryClient, type DirectoryUser } from '../src
 import { LedgerError, parseAnswer, type LedgerClient, type Transient } from '../src/node/ledger';
 import type { ClientSession } from '../src/node/session/client-session';
 import type { Account, MessagingKey } from '../src/node/wallet';
+import { scratchDir } from '../../network/test/support/scratch-dir';
 
 // A stand-in session for the sharing and payments unit tests: the ledger is
 // a script of handlers per `contract.transaction` that answer JSON (parsed
@@ -99,7 +97,7 @@ export async function fakeSession(
     enrolledAt: 0,
     messagingKeys: [...(options.olderKeys ?? []), key],
   } as unknown as Account;
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'ktalk-sharing-unit-'));
+  const dataDir = await scratchDir('ktalk-sharing-unit-');
   return {
     profile: {} as ClientSession['profile'],
     profileName: 'dev',

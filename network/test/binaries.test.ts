@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { findBinaries } from '../src/binaries';
 import { NetworkError } from '../src/errors';
 import { FABRIC, FABRIC_CA } from '../src/versions';
+import { scratchDir } from './support/scratch-dir';
 
 /** A directory of stand-in binaries that print the given version. */
 async function fakeBinDir(names: string[], version: string): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'ktalk-fakebin-'));
+  const dir = await scratchDir('ktalk-fakebin-');
   for (const name of names) {
     const file = path.join(dir, name);
     await writeFile(file, `#!/bin/sh\necho "${name}:"\necho " Version: ${version}"\n`);
@@ -23,7 +23,7 @@ const fabricNames = Object.values(FABRIC.commands);
 describe('finding Fabric binaries', () => {
   it('refuses a peer of the wrong Fabric version on PATH, naming both versions', async () => {
     const dir = await fakeBinDir(fabricNames, '2.5.9');
-    const cache = await mkdtemp(path.join(tmpdir(), 'ktalk-cache-'));
+    const cache = await scratchDir('ktalk-cache-');
     await assert.rejects(
       findBinaries(FABRIC, { PATH: `${dir}:/usr/bin:/bin`, KTALK_CACHE: cache }),
       (error: unknown) => {
@@ -63,7 +63,7 @@ describe('finding Fabric binaries', () => {
   });
 
   it('uses the per-version cache outside the repository', async () => {
-    const cache = await mkdtemp(path.join(tmpdir(), 'ktalk-cache-'));
+    const cache = await scratchDir('ktalk-cache-');
     const bin = path.join(cache, 'fabric-ca', '1.5.21', 'bin');
     await mkdir(bin, { recursive: true });
     const fake = await fakeBinDir(Object.values(FABRIC_CA.commands), '1.5.21');
@@ -77,7 +77,7 @@ describe('finding Fabric binaries', () => {
   });
 
   it('returns nothing (so the caller builds) when no binaries exist anywhere', async () => {
-    const cache = await mkdtemp(path.join(tmpdir(), 'ktalk-cache-'));
+    const cache = await scratchDir('ktalk-cache-');
     assert.equal(await findBinaries(FABRIC, { PATH: '/usr/bin:/bin', KTALK_CACHE: cache }), null);
   });
 });

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { NetworkError } from '../src/errors';
 import { createServer } from 'node:net';
@@ -14,8 +11,9 @@ import {
   stopProcess,
   waitUntilReady,
 } from '../src/processes';
+import { scratchDir } from './support/scratch-dir';
 
-const newDataDir = () => mkdtemp(path.join(tmpdir(), 'ktalk-proc-'));
+const newDataDir = () => scratchDir('ktalk-proc-');
 
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -1,3 +1,4 @@
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ async function claimBase(base: number): Promise<boolean> {
   const lock = path.join(tmpdir(), `ktalk-port-base-${base}.lock`);
   try {
     await writeFile(lock, String(process.pid), { flag: 'wx' });
+    releaseOnExit(lock);
     return true;
   } catch {
     const owner = Number(await readFile(lock, 'utf8').catch(() => ''));
@@ -27,8 +29,23 @@ async function claimBase(base: number): Promise<boolean> {
       }
     }
     await writeFile(lock, String(process.pid));
+    releaseOnExit(lock);
     return true;
   }
+}
+
+/** Removes our lock when this process exits, unless another process has since taken the base over. */
+function releaseOnExit(lock: string): void {
+  process.once('exit', () => {
+    const owner = (() => {
+      try {
+        return readFileSync(lock, 'utf8');
+      } catch {
+        return '';
+      }
+    })();
+    if (owner === String(process.pid)) rmSync(lock, { force: true });
+  });
 }
 
 /** The kernel's ephemeral port range: an outgoing connection may hold any port in it at any moment. */
