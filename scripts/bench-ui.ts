@@ -1,4 +1,6 @@
 import type { Page } from 'playwright-core';
+import path from 'node:path';
+import { FIRST_LOAD_BUDGET_GZIP_BYTES, type FirstLoadReport, firstLoadReport } from './lib/first-load-size';
 import { buildHarness, launchChromium, serveHarness } from './lib/ui-harness';
 
 // npm run bench:ui: opens a 100,000-message conversation (fake API) in
@@ -55,7 +57,23 @@ async function measure(page: Page): Promise<Figures> {
   return { ...figures, loaded };
 }
 
+const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+
+function printFirstLoad(report: FirstLoadReport): void {
+  const ratio = report.firstLoadGzipBytes / FIRST_LOAD_BUDGET_GZIP_BYTES;
+  console.log(
+    `  first-load JavaScript (the app build's index.html entry + preloads): ${kB(report.firstLoadGzipBytes)} gzip, ` +
+      `${(ratio * 100).toFixed(0)}% of the ${kB(FIRST_LOAD_BUDGET_GZIP_BYTES)} budget`,
+  );
+  for (const chunk of report.firstLoad)
+    console.log(`    ${chunk.file}: ${kB(chunk.gzipBytes)} gzip (${kB(chunk.bytes)})`);
+  const later = report.onDemand.reduce((sum, chunk) => sum + chunk.gzipBytes, 0);
+  console.log(`  loaded on first use instead: ${report.onDemand.length} chunks, ${kB(later)} gzip`);
+}
+
 async function main(): Promise<void> {
+  // `npm run bench:ui` builds the app first; this sizes that build, not the harness.
+  printFirstLoad(firstLoadReport(path.join(process.cwd(), 'build', 'renderer-dist')));
   await buildHarness();
   const server = await serveHarness();
   const browser = await launchChromium();

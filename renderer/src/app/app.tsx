@@ -1,9 +1,9 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
-import { useState, type ComponentType } from 'react';
+import { Suspense, useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../electron/src/common/api';
 import { useApi, useApiEvent, useReachability, useRefreshSession, useSession } from '../api/context';
-import { Avatar, Badge, EmptyState, useToast } from '../components/ui';
+import { Avatar, Badge, Spinner, useToast } from '../components/ui';
 import { ChatsPage } from '../features/chats';
 import { OnboardingPage } from '../features/onboarding';
 import { SettingsPage } from '../features/settings';
@@ -18,7 +18,7 @@ export type Section = 'chats' | 'sharing' | 'payments' | 'admin' | 'compliance' 
 interface NavItem {
   readonly id: Section;
   readonly icon: IconName;
-  readonly page: ComponentType<object> | undefined;
+  readonly page: ComponentType<object>;
   /** Shown only to this role (the chaincode refuses the others anyway). */
   readonly role?: Role;
 }
@@ -145,7 +145,16 @@ function Shell() {
       </nav>
       <main className="content" aria-label={current ? t(`nav.${current.id}`) : undefined}>
         <UnreachableBanner />
-        {Page ? <Page /> : <EmptyState title={t('notAvailable')} />}
+        {/* Pages split into their own chunk show a spinner while it loads. */}
+        <Suspense
+          fallback={
+            <div className="page-loading">
+              <Spinner />
+            </div>
+          }
+        >
+          {Page ? <Page /> : null}
+        </Suspense>
       </main>
     </div>
   );
