@@ -23,7 +23,11 @@ interface Screen {
 
 const conversation = (page: Page, title: string) =>
   page.locator('.conversation-item', { hasText: title }).first().click();
-const section = (page: Page, id: string) => page.locator(`.rail-item[data-section="${id}"]`).click();
+// A page split into its own chunk shows a spinner until the chunk has loaded.
+const section = async (page: Page, id: string) => {
+  await page.locator(`.rail-item[data-section="${id}"]`).click();
+  await page.locator('.page-loading').waitFor({ state: 'detached' });
+};
 const settle = (page: Page) => page.waitForTimeout(400);
 
 const SCREENS: readonly Screen[] = [
