@@ -26,6 +26,29 @@ export default tseslint.config(
     },
   },
   {
+    // Typed rules for what review missed: a promise nobody awaits loses its
+    // error, and a switch over a union must handle every member. node:test's
+    // describe/it return promises the runner itself awaits.
+    files: ['**/*.{ts,tsx}'],
+    ignores: ['renderer/vite.config.ts', 'renderer/vitest.config.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  {
     // Chaincode must be deterministic across endorsers.
     files: ['chaincode/src/**/*.ts'],
     rules: {
