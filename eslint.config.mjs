@@ -14,6 +14,9 @@ const notTooling = {
   message: 'shipped app code must not import network tooling, scripts or chaincode (use the connection profile)',
 };
 
+// The renderer reaches the app only through the declared API.
+const rendererOnly = { group: ['node:*', '**/electron/src/node/**', '**/electron/src/main/**'] };
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'build/**', 'chaincode/dist/**', '.ktalk/**'] },
   js.configs.recommended,
@@ -96,10 +99,31 @@ export default tseslint.config(
   {
     // The renderer sees only the declared API (and its tests only that plus the test tools).
     files: ['renderer/src/**/*.{ts,tsx}', 'renderer/test/**/*.{ts,tsx}', 'renderer/harness/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { paths: nodeAndElectron, patterns: [rendererOnly] }] },
+  },
+  {
+    // A feature is one folder that imports only shared code (components/,
+    // lib/, api/, i18n/); the app composes features, so a feature never
+    // imports another feature or app/.
+    files: ['renderer/src/features/*/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: nodeAndElectron, patterns: ['node:*', '**/electron/src/node/**', '**/electron/src/main/**'] },
+        {
+          paths: nodeAndElectron,
+          patterns: [
+            rendererOnly,
+            {
+              regex: '^\\.\\./(?!\\.)',
+              message: 'a feature does not import another feature: move the shared piece to components/ or lib/',
+            },
+            {
+              regex: '^\\.\\./\\.\\./(app|features)(/|$)',
+              message:
+                'a feature does not import app/ or other features: the app hands pieces in (see lib/chat-addons)',
+            },
+          ],
+        },
       ],
     },
   },

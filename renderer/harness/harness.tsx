@@ -1,7 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { createFakeApi } from '../src/api/fake-api';
 import { Root } from '../src/app/root';
-import { DEFAULT_SETTINGS, applyTheme } from '../src/app/settings';
+import { DEFAULT_SETTINGS, applyTheme } from '../src/lib/settings';
 import { createI18n, isLanguage } from '../src/i18n';
 import '../src/styles/index.css';
 

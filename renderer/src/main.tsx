@@ -1,7 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { createApiClient } from './api/client';
 import { Root } from './app/root';
-import { applyTheme, loadSettings } from './app/settings';
+import { applyTheme, loadSettings } from './lib/settings';
 import { createI18n } from './i18n';
 import './styles/index.css';
 

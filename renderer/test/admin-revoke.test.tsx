@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { AdminPage } from '../src/features/admin';
-import { hasRole, revokeComplete, revokeSteps } from '../src/features/admin/roles';
+import { hasRole, revokeComplete, revokeSteps } from '../src/lib/roles';
 import { CompliancePage } from '../src/features/compliance';
 import type { SessionState } from '../../electron/src/common/api';
 import { renderWithApp } from './render';

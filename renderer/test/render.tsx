@@ -4,9 +4,11 @@ import { I18nextProvider } from 'react-i18next';
 import { ApiProvider } from '../src/api/context';
 import type { ConversationSummary } from '../../electron/src/common/api';
 import { createFakeApi, type FakeApi, type FakeOptions } from '../src/api/fake-api';
-import { DEFAULT_SETTINGS, SettingsProvider } from '../src/app/settings';
+import { DEFAULT_SETTINGS, SettingsProvider } from '../src/lib/settings';
 import { ToastProvider, TooltipProvider } from '../src/components/ui';
 import { ClockProvider } from '../src/lib/clock';
+import { ChatAddonsProvider } from '../src/lib/chat-addons';
+import { CHAT_ADDONS } from '../src/app/feature-pages';
 import { createI18n, type Language } from '../src/i18n';
 
 // Mounts a piece of UI the way the app does (same providers), over the fake
@@ -29,7 +31,9 @@ export function renderWithApp(
         <TooltipProvider>
           <ToastProvider>
             <ApiProvider api={api}>
-              <ClockProvider clock={api.now}>{ui}</ClockProvider>
+              <ClockProvider clock={api.now}>
+                <ChatAddonsProvider addons={CHAT_ADDONS}>{ui}</ChatAddonsProvider>
+              </ClockProvider>
             </ApiProvider>
           </ToastProvider>
         </TooltipProvider>

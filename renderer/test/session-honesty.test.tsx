@@ -7,7 +7,7 @@ import { createApiClient } from '../src/api/client';
 import { createFakeApi, type FakeDisk } from '../src/api/fake-api';
 import { App } from '../src/app/app';
 import { Root } from '../src/app/root';
-import { DEFAULT_SETTINGS } from '../src/app/settings';
+import { DEFAULT_SETTINGS } from '../src/lib/settings';
 import { createI18n } from '../src/i18n';
 import { render } from '@testing-library/react';
 import { renderWithApp } from './render';

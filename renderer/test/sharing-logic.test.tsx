@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PRESET_MS, resolveExpiry, toLocalInputValue } from '../src/features/sharing/expiry';
+import { PRESET_MS, resolveExpiry, toLocalInputValue } from '../src/lib/expiry';
 import { deniedReason, mergeAccessRecords, timelineCounts } from '../src/features/sharing/timeline';
 import type { AccessRecord } from '../../electron/src/common/api';
 import { defaultTextName, textShareName } from '../src/features/sharing/text-name';

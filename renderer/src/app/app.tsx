@@ -8,10 +8,10 @@ import { ChatsPage } from '../features/chats';
 import { OnboardingPage } from '../features/onboarding';
 import { SettingsPage } from '../features/settings';
 import { AdminPage, CompliancePage, PaymentsPage, SharingPage } from './feature-pages';
-import { activeConversation } from './active-conversation';
-import { Icon, type IconName } from './icons';
+import { activeConversation } from '../lib/active-conversation';
+import { Icon, type IconName } from '../components/ui/icons';
 import { useMessageNotifications } from './notifications';
-import { displayName } from './names';
+import { displayName } from '../lib/names';
 
 export type Section = 'chats' | 'sharing' | 'payments' | 'admin' | 'compliance' | 'settings';
 

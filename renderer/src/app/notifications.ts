@@ -1,5 +1,5 @@
 import { useApiEvent, useSession } from '../api/context';
-import { useSettings } from './settings';
+import { useSettings } from '../lib/settings';
 
 // Desktop notifications in the browser (web mode). In Electron the main
 // process shows them, so the page stays quiet there. Only the sender is

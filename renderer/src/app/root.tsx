@@ -3,9 +3,11 @@ import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { ApiClient } from '../api/client';
 import { ApiProvider } from '../api/context';
 import { type Clock, ClockProvider } from '../lib/clock';
+import { ChatAddonsProvider } from '../lib/chat-addons';
+import { CHAT_ADDONS } from './feature-pages';
 import { Button, ErrorText, Spinner, ToastProvider, TooltipProvider } from '../components/ui';
 import { App } from './app';
-import { SettingsProvider, type Settings } from './settings';
+import { SettingsProvider, type Settings } from '../lib/settings';
 
 // Everything the app needs around it; tests and screenshots mount the same
 // tree with the fake API.
@@ -60,7 +62,9 @@ export function Root({
               )}
             >
               <ClockProvider clock={clock}>
-                <App />
+                <ChatAddonsProvider addons={CHAT_ADDONS}>
+                  <App />
+                </ChatAddonsProvider>
               </ClockProvider>
             </ApiProvider>
           </ToastProvider>

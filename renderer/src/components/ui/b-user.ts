@@ -1,4 +1,4 @@
-import { displayName } from '../../app/names';
+import { displayName } from '../../lib/names';
 
 // People-facing user names for UI-B's features, the same as the shell's.
 

@@ -21,7 +21,7 @@ import {
 import { useCall } from '../../components/ui/b-use-call';
 import { RevokeDialog } from './revoke-dialog';
 import { RevokeReportView } from './revoke-report';
-import { hasRole } from './roles';
+import { hasRole } from '../../lib/roles';
 import { SecretReveal } from './secret-reveal';
 
 const ENROLLMENT_ID = /^[a-z][a-z0-9._-]{1,63}$/;

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { RevokeReport } from '../../../../electron/src/common/api';
 import { Button } from '../../components/ui';
 import { userLabel } from '../../components/ui/b-user';
-import { revokeComplete, revokeSteps } from './roles';
+import { revokeComplete, revokeSteps } from '../../lib/roles';
 
 /** What the revocation did, one step per line, with what a missing step means. */
 export function RevokeReportView({ report, onClose }: { readonly report: RevokeReport; readonly onClose: () => void }) {

@@ -2,8 +2,8 @@ import { useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, MessageView } from '../../../../electron/src/common/api';
 import { useApi } from '../../api/context';
-import { PaymentComposerButton } from '../../app/feature-pages';
-import { Icon } from '../../app/icons';
+import { useChatAddons } from '../../lib/chat-addons';
+import { Icon } from '../../components/ui/icons';
 import { Button, ErrorText } from '../../components/ui';
 import { MAX_MESSAGE_CHARS } from '../../../../electron/src/common/limits';
 import { formatNumber } from '../../lib/format';
@@ -27,6 +27,7 @@ export interface ComposerProps {
 export function Composer({ conversationId, peerUserIds, disabledReason, paymentsAllowed, onSent }: ComposerProps) {
   const { t, i18n } = useTranslation('chats');
   const api = useApi();
+  const { PaymentComposerButton } = useChatAddons();
   const [text, setText] = useState('');
   const [files, setFiles] = useState<File[]>([]);
   const [dragging, setDragging] = useState(false);
@@ -158,9 +159,7 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
         <Button variant="ghost" size="icon" aria-label={t('attach')} onClick={() => fileInput.current?.click()}>
           <Icon name="attach" />
         </Button>
-        {paymentsAllowed && PaymentComposerButton ? (
-          <PaymentComposerButton conversationId={conversationId} peerUserIds={peerUserIds} />
-        ) : null}
+        {paymentsAllowed ? <PaymentComposerButton conversationId={conversationId} peerUserIds={peerUserIds} /> : null}
         <textarea
           className="input textarea composer-input"
           rows={1}

@@ -8,8 +8,8 @@ import type {
   MessageView,
 } from '../../../../electron/src/common/api';
 import { useApi, useApiEvent, useSession } from '../../api/context';
-import { Icon } from '../../app/icons';
-import { displayName } from '../../app/names';
+import { Icon } from '../../components/ui/icons';
+import { displayName } from '../../lib/names';
 import { Avatar, Badge, Button, ErrorText } from '../../components/ui';
 import { Composer } from './composer';
 import { retentionParts } from './delivery';

@@ -2,9 +2,9 @@ import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, FileData, MembershipNotice, MessageView } from '../../../../electron/src/common/api';
 import { useApi, useSession } from '../../api/context';
-import { PaymentMessage } from '../../app/feature-pages';
-import { Icon } from '../../app/icons';
-import { displayName } from '../../app/names';
+import { useChatAddons } from '../../lib/chat-addons';
+import { Icon } from '../../components/ui/icons';
+import { displayName } from '../../lib/names';
 import {
   Badge,
   Button,
@@ -70,12 +70,12 @@ function Attachments({ message }: { message: MessageView }) {
 
 function Body({ message }: { message: MessageView }) {
   const { t } = useTranslation('chats');
+  const { PaymentMessage } = useChatAddons();
   if (message.state === 'erased') return <p className="message-erased">{t('erased')}</p>;
   const content = message.content;
   if (!content) return <p className="message-erased">{t('undecryptable')}</p>;
   if (content.type === 'text') return content.text ? <p className="message-text">{content.text}</p> : null;
-  if (PaymentMessage) return <PaymentMessage content={content} message={message} />;
-  return <p className="message-text">{t('paymentUnavailable')}</p>;
+  return <PaymentMessage content={content} message={message} />;
 }
 
 /** A line across the timeline, not a bubble: nobody sent it, the group's events did. */

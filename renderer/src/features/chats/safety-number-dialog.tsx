@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, SafetyNumber } from '../../../../electron/src/common/api';
 import { useApi } from '../../api/context';
-import { displayName } from '../../app/names';
+import { displayName } from '../../lib/names';
 import { Badge, Button, Dialog, ErrorText, Spinner } from '../../components/ui';
 
 // Comparing safety numbers: both people see the same 60 digits when nobody

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiError, ConversationSummary, SearchHit } from '../../../../electron/src/common/api';
 import { ATTACHMENT_MARK } from '../../../../electron/src/common/message-preview';
 import { useApi } from '../../api/context';
-import { Icon } from '../../app/icons';
+import { Icon } from '../../components/ui/icons';
 import { Avatar, Badge, Button, EmptyState, ErrorText, Input, Spinner } from '../../components/ui';
 import { useClock } from '../../lib/clock';
 

@@ -21,8 +21,8 @@ import {
 import { downloadText } from '../../components/ui/b-download';
 import { useCall } from '../../components/ui/b-use-call';
 import { userLabel } from '../../components/ui/b-user';
-import { hasRole } from '../admin/roles';
-import { toLocalInputValue } from '../sharing/expiry';
+import { hasRole } from '../../lib/roles';
+import { toLocalInputValue } from '../../lib/expiry';
 import { ActivityChart } from './activity-chart';
 import { chooseUnit, type BucketUnit } from './bucketing';
 import { EXPORT_MIME, exportFileName } from './export-file';

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, ConversationSummary, GroupPolicy } from '../../../../electron/src/common/api';
 import { useApi } from '../../api/context';
-import { displayName } from '../../app/names';
+import { displayName } from '../../lib/names';
 import { Badge, Button, Dialog, ErrorText, Field, Input, PeoplePicker } from '../../components/ui';
 import { DEFAULT_POLICY, PolicyFields } from './policy-fields';
 

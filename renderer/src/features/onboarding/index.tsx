@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, ProfileSummary } from '../../../../electron/src/common/api';
 import { useApi, useRefreshSession, useSession } from '../../api/context';
-import { displayName } from '../../app/names';
+import { displayName } from '../../lib/names';
 import { Button, ErrorText, Field, Input, Select, Spinner } from '../../components/ui';
 
 // First run (choose a network, enroll), sign-in, and adding an account.

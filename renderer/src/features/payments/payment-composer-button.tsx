@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/context';
-import { Icon } from '../../app/icons';
+import { Icon } from '../../components/ui/icons';
 import {
   Button,
   Dialog,

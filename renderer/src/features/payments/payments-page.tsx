@@ -19,7 +19,7 @@ import {
 } from '../../components/ui';
 import { useCall } from '../../components/ui/b-use-call';
 import { USER_ID_PATTERN, userLabel } from '../../components/ui/b-user';
-import { resolveExpiry, toLocalInputValue, type ExpiryPreset } from '../sharing/expiry';
+import { resolveExpiry, toLocalInputValue, type ExpiryPreset } from '../../lib/expiry';
 import { AmountField } from './amount-field';
 import { Credits } from './credits';
 import { allowedEscrowActions, MAX_ESCROW_MS, MIN_ESCROW_MS, type EscrowAction } from './escrow-rules';

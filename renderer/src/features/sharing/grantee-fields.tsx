@@ -4,7 +4,13 @@ import type { ConversationSummary, Grantee } from '../../../../electron/src/comm
 import { useApi } from '../../api/context';
 import { Field, Input, PeoplePicker, Select, Switch } from '../../components/ui';
 import { USER_ID_PATTERN, userLabel } from '../../components/ui/b-user';
-import { EXPIRY_PRESETS, resolveExpiry, toLocalInputValue, type ExpiryPreset, type ExpiryResult } from './expiry';
+import {
+  EXPIRY_PRESETS,
+  resolveExpiry,
+  toLocalInputValue,
+  type ExpiryPreset,
+  type ExpiryResult,
+} from '../../lib/expiry';
 import { useClock } from '../../lib/clock';
 
 // Who gets access, until when, and whether they may pass it on: the part of

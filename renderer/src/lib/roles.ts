@@ -1,4 +1,4 @@
-import type { RevokeReport, Role, SessionState } from '../../../../electron/src/common/api';
+import type { RevokeReport, Role, SessionState } from '../../../electron/src/common/api';
 
 /** Pages that exist only for one role; the nav hides them and the page refuses too. */
 export function hasRole(session: SessionState | undefined | null, role: Role): boolean {
