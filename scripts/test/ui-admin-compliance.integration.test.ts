@@ -13,7 +13,7 @@ import {
   launchBrowser,
   openApp,
   screenshot,
-} from './support/ui-b-browser';
+} from './support/ui-browser';
 import { type WebApp, devSecret, startWebApp } from './support/web-app';
 
 // Administration and compliance through the real UI on a live network: the

@@ -12,7 +12,7 @@ import {
   launchBrowser,
   openApp,
   screenshot,
-} from './support/ui-b-browser';
+} from './support/ui-browser';
 import { type WebApp, devSecret, startWebApp } from './support/web-app';
 
 // Chats and groups through the real UI on a live two-org network: alice

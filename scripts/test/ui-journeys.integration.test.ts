@@ -13,7 +13,7 @@ import {
   openApp,
   screenshot,
   withFailureShots,
-} from './support/ui-b-browser';
+} from './support/ui-browser';
 import { type WebApp, devSecret, startWebApp } from './support/web-app';
 
 // What a user does across time, in Chromium against web-mode apps on one

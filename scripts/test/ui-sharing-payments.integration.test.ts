@@ -13,7 +13,7 @@ import {
   openApp,
   screenshot,
   withFailureShots,
-} from './support/ui-b-browser';
+} from './support/ui-browser';
 import { type WebApp, devSecret, startWebApp } from './support/web-app';
 
 // Sharing and payments through the real UI on a live two-org network: each

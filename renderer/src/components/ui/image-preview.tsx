@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { FileData } from '../../../../electron/src/common/api';
-import { base64ToBytes } from './b-download';
+import { base64ToBytes } from './download';
 
 // An image shown from bytes already decrypted in this app, through a blob:
 // URL that lives as long as the preview (the CSP allows blob: images and

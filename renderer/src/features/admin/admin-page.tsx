@@ -18,7 +18,7 @@ import {
   THead,
   Tr,
 } from '../../components/ui';
-import { useCall } from '../../components/ui/b-use-call';
+import { useCall } from '../../components/ui/use-call';
 import { RevokeDialog } from './revoke-dialog';
 import { RevokeReportView } from './revoke-report';
 import { hasRole } from '../../lib/roles';

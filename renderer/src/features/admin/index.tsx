@@ -1,6 +1,6 @@
 // Administration (admins only): register users and hand over their one-time
 // enrollment secret, list identities, revoke a user everywhere.
-import '../../components/ui/b-feature-page.css';
+import '../../components/ui/feature-page.css';
 import './admin.css';
 
 export { AdminPage } from './admin-page';

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { IdentityRow, RevokeReport } from '../../../../electron/src/common/api';
 import { useApi } from '../../api/context';
 import { ConfirmDialog, ErrorText, Field, Input } from '../../components/ui';
-import { useCall } from '../../components/ui/b-use-call';
+import { useCall } from '../../components/ui/use-call';
 
 /**
  * Revoking is final, so the dialog says what will happen in plain words and

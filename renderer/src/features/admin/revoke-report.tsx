@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { RevokeReport } from '../../../../electron/src/common/api';
 import { Button } from '../../components/ui';
-import { userLabel } from '../../components/ui/b-user';
+import { userLabel } from '../../components/ui/user-id';
 import { revokeComplete, revokeSteps } from '../../lib/roles';
 
 /** What the revocation did, one step per line, with what a missing step means. */

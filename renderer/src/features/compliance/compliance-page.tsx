@@ -18,9 +18,9 @@ import {
   Tr,
   useToast,
 } from '../../components/ui';
-import { downloadText } from '../../components/ui/b-download';
-import { useCall } from '../../components/ui/b-use-call';
-import { userLabel } from '../../components/ui/b-user';
+import { downloadText } from '../../components/ui/download';
+import { useCall } from '../../components/ui/use-call';
+import { userLabel } from '../../components/ui/user-id';
 import { hasRole } from '../../lib/roles';
 import { toLocalInputValue } from '../../lib/expiry';
 import { ActivityChart } from './activity-chart';

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { VerifyReport } from '../../../../electron/src/common/api';
 import { useApi } from '../../api/context';
 import { Badge, Button, ErrorText, Table, TBody, Td, Th, THead, Tr } from '../../components/ui';
-import { useCall } from '../../components/ui/b-use-call';
+import { useCall } from '../../components/ui/use-call';
 import { formatTime } from '../../lib/format';
 
 /** Checks an exported JSON file against the ledger: every record, and the hash chain. */

@@ -1,6 +1,6 @@
 // Payments: balance, send/request, escrow, history; plus the two pieces the
 // chat embeds (the composer's Pay button and payment messages).
-import '../../components/ui/b-feature-page.css';
+import '../../components/ui/feature-page.css';
 import './payments.css';
 
 export { PaymentsPage } from './payments-page';

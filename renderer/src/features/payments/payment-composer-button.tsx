@@ -14,8 +14,8 @@ import {
   TabsTrigger,
   useToast,
 } from '../../components/ui';
-import { useCall } from '../../components/ui/b-use-call';
-import { userLabel } from '../../components/ui/b-user';
+import { useCall } from '../../components/ui/use-call';
+import { userLabel } from '../../components/ui/user-id';
 import { AmountField } from './amount-field';
 import { Credits } from './credits';
 import { formatCredits, parseCredits } from './money';

@@ -17,8 +17,8 @@ import {
   TabsTrigger,
   useToast,
 } from '../../components/ui';
-import { useCall } from '../../components/ui/b-use-call';
-import { USER_ID_PATTERN, userLabel } from '../../components/ui/b-user';
+import { useCall } from '../../components/ui/use-call';
+import { USER_ID_PATTERN, userLabel } from '../../components/ui/user-id';
 import { resolveExpiry, toLocalInputValue, type ExpiryPreset } from '../../lib/expiry';
 import { AmountField } from './amount-field';
 import { Credits } from './credits';

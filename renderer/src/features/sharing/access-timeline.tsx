@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AccessRecord, ApiError } from '../../../../electron/src/common/api';
 import { useApi, useApiEvent } from '../../api/context';
 import { Badge, Button, EmptyState, ErrorText, Spinner } from '../../components/ui';
-import { userLabel } from '../../components/ui/b-user';
+import { userLabel } from '../../components/ui/user-id';
 import { formatTime } from './format';
 import { deniedReason, mergeAccessRecords, timelineCounts } from './timeline';
 

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ConversationSummary, Grantee } from '../../../../electron/src/common/api';
 import { useApi } from '../../api/context';
 import { Field, Input, PeoplePicker, Select, Switch } from '../../components/ui';
-import { USER_ID_PATTERN, userLabel } from '../../components/ui/b-user';
+import { USER_ID_PATTERN, userLabel } from '../../components/ui/user-id';
 import {
   EXPIRY_PRESETS,
   resolveExpiry,

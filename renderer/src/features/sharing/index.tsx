@@ -1,6 +1,6 @@
 // Sharing: share files or text with people or groups, see and revoke who has
 // access, see every access and refused attempt, and open what others shared.
-import '../../components/ui/b-feature-page.css';
+import '../../components/ui/feature-page.css';
 import './sharing.css';
 
 export { SharingPage } from './sharing-page';

@@ -16,8 +16,8 @@ import {
   Tr,
   useToast,
 } from '../../components/ui';
-import { useCall } from '../../components/ui/b-use-call';
-import { userLabel } from '../../components/ui/b-user';
+import { useCall } from '../../components/ui/use-call';
+import { userLabel } from '../../components/ui/user-id';
 import { AccessTimeline } from './access-timeline';
 import { formatBytes, formatTime } from './format';
 import { checkDraft, emptyDraft, GranteeFields, type GrantDraft } from './grantee-fields';

@@ -3,11 +3,11 @@ import type { FileData, SharedWithMe } from '../../../../electron/src/common/api
 import { useTranslation } from 'react-i18next';
 import { useApi, useApiEvent } from '../../api/context';
 import { Badge, Button, ErrorText, Field, ImagePreview, Input, isPreviewableImage } from '../../components/ui';
-import { userLabel } from '../../components/ui/b-user';
+import { userLabel } from '../../components/ui/user-id';
 import { useClock } from '../../lib/clock';
 import { formatTime } from '../../lib/format';
-import { base64ToBytes, downloadBlob } from '../../components/ui/b-download';
-import { useCall } from '../../components/ui/b-use-call';
+import { base64ToBytes, downloadBlob } from '../../components/ui/download';
+import { useCall } from '../../components/ui/use-call';
 
 const ITEM_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 

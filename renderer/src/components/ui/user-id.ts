@@ -1,6 +1,6 @@
 import { displayName } from '../../lib/names';
 
-// People-facing user names for UI-B's features, the same as the shell's.
+// User ids as people read them, and the form the API accepts.
 
 /** "alice (Org1)" */
 export function userLabel(userId: string): string {
