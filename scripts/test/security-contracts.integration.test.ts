@@ -29,7 +29,9 @@ import {
   accesses,
   auditSince,
   getGroup,
+  grantTransient,
   grants,
+  itemTransient,
   listMembers,
   listMessages,
   plainItem,
@@ -328,16 +330,16 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
   });
 
   it("a revoked grant's wrapped key, and its reshare's, are purged: the grant blocks delivered with private data to each org's peer no longer hold them, while an unrevoked grant's key stays / a revoke by someone who is neither owner nor grantor (FORBIDDEN) purges nothing, the grants unchanged (read by alice)", async () => {
-    await live().submit('alice', 'sharing', 'RegisterItem', plainItem('doc-sec'), { payload: randomBytes(256) });
+    await live().submit('alice', 'sharing', 'RegisterItem', plainItem('doc-sec'), itemTransient(randomBytes(256)));
     const grant = async (as: Staff, to: Staff, canReshare: boolean, expiresAt: number) => {
       const wrappedKey = b64(80);
-      const committed = await live().commit<{ grantId: string }>(as, 'sharing', 'GrantAccess', {
-        itemId: 'doc-sec',
-        grantee: { kind: 'user', userId: uid(to) },
-        canReshare,
-        expiresAt,
-        wrappedKey,
-      });
+      const committed = await live().commit<{ grantId: string }>(
+        as,
+        'sharing',
+        'GrantAccess',
+        { itemId: 'doc-sec', grantee: { kind: 'user', userId: uid(to) }, canReshare, expiresAt },
+        grantTransient(wrappedKey),
+      );
       return { grantId: committed.value.grantId, block: committed.blockNumber, wrappedKey };
     };
     const expiresAt = Date.now() + HOUR;
@@ -515,18 +517,18 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
       'alice',
       'sharing',
       'RegisterItem',
-      { itemId: 'doc-audit', contentHash: 'a'.repeat(64), size: 1, mimeType: 'text/plain', ownerWrappedKey: b64(80) },
-      { payload: randomBytes(32) },
+      { itemId: 'doc-audit', contentHash: 'a'.repeat(64), size: 1, mimeType: 'text/plain' },
+      itemTransient(randomBytes(32)),
     );
     const grant = async (as: Staff, grantee: Record<string, string>, canReshare = false) =>
       (
-        await live().submit<{ grantId: string }>(as, 'sharing', 'GrantAccess', {
-          itemId: 'doc-audit',
-          grantee,
-          canReshare,
-          expiresAt: expiry,
-          wrappedKey: b64(80),
-        })
+        await live().submit<{ grantId: string }>(
+          as,
+          'sharing',
+          'GrantAccess',
+          { itemId: 'doc-audit', grantee, canReshare, expiresAt: expiry },
+          grantTransient(),
+        )
       ).grantId;
     const expiry = Date.now() + HOUR;
     // Owner alice and grantee carol are Org1; only the resharer bob is Org2.
