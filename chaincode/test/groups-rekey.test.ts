@@ -19,7 +19,7 @@ import {
   teamGroup,
   wrappedFor,
 } from './support/groups-fixtures';
-import { bind } from './support/sharing-setup';
+import { bind, sendsKeysInTransient } from './support/sharing-setup';
 
 // Leave creates no key: the leaver would know it. The group waits in
 // rekeyRequired (posting and group grants refused) until a remaining member
@@ -149,7 +149,7 @@ describe('while a re-key is pending', () => {
 
   it('a group grant (sealed under the current epoch key) is refused with REKEY_REQUIRED', async () => {
     const sharing = bind(new SharingContract(), ['RegisterItem', 'GrantAccess'] as const);
-    const ledger = await afterLeave();
+    const ledger = sendsKeysInTransient(await afterLeave());
     ok(
       await ledger.invoke(
         alice,

@@ -348,15 +348,16 @@ describe('PaymentsContract escrow', () => {
     assert.equal(balanceOf(ledger, bob), 100);
   });
 
-  it('refunds open 60 s after the deadline: a refund stamped deadline + 30 s (an early refunder stamping ahead), + 59.999 s, at the deadline or before is refused as FORBIDDEN and writes nothing; one at + 60 s is accepted', async () => {
+  it('for anyone but the sender, refunds open 60 s after the deadline: a refund stamped deadline + 30 s (an early refunder stamping ahead), + 59.999 s, at the deadline or before is refused as FORBIDDEN and writes nothing; one at + 60 s is accepted', async () => {
     const ledger = await setup();
     const escrow = await create(ledger, 100, 5 * 60_000);
     const req = { escrowId: escrow.escrowId };
     await rejects(ledger, alice, pay.RefundEscrow, req, 'FORBIDDEN');
+    await rejects(ledger, dave, pay.RefundEscrow, req, 'FORBIDDEN');
     for (const after of [-1_000, 0, 30_000, CLOCK_SKEW_MS - 1]) {
       await rejects(ledger, dave, pay.RefundEscrow, req, 'FORBIDDEN', { time: escrow.deadline + after });
     }
-    // Between the two guard bands neither claim nor refund works; the sender can still release.
+    // Between the two guard bands a claim is refused; only the sender may refund (or release).
     await rejects(ledger, bob, pay.ClaimEscrow, req, 'EXPIRED', { time: escrow.deadline + 30_000 });
     // The next call is stamped exactly deadline + 60 s.
     ledger.clock = escrow.deadline + CLOCK_SKEW_MS - 1_000;
@@ -368,6 +369,31 @@ describe('PaymentsContract escrow', () => {
     assert.equal((await history(ledger, alice)).at(-1)?.kind, 'escrow-refund');
     await rejects(ledger, bob, pay.ClaimEscrow, { escrowId: escrow.escrowId }, 'CONFLICT');
     await rejects(ledger, dave, pay.RefundEscrow, { escrowId: escrow.escrowId }, 'CONFLICT');
+  });
+
+  it('a held claim cannot settle after the deadline: the sender may refund from deadline − 60 s (the stamp claims close), and that refund writes the escrow key the claim read, so the claim endorsed at − 60.001 s fails validation / a sender refund at − 60.001 s is FORBIDDEN and writes nothing', async () => {
+    const ledger = await setup();
+    const escrow = await create(ledger, 100, 5 * 60_000);
+    const req = { escrowId: escrow.escrowId };
+    // Endorsed just inside the window and held, not committed.
+    const held = await ledger.simulate<EscrowRecord>(bob, pay.ClaimEscrow, req, {
+      time: escrow.deadline - CLOCK_SKEW_MS - 1,
+    });
+    assert.ok(held.outcome.ok);
+    await rejects(ledger, alice, pay.RefundEscrow, req, 'FORBIDDEN', { time: escrow.deadline - CLOCK_SKEW_MS - 1 });
+    // Another user still waits for the deadline to have surely passed.
+    await rejects(ledger, dave, pay.RefundEscrow, req, 'FORBIDDEN', { time: escrow.deadline - CLOCK_SKEW_MS });
+    const refund = await ledger.simulate<EscrowRecord>(alice, pay.RefundEscrow, req, {
+      time: escrow.deadline - CLOCK_SKEW_MS,
+    });
+    assert.ok(refund.outcome.ok);
+    refund.commit();
+    // MVCC: the refund wrote a key the held claim read, so Fabric invalidates the claim at commit.
+    const key = `escrow|${escrow.escrowId}`;
+    assert.ok(held.rwset.reads.has(key) && refund.rwset.writes.has(key));
+    assert.equal(escrows(ledger)[0]?.state, 'refunded');
+    assert.equal(balanceOf(ledger, alice), 1000);
+    assert.equal(balanceOf(ledger, bob), 0);
   });
 
   it('an escrow to yourself, past or far deadlines, missing funds or recipients are refused', async () => {

@@ -33,9 +33,9 @@ import {
   ok,
   rejects,
   removeMember,
+  sendsKeysInTransient,
   setUserStatus,
   worldJson,
-  worldKeys,
 } from './support/sharing-setup';
 import { TAG, openPolicy } from './support/groups-fixtures';
 
@@ -70,7 +70,7 @@ interface Served {
 
 /** Alice registers `doc1`; alice, bob, carol and dave are active directory users. */
 async function setup(): Promise<FakeLedger> {
-  const ledger = new FakeLedger();
+  const ledger = sendsKeysInTransient(new FakeLedger());
   for (const who of [alice, bob, carol, dave]) addUser(ledger, who);
   ok(
     await ledger.invoke(
@@ -108,7 +108,9 @@ async function requestAccess(
   options: InvokeOptions = {},
 ): Promise<AccessResult> {
   const { ticketId } = ok(await ledger.invoke<{ ticketId: string }>(who, sharing.RequestAccess, { itemId }, options));
-  const decided = ok(await ledger.invoke<AccessResult>(who, sharing.GetTicket, { itemId, ticketId }));
+  // Decided at the request's own stamp when the test sets one.
+  const at: InvokeOptions = options.time !== undefined ? { time: options.time } : {};
+  const decided = ok(await ledger.invoke<AccessResult>(who, sharing.GetTicket, { itemId, ticketId }, at));
   return decided.ok
     ? { ok: true, ticketId: decided.ticketId, expiresAt: decided.expiresAt }
     : { ok: false, code: decided.code };
@@ -120,8 +122,10 @@ async function ticketFor(ledger: FakeLedger, who: TestIdentity): Promise<string>
   return res.ticketId;
 }
 
-function accesses(ledger: FakeLedger): AccessRecord[] {
-  return worldKeys(ledger, 'access|doc1|').map((k) => worldJson<AccessRecord>(ledger, k) as AccessRecord);
+/** The owner's access log, as ListAccesses answers it (outcomes judged as of each attempt). */
+async function accesses(ledger: FakeLedger): Promise<AccessRecord[]> {
+  const list = ok(await ledger.invoke<{ accesses: AccessRecord[] }>(alice, sharing.ListAccesses, { itemId: 'doc1' }));
+  return list.accesses;
 }
 
 describe('SharingContract.RegisterItem', () => {
@@ -142,7 +146,7 @@ describe('SharingContract.RegisterItem', () => {
   });
 
   it('emits an id-only event', async () => {
-    const ledger = new FakeLedger();
+    const ledger = sendsKeysInTransient(new FakeLedger());
     const out = await ledger.invoke(
       alice,
       sharing.RegisterItem,
@@ -154,14 +158,14 @@ describe('SharingContract.RegisterItem', () => {
   });
 
   it('a missing payload is refused', async () => {
-    const ledger = new FakeLedger();
+    const ledger = sendsKeysInTransient(new FakeLedger());
     const req = { itemId: 'd', contentHash: PLAIN_HASH, size: 1, mimeType: 'text/plain', ownerWrappedKey: wrapped(1) };
     await rejects(ledger, alice, sharing.RegisterItem, req, 'BAD_INPUT');
     await rejects(ledger, alice, sharing.RegisterItem, req, 'BAD_INPUT', { transient: { payload: Buffer.alloc(0) } });
   });
 
   it('a payload over the item limit is refused as TOO_LARGE', async () => {
-    const ledger = new FakeLedger();
+    const ledger = sendsKeysInTransient(new FakeLedger());
     const req = { itemId: 'd', contentHash: PLAIN_HASH, size: 1, mimeType: 'text/plain', ownerWrappedKey: wrapped(1) };
     const big = Buffer.alloc(LIMITS.itemPayloadBytes + 1);
     await rejects(ledger, alice, sharing.RegisterItem, req, 'TOO_LARGE', { transient: { payload: big } });
@@ -180,7 +184,7 @@ describe('SharingContract.RegisterItem', () => {
   });
 
   it('a claimed owner, a bad hash or a bad mime type is refused', async () => {
-    const ledger = new FakeLedger();
+    const ledger = sendsKeysInTransient(new FakeLedger());
     const base = { itemId: 'd', contentHash: PLAIN_HASH, size: 1, mimeType: 'text/plain', ownerWrappedKey: wrapped(1) };
     const t = { transient: { payload: PAYLOAD } };
     await rejects(ledger, alice, sharing.RegisterItem, { ...base, owner: userIdFor(bob) }, 'BAD_INPUT', t);
@@ -191,7 +195,7 @@ describe('SharingContract.RegisterItem', () => {
   });
 
   it('a disabled user cannot register', async () => {
-    const ledger = new FakeLedger();
+    const ledger = sendsKeysInTransient(new FakeLedger());
     addUser(ledger, alice, 'disabled');
     const req = { itemId: 'd', contentHash: PLAIN_HASH, size: 1, mimeType: 'text/plain', ownerWrappedKey: wrapped(1) };
     await rejects(ledger, alice, sharing.RegisterItem, req, 'DISABLED', { transient: { payload: PAYLOAD } });
@@ -267,7 +271,53 @@ describe('SharingContract.GrantAccess', () => {
     const later = { ...base, expiresAt: ledger.clock + HOUR };
     await rejects(ledger, alice, sharing.GrantAccess, { ...later, grantor: userIdFor(carol) }, 'BAD_INPUT');
     await rejects(ledger, alice, sharing.GrantAccess, { ...later, grantee: { kind: 'org', id: 'x' } }, 'BAD_INPUT');
-    await rejects(ledger, alice, sharing.GrantAccess, { ...later, wrappedKey: 'not base64!' }, 'BAD_INPUT');
+  });
+
+  it('a wrapped key in the request, where it would outlive its purge in the block, is refused as BAD_INPUT; one missing from the transient map is BAD_INPUT, an oversized one TOO_LARGE; all write nothing', async () => {
+    const ledger = new FakeLedger();
+    for (const who of [alice, bob]) addUser(ledger, who);
+    const item = { itemId: 'd', contentHash: PLAIN_HASH, size: 1, mimeType: 'text/plain' };
+    const payload = { payload: PAYLOAD };
+    const inRequest = await rejects(
+      ledger,
+      alice,
+      sharing.RegisterItem,
+      { ...item, ownerWrappedKey: wrapped(1) },
+      'BAD_INPUT',
+      {
+        transient: { ...payload, ownerWrappedKey: Buffer.from(wrapped(1), 'base64') },
+      },
+    );
+    assert.match(inRequest, /transient/);
+    await rejects(ledger, alice, sharing.RegisterItem, item, 'BAD_INPUT', { transient: payload });
+    await rejects(ledger, alice, sharing.RegisterItem, item, 'TOO_LARGE', {
+      transient: { ...payload, ownerWrappedKey: Buffer.alloc(385) },
+    });
+    ok(
+      await ledger.invoke(alice, sharing.RegisterItem, item, {
+        transient: { ...payload, ownerWrappedKey: Buffer.from(wrapped(1), 'base64') },
+      }),
+    );
+    assert.deepEqual(
+      JSON.parse(Buffer.from(ledger.privateData.get(COLLECTIONS.items)?.get('itemkey|d|owner') ?? []).toString()),
+      { wrappedKey: wrapped(1) },
+    );
+    const grant = {
+      itemId: 'd',
+      grantee: { kind: 'user', userId: userIdFor(bob) },
+      canReshare: false,
+      expiresAt: ledger.clock + HOUR,
+    };
+    const key = { wrappedKey: Buffer.from(wrapped(2), 'base64') };
+    await rejects(ledger, alice, sharing.GrantAccess, { ...grant, wrappedKey: wrapped(2) }, 'BAD_INPUT', {
+      transient: key,
+    });
+    await rejects(ledger, alice, sharing.GrantAccess, grant, 'BAD_INPUT');
+    await rejects(ledger, alice, sharing.GrantAccess, grant, 'TOO_LARGE', {
+      transient: { wrappedKey: Buffer.alloc(385) },
+    });
+    const granted = ok(await ledger.invoke<GrantRecord>(alice, sharing.GrantAccess, grant, { transient: key }));
+    assert.ok(!JSON.stringify(granted).includes(wrapped(2)), 'the answer does not echo the key');
   });
 
   it('a grant that would never count as active (expiresAt ≤ now + 60 s) is refused as BAD_INPUT and writes nothing; now + 60.001 s is accepted', async () => {
@@ -480,13 +530,13 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
     const res = ok(out);
     assert.equal(res.ticketId, out.ok ? out.txId : '');
     const ticket = worldJson<TicketRecord>(ledger, `ticket|doc1|${userIdFor(bob)}|${res.ticketId}`);
-    assert.ok(ticket?.outcome === 'granted');
-    assert.equal(ticket.grantId, grant.grantId);
+    assert.ok(ticket);
+    assert.deepEqual(Object.keys(ticket).sort(), ['expiresAt', 'holder', 'issuedAt', 'itemId', 'ticketId']);
     assert.equal(ticket.expiresAt - ticket.issuedAt, TICKET_TTL_MS);
     assert.equal(TICKET_TTL_MS, 180_000);
     assert.deepEqual(out.ok ? out.event : null, {
       name: 'sharing.AccessRequested',
-      payload: { itemId: 'doc1', accessor: userIdFor(bob), outcome: 'ok' },
+      payload: { itemId: 'doc1', accessor: userIdFor(bob) },
     });
 
     const before = ledger.snapshot();
@@ -498,7 +548,7 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
     assert.equal(served.contentHash, PLAIN_HASH);
   });
 
-  it('a denied access still commits a denied record and an audit record', async () => {
+  it("a denied access still commits its attempt and an audit record, and the owner's log shows it denied", async () => {
     const ledger = await setup();
     const before = new Map(ledger.world);
     const res = await requestAccess(ledger, carol);
@@ -507,15 +557,47 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
     assert.ok(written.some((k) => k.startsWith('access|doc1|')));
     const tickets = written.filter((k) => k.startsWith('ticket|'));
     assert.equal(tickets.length, 1);
-    assert.equal(worldJson<TicketRecord>(ledger, tickets[0] ?? '')?.outcome, 'denied', 'a denial grants nothing');
-    const [denied] = accesses(ledger);
+    const [denied] = await accesses(ledger);
     assert.equal(denied?.outcome, 'denied');
     assert.equal(denied?.accessor, userIdFor(carol));
     assert.equal(denied?.code, 'FORBIDDEN');
     const audit = auditOf(ledger, 'Org1MSP').at(-1);
     assert.equal(audit?.action, 'sharing.RequestAccess');
-    assert.equal(audit?.outcome, 'denied');
-    assert.equal(audit?.detail, 'FORBIDDEN');
+    assert.equal(audit?.outcome, 'ok', 'the audit record holds no decision');
+  });
+
+  it('RequestAccess writes the same keys, values (but for the caller, time and txId), audit record and event whether access would be granted or refused, and answers only the ticket id: an endorsement that is never submitted tells nothing', async () => {
+    const ledger = await setup();
+    await grantUser(ledger, alice, bob);
+    const time = ledger.clock + 10_000;
+    const sims = await Promise.all(
+      // Same org, so the audit copies go to the same org keys.
+      [bob, dave].map((who) =>
+        ledger.simulate<{ ticketId: string }>(who, sharing.RequestAccess, { itemId: 'doc1' }, { time }),
+      ),
+    );
+    const shape = (sim: (typeof sims)[number], who: TestIdentity) => {
+      assert.ok(sim.outcome.ok);
+      const anon = (text: string) =>
+        text
+          .split(userIdFor(who))
+          .join('<caller>')
+          .split(sim.outcome.ok ? sim.outcome.txId : '')
+          .join('<tx>');
+      return {
+        answer: anon(JSON.stringify(sim.outcome.value)),
+        event: anon(JSON.stringify(sim.outcome.event)),
+        reads: [...sim.rwset.reads].map(anon).sort(),
+        ranges: sim.rwset.ranges,
+        writes: [...sim.rwset.writes].map(anon).sort(),
+      };
+    };
+    const [granted, refused] = [
+      shape(sims[0] as (typeof sims)[number], bob),
+      shape(sims[1] as (typeof sims)[number], dave),
+    ];
+    assert.deepEqual(granted, refused);
+    assert.deepEqual(granted.ranges, [], 'no grant is read');
   });
 
   it('an expired grant is denied as EXPIRED and the denial is recorded', async () => {
@@ -523,7 +605,7 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
     await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + CLOCK_SKEW_MS + 1500 });
     ledger.clock += 5000;
     assert.deepEqual(await requestAccess(ledger, bob), { ok: false, code: 'EXPIRED' });
-    assert.equal(accesses(ledger).at(-1)?.code, 'EXPIRED');
+    assert.equal((await accesses(ledger)).at(-1)?.code, 'EXPIRED');
   });
 
   it('a grant stops counting 60 s before expiresAt: a request stamped expiresAt − 30 s (a grantee backdating past the expiry) or − 60 s is denied as EXPIRED with no ticket; one at − 60.001 s gets a ticket', async () => {
@@ -532,12 +614,8 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
     for (const before of [30_000, CLOCK_SKEW_MS]) {
       const out = await requestAccess(ledger, bob, 'doc1', { time: grant.expiresAt - before });
       assert.deepEqual(out, { ok: false, code: 'EXPIRED' });
-      assert.equal(accesses(ledger).at(-1)?.code, 'EXPIRED');
+      assert.equal((await accesses(ledger)).at(-1)?.code, 'EXPIRED');
     }
-    assert.ok(
-      worldKeys(ledger, 'ticket|').every((k) => worldJson<TicketRecord>(ledger, k)?.outcome === 'denied'),
-      'a denial grants no ticket',
-    );
     const granted = await requestAccess(ledger, bob, 'doc1', { time: grant.expiresAt - CLOCK_SKEW_MS - 1 });
     assert.ok(granted.ok);
   });
@@ -550,6 +628,8 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
     const written = newKeys(before, ledger);
     assert.ok(written.some((k) => k.startsWith('audit|Org2MSP|')));
     assert.ok(written.every((k) => k.startsWith('audit|Org2MSP|') || k.startsWith(`ticket|ghost|${userIdFor(bob)}|`)));
+    const probe = auditOf(ledger, 'Org2MSP').at(-1);
+    assert.deepEqual([probe?.action, probe?.outcome, probe?.detail], ['sharing.RequestAccess', 'denied', 'NOT_FOUND']);
   });
 
   it('a ticket is served only to its holder', async () => {
@@ -572,7 +652,7 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
     await grantUser(ledger, alice, bob, { expiresAt: ledger.clock + 10 * HOUR });
     const ticketId = await ticketFor(ledger, bob);
     const ticket = worldJson<TicketRecord>(ledger, `ticket|doc1|${userIdFor(bob)}|${ticketId}`);
-    assert.ok(ticket?.outcome === 'granted');
+    assert.ok(ticket);
     const req = { itemId: 'doc1', ticketId };
     for (const time of [
       ticket.expiresAt,
@@ -655,7 +735,7 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
     const served = ok(await ledger.invoke<Served>(alice, sharing.ReadItem, { itemId: 'doc1', ticketId: ticket }));
     assert.equal(served.grantId, 'owner');
     assert.equal(served.wrappedKey, wrapped(1));
-    assert.equal(accesses(ledger).at(-1)?.accessor, userIdFor(alice));
+    assert.deepEqual((await accesses(ledger)).at(-1)?.accessor, userIdFor(alice));
   });
 
   it('a disabled user can neither request access nor read', async () => {
@@ -684,7 +764,7 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
   });
 
   it('group grants follow membership managed by the real GroupsContract', async () => {
-    const ledger = new FakeLedger();
+    const ledger = sendsKeysInTransient(new FakeLedger());
     let fill = 1;
     for (const who of [alice, bob, dave]) {
       const k = () => Buffer.alloc(32, fill++).toString('base64');

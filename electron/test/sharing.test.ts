@@ -233,10 +233,9 @@ function scriptItemLedger(s: FakeSession, options: { grantEpoch?: number[] } = {
       contentHash: string;
       size: number;
       mimeType: string;
-      ownerWrappedKey: string;
     };
     stored.payload = transient?.payload;
-    stored.ownerKey = req.ownerWrappedKey;
+    stored.ownerKey = transient?.ownerWrappedKey ? b64(transient.ownerWrappedKey) : undefined;
     stored.item = {
       itemId: req.itemId,
       owner: s.userId,
@@ -250,8 +249,9 @@ function scriptItemLedger(s: FakeSession, options: { grantEpoch?: number[] } = {
     };
     return stored.item;
   });
-  s.handlers.set('sharing.GrantAccess', (request) => {
+  s.handlers.set('sharing.GrantAccess', (request, transient) => {
     const req = request as Record<string, unknown> & { grantee: { kind: string } };
+    assert.ok(!('wrappedKey' in req), 'the wrapped key never travels in the request');
     const epoch = req.grantee.kind === 'group' ? (epochs.shift() ?? 1) : undefined;
     const grant = {
       grantId: `g${grants.length + 1}`,
@@ -262,7 +262,7 @@ function scriptItemLedger(s: FakeSession, options: { grantEpoch?: number[] } = {
       expiresAt: req.expiresAt,
       createdAt: 1300,
       ...(epoch !== undefined ? { epoch } : {}),
-      wrappedKey: req.wrappedKey,
+      wrappedKey: transient?.wrappedKey ? b64(transient.wrappedKey) : undefined,
     };
     grants.push(grant);
     const { wrappedKey: _key, ...record } = grant;
@@ -293,7 +293,7 @@ function scriptItemLedger(s: FakeSession, options: { grantEpoch?: number[] } = {
 }
 
 describe('sharing service on a scripted ledger', () => {
-  it('shareItem to a user: payload only in the transient map, key sealed to owner and grantee, item remembered', async () => {
+  it('shareItem to a user: payload and both wrapped keys only in the transient map, key sealed to owner and grantee, item remembered', async () => {
     const bob = await directoryUser(BOB);
     const s = await fakeSession(ALICE, { directory: { [BOB]: bob.record } });
     const { stored, grants } = scriptItemLedger(s);
@@ -309,7 +309,8 @@ describe('sharing service on a scripted ledger', () => {
       ['sharing.RegisterItem', 'sharing.GrantAccess'],
     );
     const register = s.calls[0]?.request as Record<string, unknown>;
-    assert.deepEqual(Object.keys(register).sort(), ['contentHash', 'itemId', 'mimeType', 'ownerWrappedKey', 'size']);
+    assert.deepEqual(Object.keys(register).sort(), ['contentHash', 'itemId', 'mimeType', 'size']);
+    assert.ok(!('wrappedKey' in (s.calls[1]?.request as Record<string, unknown>)));
     assert.equal(register.contentHash, sha(plain));
     assert.ok(!JSON.stringify(s.calls).includes(b64(plain)), 'no plaintext in any request');
     assert.ok(stored.payload && stored.payload.length > plain.length);

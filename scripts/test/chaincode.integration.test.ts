@@ -220,17 +220,21 @@ describe('KTalk chaincode on the running network', { timeout: 40 * 60_000 }, () 
         contentHash: createHash('sha256').update('plaintext').digest('hex'),
         size: 9,
         mimeType: 'application/pdf',
-        ownerWrappedKey: b64(80),
       },
-      { payload },
+      // Wrapped keys travel in the transient map, like the payload: they land only in private data.
+      { payload, ownerWrappedKey: randomBytes(80) },
     );
-    const grant = await as('alice').submit<{ grantId: string }>('sharing', 'GrantAccess', {
-      itemId: 'report-q3',
-      grantee: { kind: 'user', userId: id('bob') },
-      canReshare: false,
-      expiresAt: Date.now() + 3_600_000,
-      wrappedKey: b64(80),
-    });
+    const grant = await as('alice').submit<{ grantId: string }>(
+      'sharing',
+      'GrantAccess',
+      {
+        itemId: 'report-q3',
+        grantee: { kind: 'user', userId: id('bob') },
+        canReshare: false,
+        expiresAt: Date.now() + 3_600_000,
+      },
+      { wrappedKey: randomBytes(80) },
+    );
     // RequestAccess answers only its ticket id; the decision is read once committed.
     const decision = async (user: string) => {
       const { ticketId } = await as(user).submit<{ ticketId: string }>('sharing', 'RequestAccess', {

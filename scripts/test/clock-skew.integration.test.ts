@@ -6,13 +6,21 @@ import {
   type AuditRow,
   type ReadBack,
   type User,
-  b64,
   sleepUntil,
   uid,
   useLiveLedger,
   valueOf,
 } from './support/transactions-fixture';
-import { accesses, balance, escrow, getUser, keys, plainItem } from './support/read-backs';
+import {
+  accesses,
+  balance,
+  escrow,
+  getUser,
+  grantTransient,
+  itemTransient,
+  keys,
+  plainItem,
+} from './support/read-backs';
 
 // Clients stamp their own proposals; the peers accept stamps within 60 s of
 // their clocks (peer.authentication.timewindow) and the chaincode keeps a
@@ -94,14 +102,19 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
   });
 
   it('sharing: alice grants bob her item for the shortest time allowed (60 s + 5 s) and he reads it with a committed ticket', async () => {
-    await live().submit('alice', 'sharing', 'RegisterItem', plainItem('doc'), { payload });
-    const grant = await live().submit<{ expiresAt: number }>('alice', 'sharing', 'GrantAccess', {
-      itemId: 'doc',
-      grantee: { kind: 'user', userId: uid('bob') },
-      canReshare: false,
-      expiresAt: Date.now() + SKEW + 5_000,
-      wrappedKey: b64(80),
-    });
+    await live().submit('alice', 'sharing', 'RegisterItem', plainItem('doc'), itemTransient(payload));
+    const grant = await live().submit<{ expiresAt: number }>(
+      'alice',
+      'sharing',
+      'GrantAccess',
+      {
+        itemId: 'doc',
+        grantee: { kind: 'user', userId: uid('bob') },
+        canReshare: false,
+        expiresAt: Date.now() + SKEW + 5_000,
+      },
+      grantTransient(),
+    );
     grantExpiresAt = grant.expiresAt;
     const { ticketId } = await live().submit<{ ticketId: string }>('bob', 'sharing', 'RequestAccess', {
       itemId: 'doc',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
-import { ledger as ledgerProtos } from '@hyperledger/fabric-protos';
+import { ledger as ledgerProtos, peer } from '@hyperledger/fabric-protos';
 import { CHAINCODE_NAME } from '../../network/src/topology';
 import {
   type Identity,
@@ -29,12 +29,17 @@ import {
   accesses,
   auditSince,
   getGroup,
+  balance,
+  escrow,
+  grantTransient,
   grants,
+  itemTransient,
   listMembers,
   listMessages,
   plainItem,
   postRequest,
 } from './support/read-backs';
+import { type Endorsed, endorseOnly, endorsementView } from './support/endorsement';
 
 // The security fixes on the live two-org network, each as an attack that
 // fails with state read back unchanged by another user, and the legitimate
@@ -328,16 +333,16 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
   });
 
   it("a revoked grant's wrapped key, and its reshare's, are purged: the grant blocks delivered with private data to each org's peer no longer hold them, while an unrevoked grant's key stays / a revoke by someone who is neither owner nor grantor (FORBIDDEN) purges nothing, the grants unchanged (read by alice)", async () => {
-    await live().submit('alice', 'sharing', 'RegisterItem', plainItem('doc-sec'), { payload: randomBytes(256) });
+    await live().submit('alice', 'sharing', 'RegisterItem', plainItem('doc-sec'), itemTransient(randomBytes(256)));
     const grant = async (as: Staff, to: Staff, canReshare: boolean, expiresAt: number) => {
       const wrappedKey = b64(80);
-      const committed = await live().commit<{ grantId: string }>(as, 'sharing', 'GrantAccess', {
-        itemId: 'doc-sec',
-        grantee: { kind: 'user', userId: uid(to) },
-        canReshare,
-        expiresAt,
-        wrappedKey,
-      });
+      const committed = await live().commit<{ grantId: string }>(
+        as,
+        'sharing',
+        'GrantAccess',
+        { itemId: 'doc-sec', grantee: { kind: 'user', userId: uid(to) }, canReshare, expiresAt },
+        grantTransient(wrappedKey),
+      );
       return { grantId: committed.value.grantId, block: committed.blockNumber, wrappedKey };
     };
     const expiresAt = Date.now() + HOUR;
@@ -515,18 +520,18 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
       'alice',
       'sharing',
       'RegisterItem',
-      { itemId: 'doc-audit', contentHash: 'a'.repeat(64), size: 1, mimeType: 'text/plain', ownerWrappedKey: b64(80) },
-      { payload: randomBytes(32) },
+      { itemId: 'doc-audit', contentHash: 'a'.repeat(64), size: 1, mimeType: 'text/plain' },
+      itemTransient(randomBytes(32)),
     );
     const grant = async (as: Staff, grantee: Record<string, string>, canReshare = false) =>
       (
-        await live().submit<{ grantId: string }>(as, 'sharing', 'GrantAccess', {
-          itemId: 'doc-audit',
-          grantee,
-          canReshare,
-          expiresAt: expiry,
-          wrappedKey: b64(80),
-        })
+        await live().submit<{ grantId: string }>(
+          as,
+          'sharing',
+          'GrantAccess',
+          { itemId: 'doc-audit', grantee, canReshare, expiresAt: expiry },
+          grantTransient(),
+        )
       ).grantId;
     const expiry = Date.now() + HOUR;
     // Owner alice and grantee carol are Org1; only the resharer bob is Org2.
@@ -623,6 +628,183 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
         [uid('dave'), 'granted'],
         [uid('bob'), 'denied'],
       ],
+    );
+  });
+
+  it("wrapped item keys never reach a block: the owner's key (RegisterItem) and a grant's key (GrantAccess) travel in transient data, so after the revoke purged the grant's key no block on the peer holds either, as raw bytes or base64, while the grantee read it back before / either key put in the request (BAD_INPUT) is refused, the item and grants unchanged (read by carol and bob)", async () => {
+    const ownerKey = randomBytes(80);
+    const grantKey = randomBytes(80);
+    const item = plainItem('doc-blocks');
+    await live().refused(
+      {
+        as: 'alice',
+        contract: 'sharing',
+        tx: 'RegisterItem',
+        request: { ...item, ownerWrappedKey: b64(80) },
+        transient: itemTransient(randomBytes(64), ownerKey),
+      },
+      'BAD_INPUT',
+      grants('carol', 'doc-blocks'),
+    );
+    await live().submit('alice', 'sharing', 'RegisterItem', item, itemTransient(randomBytes(64), ownerKey));
+    const grant = {
+      itemId: 'doc-blocks',
+      grantee: { kind: 'user', userId: uid('bob') },
+      canReshare: false,
+      expiresAt: Date.now() + HOUR,
+    };
+    await live().refused(
+      {
+        as: 'alice',
+        contract: 'sharing',
+        tx: 'GrantAccess',
+        request: { ...grant, wrappedKey: grantKey.toString('base64') },
+        transient: grantTransient(grantKey.toString('base64')),
+      },
+      'BAD_INPUT',
+      grants('carol', 'doc-blocks'),
+      grants('bob', 'doc-blocks'),
+    );
+    const { grantId } = await live().submit<{ grantId: string }>('alice', 'sharing', 'GrantAccess', grant, {
+      wrappedKey: grantKey,
+    });
+    // Legitimate use: each reader gets its own key back from private data.
+    const served = async (as: Staff) => {
+      const { ticketId } = await live().submit<{ ticketId: string }>(as, 'sharing', 'RequestAccess', {
+        itemId: 'doc-blocks',
+      });
+      return (
+        await live().evaluate<{ wrappedKey: string }>(as, 'sharing', 'ReadItem', { itemId: 'doc-blocks', ticketId })
+      ).wrappedKey;
+    };
+    assert.equal(await served('bob'), grantKey.toString('base64'));
+    assert.equal(await served('alice'), ownerKey.toString('base64'));
+    const revoked = await live().commit('alice', 'sharing', 'RevokeGrant', { itemId: 'doc-blocks', grantId });
+
+    // Every block up to the revoke, as the compliance officer's peer delivers it.
+    const needles = [ownerKey, grantKey].flatMap((k) => [k, Buffer.from(k.toString('base64'))]);
+    const stream = await live().channel('auditor1').getBlockEvents({ startBlock: 0n });
+    let scanned = 0;
+    let sawItem = false;
+    try {
+      for await (const block of stream) {
+        const bytes = Buffer.from(block.serializeBinary());
+        for (const needle of needles) assert.equal(bytes.indexOf(needle), -1, `block ${scanned} holds a wrapped key`);
+        // The scan does see request arguments: the item id is in its blocks.
+        sawItem ||= bytes.includes(Buffer.from('doc-blocks'));
+        scanned++;
+        if (BigInt(block.getHeader()?.getNumber() ?? 0) >= revoked.blockNumber) break;
+      }
+    } finally {
+      stream.close();
+    }
+    assert.ok(sawItem && BigInt(scanned) === revoked.blockNumber + 1n, `${scanned} blocks scanned`);
+  });
+
+  it("an endorsed but never submitted RequestAccess reveals nothing: for a grantee and a revoked grantee the proposal responses (answer, event, read keys, write set) are the same but for caller, txId and time; the held endorsements name no committed ticket, the access log unchanged; submitted later, both commit and only then GetTicket gives each decision and the owner's log shows both attempts (read by alice)", async () => {
+    const logBefore = await live().read(accesses('alice', 'doc-sec'));
+    // dave holds an active grant on doc-sec, bob's was revoked; both are Org2 users.
+    const held = {
+      dave: await endorseOnly(live(), 'dave', 'sharing', 'RequestAccess', { itemId: 'doc-sec' }),
+      bob: await endorseOnly(live(), 'bob', 'sharing', 'RequestAccess', { itemId: 'doc-sec' }),
+    };
+    // The ticket's expiry is its stamp + 180 s (TICKET_TTL_MS).
+    assert.deepEqual(
+      endorsementView(held.dave, uid('dave'), [180_000]),
+      endorsementView(held.bob, uid('bob'), [180_000]),
+    );
+    assert.ok(held.bob.writes.size > 0, 'the attempt is a write');
+    assert.equal(held.bob.event?.name, 'sharing.AccessRequested');
+    for (const [as, e] of Object.entries(held) as Array<[Staff, Endorsed]>) {
+      await live().refused(
+        { as, contract: 'sharing', tx: 'GetTicket', request: { itemId: 'doc-sec', ticketId: e.txId }, evaluate: true },
+        'NOT_FOUND',
+        accesses('alice', 'doc-sec'),
+      );
+    }
+    assert.deepEqual(
+      await live().read(accesses('alice', 'doc-sec')),
+      logBefore,
+      'no attempt recorded without a commit',
+    );
+
+    // The legitimate path: the same endorsements, submitted.
+    for (const [as, e] of Object.entries(held) as Array<[Staff, Endorsed]>) {
+      assert.equal((await live().submitEndorsed(as, e.transaction)).successful, true, as);
+    }
+    const ticket = (as: Staff, ticketId: string) =>
+      live().evaluate<{ ok: boolean; code?: string }>(as, 'sharing', 'GetTicket', { itemId: 'doc-sec', ticketId });
+    assert.equal((await ticket('dave', held.dave.txId)).ok, true);
+    assert.deepEqual(await ticket('bob', held.bob.txId), { ok: false, ticketId: held.bob.txId, code: 'FORBIDDEN' });
+    const log = await live().evaluate<{ accesses: Array<{ txId: string; accessor: string; outcome: string }> }>(
+      'alice',
+      'sharing',
+      'ListAccesses',
+      { itemId: 'doc-sec' },
+    );
+    const outcomeOf = (txId: string) => log.accesses.find((a) => a.txId === txId)?.outcome;
+    assert.deepEqual([outcomeOf(held.dave.txId), outcomeOf(held.bob.txId)], ['granted', 'denied']);
+  });
+
+  it('a held escrow claim cannot settle after the deadline: bob endorses a claim inside his window and holds it; alice refunds from the stamp claims close, which writes the escrow the claim read, so the held claim submitted afterwards is invalidated (MVCC_READ_CONFLICT), the escrow refunded and balances unchanged (read by alice and bob) / a claim submitted in time settles', async () => {
+    await live().submit('org1admin', 'payments', 'Mint', { toUserId: uid('alice'), amount: 50 });
+    // Stamped 40 s slow, CreateEscrow accepts a deadline 81 s from now
+    // (stamp + 121 s), so claims stay open for stamps up to 21 s from now and
+    // close (stamp + 60 s ≥ deadline) from then: a refund stamped 58 s fast
+    // (inside the peers' 60 s window) is already past that line.
+    const create = async (amount: number) => {
+      const deadline = Date.now() - 40_000 + 121_000;
+      const { escrowId } = await live().submit<{ escrowId: string }>(
+        'alice',
+        'payments',
+        'CreateEscrow',
+        { toUserId: uid('bob'), amount, deadline },
+        undefined,
+        -40_000,
+      );
+      return escrowId;
+    };
+    const late = await create(20);
+    const claim = await endorseOnly(live(), 'bob', 'payments', 'ClaimEscrow', { escrowId: late });
+    assert.match(claim.answer, /"state":"claimed"/, 'endorsed inside the window');
+    // Anyone else still waits for the deadline to have surely passed.
+    await live().refused(
+      { as: 'carol', contract: 'payments', tx: 'RefundEscrow', request: { escrowId: late }, clockOffsetMs: 58_000 },
+      'FORBIDDEN',
+      escrow('alice', late),
+    );
+    const refunded = await live().submit<{ state: string }>(
+      'alice',
+      'payments',
+      'RefundEscrow',
+      { escrowId: late },
+      undefined,
+      58_000,
+    );
+    assert.equal(refunded.state, 'refunded');
+
+    const before = await Promise.all([
+      live().read(balance('alice')),
+      live().read(balance('bob')),
+      live().read(escrow('alice', late)),
+    ]);
+    const status = await live().submitEndorsed('bob', claim.transaction);
+    assert.equal(status.successful, false);
+    assert.equal(status.code, peer.TxValidationCode.MVCC_READ_CONFLICT);
+    const after = await Promise.all([
+      live().read(balance('alice')),
+      live().read(balance('bob')),
+      live().read(escrow('alice', late)),
+    ]);
+    assert.deepEqual(after, before, 'the held claim changed nothing');
+    assert.equal(valueOf<{ state: string }>(after[2]).state, 'refunded');
+
+    const onTime = await create(10);
+    const held = await endorseOnly(live(), 'bob', 'payments', 'ClaimEscrow', { escrowId: onTime });
+    assert.equal((await live().submitEndorsed('bob', held.transaction)).successful, true);
+    assert.equal(
+      (await live().evaluate<{ state: string }>('alice', 'payments', 'GetEscrow', { escrowId: onTime })).state,
+      'claimed',
     );
   });
 });

@@ -14,7 +14,19 @@ import {
   useLiveLedger,
   valueOf,
 } from './support/transactions-fixture';
-import { POLICY, accesses, auditSince, balance, escrow, getUser, grants, history, keys } from './support/read-backs';
+import {
+  POLICY,
+  accesses,
+  auditSince,
+  balance,
+  escrow,
+  getUser,
+  grantTransient,
+  grants,
+  history,
+  itemTransient,
+  keys,
+} from './support/read-backs';
 
 // Every sharing, payments and audit transaction on the live two-org
 // network: at least one success, and refusals whose read-back (by another
@@ -419,8 +431,8 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
       as,
       contract: 'sharing',
       tx: 'RegisterItem',
-      request: { itemId, contentHash, size: 13, mimeType: 'application/pdf', ownerWrappedKey: ownerKey, ...extra },
-      ...(data === null ? {} : { transient: { payload: data } }),
+      request: { itemId, contentHash, size: 13, mimeType: 'application/pdf', ...extra },
+      ...(data === null ? {} : { transient: itemTransient(data, Buffer.from(ownerKey, 'base64')) }),
     });
     const item = await live().call<{ owner: string; ciphertextHash: string; ciphertextSize: number }>(
       register('alice', 'doc-1'),
@@ -458,7 +470,7 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
   });
 
   it("sharing.GrantAccess: the owner grants a user and a group, and a grantee reshares within his grant / no reshare right (FORBIDDEN), a later expiry than one's own grant (FORBIDDEN), a group one is not in (FORBIDDEN), a past expiry and oneself (BAD_INPUT), an unknown user, group or item (NOT_FOUND) are refused, grants and audit unchanged (read by alice, bob and auditor1)", async () => {
-    const grant = (as: User, grantee: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+    const grant = (as: User, grantee: Record<string, string>, extra: Record<string, unknown> = {}, key = b64(80)) => ({
       as,
       contract: 'sharing',
       tx: 'GrantAccess',
@@ -467,15 +479,15 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
         grantee,
         canReshare: false,
         expiresAt: Date.now() + HOUR,
-        wrappedKey: b64(80),
         ...extra,
       },
+      transient: grantTransient(key),
     });
     const user = (userId: string) => ({ kind: 'user', userId });
     const group = (conversationId: string) => ({ kind: 'group', conversationId });
 
     bobKey = b64(80);
-    bobGrant = await live().call<Grant>(grant('alice', user(uid('bob')), { canReshare: true, wrappedKey: bobKey }));
+    bobGrant = await live().call<Grant>(grant('alice', user(uid('bob')), { canReshare: true }, bobKey));
     bobTicket = await ticket('bob', 'doc-1');
     const bobs = await live().evaluate<Served>('bob', 'sharing', 'ReadItem', { itemId: 'doc-1', ticketId: bobTicket });
     assert.deepEqual(
@@ -698,8 +710,8 @@ describe('Transactions on the live network: payments, sharing, audit', { timeout
       'bob',
       'sharing',
       'RegisterItem',
-      { itemId: 'doc-quiet', contentHash, size: 1, mimeType: 'text/plain', ownerWrappedKey: b64(80) },
-      { payload: randomBytes(32) },
+      { itemId: 'doc-quiet', contentHash, size: 1, mimeType: 'text/plain' },
+      itemTransient(randomBytes(32)),
     );
     assert.deepEqual(await live().evaluate('bob', 'sharing', 'ListAccesses', { itemId: 'doc-quiet' }), {
       accesses: [],

@@ -212,13 +212,27 @@ export class PaymentsContract extends KTalkContract {
     return this.settle(ctx, caller, escrow, 'claimed');
   }
 
-  /** After the deadline anyone may return the funds, so nothing stays locked. */
+  /**
+   * Returns the funds to the sender. The sender may do so as soon as claims
+   * close (the very stamp ClaimEscrow refuses), anyone else once the deadline
+   * has surely passed, so nothing stays locked. Why the sender need not wait:
+   * a claim endorsed just inside its window can be held and submitted after
+   * the deadline, and Fabric's validation knows no chaincode time. This
+   * refund writes `escrow|<id>`, which ClaimEscrow reads, so once it commits
+   * MVCC validation invalidates every claim endorsed before it: the deadline
+   * then holds at commit, not only at endorsement.
+   */
   @Transaction()
   async RefundEscrow(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
     const escrow = await openEscrow(ctx, request);
-    // A refunder stamping early cannot refund before the deadline.
-    if (!surelyReached(ctx.now(), escrow.deadline)) {
+    const now = ctx.now();
+    if (caller.userId === escrow.from) {
+      if (surelyBefore(now, escrow.deadline)) {
+        throw forbidden(`the sender may refund from ${CLOCK_SKEW_MS / 1000} s before the deadline, when claims close`);
+      }
+    } else if (!surelyReached(now, escrow.deadline)) {
+      // A refunder stamping early cannot refund before the deadline.
       throw forbidden(`refunds open ${CLOCK_SKEW_MS / 1000} s after the deadline`);
     }
     return this.settle(ctx, caller, escrow, 'refunded');

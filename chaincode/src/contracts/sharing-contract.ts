@@ -18,7 +18,6 @@ import {
   grantKey,
   grantSchema,
   grantState,
-  granteeMatches,
   itemKey,
   listGrants,
   payloadKey,
@@ -36,12 +35,16 @@ import { orgOfUserId } from '../lib/identity';
 import { KTalkContract } from '../lib/ktalk-contract';
 import { LIMITS } from '../lib/limits';
 import { COLLECTIONS, key, readJson, readPrivateJson, writeJson, writePrivateJson } from '../lib/state';
-import { base64, bookmark, id, pageSize, parseRequest, sha256Hex, strictObject, timestampMs } from '../lib/validate';
+import { transientBytes } from '../lib/transient';
+import { bookmark, id, pageSize, parseRequest, sha256Hex, strictObject, timestampMs } from '../lib/validate';
 import { prefixRange, readPage } from '../lib/state';
 import { keySafe } from '../lib/identity';
 
 /** A sealed box of a 32-byte data key is 80 bytes; leave room for other key sizes. */
-const wrappedKey = base64(512).refine((s) => s.length > 0, 'must not be empty');
+const MAX_WRAPPED_KEY_BYTES = 384;
+/** Refuses a wrapped key put in the request, where it would stay in the block after any purge. */
+const notInRequest = (field: string) =>
+  z.never({ error: `${field} travels in the transient map (transient '${field}'), never in the request` }).optional();
 const mimeType = z
   .string()
   .max(127)
@@ -52,7 +55,7 @@ const registerSchema = strictObject({
   contentHash: sha256Hex,
   size: z.number().int().nonnegative().max(LIMITS.itemPayloadBytes),
   mimeType,
-  ownerWrappedKey: wrappedKey,
+  ownerWrappedKey: notInRequest('ownerWrappedKey'),
 });
 const granteeRequest = z.discriminatedUnion('kind', [
   strictObject({ kind: z.literal('user'), userId: id }),
@@ -63,7 +66,7 @@ const grantRequestSchema = strictObject({
   grantee: granteeRequest,
   canReshare: z.boolean(),
   expiresAt: timestampMs,
-  wrappedKey,
+  wrappedKey: notInRequest('wrappedKey'),
 });
 const itemOnly = strictObject({ itemId: id });
 const revokeSchema = strictObject({ itemId: id, grantId: id });
@@ -88,11 +91,9 @@ export class SharingContract extends KTalkContract {
     const caller = keySafe(await ctx.activeCaller());
     const req = parseRequest(registerSchema, request);
     // The ciphertext travels in the transient map so it never lands in a block.
-    const payload = ctx.stub.getTransient().get('payload');
-    if (!payload || payload.length === 0) throw badInput('transient "payload" is required');
-    if (payload.length > LIMITS.itemPayloadBytes) {
-      throw new ChaincodeError('TOO_LARGE', `payload exceeds ${LIMITS.itemPayloadBytes} bytes`);
-    }
+    const payload = transientBytes(ctx, 'payload', LIMITS.itemPayloadBytes);
+    // So does the owner's wrapped key: it lands only in private data.
+    const ownerWrappedKey = transientBytes(ctx, 'ownerWrappedKey', MAX_WRAPPED_KEY_BYTES);
     if (await readItem(ctx, req.itemId)) throw new ChaincodeError('CONFLICT', `item ${req.itemId} already exists`);
 
     const now = ctx.now();
@@ -110,7 +111,7 @@ export class SharingContract extends KTalkContract {
     await writeJson(ctx, itemKey(req.itemId), item);
     await ctx.stub.putPrivateData(COLLECTIONS.items, payloadKey(req.itemId), payload);
     await writePrivateJson(ctx, COLLECTIONS.items, wrappedKeyKey(req.itemId, OWNER_GRANT), {
-      wrappedKey: req.ownerWrappedKey,
+      wrappedKey: ownerWrappedKey.toString('base64'),
     });
     await ctx.audit({ action: 'sharing.RegisterItem', target: target(req.itemId) });
     ctx.emit('sharing.ItemRegistered', { itemId: req.itemId, owner: caller.userId });
@@ -121,6 +122,8 @@ export class SharingContract extends KTalkContract {
   async GrantAccess(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
     const req = parseRequest(grantRequestSchema, request);
+    // Off the request, so RevokeGrant's purge leaves no copy in any block.
+    const wrappedKey = transientBytes(ctx, 'wrappedKey', MAX_WRAPPED_KEY_BYTES);
     const now = ctx.now();
     const item = await readItem(ctx, req.itemId);
     if (!item) throw notFound(`item ${req.itemId} not found`);
@@ -180,7 +183,9 @@ export class SharingContract extends KTalkContract {
       epoch,
     };
     await writeJson(ctx, grantKey(req.itemId, grantId), grant);
-    await writePrivateJson(ctx, COLLECTIONS.items, wrappedKeyKey(req.itemId, grantId), { wrappedKey: req.wrappedKey });
+    await writePrivateJson(ctx, COLLECTIONS.items, wrappedKeyKey(req.itemId, grantId), {
+      wrappedKey: wrappedKey.toString('base64'),
+    });
     await ctx.audit({
       action: 'sharing.GrantAccess',
       target: target(req.itemId),
@@ -246,22 +251,32 @@ export class SharingContract extends KTalkContract {
     return JSON.stringify({ grants: out });
   }
 
+  /**
+   * The owner's log of every committed RequestAccess. Each attempt records
+   * only who asked and when; its outcome here is the decision as of the
+   * attempt's stamp, recomputed from the grant records (see attemptOutcome).
+   */
   @Transaction(false)
   async ListAccesses(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
     const req = parseRequest(listAccessesSchema, request);
-    await requireOwner(ctx, req.itemId, caller.userId);
+    const item = await requireOwner(ctx, req.itemId, caller.userId);
     const { start, end } = prefixRange(key('access', req.itemId, ''));
     const page = await readPage(ctx, start, end, req.pageSize ?? LIMITS.pageSize, req.bookmark, accessSchema);
-    return JSON.stringify({ accesses: page.records.map((r) => r.value), bookmark: page.bookmark });
+    const grants = await listGrants(ctx, req.itemId);
+    const accesses: AccessRecord[] = [];
+    for (const { value } of page.records) accesses.push(await attemptOutcome(ctx, value, item, grants));
+    return JSON.stringify({ accesses, bookmark: page.bookmark });
   }
 
   /**
-   * A submit: the decision, its access record and its ticket commit together,
-   * refusals included (a thrown error would roll the denied record back). It
-   * returns only the ticket id, never the decision: Fabric cannot tell an
-   * evaluate from a submit, so the decision is readable only once committed
-   * (GetTicket, ReadItem).
+   * A submit that records the attempt and nothing else: it reads only the
+   * item record and writes the same keys, values, audit record and event
+   * whether access would be granted or refused, and answers only the ticket
+   * id. So an endorsement collected and never submitted (its response holds
+   * the write set and the event) tells the caller nothing; the decision is
+   * made by GetTicket and ReadItem, evaluates that require this committed
+   * attempt.
    */
   @Transaction()
   async RequestAccess(ctx: KTalkContext, request: string): Promise<string> {
@@ -270,72 +285,50 @@ export class SharingContract extends KTalkContract {
     const now = ctx.now();
     const txId = ctx.stub.getTxID();
     const item = await readItem(ctx, req.itemId);
-
-    let grantId: string | null = null;
-    let code: AccessCode | null = null;
-    if (!item) {
-      code = 'NOT_FOUND';
-    } else if (caller.userId === item.owner) {
-      grantId = OWNER_GRANT;
-    } else {
-      const decision = await decideAccess(ctx, await listGrants(ctx, req.itemId), caller.userId, now);
-      grantId = decision.grant?.grantId ?? null;
-      code = decision.code;
-    }
-
-    const outcome = grantId !== null ? 'ok' : 'denied';
     // No access row for an item that does not exist: it would sit under an id
     // someone may register later. The audit record still captures the probe.
     if (item) {
-      const access: AccessRecord = {
-        itemId: req.itemId,
-        accessor: caller.userId,
-        time: now,
-        txId,
-        outcome: grantId !== null ? 'granted' : 'denied',
-        grantId: grantId ?? undefined,
-        code: code ?? undefined,
-      };
-      await writeJson(ctx, key('access', req.itemId, sortableTime(now), txId), access);
+      const attempt: AccessRecord = { itemId: req.itemId, accessor: caller.userId, time: now, txId };
+      await writeJson(ctx, key('access', req.itemId, sortableTime(now), txId), attempt);
     }
-    // Denials get a ticket record too: it is where the caller reads the decision
-    // (GetTicket), only after commit. Only the caller's own id is in the key.
-    const holder = { ticketId: txId, itemId: req.itemId, holder: caller.userId, issuedAt: now };
-    const ticket: TicketRecord =
-      grantId !== null
-        ? { ...holder, outcome: 'granted', grantId, expiresAt: now + TICKET_TTL_MS }
-        : { ...holder, outcome: 'denied', code: code ?? 'FORBIDDEN' };
+    const ticket: TicketRecord = {
+      ticketId: txId,
+      itemId: req.itemId,
+      holder: caller.userId,
+      issuedAt: now,
+      expiresAt: now + TICKET_TTL_MS,
+    };
     await writeJson(ctx, ticketKey(req.itemId, caller.userId, txId), ticket);
+    // No decision in the audit record either; only a probe for a missing item (whose ids every
+    // listener of sharing.ItemRegistered knows anyway) is recorded as denied.
     await ctx.audit({
       action: 'sharing.RequestAccess',
       target: target(req.itemId),
-      outcome,
-      orgs: item ? [orgOfUserId(item.owner)] : [],
-      detail: grantId ?? code ?? undefined,
+      ...(item ? { orgs: [orgOfUserId(item.owner)] } : { orgs: [], outcome: 'denied', detail: 'NOT_FOUND' }),
     });
-    ctx.emit('sharing.AccessRequested', { itemId: req.itemId, accessor: caller.userId, outcome });
-    // The same answer whatever the decision: an evaluate (never committed) learns nothing.
+    ctx.emit('sharing.AccessRequested', { itemId: req.itemId, accessor: caller.userId });
     return JSON.stringify({ ticketId: txId });
   }
 
-  /** An evaluate: the committed decision of one of the caller's RequestAccess transactions. */
+  /** An evaluate: the decision, made now, on one of the caller's committed RequestAccess attempts. */
   @Transaction(false)
   async GetTicket(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
     const req = parseRequest(readSchema, request);
     const ticket = await readJson(ctx, ticketKey(req.itemId, caller.userId, req.ticketId), ticketSchema);
     if (!ticket) throw notFound('no committed access request of yours with this id');
+    const decision = await decideTicket(ctx, ticket, caller.userId, ctx.now());
     return JSON.stringify(
-      ticket.outcome === 'granted'
-        ? { ok: true, ticketId: ticket.ticketId, grantId: ticket.grantId, expiresAt: ticket.expiresAt }
-        : { ok: false, ticketId: ticket.ticketId, code: ticket.code },
+      decision.ok
+        ? { ok: true, ticketId: ticket.ticketId, grantId: decision.grantId, expiresAt: ticket.expiresAt }
+        : { ok: false, ticketId: ticket.ticketId, code: decision.code },
     );
   }
 
   /**
-   * An evaluate: serves content only against a committed ticket of the caller,
-   * inside its window, and only while the grant behind it is still active in
-   * committed state.
+   * An evaluate: serves content only against a committed attempt of the
+   * caller, inside its window, and only under a grant active in committed
+   * state now.
    */
   @Transaction(false)
   async ReadItem(ctx: KTalkContext, request: string): Promise<string> {
@@ -346,31 +339,16 @@ export class SharingContract extends KTalkContract {
     if (!item) throw notFound(`item ${req.itemId} not found`);
     const ticket = await readJson(ctx, ticketKey(req.itemId, caller.userId, req.ticketId), ticketSchema);
     if (!ticket || ticket.holder !== caller.userId) throw forbidden('no such ticket for this caller');
-    if (ticket.outcome === 'denied') throw new ChaincodeError(ticket.code, 'access was denied; request access again');
-    // An evaluate is never recorded, so its stamp is the caller's choice within the skew.
-    if (now < ticket.issuedAt - CLOCK_SKEW_MS || !surelyBefore(now, ticket.expiresAt)) {
-      throw new ChaincodeError('EXPIRED', 'ticket is outside its window; request access again');
-    }
-
-    let grantMeta: { kind: 'owner' | 'user' | 'group'; epoch?: number };
-    if (ticket.grantId === OWNER_GRANT) {
-      if (item.owner !== caller.userId) throw forbidden('no longer the owner');
-      grantMeta = { kind: 'owner' };
-    } else {
-      const grants = await listGrants(ctx, req.itemId);
-      const grant = grants.find((g) => g.grantId === ticket.grantId);
-      if (!grant) throw forbidden('grant no longer exists');
-      const state = await grantState(ctx, grant, now, new Map(grants.map((g) => [g.grantId, g])));
-      if (state === 'revoked') throw forbidden('grant was revoked');
-      if (state === 'expired') throw new ChaincodeError('EXPIRED', 'grant has expired');
-      if (!(await granteeMatches(ctx, grant, caller.userId))) throw forbidden('no longer covered by the grant');
-      grantMeta = { kind: grant.grantee.kind, epoch: grant.epoch };
-    }
+    const decision = await decideTicket(ctx, ticket, caller.userId, now);
+    if (!decision.ok) throw new ChaincodeError(decision.code, decision.detail);
+    const grantMeta = decision.grant
+      ? { kind: decision.grant.grantee.kind, epoch: decision.grant.epoch }
+      : { kind: 'owner' as const, epoch: undefined };
 
     const wrapped = await readPrivateJson(
       ctx,
       COLLECTIONS.items,
-      wrappedKeyKey(req.itemId, ticket.grantId),
+      wrappedKeyKey(req.itemId, decision.grantId),
       wrappedKeySchema,
     );
     const payload = await ctx.stub.getPrivateData(COLLECTIONS.items, payloadKey(req.itemId));
@@ -384,13 +362,69 @@ export class SharingContract extends KTalkContract {
       ciphertextHash: item.ciphertextHash,
       mimeType: item.mimeType,
       size: item.size,
-      grantId: ticket.grantId,
+      grantId: decision.grantId,
       granteeKind: grantMeta.kind,
       epoch: grantMeta.epoch,
       wrappedKey: wrapped.wrappedKey,
       payload: Buffer.from(payload).toString('base64'),
     });
   }
+}
+
+type TicketDecision =
+  { ok: true; grantId: string; grant: GrantRecord | null } | { ok: false; code: AccessCode; detail: string };
+
+/**
+ * The decision on a committed attempt, made at `now` (an evaluate's stamp,
+ * the caller's choice within the skew): inside the ticket's window, the
+ * owner, or the longest-lived grant active now that covers the caller.
+ */
+async function decideTicket(
+  ctx: KTalkContext,
+  ticket: TicketRecord,
+  userId: string,
+  now: number,
+): Promise<TicketDecision> {
+  const item = await readItem(ctx, ticket.itemId);
+  if (!item) return { ok: false, code: 'NOT_FOUND', detail: `item ${ticket.itemId} not found` };
+  if (now < ticket.issuedAt - CLOCK_SKEW_MS || !surelyBefore(now, ticket.expiresAt)) {
+    return { ok: false, code: 'EXPIRED', detail: 'ticket is outside its window; request access again' };
+  }
+  if (item.owner === userId) return { ok: true, grantId: OWNER_GRANT, grant: null };
+  const decision = await decideAccess(ctx, await listGrants(ctx, ticket.itemId), userId, now);
+  if (!decision.grant) {
+    const code = decision.code ?? 'FORBIDDEN';
+    return { ok: false, code, detail: code === 'EXPIRED' ? 'grant has expired' : 'no active grant covers you' };
+  }
+  return { ok: true, grantId: decision.grant.grantId, grant: decision.grant };
+}
+
+/**
+ * An attempt with its outcome as of its own stamp: the grants created by
+ * then and not yet revoked (stamps, so ±60 s), with their expiry and
+ * reshare chains judged at that time. Group membership is read as it is now:
+ * the ledger keeps no membership history.
+ */
+async function attemptOutcome(
+  ctx: KTalkContext,
+  attempt: AccessRecord,
+  item: ItemRecord,
+  grants: readonly GrantRecord[],
+): Promise<AccessRecord> {
+  const base: AccessRecord = {
+    itemId: attempt.itemId,
+    accessor: attempt.accessor,
+    time: attempt.time,
+    txId: attempt.txId,
+  };
+  if (attempt.accessor === item.owner) return { ...base, outcome: 'granted', grantId: OWNER_GRANT };
+  const asOf = grants
+    .filter((g) => g.createdAt <= attempt.time)
+    .map((g) => (g.revokedAt !== undefined && g.revokedAt > attempt.time ? { ...g, revokedAt: undefined } : g));
+  const decision = await decideAccess(ctx, asOf, attempt.accessor, attempt.time);
+  return decision.grant
+    ? { ...base, outcome: 'granted', grantId: decision.grant.grantId }
+    : { ...base, outcome: 'denied', code: decision.code ?? 'FORBIDDEN' };
 }
 
 async function requireOwner(ctx: KTalkContext, itemId: string, userId: string): Promise<ItemRecord> {

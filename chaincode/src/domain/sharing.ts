@@ -7,8 +7,8 @@ import { memberRole } from './groups';
 // Storage layout (world state unless noted):
 //   item|<itemId>                              -> ItemRecord (public metadata)
 //   grant|<itemId>|<grantId>                   -> GrantRecord (grantId = txId of the grant)
-//   access|<itemId>|<sortableTime>|<txId>      -> AccessRecord (granted and denied alike)
-//   ticket|<itemId>|<userId>|<txId>            -> TicketRecord (granted or denied)
+//   access|<itemId>|<sortableTime>|<txId>      -> AccessRecord (the attempt only: who, when)
+//   ticket|<itemId>|<userId>|<txId>            -> TicketRecord (the attempt's window, no decision)
 //   [ktalkItems] payload|<itemId>              -> raw ciphertext bytes
 //   [ktalkItems] itemkey|<itemId>|<grantId>    -> { wrappedKey } ('owner' for the owner's copy)
 
@@ -63,40 +63,33 @@ export type GrantRecord = z.infer<typeof grantSchema>;
 export const ACCESS_CODES = ['FORBIDDEN', 'EXPIRED', 'NOT_FOUND'] as const;
 export type AccessCode = (typeof ACCESS_CODES)[number];
 
+/**
+ * One committed RequestAccess. Stored without a decision (the write set
+ * must not depend on it); ListAccesses adds outcome, grantId and code.
+ */
 export const accessSchema = z.object({
   itemId: z.string(),
   accessor: z.string(),
   time: z.number().int(),
   txId: z.string(),
-  outcome: z.enum(['granted', 'denied']),
+  outcome: z.enum(['granted', 'denied']).optional(),
   grantId: z.string().optional(),
   code: z.enum(ACCESS_CODES).optional(),
 });
 export type AccessRecord = z.infer<typeof accessSchema>;
 
 /**
- * The committed outcome of one RequestAccess, granted or denied: RequestAccess
- * itself returns only the ticket id, so an evaluate-only call learns nothing.
+ * One committed RequestAccess of its holder: only the window in which
+ * GetTicket and ReadItem decide on it. It holds no decision, so the
+ * transaction's write set is the same whether access would be granted.
  */
-export const ticketSchema = z.discriminatedUnion('outcome', [
-  z.object({
-    ticketId: z.string(),
-    itemId: z.string(),
-    holder: z.string(),
-    outcome: z.literal('granted'),
-    grantId: z.string(),
-    issuedAt: z.number().int(),
-    expiresAt: z.number().int(),
-  }),
-  z.object({
-    ticketId: z.string(),
-    itemId: z.string(),
-    holder: z.string(),
-    outcome: z.literal('denied'),
-    code: z.enum(ACCESS_CODES),
-    issuedAt: z.number().int(),
-  }),
-]);
+export const ticketSchema = z.object({
+  ticketId: z.string(),
+  itemId: z.string(),
+  holder: z.string(),
+  issuedAt: z.number().int(),
+  expiresAt: z.number().int(),
+});
 export type TicketRecord = z.infer<typeof ticketSchema>;
 
 export const wrappedKeySchema = z.object({ wrappedKey: z.string() });

@@ -66,7 +66,17 @@ export type Outcome<T> = { ok: true; value: T; event: Event | null; txId: string
 
 export type Method = (ctx: KTalkContext, ...args: string[]) => Promise<unknown>;
 
+/** Rewrites a call before it is endorsed, as a client library would (see sendsKeysInTransient). */
+export type RequestRewrite = (
+  transaction: string,
+  request: unknown,
+  options: InvokeOptions,
+) => { request: unknown; options: InvokeOptions };
+
 export class FakeLedger {
+  /** Unset: requests go to the chaincode exactly as given. */
+  rewrite: RequestRewrite | undefined;
+
   readonly world = new Map<string, Uint8Array>();
   readonly privateData = new Map<string, Map<string, Uint8Array>>();
   /** Hashes stay on chain after a purge, as in Fabric. */
@@ -121,6 +131,7 @@ export class FakeLedger {
     request?: unknown,
     options: InvokeOptions = {},
   ): Promise<Simulation<T>> {
+    if (this.rewrite) ({ request, options } = this.rewrite(qualifiedName(method), request, options));
     const txId = `tx${(++this.txCounter).toString().padStart(6, '0')}`;
     const time = options.time ?? (this.clock += 1000);
     const pending = new Map<string, Uint8Array | null>();

@@ -107,3 +107,25 @@ export function newKeys(before: ReadonlyMap<string, Uint8Array>, ledger: FakeLed
     return !old || !now || Buffer.compare(Buffer.from(old), Buffer.from(now)) !== 0;
   });
 }
+
+/**
+ * Makes `ledger` send the wrapped keys of RegisterItem (ownerWrappedKey) and
+ * GrantAccess (wrappedKey) the way the client does: out of the request, as
+ * raw bytes in the transient map. Tests of other rules keep writing them in
+ * the request object for readability; the transport itself is tested on a
+ * ledger without this.
+ */
+export function sendsKeysInTransient<L extends FakeLedger>(ledger: L): L {
+  const fields: Record<string, string> = {
+    'sharing:RegisterItem': 'ownerWrappedKey',
+    'sharing:GrantAccess': 'wrappedKey',
+  };
+  ledger.rewrite = (transaction, request, options) => {
+    const field = fields[transaction];
+    if (!field || typeof request !== 'object' || request === null || !(field in request)) return { request, options };
+    const { [field]: wrapped, ...rest } = request as Record<string, unknown>;
+    const bytes = Buffer.from(String(wrapped), 'base64');
+    return { request: rest, options: { ...options, transient: { ...options.transient, [field]: bytes } } };
+  };
+  return ledger;
+}

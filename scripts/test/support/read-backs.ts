@@ -34,14 +34,22 @@ export const postRequest = (
   attachments: [],
 });
 
-/** A sharing.RegisterItem request for a 5-byte text item (the payload goes in the transient map). */
+/** A sharing.RegisterItem request for a 5-byte text item (payload and owner's key go in the transient map). */
 export const plainItem = (itemId: string) => ({
   itemId,
   contentHash: createHash('sha256').update('plain').digest('hex'),
   size: 5,
   mimeType: 'text/plain',
-  ownerWrappedKey: b64(80),
 });
+
+/** RegisterItem's transient map: the ciphertext and the owner's wrapped key (an 80-byte sealed box). */
+export const itemTransient = (payload: Uint8Array, ownerWrappedKey: Uint8Array = randomBytes(80)) => ({
+  payload,
+  ownerWrappedKey,
+});
+
+/** GrantAccess's transient map: the grant's wrapped key, given as base64 (how ReadItem serves it back). */
+export const grantTransient = (wrappedKey: string = b64(80)) => ({ wrappedKey: Buffer.from(wrappedKey, 'base64') });
 
 export const getUser = (as: User, userId: string): ReadBack => ({
   as,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before } from 'node:test';
-import type { Gateway, Network } from '@hyperledger/fabric-gateway';
+import type { Gateway, Network, Status, Transaction } from '@hyperledger/fabric-gateway';
 import { type NetworkContext, up } from '../../../network/src/network';
 import { CHAINCODE_NAME, CHANNEL } from '../../../network/src/topology';
 import { openGateway } from '../../../electron/src/node/fabric/gateway';
@@ -193,6 +193,20 @@ export class LiveLedger {
       txId: status.transactionId,
       blockNumber: status.blockNumber,
     };
+  }
+
+  /**
+   * Submits a transaction endorsed earlier (one a test held back) and waits
+   * until both orgs' peers have committed its block; returns its status,
+   * valid or not.
+   */
+  async submitEndorsed(user: User, transaction: Transaction): Promise<Status> {
+    const submitted = await transaction.submit();
+    const status = await submitted.getStatus();
+    const otherOrgUser = USERS[user] === 0 ? 'bob' : 'alice';
+    const elsewhere = await this.gateway(otherOrgUser).newCommit(submitted.getBytes()).getStatus();
+    assert.equal(elsewhere.code, status.code, 'both orgs validate it alike');
+    return status;
   }
 
   async evaluate<T = unknown>(

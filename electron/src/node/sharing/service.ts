@@ -86,14 +86,10 @@ export async function submitGrant(
   canReshare: boolean,
   retried = false,
 ): Promise<GrantInfo> {
-  const request = {
-    itemId,
-    grantee: toLedgerGrantee(target.grantee),
-    canReshare,
-    expiresAt,
-    wrappedKey: await target.wrap(itemKey),
-  };
-  const committed = await session.ledger.submit('sharing', 'GrantAccess', request);
+  const request = { itemId, grantee: toLedgerGrantee(target.grantee), canReshare, expiresAt };
+  // The wrapped key goes in transient data: RevokeGrant purges it from private data, and a copy in the block would outlive that.
+  const wrappedKey = Buffer.from(await target.wrap(itemKey), 'base64');
+  const committed = await session.ledger.submit('sharing', 'GrantAccess', request, { wrappedKey });
   const grant = parseAnswer(committed.result, grantRecordSchema, 'sharing.GrantAccess');
   if (target.epoch !== undefined && grant.epoch !== target.epoch) {
     await session.ledger.submit('sharing', 'RevokeGrant', { itemId, grantId: grant.grantId });
@@ -116,9 +112,12 @@ export async function registerItem(
     contentHash: sealed.contentHash,
     size: sealed.size,
     mimeType: file.mimeType,
-    ownerWrappedKey,
   };
-  const committed = await session.ledger.submit('sharing', 'RegisterItem', request, { payload: sealed.payload });
+  // Payload and wrapped key travel in transient data, so they land only in private data, never in a block.
+  const committed = await session.ledger.submit('sharing', 'RegisterItem', request, {
+    payload: sealed.payload,
+    ownerWrappedKey: Buffer.from(ownerWrappedKey, 'base64'),
+  });
   const item = parseAnswer(committed.result, itemRecordSchema, 'sharing.RegisterItem');
   if (item.itemId !== request.itemId || item.contentHash !== request.contentHash || item.owner !== session.userId) {
     throw new ServiceError('VERIFY_FAILED', 'sharing.RegisterItem answered with a different item');
