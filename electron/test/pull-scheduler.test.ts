@@ -38,7 +38,7 @@ describe('PullScheduler', () => {
     const h = harness({ flood: 3 });
     const release = h.scheduler.hold();
     const waits = Array.from({ length: 50 }, () => h.scheduler.request('flood', 'live'));
-    assert.deepEqual(h.scheduler.pending(), { live: ['flood'], catchUp: [] });
+    assert.deepEqual(h.scheduler.pending(), { live: ['flood'], catchUp: [], running: [] });
     release();
     await Promise.all(waits);
     assert.equal(h.coalesced(), 49);
@@ -61,7 +61,7 @@ describe('PullScheduler', () => {
       h.scheduler.request('dm3', 'live'),
       h.scheduler.request('group', 'live'),
     ];
-    assert.deepEqual(h.scheduler.pending(), { live: ['dm2', 'dm3', 'group'], catchUp: ['dm1'] });
+    assert.deepEqual(h.scheduler.pending(), { live: ['dm2', 'dm3', 'group'], catchUp: ['dm1'], running: [] });
     release();
     await Promise.all(all);
     // Live round-robin by sender: mallory's dm2, then the group, then mallory's dm3; the backlog after.
@@ -77,6 +77,7 @@ describe('PullScheduler', () => {
       fairnessKey: (id) => id,
     });
     await assert.rejects(scheduler.request('c', 'live'), /peer gone/);
-    assert.deepEqual(scheduler.pending(), { live: [], catchUp: [] });
+    assert.deepEqual(scheduler.pending(), { live: [], catchUp: [], running: [] });
+    assert.ok(scheduler.idle);
   });
 });

@@ -59,6 +59,8 @@ interface PullCursor {
 
 /** Watches the sync's work (tests count it; nothing in the app depends on it). */
 export interface SyncObserver {
+  /** The messenger's pull queue, handed over once (tests hold it to line up work). */
+  onAttach?(queue: Pick<PullScheduler<unknown>, 'pending' | 'hold' | 'idle'>): void;
   /** An event's tag named this conversation. */
   onRecognised?(conversationId: string, transactionId: string): void;
   onTurn?(turn: PullTurn): void;
@@ -100,6 +102,7 @@ export class Messenger {
       onTurn: (turn) => options.observer?.onTurn?.(turn),
       onCoalesced: (conversationId) => options.observer?.onCoalesced?.(conversationId),
     });
+    options.observer?.onAttach?.(this.pulls);
     this.keyring = new Keyring(session);
     this.senders = new SenderKeys(session, store);
     // Member keys through SenderKeys, so every key used for wrapping is also checked for changes.
@@ -140,11 +143,6 @@ export class Messenger {
     if (this.syncState === 'revoked') return;
     this.syncState = 'revoked';
     this.session.emit({ type: 'sync', state: 'revoked' });
-  }
-
-  /** The pull scheduler, for tests and diagnostics (its queues, and a hold on its worker). */
-  get pullQueue(): Pick<PullScheduler<PullCursor>, 'pending' | 'hold'> {
-    return this.pulls;
   }
 
   /**

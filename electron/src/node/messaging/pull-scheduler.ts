@@ -102,6 +102,7 @@ export class PullScheduler<C> {
   private readonly live = new FairQueue();
   private readonly catchUp = new FairQueue();
   private working = false;
+  private current: string | undefined;
   private holds = 0;
 
   constructor(private readonly options: PullSchedulerOptions<C>) {}
@@ -140,9 +141,14 @@ export class PullScheduler<C> {
     });
   }
 
-  /** Conversations waiting, in the order each queue would serve them. */
-  pending(): { readonly live: string[]; readonly catchUp: string[] } {
-    return { live: this.live.list(), catchUp: this.catchUp.list() };
+  /** Conversations waiting, in the order each queue would serve them, and the one whose turn runs. */
+  pending(): { readonly live: string[]; readonly catchUp: string[]; readonly running: string[] } {
+    return { live: this.live.list(), catchUp: this.catchUp.list(), running: this.current ? [this.current] : [] };
+  }
+
+  /** Nothing queued and no turn running. */
+  get idle(): boolean {
+    return this.current === undefined && this.live.size + this.catchUp.size === 0;
   }
 
   /** Stops starting turns until the returned release is called (a turn under way finishes). For tests. */
@@ -183,8 +189,10 @@ export class PullScheduler<C> {
       entry.queued = null;
       entry.running = true;
       entry.started = true;
+      this.current = conversationId;
       try {
         const { records, next } = await this.options.turn(conversationId, entry.cursor);
+        this.current = undefined;
         entry.running = false;
         this.options.onTurn?.({ conversationId, priority, records, done: next === undefined });
         if (next !== undefined) {
@@ -194,6 +202,7 @@ export class PullScheduler<C> {
         }
         this.finish(conversationId, entry, (w) => w.resolve());
       } catch (error) {
+        this.current = undefined;
         entry.running = false;
         this.finish(conversationId, entry, (w) => w.reject(error));
       }
