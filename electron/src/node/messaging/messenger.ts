@@ -88,6 +88,9 @@ export class Messenger {
   private readonly memberSince = new Map<string, number>();
   /** The other member of each direct conversation. */
   private readonly peers = new Map<string, string>();
+  /** lookAround's run, and the event asking for one more. */
+  private looking: Promise<void> | null = null;
+  private lookAgain: ChaincodeEvent | null = null;
 
   constructor(
     readonly session: ClientSession,
@@ -177,6 +180,8 @@ export class Messenger {
     await this.outbox.stop();
     await this.sync?.close();
     this.sync = null;
+    this.lookAgain = null;
+    await this.looking;
   }
 
   // ---- conversations ------------------------------------------------------
@@ -640,11 +645,7 @@ export class Messenger {
         if (area === 'groups') await this.onGroupEvent(conversationId, event);
         void this.pull(conversationId, 'live').catch(() => undefined);
       } else if (area === 'groups') {
-        // Not one of ours, or we were just added somewhere: our own index says which.
-        await this.discoverConversations().catch(() => undefined);
-        // A group waiting for its re-key recognises no tag (the leaver holds its key); the
-        // Rekey is tagged with the new key we do not hold yet: read such groups again.
-        await this.recheckPendingRekeys(event).catch(() => undefined);
+        this.lookAround(event);
       }
       return;
     }
@@ -665,6 +666,30 @@ export class Messenger {
     if (this.store.getConversation(conversationId)) {
       this.session.emit({ type: 'conversation', conversation: this.summary(conversationId) });
     }
+  }
+
+  /**
+   * After a membership event we did not recognise: not one of ours, or we
+   * were just added somewhere (our own index says which), or a group waiting
+   * for its re-key moved on (it recognises no tag: the leaver holds its key,
+   * and the Rekey is tagged with the new key we do not hold yet). Anyone can
+   * cause such events (opening direct conversations by the dozen), so this
+   * runs in the background, at most once more while it runs: a burst of N
+   * events costs two reads of the index, not N.
+   */
+  private lookAround(event: ChaincodeEvent): void {
+    this.lookAgain = event;
+    if (this.looking) return;
+    this.looking = (async () => {
+      while (this.lookAgain) {
+        const latest = this.lookAgain;
+        this.lookAgain = null;
+        await this.discoverConversations().catch(() => undefined);
+        await this.recheckPendingRekeys(latest).catch(() => undefined);
+      }
+    })().finally(() => {
+      this.looking = null;
+    });
   }
 
   /** Groups pending a re-key, read again; one that moved on is handled like a recognised group event. */
