@@ -10,6 +10,8 @@ import { profilePath } from '../../network/src/connection-profile';
 import { type NetworkContext, down, up } from '../../network/src/network';
 import { isolatedNetwork } from '../../network/test/support/test-network';
 import type { GroupPolicy, MessageView } from '../src/common/api';
+import type { SyncObserver } from '../src/node/messaging/messenger';
+import type { PullScheduler, PullTurn } from '../src/node/messaging/pull-scheduler';
 import { type AppUser, PASSPHRASE, appUser, callApi } from './support/app-user';
 
 const run = promisify(execFile);
@@ -28,7 +30,32 @@ const POLICY: GroupPolicy = {
   crossOrg: true,
 };
 
+/** What a messenger's sync did, in order: recognised events and pull turns (counted, never timed). */
+function syncLog() {
+  const turns: PullTurn[] = [];
+  const recognised: string[] = [];
+  const coalesced = new Map<string, number>();
+  let queue: Pick<PullScheduler<unknown>, 'pending' | 'hold' | 'idle'> | undefined;
+  const observer: SyncObserver = {
+    onAttach: (q) => (queue = q),
+    onRecognised: (conversationId) => recognised.push(conversationId),
+    onTurn: (turn) => turns.push(turn),
+    onCoalesced: (id) => coalesced.set(id, (coalesced.get(id) ?? 0) + 1),
+  };
+  return {
+    observer,
+    turns,
+    recognised,
+    coalesced,
+    get queue() {
+      assert.ok(queue, 'the messenger has started');
+      return queue;
+    },
+  };
+}
+
 describe('client core through the API on the live network', { timeout: 30 * 60_000 }, () => {
+  const bobSync = syncLog();
   let ctx: NetworkContext;
   let alice: AppUser;
   let bob: AppUser;
@@ -39,7 +66,8 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     ctx = { ...(await isolatedNetwork()), log: (line) => console.log(`  [api] ${line}`) };
     await up(ctx);
     alice = await appUser(ctx, 'Org1', 'alice');
-    bob = await appUser(ctx, 'Org2', 'bob');
+    // Bob's sync is watched (and small-paged) so the flood test can count its work.
+    bob = await appUser(ctx, 'Org2', 'bob', undefined, { pullPage: 10, observer: bobSync.observer });
     carol = await appUser(ctx, 'Org1', 'carol');
     treasurer = await appUser(ctx, 'Org1', 'org1admin');
   });
@@ -396,5 +424,108 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     await bob.waitFor(direct.id, (m) => m.content?.type === 'text' && m.content.text === 'still readable for you');
     await alice.call('markVerified', { userId: 'Org2MSP::bob' });
     assert.equal((await alice.call('getContact', { userId: 'Org2MSP::bob' })).keyChanged, false);
+  });
+
+  it("a flooding member cannot stall the victim's other conversations; the victim blocks them and refuses direct conversations from outside their org", async () => {
+    const isText = (text: string) => (m: MessageView) => m.content?.type === 'text' && m.content.text === text;
+    const untilTrue = async (what: string, check: () => Promise<boolean> | boolean) => {
+      const deadline = Date.now() + 120_000;
+      while (!(await check())) {
+        assert.ok(Date.now() < deadline, `timed out waiting until ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    };
+    // Bob's other conversation: a fresh group with alice (one message to read, one turn).
+    const other = await alice.call('createGroup', { title: 'Other', members: ['Org2MSP::bob'], policy: POLICY });
+    await alice.call('sendMessage', { conversationId: other.id, text: 'other: hello' });
+    await bob.waitFor(other.id, isText('other: hello'));
+    // Carol, any member, opens a direct conversation with bob (his policy is still "anyone").
+    const flooded = await carol.call('openDirect', { userId: 'Org2MSP::bob' });
+    await carol.call('sendMessage', { conversationId: flooded.id, text: 'flood: first' });
+    await bob.waitFor(flooded.id, isText('flood: first'));
+
+    // Bob's sync is held while the flood and the live message land, so what it does next is decided by its
+    // queue alone. The flood is committed first: its events reach bob before alice's.
+    await untilTrue('bob’s sync is idle', () => bobSync.queue.idle);
+    const release = bobSync.queue.hold();
+    const turnsBefore = bobSync.turns.length;
+    const recognisedBefore = bobSync.recognised.length;
+    const coalescedBefore = bobSync.coalesced.get(flooded.id) ?? 0;
+    const FLOOD = 40;
+    let last: MessageView | undefined;
+    try {
+      for (let i = 0; i < FLOOD; i++) {
+        last = await carol.call('sendMessage', { conversationId: flooded.id, text: `flood ${i}` });
+      }
+      const lastId = last?.clientMessageId;
+      await carol.waitFor(flooded.id, (m) => m.clientMessageId === lastId && m.state === 'committed', 300_000);
+      await alice.call('sendMessage', { conversationId: other.id, text: 'other: live' });
+      await untilTrue('bob recognised the live message', () =>
+        bobSync.recognised.slice(recognisedBefore).includes(other.id),
+      );
+      // At most one pending pull per conversation: every flood event after the first joined it.
+      const pending = bobSync.queue.pending();
+      assert.deepEqual(pending.live.filter((id) => id === flooded.id).length, 1);
+      assert.deepEqual(pending.live.filter((id) => id === other.id).length, 1);
+      assert.ok((bobSync.coalesced.get(flooded.id) ?? 0) - coalescedBefore >= FLOOD - 1);
+      assert.equal(bobSync.turns.length, turnsBefore, 'held: no pull ran');
+    } finally {
+      release();
+    }
+    await bob.waitFor(other.id, isText('other: live'));
+    await bob.waitFor(flooded.id, isText(`flood ${FLOOD - 1}`), 300_000);
+    await untilTrue('bob read the whole flood', () =>
+      bobSync.turns.slice(turnsBefore).some((t) => t.conversationId === flooded.id && t.done),
+    );
+    const turns = bobSync.turns.slice(turnsBefore);
+    const otherDone = turns.findIndex((t) => t.conversationId === other.id && t.done);
+    const floodDone = turns.findIndex((t) => t.conversationId === flooded.id && t.done);
+    // The live message was read after ONE page of the flood, long before the flood's backlog was.
+    assert.ok(otherDone >= 0 && floodDone > otherDone, JSON.stringify(turns));
+    const floodReadFirst = turns
+      .slice(0, otherDone)
+      .reduce((n, t) => n + (t.conversationId === flooded.id ? t.records : 0), 0);
+    assert.ok(floodReadFirst <= 10, `the flood took ${floodReadFirst} records' work before the live message`);
+    assert.ok(turns.filter((t) => t.conversationId === flooded.id).length >= FLOOD / 10);
+
+    // Bob blocks carol: her messages are hidden, old and new, and she can no longer invite him.
+    try {
+      await bob.call('saveSettings', { blockedUsers: ['Org1MSP::carol'] });
+      await carol.call('sendMessage', { conversationId: flooded.id, text: 'flood: after the block' });
+      await alice.call('sendMessage', { conversationId: other.id, text: 'other: after the block' });
+      await bob.waitFor(other.id, isText('other: after the block'));
+      const seen = await bob.call('listMessages', { conversationId: flooded.id, limit: 500 });
+      assert.deepEqual(
+        seen.items.filter((m) => m.sender === 'Org1MSP::carol'),
+        [],
+      );
+      assert.equal(
+        await carol.refused('createGroup', { title: 'Invite bob', members: ['Org2MSP::bob'], policy: POLICY }),
+        'FORBIDDEN',
+      );
+      assert.ok(!(await carol.call('listConversations')).some((c) => c.title === 'Invite bob'));
+
+      // Direct conversations only from his own org: org1admin (Org1) is refused by the chaincode and
+      // nothing is created; dave (Org2) gets in; a contact bob verified gets in from anywhere.
+      await bob.call('saveSettings', { directFrom: 'org' });
+      assert.equal(await treasurer.refused('openDirect', { userId: 'Org2MSP::bob' }), 'FORBIDDEN');
+      assert.ok(
+        !(await treasurer.call('listConversations')).some((c) => c.kind === 'direct' && c.peer === 'Org2MSP::bob'),
+      );
+      const dave = await appUser(ctx, 'Org2', 'dave');
+      try {
+        const fromDave = await dave.call('openDirect', { userId: 'Org2MSP::bob' });
+        assert.equal(fromDave.kind, 'direct');
+        await bob.call('markVerified', { userId: 'Org1MSP::org1admin' });
+        await bob.call('saveSettings', { directFrom: 'contacts' });
+        // dave is a contact now (a direct conversation); org1admin is one (verified).
+        const fromTreasurer = await treasurer.call('openDirect', { userId: 'Org2MSP::bob' });
+        assert.equal(fromTreasurer.kind, 'direct');
+      } finally {
+        await dave.dispose();
+      }
+    } finally {
+      await bob.call('saveSettings', { directFrom: 'anyone', blockedUsers: [] });
+    }
   });
 });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { type NetworkContext, down, up } from '../../network/src/network';
@@ -18,7 +20,10 @@ import {
   submitTagged,
 } from '../src/node/groups';
 import { isLedgerError } from '../src/node/ledger';
+import { Messenger } from '../src/node/messaging/messenger';
+import type { PullScheduler, PullTurn } from '../src/node/messaging/pull-scheduler';
 import type { ClientSession } from '../src/node/session/client-session';
+import { openStore } from '../src/node/store';
 import { type LiveSession, liveSession } from './support/live-session';
 
 // Forward secrecy against leavers, end to end through the client code on a
@@ -109,30 +114,43 @@ describe(
       }
     };
 
-    /** Alice creates `groupId` with carol (member) and bob: epoch 1, a fresh key wrapped for all three. */
-    const createGroup = async (groupId: string, bobsRole: 'member' | 'admin' = 'member'): Promise<Uint8Array> => {
-      const alice = groups('alice');
-      const memberIds = ['alice', 'carol', 'bob'].map((u) => session(u).userId);
-      const lookup = directoryMemberKeys(session('alice').directory);
+    /** `owner` creates `groupId` with `others` (members): epoch 1, a fresh key wrapped for all. */
+    const createGroupOf = async (owner: string, groupId: string, others: Record<string, 'member' | 'admin'>) => {
+      const memberIds = [owner, ...Object.keys(others)].map((u) => session(u).userId);
+      const lookup = directoryMemberKeys(session(owner).directory);
       const members = [];
       for (const userId of memberIds) members.push({ userId, encryptionKey: await lookup(userId) });
       const fresh = await sealedBoxGroupKeys.newEpochKey(members);
-      await submitTagged(alice, 'groups', 'CreateGroup', fresh.epochKey, {
+      await submitTagged(groups(owner), 'groups', 'CreateGroup', fresh.epochKey, {
         groupId,
         name: groupId,
         policy: POLICY,
-        members: [
-          { userId: session('carol').userId, role: 'member' },
-          { userId: session('bob').userId, role: bobsRole },
-        ],
+        members: Object.entries(others).map(([user, role]) => ({ userId: session(user).userId, role })),
         wrappedKeys: fresh.wrappedKeys,
       });
-      await seenBy(['bob', 'carol'], groupId, 1, false);
       return fresh.epochKey;
     };
 
+    /** Alice creates `groupId` with carol (member) and bob: epoch 1, a fresh key wrapped for all three. */
+    const createGroup = async (groupId: string, bobsRole: 'member' | 'admin' = 'member'): Promise<Uint8Array> => {
+      const key = await createGroupOf('alice', groupId, { carol: 'member', bob: bobsRole });
+      await seenBy(['bob', 'carol'], groupId, 1, false);
+      return key;
+    };
+
     /** A real envelope (sealEnvelope) posted with messages.PostMessage. */
-    const post = async (user: string, groupId: string, epoch: number, epochKey: Uint8Array, body: string) => {
+    const post = async (user: string, groupId: string, epoch: number, epochKey: Uint8Array, body: string) =>
+      (await postTagged(user, groupId, epoch, epochKey, epochKey, body)).clientMessageId;
+
+    /** Like post, with the event tag made under `tagKey` (a leaver's nudge: another conversation's key). */
+    const postTagged = async (
+      user: string,
+      groupId: string,
+      epoch: number,
+      epochKey: Uint8Array,
+      tagKey: Uint8Array,
+      body: string,
+    ) => {
       const me = session(user);
       const clientMessageId = randomBytes(12).toString('base64url');
       const sealed = await sealEnvelope({
@@ -144,11 +162,11 @@ describe(
         epochKey,
         signingSecretKey: bytes(me.messagingKey().signingSecretKey),
       });
-      await submitTagged(
+      const committed = await submitTagged(
         groups(user),
         'messages',
         'PostMessage',
-        epochKey,
+        tagKey,
         {
           conversationId: groupId,
           epoch,
@@ -159,7 +177,7 @@ describe(
         },
         { ciphertext: sealed.ciphertext },
       );
-      return clientMessageId;
+      return { clientMessageId, txId: committed.transactionId };
     };
 
     const list = (user: string, groupId: string) =>
@@ -360,6 +378,83 @@ describe(
       assert.equal(text(await open('alice', groupId, listed, winner.epochKey)), 'one rotation');
       assert.notDeepEqual(winner.epochKey, k1);
       await formerMemberLocksOut(groupId, 2, listed, carolsKeys);
+    });
+
+    it("a leaver's tags stop matching: bob's client re-reads the old group for no tag carol makes after leaving, before or after the re-key; alice's still works", async () => {
+      const groupId = 'leaver-nudge';
+      // Bob runs the real client (Messenger) on its own store, logging what it recognises and pulls.
+      const dir = await mkdtemp(path.join(tmpdir(), 'ktalk-nudge-'));
+      const store = openStore({ file: path.join(dir, 'ktalk.db'), key: randomBytes(32) });
+      const recognised: { conversationId: string; txId: string }[] = [];
+      const turns: PullTurn[] = [];
+      let queue: Pick<PullScheduler<unknown>, 'hold' | 'pending' | 'idle'> | undefined;
+      const bobsClient = new Messenger(session('bob'), store, {
+        observer: {
+          onAttach: (q) => (queue = q),
+          onRecognised: (conversationId, txId) => recognised.push({ conversationId, txId }),
+          onTurn: (turn) => turns.push(turn),
+        },
+      });
+      const recognisedTx = (txId: string) => recognised.some((r) => r.txId === txId);
+      await bobsClient.start();
+      try {
+        // Carol has a conversation of her own (with alice, not bob) to post her nudges into.
+        const carolsKey = await createGroupOf('carol', 'carols-own', { alice: 'member' });
+        await seenBy(['carol'], 'carols-own', 1, false);
+        const k1 = await createGroup(groupId);
+        await until('bob’s client has the group', async () => store.getConversation(groupId)?.epoch === 1);
+        const legit = await postTagged('alice', groupId, 1, k1, k1, 'a current member’s post');
+        await until('bob’s client recognised alice’s post', async () => recognisedTx(legit.txId));
+        assert.ok(recognised.every((r) => r.conversationId === groupId));
+
+        await leaveGroup(groups('carol'), groupId);
+        await until('bob’s client saw the leave', async () => store.getConversation(groupId)?.rekeyRequired === true);
+        // In the window before the re-key carol still holds k1: her tag under it must not match.
+        const inWindow = await postTagged('carol', 'carols-own', 1, carolsKey, k1, 'nudge before the re-key');
+        const rekeyed = await rekeyIfRequired(groups('alice'), groupId);
+        assert.ok(rekeyed.status === 'rekeyed');
+        // The Rekey is tagged with the new key; bob's client reads the pending group again on it.
+        await until('bob’s client moved to epoch 2', async () => {
+          const c = store.getConversation(groupId);
+          return c?.epoch === 2 && !c.rekeyRequired;
+        });
+        assert.equal(recognisedTx(inWindow.txId), false, 'the nudge in the window matched');
+
+        // After the re-key: bob's pulls are held so the re-reads can be counted.
+        await until('bob’s client is idle', async () => queue?.idle === true);
+        const release = queue?.hold() ?? (() => undefined);
+        const turnsBefore = turns.length;
+        const recognisedBefore = recognised.length;
+        let control: { clientMessageId: string; txId: string };
+        let after: { clientMessageId: string; txId: string };
+        try {
+          after = await postTagged('carol', 'carols-own', 1, carolsKey, k1, 'nudge after the re-key');
+          control = await postTagged('alice', groupId, 2, rekeyed.epochKey, rekeyed.epochKey, 'alice after the re-key');
+          await until('bob’s client recognised alice’s new post', async () => recognisedTx(control.txId));
+          // Events arrive in block order: carol's nudge came first and matched nothing.
+          assert.deepEqual(
+            recognised.slice(recognisedBefore).map((r) => r.txId),
+            [control.txId],
+          );
+          assert.deepEqual(queue?.pending().live, [groupId]);
+        } finally {
+          release();
+        }
+        await until('bob’s client stored alice’s new post', async () =>
+          store
+            .pageMessages({ conversationId: groupId, limit: 50 })
+            .messages.some((m) => m.clientMessageId === control.clientMessageId),
+        );
+        await until('bob’s client finished the pull', async () => turns.slice(turnsBefore).some((t) => t.done));
+        // One re-read of the old group (alice's post), none for carol's two nudges.
+        assert.equal(turns.slice(turnsBefore).filter((t) => t.conversationId === groupId).length, 1);
+        assert.equal(recognisedTx(after.txId), false);
+        assert.ok(!recognised.some((r) => r.txId === inWindow.txId || r.txId === after.txId));
+      } finally {
+        await bobsClient.stop();
+        store.close();
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   },
 );

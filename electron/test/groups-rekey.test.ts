@@ -131,7 +131,7 @@ const pending: GroupView = { epoch: 3, rekeyRequired: true, myRole: 'admin' };
 const conflict = () => new LedgerError('CONFLICT', 'groups.Rekey: CONFLICT: g needs no re-key');
 
 describe('rekeyIfRequired', () => {
-  it('a manager makes epoch+1 for exactly the current members, tagged with the current epoch key and its own transaction id', async () => {
+  it('a manager makes epoch+1 for exactly the current members, tagged with the new epoch key (the leaver holds the current one) and its own transaction id', async () => {
     const { ledger, sent } = standIn([pending], ['ok']);
     const { ctx, keys } = await contextWith(ledger);
     const outcome = await rekeyIfRequired(ctx, 'g');
@@ -142,7 +142,7 @@ describe('rekeyIfRequired', () => {
     const [{ request, txId }] = sent as [{ request: Record<string, unknown>; txId: string }];
     assert.deepEqual(Object.keys(request).sort(), ['epoch', 'eventTag', 'groupId', 'wrappedKeys']);
     assert.deepEqual([request.groupId, request.epoch], ['g', 4]);
-    assert.equal(request.eventTag, eventTag(TAG_KEY, txId));
+    assert.equal(request.eventTag, eventTag(outcome.epochKey, txId));
     const wrapped = request.wrappedKeys as Record<string, string>;
     assert.deepEqual(Object.keys(wrapped).sort(), [...MEMBERS].sort());
     // Each member opens the same fresh key, the one handed back.

@@ -54,6 +54,24 @@ const STAFF = ['alice', 'bob', 'carol', 'dave'] as const;
 type Staff = (typeof STAFF)[number];
 const HOUR = 3_600_000;
 
+/**
+ * Whether the tag matches any epoch key held (the app's client accepts only
+ * the current epoch's: see electron/src/shared/event-tag.ts; these checks are
+ * about what a tag reveals, so they try every key).
+ */
+function recogniseAny(
+  event: Parameters<typeof recogniseEvent>[0],
+  keys: ReadonlyMap<string, Uint8Array[]>,
+): string | null {
+  for (const [conversationId, held] of keys) {
+    for (const key of held) {
+      const found = recogniseEvent(event, new Map([[conversationId, key]]));
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 /** A member's client: its identity and the epoch keys it holds, per conversation (newest first). */
 class Client {
   readonly keys = new Map<string, Uint8Array[]>();
@@ -204,10 +222,10 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
       // Bob's client cannot recognise the event that added him: it asks for its conversations.
       const [createdEvent] = await dave.of(created.txId);
       assert.ok(createdEvent);
-      assert.equal(recogniseEvent(createdEvent, client('bob').keys), null);
+      assert.equal(recogniseAny(createdEvent, client('bob').keys), null);
       assert.deepEqual(await mine('bob'), ['secret']);
       assert.deepEqual(await takeKey('bob', 'secret'), epoch1.epochKey);
-      assert.equal(recogniseEvent(createdEvent, client('bob').keys), 'secret');
+      assert.equal(recogniseAny(createdEvent, client('bob').keys), 'secret');
 
       const bobPost = await live().commit<{ messageId: string }>(
         'bob',
@@ -232,8 +250,8 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
       client('alice').hold('secret', epoch2.epochKey);
       const [addedEvent] = await dave.of(added.txId);
       assert.ok(addedEvent);
-      assert.equal(recogniseEvent(addedEvent, client('bob').keys), 'secret');
-      assert.equal(recogniseEvent(addedEvent, client('carol').keys), null);
+      assert.equal(recogniseAny(addedEvent, client('bob').keys), 'secret');
+      assert.equal(recogniseAny(addedEvent, client('carol').keys), null);
       assert.deepEqual(await mine('carol'), ['secret']);
       await takeKey('carol', 'secret');
       await takeKey('bob', 'secret');
@@ -282,13 +300,13 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
         assert.match(String(payload.tag), /^[A-Za-z0-9+/]{43}=$/);
         for (const s of secrets) assert.ok(!text(event).includes(s), `${event.eventName} mentions ${s}`);
         // The non-member's client recognises none of them; the members' clients recognise all they hold keys for.
-        assert.equal(recogniseEvent(event, client('dave').keys), null);
-        assert.equal(recogniseEvent(event, client('bob').keys), 'secret');
-        assert.equal(recogniseEvent(event, client('alice').keys), 'secret');
+        assert.equal(recogniseAny(event, client('dave').keys), null);
+        assert.equal(recogniseAny(event, client('bob').keys), 'secret');
+        assert.equal(recogniseAny(event, client('alice').keys), 'secret');
       }
       // Carol, added at epoch 2, never held epoch 1: she recognises only what came after.
       assert.deepEqual(
-        events.map((e) => recogniseEvent(e, client('carol').keys)),
+        events.map((e) => recogniseAny(e, client('carol').keys)),
         [null, null, null, 'secret'],
       );
       // Every tag differs: a listener cannot even group the events by conversation.
@@ -311,7 +329,7 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
       assert.ok(copyEvent);
       assert.equal(text(copyEvent), text(events[1] as ChaincodeEvent));
       for (const member of ['alice', 'bob', 'carol', 'dave'] as const) {
-        assert.equal(recogniseEvent(copyEvent, client(member).keys), null, member);
+        assert.equal(recogniseAny(copyEvent, client(member).keys), null, member);
       }
 
       // A tag that is not 32 bytes is refused, and the conversation is unchanged.

@@ -29,6 +29,14 @@ import {
   readGroup,
   requireMember,
 } from '../domain/groups';
+import {
+  DIRECT_FROM,
+  INBOX_LIST_MAX,
+  inboxKey,
+  readInboxPolicy,
+  requireMayInvite,
+  requireMayOpenDirect,
+} from '../domain/inbox';
 import { activeUser, exactBase64, requireReachableUser, userIdSchema } from './directory-contract';
 
 /** X25519 sealed box of a 32-byte group key: 32 (ephemeral pk) + 32 + 16 (MAC). */
@@ -117,6 +125,7 @@ export class GroupsContract extends KTalkContract {
     if (existing) return JSON.stringify({ conversationId: convId, epoch: existing.epoch, created: false });
     await requireReachableUser(ctx, caller.userId);
     await requireReachableUser(ctx, req.peerUserId);
+    await requireMayOpenDirect(ctx, caller.userId, req.peerUserId);
     requireExactCoverage(req.wrappedKeys, [caller.userId, req.peerUserId]);
 
     const now = ctx.now();
@@ -168,6 +177,7 @@ export class GroupsContract extends KTalkContract {
       requireOrgAllowed({ creatorOrg: caller.mspId }, req.policy, userId);
       await requireReachableUser(ctx, userId);
     }
+    for (const userId of ids) await requireMayInvite(ctx, caller.userId, userId);
     requireExactCoverage(req.wrappedKeys, all);
 
     const now = ctx.now();
@@ -223,6 +233,7 @@ export class GroupsContract extends KTalkContract {
     if (members.length + 1 > LIMITS.groupMembers) throw new ChaincodeError('LIMIT_EXCEEDED', 'group is full');
     requireOrgAllowed(group, group.policy, req.userId);
     await requireReachableUser(ctx, req.userId);
+    await requireMayInvite(ctx, caller.userId, req.userId);
     requireExactCoverage(req.wrappedKeys, [...members.map((m) => m.userId), req.userId]);
 
     const now = ctx.now();
@@ -463,6 +474,36 @@ export class GroupsContract extends KTalkContract {
     });
     ctx.emitTagged('groups.PolicyUpdated', req.eventTag);
     return JSON.stringify({ conversationId: req.conversationId, policy, policyVersion });
+  }
+
+  /**
+   * The caller's inbox policy (domain/inbox.ts): who may open a direct
+   * conversation with them, and whom they blocked. Replaces the previous one.
+   */
+  @Transaction()
+  async SetInboxPolicy(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const list = z
+      .array(userIdSchema)
+      .max(INBOX_LIST_MAX)
+      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a user');
+    const req = parseRequest(strictObject({ directFrom: z.enum(DIRECT_FROM), contacts: list, blocked: list }), request);
+    if (req.blocked.includes(caller.userId)) throw badInput('you cannot block yourself');
+    const policy = {
+      directFrom: req.directFrom,
+      contacts: [...req.contacts].sort(),
+      blocked: [...req.blocked].sort(),
+      updatedAt: ctx.now(),
+    };
+    await writeJson(ctx, inboxKey(caller.userId), policy);
+    return JSON.stringify(policy);
+  }
+
+  @Transaction(false)
+  async GetMyInboxPolicy(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    parseRequest(strictObject({}), request);
+    return JSON.stringify(await readInboxPolicy(ctx, caller.userId));
   }
 
   @Transaction(false)

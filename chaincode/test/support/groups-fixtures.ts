@@ -40,6 +40,8 @@ export const grp = bindAll(groups, [
   'ListMembers',
   'GetMyEpochKey',
   'ListMyConversations',
+  'SetInboxPolicy',
+  'GetMyInboxPolicy',
 ]) as Record<
   | 'OpenDirect'
   | 'CreateGroup'
@@ -53,7 +55,9 @@ export const grp = bindAll(groups, [
   | 'GetGroup'
   | 'ListMembers'
   | 'GetMyEpochKey'
-  | 'ListMyConversations',
+  | 'ListMyConversations'
+  | 'SetInboxPolicy'
+  | 'GetMyInboxPolicy',
   Method
 >;
 export const msg = bindAll(messages, ['PostMessage', 'ListMessages', 'DeleteMessage', 'PurgeExpired']) as Record<

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   API_METHODS,
+  DIRECT_FROM,
   LANGUAGES,
   THEMES,
   type ApiInput,
@@ -99,6 +100,12 @@ export const userSettingsSchema = z.strictObject({
   language: z.enum(LANGUAGES),
   theme: z.enum(THEMES),
   notifications: z.boolean(),
+  directFrom: z.enum(DIRECT_FROM),
+  blockedUsers: z
+    .array(userId)
+    .max(1000)
+    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a user')
+    .readonly(),
 });
 
 const none = z.tuple([]);

@@ -131,7 +131,17 @@ export interface UserSettings {
   readonly language: (typeof LANGUAGES)[number];
   readonly theme: (typeof THEMES)[number];
   readonly notifications: boolean;
+  /**
+   * Who may open a direct conversation with me: anyone, my org, or my
+   * contacts (people I verified or already have a direct conversation with).
+   * Published on the ledger, where the chaincode enforces it.
+   */
+  readonly directFrom: (typeof DIRECT_FROM)[number];
+  /** Users whose messages are hidden and who can neither open a direct conversation with me nor invite me. */
+  readonly blockedUsers: readonly string[];
 }
+
+export const DIRECT_FROM = ['anyone', 'org', 'contacts'] as const;
 
 // ---- directory and contacts -------------------------------------------------
 

@@ -35,11 +35,14 @@ export interface TaggedEvent {
 }
 
 /**
- * The conversation a tagged event is about, among those whose epoch keys the
- * caller holds (conversationId → keys, newest first), or null: not a tagged
- * event, or about a conversation the caller is not in.
+ * The conversation a tagged event is about, or null: not a tagged event, or
+ * not one of the given conversations. `keys` holds ONE key per conversation,
+ * the key of its current epoch: a tag under an older epoch key is ignored,
+ * because a former member still holds that key and could otherwise make the
+ * group's clients re-read it at will (issue 14, item 13). Callers leave out
+ * a conversation whose current key a leaver still holds (re-key pending).
  */
-export function recogniseEvent(event: TaggedEvent, keys: ReadonlyMap<string, readonly Uint8Array[]>): string | null {
+export function recogniseEvent(event: TaggedEvent, keys: ReadonlyMap<string, Uint8Array>): string | null {
   let tag: Buffer;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(event.payload).toString('utf8'));
@@ -50,11 +53,9 @@ export function recogniseEvent(event: TaggedEvent, keys: ReadonlyMap<string, rea
     return null;
   }
   if (tag.length !== KEY_BYTES) return null;
-  for (const [conversationId, epochKeys] of keys) {
-    for (const key of epochKeys) {
-      const expected = Buffer.from(eventTag(key, event.transactionId), 'base64');
-      if (timingSafeEqual(expected, tag)) return conversationId;
-    }
+  for (const [conversationId, key] of keys) {
+    const expected = Buffer.from(eventTag(key, event.transactionId), 'base64');
+    if (timingSafeEqual(expected, tag)) return conversationId;
   }
   return null;
 }

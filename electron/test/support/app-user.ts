@@ -6,6 +6,7 @@ import { profilePath } from '../../../network/src/connection-profile';
 import type { NetworkContext } from '../../../network/src/network';
 import type { ApiEvent, ApiMethod, ApiOutput, KTalkApi, MessageView } from '../../src/common/api';
 import { dispatchApi, parseApiArgs } from '../../src/common/api-args';
+import type { MessengerOptions } from '../../src/node/messaging/messenger';
 import { type AppService, createAppService } from '../../src/node/service/app-service';
 import { KDF_INTERACTIVE } from '../../src/node/wallet';
 
@@ -44,6 +45,8 @@ export async function appUser(
   name: string,
   /** The secret an admin handed over; the dev CA's own record by default. */
   givenSecret?: string,
+  /** Sync tuning and observers for this user's messenger (kept across restarts). */
+  messenger?: MessengerOptions,
 ): Promise<AppUser> {
   const org = ctx.topology.peerOrgs.find((o) => o.name === orgName);
   if (!org) throw new Error(`no org ${orgName}`);
@@ -54,6 +57,7 @@ export async function appUser(
       appDataDir: dir,
       devProfilePath: profilePath(ctx.dataDir),
       kdfCost: KDF_INTERACTIVE,
+      ...(messenger ? { messenger } : {}),
     });
     service.subscribe((event) => events.push(event));
     return service;

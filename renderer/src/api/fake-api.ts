@@ -76,7 +76,13 @@ export interface FakeDisk {
   lastUsed?: Pick<UserSettings, 'language' | 'theme'>;
 }
 
-const DEFAULT_FAKE_SETTINGS: UserSettings = { language: 'en', theme: 'system', notifications: true };
+const DEFAULT_FAKE_SETTINGS: UserSettings = {
+  language: 'en',
+  theme: 'system',
+  notifications: true,
+  directFrom: 'anyone',
+  blockedUsers: [],
+};
 
 /** Built on the neutral API types (not the renderer's client) so Node tests can import the fake too. */
 export interface FakeApi extends KTalkApi, KTalkEvents {
@@ -606,6 +612,11 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     rotateKeys: async () => needSignIn(() => ok({ validFrom: clock() })),
     getSettings: async () => ok(currentSettings()),
     saveSettings: async (change) => {
+      // Like the service: the inbox policy and block list are published on the ledger, so they need an account.
+      if (change.directFrom !== undefined || change.blockedUsers !== undefined) {
+        if (!current) return fail('NOT_SIGNED_IN');
+        if (change.blockedUsers?.includes(me())) return fail('BAD_INPUT', 'you cannot block yourself');
+      }
       const next = { ...currentSettings(), ...change };
       if (current) disk.settings = { ...disk.settings, [current.accountId]: next };
       disk.lastUsed = { language: next.language, theme: next.theme };
@@ -682,8 +693,13 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         const end = before === undefined ? c.messages.length : Number(before);
         if (!Number.isInteger(end) || end < 0 || end > c.messages.length) return fail('BAD_INPUT', 'bad cursor');
         const start = Math.max(0, end - limit);
-        // Newest first, like the app's store; `next` continues with older ones.
-        return ok({ items: c.messages.slice(start, end).reverse(), next: start > 0 ? String(start) : undefined });
+        // Newest first, like the app's store; `next` continues with older ones. A blocked sender's are hidden.
+        const blocked = new Set(currentSettings().blockedUsers);
+        const items = c.messages
+          .slice(start, end)
+          .reverse()
+          .filter((m) => !blocked.has(m.sender));
+        return ok({ items, next: start > 0 ? String(start) : undefined });
       }),
     sendMessage: async ({ conversationId, text, attachments = [] }) =>
       needSignIn(() => {

@@ -41,11 +41,12 @@ export async function rekeyIfRequired(ctx: GroupsContext, groupId: string): Prom
     if (!mayManageMembers(group)) return { status: 'not-allowed', epoch: group.epoch };
 
     const memberIds = await listMemberIds(ctx.ledger, groupId);
-    const tagKey = await ctx.epochKey(groupId, group.epoch);
     const fresh = await ctx.groupKeys.newEpochKey(await membersWithKeys(memberIds, ctx.memberKey));
     const epoch = group.epoch + 1;
     try {
-      const committed = await submitTagged(ctx, 'groups', 'Rekey', tagKey, {
+      // Tagged with the NEW key: the leaver holds the current one, and the
+      // members' clients accept no tag under it while the re-key is pending.
+      const committed = await submitTagged(ctx, 'groups', 'Rekey', fresh.epochKey, {
         groupId,
         epoch,
         wrappedKeys: fresh.wrappedKeys,

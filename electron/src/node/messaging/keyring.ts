@@ -38,16 +38,9 @@ export class Keyring {
     epochs.set(epoch, key);
   }
 
-  /** conversationId → keys held, newest epoch first: what tagged events are recognised with. */
-  heldKeys(): Map<string, Uint8Array[]> {
-    const out = new Map<string, Uint8Array[]>();
-    for (const [conversationId, epochs] of this.keys) {
-      out.set(
-        conversationId,
-        [...epochs.entries()].sort((a, b) => b[0] - a[0]).map(([, key]) => key),
-      );
-    }
-    return out;
+  /** The key of this epoch if this client holds it already (no ledger read). */
+  held(conversationId: string, epoch: number): Uint8Array | undefined {
+    return this.keys.get(conversationId)?.get(epoch);
   }
 
   get groupKeys(): GroupKeyProvider {

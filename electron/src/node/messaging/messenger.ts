@@ -32,7 +32,9 @@ import {
   myConversationsSchema,
   postedSchema,
 } from './ledger-records';
+import { type PullPriority, PullScheduler, type PullTurn } from './pull-scheduler';
 import { SenderKeys } from './sender-keys';
+import { blockedSenders } from '../settings/user-settings';
 import { keepOrReport, rememberRevoked, rememberShared } from './shared-with-me';
 import { SETTLED_STATES, type SettledState, rememberSettled, settledState } from './settled-escrows';
 
@@ -45,6 +47,31 @@ import { SETTLED_STATES, type SettledState, rememberSettled, settledState } from
 /** Poster stamps may sit 60 s either side of the truth; read back twice that. */
 const SKEW_MARGIN_MS = 120_000;
 const PAGE = 200;
+/** Records read per pull turn (one ListMessages page): the unit of fairness between conversations. */
+const DEFAULT_PULL_PAGE = 100;
+
+/** Where a pull turn resumes: the query's range start, its bookmark, and the newest time read so far. */
+interface PullCursor {
+  readonly from: number;
+  readonly bookmark: string;
+  readonly highest: number;
+}
+
+/** Watches the sync's work (tests count it; nothing in the app depends on it). */
+export interface SyncObserver {
+  /** The messenger's pull queue, handed over once (tests hold it to line up work). */
+  onAttach?(queue: Pick<PullScheduler<unknown>, 'pending' | 'hold' | 'idle'>): void;
+  /** An event's tag named this conversation. */
+  onRecognised?(conversationId: string, transactionId: string): void;
+  onTurn?(turn: PullTurn): void;
+  onCoalesced?(conversationId: string): void;
+}
+
+export interface MessengerOptions {
+  /** Records per pull turn (default 100). */
+  readonly pullPage?: number;
+  readonly observer?: SyncObserver;
+}
 const openedSchema = z.object({ conversationId: z.string(), created: z.boolean() });
 const balanceSchema = z.object({ balance: z.number() });
 
@@ -55,16 +82,30 @@ export class Messenger {
   private readonly outbox: Outbox;
   private sync: EventSync | null = null;
   private syncState: SyncState = 'offline';
-  private readonly pulls = new Map<string, Promise<void>>();
+  private readonly pulls: PullScheduler<PullCursor>;
+  private readonly pullPage: number;
   /** When each membership began, as last read: a different value means we were (re-)added. */
   private readonly memberSince = new Map<string, number>();
   /** The other member of each direct conversation. */
   private readonly peers = new Map<string, string>();
+  /** lookAround's run, and the event asking for one more. */
+  private looking: Promise<void> | null = null;
+  private lookAgain: ChaincodeEvent | null = null;
 
   constructor(
     readonly session: ClientSession,
     readonly store: Store,
+    private readonly options: MessengerOptions = {},
   ) {
+    this.pullPage = options.pullPage ?? DEFAULT_PULL_PAGE;
+    this.pulls = new PullScheduler<PullCursor>({
+      turn: (conversationId, cursor) => this.pullTurn(conversationId, cursor),
+      // A direct conversation's work is its other member's: many DMs from one sender share one turn per round.
+      fairnessKey: (conversationId) => this.peers.get(conversationId) ?? conversationId,
+      onTurn: (turn) => options.observer?.onTurn?.(turn),
+      onCoalesced: (conversationId) => options.observer?.onCoalesced?.(conversationId),
+    });
+    options.observer?.onAttach?.(this.pulls);
     this.keyring = new Keyring(session);
     this.senders = new SenderKeys(session, store);
     // Member keys through SenderKeys, so every key used for wrapping is also checked for changes.
@@ -107,11 +148,15 @@ export class Messenger {
     this.session.emit({ type: 'sync', state: 'revoked' });
   }
 
-  /** Catch up on every conversation, then follow events; the outbox resumes what a crash left. */
+  /**
+   * Catch up on every conversation, then follow events; the outbox resumes
+   * what a crash left. The catch-up pulls are queued, not awaited: live
+   * events go ahead of them.
+   */
   async start(): Promise<void> {
     this.syncState = 'connecting';
     this.session.emit({ type: 'sync', state: 'connecting' });
-    await this.syncConversations();
+    void this.syncConversations().catch(() => undefined);
     this.outbox.start();
     this.sync = await syncWithFileCheckpoint(
       this.session.connection,
@@ -135,18 +180,22 @@ export class Messenger {
     await this.outbox.stop();
     await this.sync?.close();
     this.sync = null;
+    this.lookAgain = null;
+    await this.looking;
   }
 
   // ---- conversations ------------------------------------------------------
 
-  /** Every conversation the ledger says we are in, refreshed into the store, then their new messages. */
+  /** Every conversation the ledger says we are in, refreshed into the store, then (queued) their new messages. */
   async syncConversations(): Promise<void> {
+    const pulls: Promise<void>[] = [];
     for (const { conversationId, since } of await this.myConversations()) {
       await this.refreshConversation(conversationId);
       await this.rememberMembers(conversationId);
-      await this.pull(conversationId);
+      pulls.push(this.pull(conversationId, 'catch-up'));
       this.memberSince.set(conversationId, since);
     }
+    await Promise.all(pulls);
   }
 
   /** Only memberships this client has not seen: someone added us, or added us back. */
@@ -155,7 +204,7 @@ export class Messenger {
       if (this.memberSince.get(conversationId) === since) continue;
       await this.refreshConversation(conversationId);
       await this.rememberMembers(conversationId);
-      await this.pull(conversationId);
+      void this.pull(conversationId, 'catch-up').catch(() => undefined);
       this.memberSince.set(conversationId, since);
     }
   }
@@ -308,8 +357,10 @@ export class Messenger {
   listMessages(conversationId: string, before: string | undefined, limit: number | undefined): Page<MessageView> {
     this.requireConversation(conversationId);
     const page = this.store.pageMessages({ conversationId, limit: limit ?? 50, ...(before ? { before } : {}) });
+    // What a blocked sender wrote before the block stays stored, hidden.
+    const blocked = blockedSenders(this.store);
     return {
-      items: page.messages.map((m) => this.view(m)),
+      items: page.messages.filter((m) => !blocked.has(m.sender)).map((m) => this.view(m)),
       ...(page.nextCursor ? { next: page.nextCursor } : {}),
     };
   }
@@ -468,35 +519,42 @@ export class Messenger {
 
   // ---- receiving ----------------------------------------------------------------
 
-  /** Reads the conversation's new messages from the ledger into the store (one pull at a time per conversation). */
-  pull(conversationId: string): Promise<void> {
-    const running = this.pulls.get(conversationId);
-    if (running) return running.then(() => this.pull(conversationId));
-    const next = this.pullOnce(conversationId).finally(() => this.pulls.delete(conversationId));
-    this.pulls.set(conversationId, next);
-    return next;
+  /**
+   * Reads the conversation's new messages from the ledger into the store,
+   * through the fair scheduler (pull-scheduler.ts): resolves once a pull
+   * begun after this call has reached the end.
+   */
+  pull(conversationId: string, priority: PullPriority = 'live'): Promise<void> {
+    return this.pulls.request(conversationId, priority);
   }
 
-  private async pullOnce(conversationId: string): Promise<void> {
+  /** One page of a pull; the high-water mark moves only when the pull reaches the end. */
+  private async pullTurn(
+    conversationId: string,
+    cursor: PullCursor | undefined,
+  ): Promise<{ records: number; next?: PullCursor }> {
     const markKey = `pulled:${conversationId}`;
     const mark = Number(this.store.getSyncState(markKey) ?? '0');
-    const from = Math.max(0, mark - SKEW_MARGIN_MS);
-    let bookmark: string | undefined;
-    let highest = mark;
-    do {
-      const page = await this.session.ledger.evaluate(
-        'messages',
-        'ListMessages',
-        { conversationId, from, pageSize: PAGE, ...(bookmark ? { bookmark } : {}) },
-        messagePageSchema,
-      );
-      for (const record of page.messages) {
-        highest = Math.max(highest, record.time);
-        await this.receive(record);
-      }
-      bookmark = page.messages.length === PAGE ? page.bookmark : undefined;
-    } while (bookmark);
+    const from = cursor?.from ?? Math.max(0, mark - SKEW_MARGIN_MS);
+    let highest = cursor?.highest ?? mark;
+    const page = await this.session.ledger.evaluate(
+      'messages',
+      'ListMessages',
+      { conversationId, from, pageSize: this.pullPage, ...(cursor ? { bookmark: cursor.bookmark } : {}) },
+      messagePageSchema,
+    );
+    const blocked = blockedSenders(this.store);
+    for (const record of page.messages) {
+      highest = Math.max(highest, record.time);
+      // A blocked sender's messages are not even opened (no signature check, no decryption).
+      if (blocked.has(record.sender)) continue;
+      await this.receive(record);
+    }
+    if (page.messages.length === this.pullPage && page.bookmark) {
+      return { records: page.messages.length, next: { from, bookmark: page.bookmark, highest } };
+    }
     this.store.setSyncState(markKey, String(highest));
+    return { records: page.messages.length };
   }
 
   private async receive(record: LedgerMessage): Promise<void> {
@@ -555,37 +613,94 @@ export class Messenger {
     }
   }
 
+  /**
+   * The key each conversation's events must be tagged with: its current
+   * epoch's, and none while a re-key is pending (a leaver holds the current
+   * key). Older epoch keys never match: former members hold them.
+   */
+  private tagKeys(): Map<string, Uint8Array> {
+    const keys = new Map<string, Uint8Array>();
+    for (const c of this.store.listConversations()) {
+      if (c.rekeyRequired || this.wasRemoved(c.id)) continue;
+      const key = this.keyring.held(c.id, c.epoch);
+      if (key) keys.set(c.id, key);
+    }
+    return keys;
+  }
+
+  /**
+   * Events only queue pulls (not awaited): the next event, maybe about
+   * another conversation, is looked at at once. A crash before a queued pull
+   * ran costs nothing: start() pulls every conversation.
+   */
   private async onEvent(event: ChaincodeEvent): Promise<void> {
     const [area] = event.eventName.split('.');
     if (area === 'messages' || area === 'groups') {
       const conversationId = recogniseEvent(
         { transactionId: event.transactionId, payload: event.payload },
-        this.keyring.heldKeys(),
+        this.tagKeys(),
       );
       if (conversationId) {
-        if (area === 'groups') {
-          await this.refreshConversation(conversationId).catch(() => undefined);
-          const notices = await noteMembershipChange(
-            this.session,
-            this.store,
-            conversationId,
-            event.eventName,
-            event.transactionId,
-          ).catch(() => []);
-          for (const notice of notices) this.session.emit({ type: 'message', message: this.view(notice) });
-          // Members or roles may change without a new epoch: the open view reads the group again.
-          if (this.store.getConversation(conversationId)) {
-            this.session.emit({ type: 'conversation', conversation: this.summary(conversationId) });
-          }
-        }
-        await this.pull(conversationId).catch(() => undefined);
+        this.options.observer?.onRecognised?.(conversationId, event.transactionId);
+        if (area === 'groups') await this.onGroupEvent(conversationId, event);
+        void this.pull(conversationId, 'live').catch(() => undefined);
       } else if (area === 'groups') {
-        // Not one of ours, or we were just added somewhere: our own index says which.
-        await this.discoverConversations().catch(() => undefined);
+        this.lookAround(event);
       }
       return;
     }
     if (area === 'payments' || area === 'sharing') await this.onOtherEvent(event).catch(() => undefined);
+  }
+
+  private async onGroupEvent(conversationId: string, event: ChaincodeEvent): Promise<void> {
+    await this.refreshConversation(conversationId).catch(() => undefined);
+    const notices = await noteMembershipChange(
+      this.session,
+      this.store,
+      conversationId,
+      event.eventName,
+      event.transactionId,
+    ).catch(() => []);
+    for (const notice of notices) this.session.emit({ type: 'message', message: this.view(notice) });
+    // Members or roles may change without a new epoch: the open view reads the group again.
+    if (this.store.getConversation(conversationId)) {
+      this.session.emit({ type: 'conversation', conversation: this.summary(conversationId) });
+    }
+  }
+
+  /**
+   * After a membership event we did not recognise: not one of ours, or we
+   * were just added somewhere (our own index says which), or a group waiting
+   * for its re-key moved on (it recognises no tag: the leaver holds its key,
+   * and the Rekey is tagged with the new key we do not hold yet). Anyone can
+   * cause such events (opening direct conversations by the dozen), so this
+   * runs in the background, at most once more while it runs: a burst of N
+   * events costs two reads of the index, not N.
+   */
+  private lookAround(event: ChaincodeEvent): void {
+    this.lookAgain = event;
+    if (this.looking) return;
+    this.looking = (async () => {
+      while (this.lookAgain) {
+        const latest = this.lookAgain;
+        this.lookAgain = null;
+        await this.discoverConversations().catch(() => undefined);
+        await this.recheckPendingRekeys(latest).catch(() => undefined);
+      }
+    })().finally(() => {
+      this.looking = null;
+    });
+  }
+
+  /** Groups pending a re-key, read again; one that moved on is handled like a recognised group event. */
+  private async recheckPendingRekeys(event: ChaincodeEvent): Promise<void> {
+    for (const c of this.store.listConversations()) {
+      if (!c.rekeyRequired || this.wasRemoved(c.id)) continue;
+      const group = await this.refreshConversation(c.id).catch(() => null);
+      if (!group || (group.epoch === c.epoch && group.rekeyRequired === true)) continue;
+      await this.onGroupEvent(c.id, event);
+      void this.pull(c.id, 'live').catch(() => undefined);
+    }
   }
 
   private async onOtherEvent(event: ChaincodeEvent): Promise<void> {

@@ -20,7 +20,7 @@ import { safetyNumber } from '../crypto';
 import { directoryUserSchema } from '../fabric/directory';
 import { profileHealth } from '../fabric/reachability';
 import { writeFileAtomic } from '../fs/atomic-file';
-import { Messenger } from '../messaging/messenger';
+import { Messenger, type MessengerOptions } from '../messaging/messenger';
 import * as groupOps from '../messaging/group-ops';
 import { listSharedWithMe, rememberName } from '../messaging/shared-with-me';
 import * as payments from '../payments';
@@ -38,6 +38,7 @@ import { type Store, openStoreWithProtector } from '../store';
 import { type KeyProtector, KDF_MODERATE, type KdfCost, Wallet, enrollAccount, passphraseProtector } from '../wallet';
 import { certificateValidity } from '../wallet/enrollment';
 import { readAccountIndex } from '../wallet/wallet-file';
+import { publishInboxPolicy } from '../settings/inbox-policy';
 import { readAccountSettings, readLastUsedSettings, saveSettings } from '../settings/user-settings';
 import { rotateKeys, userIdOf } from '../wallet/messaging-keys';
 import { certificateAttributes } from '../../shared/cert-attributes';
@@ -58,6 +59,8 @@ export interface AppServiceOptions {
   readonly keychain?: KeyProtector;
   /** Argon2id cost for passphrase wallets (tests lower it). */
   readonly kdfCost?: KdfCost;
+  /** Sync tuning and observers (tests count the sync's work). */
+  readonly messenger?: MessengerOptions;
 }
 
 interface Signed {
@@ -154,7 +157,7 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
       store = await openStoreWithProtector({ file: path.join(session.dataDir, 'ktalk.db'), protector });
       // An older version's plaintext list of my items moves into the encrypted store.
       await sharing.importLegacyItemsFile(session.dataDir, sharing.myItemsIn(store));
-      const messenger = new Messenger(session, store);
+      const messenger = new Messenger(session, store, options.messenger);
       signed = { session, store, messenger };
       // Catch-up runs in the background; the UI shows sync state from events.
       void messenger.start().catch(() => emit({ type: 'sync', state: 'offline' }));
@@ -257,7 +260,16 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     },
     getSettings: async () =>
       signed ? readAccountSettings(signed.store, appDataDir) : readLastUsedSettings(appDataDir),
-    saveSettings: (change) => saveSettings(signed, appDataDir, change),
+    saveSettings: async (change) => {
+      if (change.directFrom !== undefined || change.blockedUsers !== undefined) {
+        // Published first: if the ledger refuses, the local settings stay as they were.
+        const { session, store, messenger } = need();
+        const next = { ...(await readAccountSettings(store, appDataDir)), ...change };
+        const peers = messenger.listConversations().flatMap((c) => (c.peer ? [c.peer] : []));
+        await publishInboxPolicy(session.ledger, store, peers, next);
+      }
+      return saveSettings(signed, appDataDir, change);
+    },
     rotateKeys: async () => {
       const { session } = need();
       const key = await rotateKeys(wallet as Wallet, session.account.id, session.directory);

@@ -10,9 +10,17 @@ import type { Store } from '../store';
 // and survive the web mode's new origin on every launch. Before sign-in the
 // UI still needs a language and a theme: the ones used last are copied to a
 // small plain file in the app data dir. Language and theme are not secret;
-// notification preferences stay in the store only.
+// notification preferences, the inbox policy and the block list stay in the
+// store only (the inbox policy is also published on the ledger, where the
+// chaincode enforces it: see inbox-policy.ts).
 
-export const DEFAULT_USER_SETTINGS: UserSettings = { language: 'en', theme: 'system', notifications: true };
+export const DEFAULT_USER_SETTINGS: UserSettings = {
+  language: 'en',
+  theme: 'system',
+  notifications: true,
+  directFrom: 'anyone',
+  blockedUsers: [],
+};
 
 const STORE_KEY = 'user-settings';
 const LAST_USED_FILE = 'settings.json';
@@ -26,6 +34,11 @@ function parsed(raw: string | null): Partial<UserSettings> {
   } catch {
     return {};
   }
+}
+
+/** Senders whose messages this account does not read (kept in the encrypted store). */
+export function blockedSenders(store: Store): ReadonlySet<string> {
+  return new Set(parsed(store.getSyncState(STORE_KEY)).blockedUsers ?? []);
 }
 
 /** The last-used language and theme (defaults when the file is missing or damaged). */

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
   ApiError,
@@ -10,6 +10,7 @@ import type {
 import { useApi, useApiEvent, useSession } from '../../api/context';
 import { Icon } from '../../components/ui/icons';
 import { displayName } from '../../lib/names';
+import { usePrivacy } from '../../lib/privacy';
 import { Avatar, Badge, Button, ErrorText } from '../../components/ui';
 import { Composer } from './composer';
 import { retentionParts } from './delivery';
@@ -92,6 +93,17 @@ export function ConversationView({
 
   const changed = contacts.filter((c) => c.keyChanged);
   const peerContact = !isGroup ? contacts[0] : undefined;
+  const privacy = usePrivacy();
+  // Already loaded messages of someone just blocked disappear too (the service hides them from then on).
+  const blockedUsers = privacy.privacy?.blockedUsers;
+  const visiblePages = useMemo(
+    () =>
+      blockedUsers && blockedUsers.length > 0
+        ? { ...pages, messages: pages.messages.filter((m) => !blockedUsers.includes(m.sender)) }
+        : pages,
+    [pages, blockedUsers],
+  );
+  const peerBlocked = summary.peer !== undefined && privacy.privacy?.blockedUsers.includes(summary.peer) === true;
   const retention = summary.retentionSeconds > 0 ? retentionParts(summary.retentionSeconds) : null;
 
   const removed =
@@ -133,6 +145,17 @@ export function ConversationView({
             <Icon name="shield" size={16} /> <span className="header-action-label">{t('safetyNumber')}</span>
           </Button>
         ) : null}
+        {summary.peer && privacy.privacy ? (
+          <Button
+            size="sm"
+            variant={peerBlocked ? undefined : 'danger'}
+            disabled={privacy.saving}
+            data-testid="block-peer"
+            onClick={() => summary.peer && void privacy.setBlocked(summary.peer, !peerBlocked)}
+          >
+            {peerBlocked ? t('unblock') : t('block')}
+          </Button>
+        ) : null}
         {isGroup && !removed ? (
           <Button
             size="sm"
@@ -145,6 +168,12 @@ export function ConversationView({
           </Button>
         ) : null}
       </header>
+      {peerBlocked && summary.peer ? (
+        <div className="banner" role="status" data-testid="blocked-banner">
+          <Icon name="warning" size={16} /> {t('blockedBanner', { name: displayName(summary.peer) })}
+        </div>
+      ) : null}
+      <ErrorText error={privacy.error} />
       {changed.map((contact) => (
         <div key={contact.userId} className="banner banner-danger" role="alert" data-testid="key-change-banner">
           <Icon name="warning" />
@@ -176,7 +205,12 @@ export function ConversationView({
           })}
         </div>
       ) : null}
-      <MessageList pages={pages} isGroup={isGroup} onRetry={(m) => void retry(m)} focusMessageId={focusMessageId} />
+      <MessageList
+        pages={visiblePages}
+        isGroup={isGroup}
+        onRetry={(m) => void retry(m)}
+        focusMessageId={focusMessageId}
+      />
       <ErrorText error={retryError} />
       <Composer
         conversationId={summary.id}

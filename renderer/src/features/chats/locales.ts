@@ -27,6 +27,10 @@ export const strings = {
     groupReaders_other: 'End-to-end encrypted: {{count}} members can read these messages',
     details: 'Details',
     safetyNumber: 'Safety number',
+    block: 'Block',
+    unblock: 'Unblock',
+    blockedBanner:
+      'You blocked {{name}}: their messages are hidden, and they cannot start a conversation with you or add you to a group.',
     verified: 'Verified',
     notVerified: 'Not verified',
     delivery: {
@@ -120,6 +124,9 @@ export const strings = {
     groupReaders_other: '端到端加密：{{count}} 位成员可以读取这些消息',
     details: '详情',
     safetyNumber: '安全码',
+    block: '屏蔽',
+    unblock: '取消屏蔽',
+    blockedBanner: '您已屏蔽 {{name}}：其消息已隐藏，且对方无法与您发起会话或将您加入群组。',
     verified: '已验证',
     notVerified: '未验证',
     delivery: {

@@ -7,6 +7,7 @@ import { useSettings, type ThemeChoice } from '../../lib/settings';
 import { Button, ErrorText, Field, Select, Switch } from '../../components/ui';
 import { LANGUAGES, isLanguage } from '../../i18n';
 import { formatTime } from '../../lib/format';
+import { PrivacySection } from './privacy-section';
 
 const LANGUAGE_NAMES: Record<(typeof LANGUAGES)[number], string> = { en: 'English', 'zh-CN': '简体中文' };
 
@@ -83,6 +84,7 @@ export function SettingsPage() {
             <p className="field-hint">{t('notifyBlocked')}</p>
           ) : null}
         </section>
+        {account ? <PrivacySection /> : null}
         {account ? (
           <section className="card stack" aria-labelledby="settings-account">
             <h2 id="settings-account">{t('account')}</h2>

@@ -21,6 +21,16 @@ export const strings = {
     rotateKeys: 'Replace my message keys',
     rotateHint: 'Your contacts will see that your key changed. Do this if you think this computer was compromised.',
     rotated: 'New keys are valid from {{time}}.',
+    privacy: 'Who can reach me',
+    directFrom: 'Who can start a direct conversation with me',
+    directFromChoices: { anyone: 'Anyone', org: 'People in my organisation', contacts: 'My contacts only' },
+    directFromHint:
+      'The network itself refuses other people. Your contacts are the people you verified and those you already have a direct conversation with.',
+    blocked: 'Blocked people',
+    noneBlocked: 'You have not blocked anyone.',
+    blockedHint:
+      'Blocked people cannot start a direct conversation with you or add you to a group, and their messages are hidden.',
+    unblock: 'Unblock',
   },
   'zh-CN': {
     title: '设置',
@@ -43,5 +53,13 @@ export const strings = {
     rotateKeys: '更换我的消息密钥',
     rotateHint: '您的联系人会看到您的密钥已更改。如果您认为这台电脑已不安全，请执行此操作。',
     rotated: '新密钥自 {{time}} 起生效。',
+    privacy: '谁可以联系我',
+    directFrom: '谁可以与我发起单聊',
+    directFromChoices: { anyone: '任何人', org: '我所在组织的成员', contacts: '仅限我的联系人' },
+    directFromHint: '其他人的请求会被网络直接拒绝。您的联系人是您已核验的人，以及已与您有单聊的人。',
+    blocked: '已屏蔽的人',
+    noneBlocked: '您还没有屏蔽任何人。',
+    blockedHint: '被屏蔽的人无法与您发起单聊或将您加入群组，他们的消息也会被隐藏。',
+    unblock: '取消屏蔽',
   },
 };

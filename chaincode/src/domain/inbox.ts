@@ -1,0 +1,58 @@
+import type { Context } from 'fabric-contract-api';
+import { z } from 'zod';
+import { forbidden } from '../lib/errors';
+import { orgOfUserId } from '../lib/identity';
+import { key, readJson } from '../lib/state';
+
+// Who may reach a user (issue 14, item 3). A user publishes an inbox policy;
+// the chaincode applies it when someone opens a direct conversation with
+// them or adds them to a group, so a flooder cannot even create the
+// conversation. Storage: inbox|<userId> -> InboxPolicy. Without a record,
+// anyone may (the behaviour before policies existed).
+//
+// The record is world state: peer operators can read it (who a user lists
+// as contacts or has blocked). Only its owner reads it through the chaincode
+// (groups.GetMyInboxPolicy); a refusal names no reason, so a blocked sender
+// cannot tell a block from an org or contacts rule.
+
+export const DIRECT_FROM = ['anyone', 'org', 'contacts'] as const;
+export type DirectFrom = (typeof DIRECT_FROM)[number];
+
+/** Per list; a deployment's users number in the thousands at most. */
+export const INBOX_LIST_MAX = 1000;
+
+export const inboxPolicySchema = z.object({
+  /** Who may open a direct conversation: anyone, my org's users, or my contacts. */
+  directFrom: z.enum(DIRECT_FROM),
+  /** Who counts as a contact for directFrom=contacts. */
+  contacts: z.array(z.string()),
+  /** Never reach me: no direct conversation, no group invitation, whatever directFrom says. */
+  blocked: z.array(z.string()),
+  updatedAt: z.number().int(),
+});
+export type InboxPolicy = z.infer<typeof inboxPolicySchema>;
+
+export const ANYONE: Omit<InboxPolicy, 'updatedAt'> = { directFrom: 'anyone', contacts: [], blocked: [] };
+
+export const inboxKey = (userId: string): string => key('inbox', userId);
+
+export async function readInboxPolicy(ctx: Context, userId: string): Promise<Omit<InboxPolicy, 'updatedAt'>> {
+  return (await readJson(ctx, inboxKey(userId), inboxPolicySchema)) ?? ANYONE;
+}
+
+/** FORBIDDEN unless `to`'s policy lets `from` open a direct conversation with them. */
+export async function requireMayOpenDirect(ctx: Context, from: string, to: string): Promise<void> {
+  const policy = await readInboxPolicy(ctx, to);
+  const allowed =
+    !policy.blocked.includes(from) &&
+    (policy.directFrom === 'anyone' ||
+      (policy.directFrom === 'org' && orgOfUserId(from) === orgOfUserId(to)) ||
+      policy.contacts.includes(from));
+  if (!allowed) throw forbidden(`${to} does not accept a direct conversation from you`);
+}
+
+/** FORBIDDEN if `invitee` blocked `inviter` (group creation and AddMember). */
+export async function requireMayInvite(ctx: Context, inviter: string, invitee: string): Promise<void> {
+  const policy = await readInboxPolicy(ctx, invitee);
+  if (policy.blocked.includes(inviter)) throw forbidden(`${invitee} does not accept invitations from you`);
+}
