@@ -136,6 +136,7 @@ describe('payment cards agree with the ledger', () => {
     const request = { type: 'payment-request', amount: 2500, memo: 'Team lunch' } as const;
     const mine = { sender: 'Org1MSP::alice', outgoing: true, conversationId: 'dm-1', clientMessageId: 'req-1' };
     const payment: MessageView = {
+      id: 'dm-1|Org2MSP::bob|m-9',
       conversationId: 'dm-1',
       clientMessageId: 'm-9',
       sender: 'Org2MSP::bob',
@@ -153,6 +154,7 @@ describe('payment cards agree with the ledger', () => {
         to: 'Org1MSP::alice',
         requestId: 'req-1',
       },
+      ledgerConfirmed: true,
     };
     renderWithApp(
       <PaidRequestsProvider value={paidRequestsOf([payment])}>
