@@ -737,8 +737,8 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         if (c.summary.kind === 'group' && !details(c).allowedActions.includes('post')) return fail('FORBIDDEN');
         // Like the service: a member whose keys changed after being verified holds the message.
         const held = [...c.members.keys()].some((id) => id !== me() && contacts.get(id)?.keyChangePending);
-        const message = push(c, me(), { type: 'text', text }, clock(), held ? 'failed' : 'pending');
-        if (held) c.messages[c.messages.length - 1] = { ...message, failure: 'KEY_CHANGED' };
+        const pushed = push(c, me(), { type: 'text', text }, clock(), held ? 'failed' : 'pending');
+        const message: MessageView = held ? { ...pushed, failure: 'KEY_CHANGED' } : pushed;
         const withFiles: MessageView = {
           ...message,
           attachments: attachments.map((a, index) => ({

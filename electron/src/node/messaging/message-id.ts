@@ -8,5 +8,6 @@ import { createHash } from 'node:crypto';
 // still in its outbox, and finds messages only by it or by that triple.
 
 export function messageIdOf(m: { conversationId: string; sender: string; clientMessageId: string }): string {
-  return createHash('sha256').update(`${m.conversationId}\n${m.sender}\n${m.clientMessageId}`).digest('hex');
+  const digest = createHash('sha256').update(`${m.conversationId}\n${m.sender}\n${m.clientMessageId}`).digest('hex');
+  return `m-${digest.slice(0, 40)}`;
 }

@@ -417,7 +417,8 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     createEscrow: async (input) => {
       const { session, messenger } = need();
       const escrow = await payments.createEscrow(session, input);
-      rememberFact(messenger.store, { type: 'escrow', escrowId: escrow.escrowId }, escrow);
+      const { from, to, amount, deadline } = escrow;
+      rememberFact(messenger.store, { type: 'escrow', escrowId: escrow.escrowId }, { from, to, amount, deadline });
       if (input.conversationId) {
         messenger.sendContent(input.conversationId, {
           type: 'escrow',
