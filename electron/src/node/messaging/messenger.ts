@@ -62,6 +62,8 @@ export class Messenger {
   private readonly memberSince = new Map<string, number>();
   /** The other member of each direct conversation. */
   private readonly peers = new Map<string, string>();
+  /** The other members as last read before sealing; the check before each send reads them from here. */
+  private readonly othersSeen = new Map<string, string[]>();
   /** Cards whose ledger fact was looked up this session (a miss is asked again after a restart). */
   private readonly looked = new Set<string>();
 
@@ -493,8 +495,17 @@ export class Messenger {
    * noticed now rather than after the message went out.
    */
   private async holdForKeyChanges(conversationId: string, refresh: boolean): Promise<void> {
-    const { members } = await this.session.ledger.evaluate('groups', 'ListMembers', { conversationId }, membersSchema);
-    const others = members.map((m) => m.userId).filter((id) => id !== this.session.userId);
+    let others = refresh ? undefined : this.othersSeen.get(conversationId);
+    if (!others) {
+      const { members } = await this.session.ledger.evaluate(
+        'groups',
+        'ListMembers',
+        { conversationId },
+        membersSchema,
+      );
+      others = members.map((m) => m.userId).filter((id) => id !== this.session.userId);
+      this.othersSeen.set(conversationId, others);
+    }
     if (refresh && others.length === 1 && others[0] !== undefined) await this.senders.refresh(others[0]);
     const changed = others.filter((id) => this.store.getContact(id)?.keyChangePending === true);
     if (changed.length > 0) {
