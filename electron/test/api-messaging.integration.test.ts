@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,7 +13,14 @@ import { isolatedNetwork } from '../../network/test/support/test-network';
 import type { GroupPolicy, MessageView } from '../src/common/api';
 import type { SyncObserver } from '../src/node/messaging/messenger';
 import type { PullScheduler, PullTurn } from '../src/node/messaging/pull-scheduler';
+import type { MessageContent } from '../src/common/api';
+import { groupsContextOf, submitTagged } from '../src/node/groups';
+import { encodePlaintext } from '../src/node/messaging/content-codec';
+import { postProposal, sealPost } from '../src/node/messaging/envelopes';
+import { Keyring } from '../src/node/messaging/keyring';
+import { type AttachmentRef, uploadAttachment } from '../src/node/sharing';
 import { type AppUser, PASSPHRASE, appUser, callApi } from './support/app-user';
+import { type LiveSession, liveSession } from './support/live-session';
 
 const run = promisify(execFile);
 const CLI = path.join(__dirname, '..', 'src', 'node', 'cli', 'ktalk.js');
@@ -61,6 +69,8 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
   let bob: AppUser;
   let carol: AppUser;
   let treasurer: AppUser;
+  /** A second, raw session (see daveSession below). */
+  let dave: (LiveSession & { close(): void }) | undefined;
 
   before(async () => {
     ctx = { ...(await isolatedNetwork()), log: (line) => console.log(`  [api] ${line}`) };
@@ -74,6 +84,7 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
 
   after(async () => {
     for (const u of [alice, bob, carol, treasurer]) await u?.dispose().catch(() => undefined);
+    dave?.close();
     if (ctx) {
       await down(ctx);
       await rm(ctx.dataDir, { recursive: true, force: true });
@@ -306,6 +317,7 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     assert.equal(got.attachments[0]?.name, 'contract.pdf');
     const file = await bob.call('getAttachment', {
       conversationId: direct.id,
+      sender: 'Org1MSP::alice',
       clientMessageId: sent.clientMessageId,
       index: 0,
     });
@@ -397,33 +409,264 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     assert.equal(await alice.refused('adminRegister', { enrollmentId: 'mallory', role: 'admin' }), 'FORBIDDEN');
   });
 
-  it('a key rotation: the contact is flagged until safety numbers are compared again, and messages keep flowing', async () => {
+  /**
+   * Dave's own session (a fresh wallet: it publishes new keys), once for the
+   * tests below; alice reads his keys again so she wraps group keys for them.
+   */
+  const daveSession = async (): Promise<LiveSession> => {
+    if (!dave) {
+      dave = await liveSession(ctx, 'Org2', 'dave');
+      await alice.call('getContact', { userId: 'Org2MSP::dave' });
+    }
+    return dave;
+  };
+
+  /**
+   * A modified client: dave's own session posts envelopes it sealed itself, so
+   * it picks the clientMessageId and the content (a card for a payment that
+   * never happened), which the app never would.
+   */
+  const rawPost = async (
+    dave: LiveSession,
+    conversationId: string,
+    epoch: number,
+    clientMessageId: string,
+    content: MessageContent,
+    refs: AttachmentRef[] = [],
+  ) => {
+    const keyring = new Keyring(dave);
+    const sealed = await sealPost(
+      dave,
+      keyring,
+      { conversationId, clientMessageId, epoch, plaintext: encodePlaintext(content, refs) },
+      refs.map((r) => ({ itemId: r.itemId, contentHash: r.contentHash })),
+    );
+    const tagKey = await keyring.get(conversationId, epoch);
+    await dave.ledger.submitProposal('messages', (c) =>
+      postProposal(dave.connection.gateway, c, { conversationId, clientMessageId }, sealed, tagKey),
+    );
+    return { keyring, tagKey };
+  };
+
+  it("another member reusing a message's clientMessageId changes nothing it shows: text, attachment, search hit, delivery state", async () => {
+    const dave = await daveSession();
+    {
+      const group = await alice.call('createGroup', {
+        title: 'Invoices',
+        members: ['Org2MSP::bob', 'Org2MSP::dave'],
+        policy: POLICY,
+      });
+      await alice.call('sendMessage', { conversationId: group.id, text: 'welcome, all' });
+      await bob.waitFor(group.id, (m) => m.content?.type === 'text' && m.content.text === 'welcome, all');
+      const real = Buffer.from('IBAN DE00 1234 (the real one)');
+      const sent = await bob.call('sendMessage', {
+        conversationId: group.id,
+        text: 'invoice attached',
+        attachments: [{ name: 'invoice.pdf', mimeType: 'application/pdf', dataBase64: real.toString('base64') }],
+      });
+      const original = await alice.waitFor(group.id, (m) => m.id === sent.id && m.state === 'committed');
+      const bobsOwn = await bob.waitFor(group.id, (m) => m.id === sent.id && m.state === 'committed');
+
+      // Dave's modified client posts bob's clientMessageId with his own file under the same name.
+      const forgedBytes = Buffer.from('IBAN XX99 6666 (mallory)');
+      const ref = await uploadAttachment(dave, group.id, {
+        name: 'invoice.pdf',
+        mimeType: 'application/pdf',
+        dataBase64: forgedBytes.toString('base64'),
+      });
+      const { keyring, tagKey } = await rawPost(
+        dave,
+        group.id,
+        group.epoch,
+        sent.clientMessageId,
+        { type: 'text', text: 'invoice attached (corrected)' },
+        [ref],
+      );
+      const forged = await alice.waitFor(
+        group.id,
+        (m) => m.sender === 'Org2MSP::dave' && m.clientMessageId === sent.clientMessageId,
+      );
+      assert.notEqual(forged.id, original.id);
+
+      // Bob's message, for alice and for bob, is what it was; its file is bob's, byte for byte.
+      assert.deepEqual(await alice.waitFor(group.id, (m) => m.id === original.id), original);
+      assert.deepEqual(await bob.waitFor(group.id, (m) => m.id === bobsOwn.id), bobsOwn);
+      const open = (user: AppUser, sender: string) =>
+        user.call('getAttachment', {
+          conversationId: group.id,
+          sender,
+          clientMessageId: sent.clientMessageId,
+          index: 0,
+        });
+      assert.deepEqual(Buffer.from((await open(alice, 'Org2MSP::bob')).dataBase64, 'base64'), real);
+      assert.deepEqual(Buffer.from((await open(bob, 'Org2MSP::bob')).dataBase64, 'base64'), real);
+      // The legitimate path: dave's message is his own, and so is its file.
+      assert.deepEqual(Buffer.from((await open(alice, 'Org2MSP::dave')).dataBase64, 'base64'), forgedBytes);
+      // Search finds two messages, each by its own id.
+      const hits = (await alice.call('search', { query: 'invoice' })).filter((h) => h.conversationId === group.id);
+      assert.deepEqual(new Set(hits.map((h) => h.messageId)), new Set([original.id, forged.id]));
+      assert.equal(hits.find((h) => h.messageId === original.id)?.sender, 'Org2MSP::bob');
+
+      // Dave erases his: the erasure names his message only, and bob's stays as it was.
+      const groups = groupsContextOf(dave, (conversationId, epoch) => keyring.get(conversationId, epoch));
+      await submitTagged(groups, 'messages', 'DeleteMessage', tagKey, {
+        conversationId: group.id,
+        messageId: forged.id,
+      });
+      await alice.waitFor(group.id, (m) => m.id === forged.id && m.state === 'erased');
+      const erasures = alice.events.filter(
+        (e) => e.type === 'delivery' && e.state === 'erased' && e.clientMessageId === sent.clientMessageId,
+      );
+      assert.ok(erasures.length > 0);
+      for (const e of erasures) assert.equal(e.type === 'delivery' ? e.messageId : '', forged.id);
+      assert.deepEqual(await alice.waitFor(group.id, (m) => m.id === original.id), original);
+      assert.deepEqual(Buffer.from((await open(alice, 'Org2MSP::bob')).dataBase64, 'base64'), real);
+      assert.equal(
+        await alice.refused('getAttachment', {
+          conversationId: group.id,
+          sender: 'Org2MSP::dave',
+          clientMessageId: sent.clientMessageId,
+          index: 0,
+        }),
+        'NOT_FOUND',
+      );
+    }
+  });
+
+  it('a payment or escrow card is confirmed only by the ledger: forged ones stay unconfirmed, real ones are confirmed', async () => {
+    const dave = await daveSession();
+    {
+      await treasurer.call('mint', { to: 'Org1MSP::alice', amount: 5_000 });
+      const group = await alice.call('createGroup', {
+        title: 'Settlements',
+        members: ['Org2MSP::bob', 'Org2MSP::dave'],
+        policy: POLICY,
+      });
+      const epoch = group.epoch;
+      const bobBalance = (await bob.call('getBalance')).balance;
+
+      // Dave claims he paid bob 50.00, a payment that never happened.
+      const never = randomBytes(32).toString('hex');
+      await rawPost(dave, group.id, epoch, randomBytes(12).toString('base64url'), {
+        type: 'payment',
+        paymentId: never,
+        amount: 5_000,
+        memo: 'paid in full',
+        to: 'Org2MSP::bob',
+      });
+      const fake = await bob.waitFor(group.id, (m) => m.content?.type === 'payment' && m.content.paymentId === never);
+      assert.equal(fake.ledgerConfirmed, false);
+      const preview = (await bob.call('listConversations')).find((c) => c.id === group.id)?.lastPreview;
+      assert.equal(preview, '¤ 50.00 ⚠');
+
+      // The legitimate path: alice really pays bob in the group, and really holds an escrow for him.
+      const paid = await alice.call('sendPayment', {
+        to: 'Org2MSP::bob',
+        amount: 300,
+        memo: 'real',
+        conversationId: group.id,
+      });
+      const escrow = await alice.call('createEscrow', {
+        to: 'Org2MSP::bob',
+        amount: 200,
+        deadline: Date.now() + 3_600_000,
+        memo: 'deposit',
+        conversationId: group.id,
+      });
+      const isPaid = (m: MessageView) => m.content?.type === 'payment' && m.content.paymentId === paid.paymentId;
+      const isEscrow = (m: MessageView) => m.content?.type === 'escrow' && m.content.escrowId === escrow.escrowId;
+      await bob.waitFor(group.id, (m) => isPaid(m) && m.ledgerConfirmed === true);
+      await bob.waitFor(group.id, (m) => isEscrow(m) && m.ledgerConfirmed === true);
+      await alice.waitFor(group.id, (m) => isPaid(m) && m.ledgerConfirmed === true);
+      await alice.waitFor(group.id, (m) => isEscrow(m) && m.ledgerConfirmed === true);
+
+      // Dave re-uses the real payment and escrow, claiming to be the payer: their ledger payer is alice.
+      await rawPost(dave, group.id, epoch, randomBytes(12).toString('base64url'), {
+        type: 'payment',
+        paymentId: paid.paymentId,
+        amount: 300,
+        memo: 'from me',
+        to: 'Org2MSP::bob',
+      });
+      await rawPost(dave, group.id, epoch, randomBytes(12).toString('base64url'), {
+        type: 'escrow',
+        escrowId: escrow.escrowId,
+        amount: 200,
+        deadline: escrow.deadline,
+        to: 'Org2MSP::bob',
+      });
+      // Alice's real payment card, with the amount inflated by dave.
+      await rawPost(dave, group.id, epoch, randomBytes(12).toString('base64url'), {
+        type: 'payment',
+        paymentId: paid.paymentId,
+        amount: 30_000,
+        memo: 'real',
+        to: 'Org2MSP::bob',
+      });
+      const byDave = (m: MessageView) => m.sender === 'Org2MSP::dave' && m.content?.type !== 'text';
+      const daveCards = async () => (await bob.call('listMessages', { conversationId: group.id })).items.filter(byDave);
+      await bob.waitFor(group.id, (m) => byDave(m) && m.content?.type === 'payment' && m.content.amount === 30_000);
+      const cards = await daveCards();
+      assert.equal(cards.length, 4);
+      for (const card of cards) assert.equal(card.ledgerConfirmed, false, JSON.stringify(card.content));
+      // Still so after a restart (read again from the store, looked up again), and nothing moved.
+      await bob.restart();
+      await bob.waitFor(group.id, (m) => isPaid(m) && m.ledgerConfirmed === true);
+      for (const card of await daveCards()) assert.equal(card.ledgerConfirmed, false, JSON.stringify(card.content));
+      assert.equal((await bob.call('getBalance')).balance, bobBalance + 300);
+    }
+  });
+
+  it('a verification is bound to the safety number compared; after a key change sends wait until the change is acknowledged', async () => {
     const direct = await alice.call('openDirect', { userId: 'Org2MSP::bob' });
     const before = await alice.call('safetyNumber', { userId: 'Org2MSP::bob' });
     assert.match(before.digits, /^(\d{5} ){11}\d{5}$/);
     const bobSide = await bob.call('safetyNumber', { userId: 'Org1MSP::alice' });
     assert.equal(bobSide.digits, before.digits);
-    await alice.call('markVerified', { userId: 'Org2MSP::bob' });
-    assert.equal((await alice.call('getContact', { userId: 'Org2MSP::bob' })).verified, true);
+    await alice.call('markVerified', { userId: 'Org2MSP::bob', digits: before.digits });
+    const verified = await alice.call('getContact', { userId: 'Org2MSP::bob' });
+    assert.equal(verified.verified, true);
+    assert.equal(verified.keyChangePending, false);
 
     await bob.call('rotateKeys');
-    const after = await alice.call('safetyNumber', { userId: 'Org2MSP::bob' });
-    assert.notEqual(after.digits, before.digits);
+    // The number alice compared belongs to bob's old keys: verifying with it now marks nothing.
+    assert.equal(await alice.refused('markVerified', { userId: 'Org2MSP::bob', digits: before.digits }), 'KEY_CHANGED');
     const flagged = await alice.call('getContact', { userId: 'Org2MSP::bob' });
     assert.equal(flagged.keyChanged, true);
     assert.equal(flagged.verified, false);
+    assert.equal(flagged.keyChangePending, true);
     assert.ok(alice.events.some((e) => e.type === 'keyChange' && e.userId === 'Org2MSP::bob'));
+    const after = await alice.call('safetyNumber', { userId: 'Org2MSP::bob' });
+    assert.notEqual(after.digits, before.digits);
 
+    // Bob's messages keep arriving, verified against his new key.
     await bob.call('sendMessage', { conversationId: direct.id, text: 'signed with my new key' });
     const got = await alice.waitFor(
       direct.id,
       (m) => m.content?.type === 'text' && m.content.text === 'signed with my new key',
     );
     assert.equal(got.verified, true);
-    await alice.call('sendMessage', { conversationId: direct.id, text: 'still readable for you' });
+
+    // Alice's message waits, with that cause, and nothing is posted.
+    const held = await alice.call('sendMessage', { conversationId: direct.id, text: 'still readable for you' });
+    const waiting = await alice.waitFor(direct.id, (m) => m.id === held.id && m.state === 'failed');
+    assert.equal(waiting.failure, 'KEY_CHANGED');
+    const atBob = (await bob.call('listMessages', { conversationId: direct.id, limit: 200 })).items;
+    assert.equal(
+      atBob.some((m) => m.clientMessageId === held.clientMessageId),
+      false,
+    );
+
+    // Alice looks at the change: the message goes out; bob stays unverified until compared again.
+    const seen = await alice.call('acknowledgeKeyChange', { userId: 'Org2MSP::bob' });
+    assert.equal(seen.keyChangePending, false);
+    assert.equal(seen.verified, false);
     await bob.waitFor(direct.id, (m) => m.content?.type === 'text' && m.content.text === 'still readable for you');
-    await alice.call('markVerified', { userId: 'Org2MSP::bob' });
-    assert.equal((await alice.call('getContact', { userId: 'Org2MSP::bob' })).keyChanged, false);
+    await alice.waitFor(direct.id, (m) => m.id === held.id && m.state === 'committed');
+    await alice.call('markVerified', { userId: 'Org2MSP::bob', digits: after.digits });
+    const again = await alice.call('getContact', { userId: 'Org2MSP::bob' });
+    assert.equal(again.keyChanged, false);
+    assert.equal(again.verified, true);
   });
 
   it("a flooding member cannot stall the victim's other conversations; the victim blocks them and refuses direct conversations from outside their org", async () => {

@@ -13,6 +13,7 @@ function incoming(overrides: Partial<MessageView> = {}): ApiEvent {
   return {
     type: 'message',
     message: {
+      id: 'conv-7|Org2MSP::bob|m-1',
       conversationId: 'conv-7',
       clientMessageId: 'm-1',
       sender: 'Org2MSP::bob',
@@ -84,7 +85,7 @@ describe('desktop notifications', () => {
       { type: 'sync', state: 'connected' },
       { type: 'balance', balance: 10 },
       { type: 'keyChange', userId: 'Org2MSP::bob' },
-      { type: 'delivery', conversationId: 'c', clientMessageId: 'm', state: 'committed' },
+      { type: 'delivery', messageId: 'c|s|m', conversationId: 'c', clientMessageId: 'm', state: 'committed' },
       { type: 'session', state: 'signed-in' },
       { type: 'access', itemId: 'i', accessor: 'Org2MSP::bob', outcome: 'ok' },
     ];

@@ -15,6 +15,7 @@ import {
   type StoreErrorCode,
   ftsQuery,
   isStoreError,
+  isVerified,
   openStore,
   openStoreWithProtector,
   storeKeyFilePath,
@@ -464,7 +465,7 @@ describe('store: messages, paging and search', () => {
       keyValidFrom: 1,
     };
     assert.equal(store.upsertContact(contact).keyChanged, false);
-    store.markVerified('Org2MSP::bob');
+    store.markVerified('Org2MSP::bob', contact);
     assert.ok(store.getContact('Org2MSP::bob')?.verifiedAt);
     assert.equal(store.upsertContact({ ...contact, displayName: 'Bobby' }).keyChanged, false);
     assert.ok(store.getContact('Org2MSP::bob')?.verifiedAt, 'a new name keeps verification');
@@ -476,7 +477,63 @@ describe('store: messages, paging and search', () => {
     assert.equal(changed.keyChanged, true);
     assert.equal(changed.contact.verifiedAt, null);
     assert.ok(changed.contact.keyChangedAt);
+    // It had been verified: the change waits for the user to look at it.
+    assert.equal(changed.contact.keyChangePending, true);
+    assert.equal(isVerified(changed.contact), false);
     assert.throws(() => store.upsertContact({ ...contact, signingKey: 'not base64!' }), refused('BAD_INPUT'));
+  });
+
+  it("contacts: a verification is bound to the keys compared, and a verified contact's change waits until acknowledged", () => {
+    const keys = () => ({
+      encryptionKey: randomBytes(32).toString('base64'),
+      signingKey: randomBytes(32).toString('base64'),
+    });
+    const first = keys();
+    const contact = { userId: 'Org2MSP::dave', mspId: 'Org2MSP', displayName: 'Dave', keyValidFrom: 1, ...first };
+    store.upsertContact(contact);
+    // Never verified: a change is flagged but nothing waits.
+    const second = keys();
+    assert.equal(store.upsertContact({ ...contact, ...second }).contact.keyChangePending, false);
+    // Verifying the keys shown before (first) is refused now that second is current: nothing marked.
+    assert.throws(() => store.markVerified('Org2MSP::dave', first), refused('KEY_CHANGED'));
+    assert.equal(store.getContact('Org2MSP::dave')?.verifiedAt, null);
+    store.markVerified('Org2MSP::dave', second);
+    const verified = store.getContact('Org2MSP::dave');
+    assert.ok(verified && isVerified(verified));
+    assert.equal(verified?.verifiedSigningKey, second.signingKey);
+    // Keys change: no longer verified, and waiting for the user; acknowledging ends the wait, not the flag.
+    const third = store.upsertContact({ ...contact, ...keys() }).contact;
+    assert.equal(isVerified(third), false);
+    assert.equal(third.keyChangePending, true);
+    store.acknowledgeKeyChange('Org2MSP::dave');
+    assert.equal(store.getContact('Org2MSP::dave')?.keyChangePending, false);
+    assert.throws(() => store.markVerified('Org2MSP::nobody', first), refused('NOT_FOUND'));
+    assert.throws(() => store.acknowledgeKeyChange('Org2MSP::nobody'), refused('NOT_FOUND'));
+  });
+
+  it('schema 6 binds a verification made before it to the keys the contact had then', () => {
+    const db = new Database(':memory:');
+    migrate(
+      db,
+      MIGRATIONS.filter((m) => m.version < 6),
+    );
+    const insert = db.prepare(
+      `INSERT INTO contacts (userId, mspId, encryptionKey, signingKey, keyValidFrom, verifiedAt)
+       VALUES (?, 'Org2MSP', ?, ?, 1, ?)`,
+    );
+    insert.run('Org2MSP::bob', 'ZW5j', 'c2ln', 5);
+    insert.run('Org2MSP::dave', 'ZW5k', 'c2lo', null);
+    migrate(db, MIGRATIONS);
+    const rows = db
+      .prepare(
+        'SELECT userId, verifiedSigningKey, verifiedEncryptionKey, keyChangePending FROM contacts ORDER BY userId',
+      )
+      .all();
+    assert.deepEqual(rows, [
+      { userId: 'Org2MSP::bob', verifiedSigningKey: 'c2ln', verifiedEncryptionKey: 'ZW5j', keyChangePending: 0 },
+      { userId: 'Org2MSP::dave', verifiedSigningKey: null, verifiedEncryptionKey: null, keyChangePending: 0 },
+    ]);
+    db.close();
   });
 
   it('sync state is a key/value table', () => {

@@ -73,6 +73,7 @@ describe('API client over the Electron bridge', () => {
       message: {
         type: 'message',
         message: {
+          id: 'c1|Org1MSP::alice|m1',
           conversationId: 'c1',
           clientMessageId: 'm1',
           sender: 'Org1MSP::alice',
@@ -84,7 +85,13 @@ describe('API client over the Electron bridge', () => {
           attachments: [],
         },
       },
-      delivery: { type: 'delivery', conversationId: 'c1', clientMessageId: 'm1', state: 'committed' },
+      delivery: {
+        type: 'delivery',
+        messageId: 'c1|Org1MSP::alice|m1',
+        conversationId: 'c1',
+        clientMessageId: 'm1',
+        state: 'committed',
+      },
       conversation: {
         type: 'conversation',
         conversation: {

@@ -30,6 +30,36 @@ describe('conversation warnings', () => {
     expect(screen.getByText('Verified')).toBeTruthy();
   });
 
+  it("a verified contact's key change holds messages until the person looks; a number shown before the change is not accepted", async () => {
+    const { api, find } = seeded();
+    const direct = find((c) => c.peer === 'Org2MSP::bob');
+    const compared = await api.safetyNumber({ userId: 'Org2MSP::bob' });
+    if (!compared.ok) throw new Error('safetyNumber');
+    await api.markVerified({ userId: 'Org2MSP::bob', digits: compared.value.digits });
+    renderWithApp(<ConversationView summary={direct} group={undefined} detailsOpen={false} onToggleDetails={noop} />, {
+      api,
+    });
+    await screen.findByRole('textbox', { name: 'Message' });
+    api.changeKey('Org2MSP::bob');
+    const banner = await screen.findByTestId('key-change-banner');
+    expect(within(banner).getByTestId('key-change-held').textContent).toContain('your messages to them wait');
+    // The digits compared before the change verify nothing now.
+    const stale = await api.markVerified({ userId: 'Org2MSP::bob', digits: compared.value.digits });
+    expect(stale.ok ? 'accepted' : stale.error.code).toBe('KEY_CHANGED');
+
+    const held = await api.sendMessage({ conversationId: direct.id, text: 'are you there?' });
+    if (!held.ok) throw new Error('sendMessage');
+    expect(held.value.state).toBe('failed');
+    expect(held.value.failure).toBe('KEY_CHANGED');
+    await userEvent.click(within(banner).getByRole('button', { name: 'I have seen it, send' }));
+    await waitFor(() => expect(screen.queryByTestId('key-change-held')).toBeNull());
+    const page = await api.listMessages({ conversationId: direct.id });
+    if (!page.ok) throw new Error('listMessages');
+    expect(page.value.items.find((m) => m.id === held.value.id)?.state).toBe('committed');
+    // Still not verified: that takes comparing the new number.
+    expect(screen.getByTestId('key-change-banner')).toBeTruthy();
+  });
+
   it('says how long messages are kept, and who can read them', async () => {
     const { api, find } = seeded();
     const direct = find((c) => c.peer === 'Org2MSP::bob');

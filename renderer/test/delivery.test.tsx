@@ -7,6 +7,7 @@ import { MessageBubble } from '../src/features/chats/message-bubble';
 import { renderWithApp } from './render';
 
 const base: MessageView = {
+  id: 'dm-1|Org1MSP::alice|m-1',
   conversationId: 'dm-1',
   clientMessageId: 'm-1',
   sender: 'Org1MSP::alice',

@@ -71,9 +71,11 @@ describe('message list paging', () => {
     });
     await loaded(hook, 11);
     expect(hook.result.current.messages.at(-1)?.clientMessageId).toBe(incoming?.clientMessageId);
+    const big3 = hook.result.current.messages.find((m) => m.clientMessageId === 'big-3');
     act(() =>
       api.emit({
         type: 'delivery',
+        messageId: big3?.id ?? '',
         conversationId: id,
         clientMessageId: 'big-3',
         state: 'failed',
@@ -86,6 +88,37 @@ describe('message list paging', () => {
         failure: 'FORBIDDEN',
       }),
     );
+  });
+
+  it("another sender's message reusing a clientMessageId is a message of its own and never changes the one shown", async () => {
+    const { hook, api, id } = setup(10);
+    await loaded(hook, 10);
+    const victim = hook.result.current.messages.find((m) => m.clientMessageId === 'big-4');
+    if (!victim) throw new Error('no big-4');
+    const forger = victim.sender === 'Org1MSP::carol' ? 'Org2MSP::dave' : 'Org1MSP::carol';
+    const collision = {
+      ...victim,
+      id: `${id}|${forger}|big-4`,
+      sender: forger,
+      outgoing: false,
+      content: { type: 'text', text: 'not what they wrote' } as const,
+      sentAt: victim.sentAt + 1,
+    };
+    act(() => api.emit({ type: 'message', message: collision }));
+    await loaded(hook, 11);
+    // The forger erases theirs: only theirs reads as erased.
+    act(() =>
+      api.emit({
+        type: 'delivery',
+        messageId: collision.id,
+        conversationId: id,
+        clientMessageId: 'big-4',
+        state: 'erased',
+      }),
+    );
+    await waitFor(() => expect(hook.result.current.messages.find((m) => m.id === collision.id)?.state).toBe('erased'));
+    const shown = hook.result.current.messages.find((m) => m.id === victim.id);
+    expect(shown).toEqual(victim);
   });
 
   it('a failed page load is reported, not swallowed', async () => {

@@ -136,6 +136,7 @@ describe('payment cards agree with the ledger', () => {
     const request = { type: 'payment-request', amount: 2500, memo: 'Team lunch' } as const;
     const mine = { sender: 'Org1MSP::alice', outgoing: true, conversationId: 'dm-1', clientMessageId: 'req-1' };
     const payment: MessageView = {
+      id: 'dm-1|Org2MSP::bob|m-9',
       conversationId: 'dm-1',
       clientMessageId: 'm-9',
       sender: 'Org2MSP::bob',
@@ -153,6 +154,7 @@ describe('payment cards agree with the ledger', () => {
         to: 'Org1MSP::alice',
         requestId: 'req-1',
       },
+      ledgerConfirmed: true,
     };
     renderWithApp(
       <PaidRequestsProvider value={paidRequestsOf([payment])}>
@@ -161,6 +163,79 @@ describe('payment cards agree with the ledger', () => {
     );
     expect(await screen.findByText('Paid')).toBeTruthy();
     expect(screen.getByTestId('request-paid-by').textContent).toBe('Paid by bob (Org2).');
+  });
+
+  it('a payment card the ledger has not confirmed says so instead of Completed', async () => {
+    const claim = {
+      type: 'payment',
+      paymentId: 'p-x',
+      amount: 5000,
+      memo: 'paid in full',
+      to: 'Org1MSP::alice',
+    } as const;
+    const from = { sender: 'Org2MSP::dave', outgoing: false, conversationId: 'g-1', clientMessageId: 'm-1' };
+    const { unmount } = renderWithApp(<PaymentMessage content={claim} message={{ ...from, ledgerConfirmed: false }} />);
+    const card = await screen.findByTestId('payment-message');
+    expect(card.dataset.confirmed).toBe('false');
+    expect(within(card).getByText('Not confirmed')).toBeTruthy();
+    expect(within(card).queryByText('Completed')).toBeNull();
+    unmount();
+    renderWithApp(<PaymentMessage content={claim} message={{ ...from, ledgerConfirmed: true }} />);
+    const confirmed = await screen.findByTestId('payment-message');
+    expect(within(confirmed).getByText('Completed')).toBeTruthy();
+    expect(within(confirmed).queryByTestId('payment-unconfirmed')).toBeNull();
+  });
+
+  it('a request is Paid only by a confirmed payment to its requester, of its amount', async () => {
+    const request = { type: 'payment-request', amount: 2500, memo: 'Team lunch' } as const;
+    const mine = { sender: 'Org1MSP::alice', outgoing: true, conversationId: 'g-1', clientMessageId: 'req-1' };
+    let answers = 0;
+    const answer = (overrides: Partial<MessageView>, content: Partial<{ to: string; amount: number }> = {}) =>
+      ({
+        id: `g-1|Org2MSP::dave|m-${++answers}`,
+        conversationId: 'g-1',
+        clientMessageId: 'm-2',
+        sender: 'Org2MSP::dave',
+        sentAt: 1,
+        outgoing: false,
+        state: 'committed',
+        verified: true,
+        epoch: 1,
+        attachments: [],
+        content: {
+          type: 'payment',
+          paymentId: 'p-1',
+          amount: 2500,
+          memo: '',
+          to: 'Org1MSP::alice',
+          requestId: 'req-1',
+          ...content,
+        },
+        ledgerConfirmed: true,
+        ...overrides,
+      }) satisfies MessageView;
+    // Unconfirmed; to someone else whose request shares the id; a smaller amount: none of them pays it.
+    const notPaying = [
+      answer({ ledgerConfirmed: false }),
+      answer({}, { to: 'Org2MSP::bob' }),
+      answer({}, { amount: 1 }),
+    ];
+    for (const payment of notPaying) {
+      const { unmount } = renderWithApp(
+        <PaidRequestsProvider value={paidRequestsOf([payment])}>
+          <PaymentMessage content={request} message={mine} />
+        </PaidRequestsProvider>,
+      );
+      await screen.findByTestId('payment-request-message');
+      expect(screen.queryByText('Paid')).toBeNull();
+      unmount();
+    }
+    renderWithApp(
+      <PaidRequestsProvider value={paidRequestsOf([answer({})])}>
+        <PaymentMessage content={request} message={mine} />
+      </PaidRequestsProvider>,
+    );
+    expect(await screen.findByText('Paid')).toBeTruthy();
   });
 
   it("an escrow's note shows in the recipient's card", async () => {

@@ -236,6 +236,7 @@ describe('image previews', () => {
     const download = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
     download.mockClear();
     const message: MessageView = {
+      id: 'dm-1|Org2MSP::bob|m-1',
       conversationId: 'dm-1',
       clientMessageId: 'm-1',
       sender: 'Org2MSP::bob',

@@ -289,6 +289,28 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     await a.getByRole('dialog').getByRole('button', { name: 'Mark as verified' }).click();
     await banner.waitFor({ state: 'detached' });
     await a.locator('.conversation-header').getByText('Verified', { exact: true }).waitFor();
+
+    // Verified, then bob's keys change again: alice's next message waits until she has looked at it.
+    await b.locator('nav.rail button[data-section="settings"]').click();
+    const rotated = b.getByRole('status').filter({ hasText: /New keys are valid from/ });
+    await rotated.waitFor({ state: 'detached' });
+    await b.getByRole('button', { name: 'Replace my message keys' }).click();
+    await rotated.waitFor({ timeout: LEDGER });
+    await goTo(bob, 'chats');
+    await openConversation(b, 'alice');
+    const box = a.getByRole('textbox', { name: 'Message' });
+    await box.fill('Is this still you?');
+    await box.press('Enter');
+    const held = message(a, 'Is this still you?');
+    await held.getByText("This person's security key changed.", { exact: false }).waitFor({ timeout: LEDGER });
+    await banner.getByTestId('key-change-held').waitFor({ timeout: LEDGER });
+    await screenshot(alice, 'chats-key-change-held');
+    assert.equal(await message(b, 'Is this still you?').count(), 0);
+    await banner.getByRole('button', { name: 'I have seen it, send' }).click();
+    await held.getByTestId('delivery').filter({ hasText: 'Delivered' }).waitFor({ timeout: LEDGER });
+    await message(b, 'Is this still you?').waitFor({ timeout: LEDGER });
+    // Still flagged: verifying takes comparing the new number.
+    await banner.waitFor();
     assertNoErrors([alice, bob]);
   });
 

@@ -281,6 +281,9 @@ describe('UI: sharing and payments on the live network', { timeout: 40 * 60_000 
       const received = b.getByTestId('payment-message').filter({ hasText: '12.50 credits' });
       await received.first().waitFor({ timeout: 180_000 });
       assert.match((await received.first().textContent()) ?? '', /alice \(Org1\) sent you this/);
+      // Completed once bob's app found the payment on the ledger as the card states it.
+      await received.first().and(b.locator('[data-confirmed="true"]')).waitFor({ timeout: 120_000 });
+      await received.first().getByText('Completed', { exact: true }).waitFor();
       await screenshot(bob, 'payment-in-chat-bob');
 
       // Both balances moved by exactly 1250 minor units.

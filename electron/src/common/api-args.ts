@@ -141,7 +141,8 @@ export const API_ARGS = {
   listDirectory: one(z.strictObject({ mspId, cursor: cursor.optional() })),
   getContact: one(z.strictObject({ userId })),
   safetyNumber: one(z.strictObject({ userId })),
-  markVerified: one(z.strictObject({ userId })),
+  markVerified: one(z.strictObject({ userId, digits: z.string().regex(/^(\d{5} ){11}\d{5}$/, 'not a safety number') })),
+  acknowledgeKeyChange: one(z.strictObject({ userId })),
   listConversations: none,
   openDirect: one(z.strictObject({ userId })),
   listMessages: one(
@@ -162,7 +163,12 @@ export const API_ARGS = {
   deleteMessage: one(z.strictObject({ conversationId: id, clientMessageId: id })),
   markRead: one(z.strictObject({ conversationId: id })),
   getAttachment: one(
-    z.strictObject({ conversationId: id, clientMessageId: id, index: z.number().int().min(0).max(15) }),
+    z.strictObject({
+      conversationId: id,
+      sender: userId,
+      clientMessageId: id,
+      index: z.number().int().min(0).max(15),
+    }),
   ),
   search: one(
     z.strictObject({ query: z.string().min(1).max(256), limit: z.number().int().min(1).max(200).optional() }),

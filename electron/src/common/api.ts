@@ -154,7 +154,14 @@ export interface Contact {
   readonly fingerprint?: string;
   /** The key changed since this user last compared safety numbers (or first saw it). */
   readonly keyChanged: boolean;
+  /** The user compared safety numbers for exactly the keys the contact has now. */
   readonly verified: boolean;
+  /**
+   * The keys of a contact the user had verified changed and the user has not
+   * looked at the change yet: messages to conversations with them wait
+   * (failed with KEY_CHANGED) until acknowledgeKeyChange or a new markVerified.
+   */
+  readonly keyChangePending: boolean;
 }
 
 export interface SafetyNumber {
@@ -230,6 +237,12 @@ export type MessageContent =
   | { type: 'escrow'; escrowId: string; amount: number; deadline: number; to: string };
 
 export interface MessageView {
+  /**
+   * The message's identity: the ledger's message id (a hash of conversation,
+   * sender and clientMessageId). A clientMessageId alone is the sender's own
+   * choice and another member may reuse it, so it never identifies a message.
+   */
+  readonly id: string;
   readonly conversationId: string;
   readonly clientMessageId: string;
   readonly sender: string;
@@ -242,6 +255,13 @@ export interface MessageView {
   readonly verified: boolean;
   readonly epoch: number;
   readonly content?: MessageContent;
+  /**
+   * Payment and escrow content only: true once this user read the referenced
+   * payment or escrow on the ledger and its payer, payee and amount are the
+   * card's. Otherwise the card is only what the sender claims (someone else's
+   * payment cannot be read, and a forged one is never on the ledger).
+   */
+  readonly ledgerConfirmed?: boolean;
   readonly attachments: AttachmentInfo[];
   /** Set on a timeline notice the client wrote from the group's events (no content, nobody sent it). */
   readonly notice?: MembershipNotice;
@@ -255,7 +275,10 @@ export interface MembershipNotice {
 }
 
 export interface SearchHit {
+  /** The hit's MessageView.id. */
+  readonly messageId: string;
   readonly conversationId: string;
+  readonly sender: string;
   readonly clientMessageId: string;
   readonly sentAt: number;
   readonly snippet: string;
@@ -421,7 +444,15 @@ export interface VerifyReport {
 
 export type ApiEvent =
   | { type: 'message'; message: MessageView }
-  | { type: 'delivery'; conversationId: string; clientMessageId: string; state: DeliveryState; failure?: ApiErrorCode }
+  | {
+      type: 'delivery';
+      /** The message's MessageView.id: a delivery change of another sender's message never touches mine. */
+      messageId: string;
+      conversationId: string;
+      clientMessageId: string;
+      state: DeliveryState;
+      failure?: ApiErrorCode;
+    }
   | { type: 'conversation'; conversation: ConversationSummary }
   | { type: 'keyChange'; userId: string }
   | { type: 'sync'; state: SyncState }
@@ -482,7 +513,13 @@ export interface KTalkApi {
   listDirectory: Op<{ mspId: string; cursor?: string }, Page<Contact>>;
   getContact: Op<{ userId: string }, Contact>;
   safetyNumber: Op<{ userId: string }, SafetyNumber>;
-  markVerified: Op<{ userId: string }, Contact>;
+  /**
+   * `digits`: the safety number the user compared. Refused with KEY_CHANGED,
+   * nothing marked, when the contact's current keys give another number.
+   */
+  markVerified: Op<{ userId: string; digits: string }, Contact>;
+  /** The user saw that a verified contact's keys changed: waiting messages to them go out. */
+  acknowledgeKeyChange: Op<{ userId: string }, Contact>;
 
   // Conversations, messages, search.
   listConversations: Op0<ConversationSummary[]>;
@@ -493,7 +530,8 @@ export interface KTalkApi {
   retryMessage: Op<{ conversationId: string; clientMessageId: string }, MessageView>;
   deleteMessage: Op<{ conversationId: string; clientMessageId: string }, null>;
   markRead: Op<{ conversationId: string }, null>;
-  getAttachment: Op<{ conversationId: string; clientMessageId: string; index: number }, FileData>;
+  /** The message by its full identity (sender too): a colliding clientMessageId never opens another's file. */
+  getAttachment: Op<{ conversationId: string; sender: string; clientMessageId: string; index: number }, FileData>;
   search: Op<{ query: string; limit?: number }, SearchHit[]>;
 
   // Groups and roles.
@@ -558,6 +596,7 @@ export const API_METHODS = [
   'getContact',
   'safetyNumber',
   'markVerified',
+  'acknowledgeKeyChange',
   'listConversations',
   'openDirect',
   'listMessages',

@@ -131,6 +131,9 @@ const DAY = 86_400_000;
 /** The fake's default start time: fixed, so nothing a test sees depends on the day it runs. */
 export const FAKE_NOW = Date.UTC(2026, 10, 23, 9, 30);
 const idOf = (u: { mspId: string; enrollmentId: string }) => `${u.mspId}::${u.enrollmentId}`;
+/** The fake's MessageView.id: like the ledger's, it names conversation, sender and clientMessageId together. */
+const fakeMessageId = (conversationId: string, sender: string, clientMessageId: string) =>
+  `${conversationId}|${sender}|${clientMessageId}`;
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const fail = <T>(code: ApiErrorCode, message = code.toLowerCase().replace(/_/g, ' ')): Result<T> => ({
   ok: false,
@@ -190,6 +193,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       fingerprint: `${user.enrollmentId.slice(0, 2).toUpperCase()}3F 9A1C 77E2`,
       keyChanged: false,
       verified: false,
+      keyChangePending: false,
       role: user.role,
       treasury: user.treasury ?? false,
     });
@@ -245,6 +249,15 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
   const audit: AuditRecordView[] = [];
   let counter = 0;
   const nextId = (prefix: string) => `${prefix}-${++counter}`;
+  /** Each contact's key generation: a change of keys changes the safety number, like the real one. */
+  const keyVersions = new Map<string, number>();
+  const safetyDigits = (userId: string) => {
+    const seedText = [me(), userId].sort().join('|') + String(keyVersions.get(userId) ?? 0);
+    let digits = '';
+    for (let i = 0; digits.length < 60; i++)
+      digits += String((seedText.charCodeAt(i % seedText.length) * (i + 7)) % 10);
+    return digits.replace(/(\d{5})(?=\d)/g, '$1 ');
+  };
 
   const me = () => current?.userId ?? '';
   const nameOf = (userId: string) => contacts.get(userId)?.enrollmentId ?? userId.split('::')[1] ?? userId;
@@ -286,9 +299,11 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     sentAt: number,
     state: MessageView['state'] = 'committed',
   ): MessageView {
+    const clientMessageId = nextId('m');
     const message: MessageView = {
+      id: fakeMessageId(conversation.summary.id, sender, clientMessageId),
       conversationId: conversation.summary.id,
-      clientMessageId: nextId('m'),
+      clientMessageId,
       sender,
       sentAt,
       outgoing: sender === me(),
@@ -296,6 +311,10 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       verified: true,
       epoch: conversation.summary.epoch,
       content,
+      // Like the service: only a party (the fake's cards are all real) can confirm a card on the ledger.
+      ...(content.type === 'payment' || content.type === 'escrow'
+        ? { ledgerConfirmed: sender === me() || content.to === me() }
+        : {}),
       attachments: [],
     };
     conversation.messages.push(message);
@@ -452,6 +471,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     for (let i = 0; i < size; i++) {
       const sender = i % 3 === 0 ? self : peer;
       big.messages.push({
+        id: fakeMessageId(big.summary.id, sender, `big-${i}`),
         conversationId: big.summary.id,
         clientMessageId: `big-${i}`,
         sender,
@@ -532,11 +552,31 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     emit({ type: 'sync', state: 'connected' });
     return ok(account);
   };
+  /** Like the service: once no member's key change waits to be looked at, held messages go out. */
+  const releaseHeld = () => {
+    for (const c of conversations.values()) {
+      const held = [...c.members.keys()].some((id) => id !== me() && contacts.get(id)?.keyChangePending);
+      if (held) continue;
+      c.messages = c.messages.map((m) => {
+        if (m.state !== 'failed' || m.failure !== 'KEY_CHANGED' || !m.outgoing) return m;
+        emit({
+          type: 'delivery',
+          messageId: m.id,
+          conversationId: m.conversationId,
+          clientMessageId: m.clientMessageId,
+          state: 'committed',
+        });
+        return { ...m, state: 'committed', failure: undefined };
+      });
+    }
+  };
   /** Like the service: a membership change leaves a notice in the group's timeline. */
   const notice = (c: FakeConversation, change: MembershipNotice['change'], userId: string) => {
+    const noticeId = nextId('notice');
     const message: MessageView = {
+      id: fakeMessageId(c.summary.id, 'ktalk:notice', noticeId),
       conversationId: c.summary.id,
-      clientMessageId: nextId('notice'),
+      clientMessageId: noticeId,
       sender: 'ktalk:notice',
       sentAt: clock(),
       outgoing: false,
@@ -637,22 +677,25 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     safetyNumber: async ({ userId }) => {
       const c = contacts.get(userId);
       if (!c) return fail('NOT_FOUND');
-      const seedText = [me(), userId].sort().join('|');
-      let digits = '';
-      for (let i = 0; digits.length < 60; i++)
-        digits += String((seedText.charCodeAt(i % seedText.length) * (i + 7)) % 10);
-      return ok({
-        userId,
-        digits: digits.replace(/(\d{5})(?=\d)/g, '$1 '),
-        keyChanged: c.keyChanged,
-        verified: c.verified,
-      });
+      return ok({ userId, digits: safetyDigits(userId), keyChanged: c.keyChanged, verified: c.verified });
     },
-    markVerified: async ({ userId }) => {
+    // Like the service: bound to the number the user compared; another number is KEY_CHANGED, nothing marked.
+    markVerified: async ({ userId, digits }) => {
       const c = contacts.get(userId);
       if (!c) return fail('NOT_FOUND');
-      const next = { ...c, verified: true, keyChanged: false };
+      if (digits !== safetyDigits(userId)) return fail('KEY_CHANGED', `${userId}'s keys changed`);
+      const next = { ...c, verified: true, keyChanged: false, keyChangePending: false };
       contacts.set(userId, next);
+      releaseHeld();
+      const { role: _r, treasury: _t, ...contact } = next;
+      return ok(contact);
+    },
+    acknowledgeKeyChange: async ({ userId }) => {
+      const c = contacts.get(userId);
+      if (!c) return fail('NOT_FOUND');
+      const next = { ...c, keyChangePending: false };
+      contacts.set(userId, next);
+      releaseHeld();
       const { role: _r, treasury: _t, ...contact } = next;
       return ok(contact);
     },
@@ -708,7 +751,10 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         if (!c.members.has(me())) return fail('NOT_MEMBER', `not a member of ${conversationId}`);
         if (c.summary.rekeyRequired) return fail('REKEY_REQUIRED');
         if (c.summary.kind === 'group' && !details(c).allowedActions.includes('post')) return fail('FORBIDDEN');
-        const message = push(c, me(), { type: 'text', text }, clock(), 'pending');
+        // Like the service: a member whose keys changed after being verified holds the message.
+        const held = [...c.members.keys()].some((id) => id !== me() && contacts.get(id)?.keyChangePending);
+        const pushed = push(c, me(), { type: 'text', text }, clock(), held ? 'failed' : 'pending');
+        const message: MessageView = held ? { ...pushed, failure: 'KEY_CHANGED' } : pushed;
         const withFiles: MessageView = {
           ...message,
           attachments: attachments.map((a, index) => ({
@@ -759,8 +805,10 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         if (hadUnread) emit({ type: 'conversation', conversation: { ...c.summary } });
         return ok(null);
       }),
-    getAttachment: async ({ conversationId, clientMessageId, index }) => {
-      const m = getConversation(conversationId)?.messages.find((x) => x.clientMessageId === clientMessageId);
+    getAttachment: async ({ conversationId, sender, clientMessageId, index }) => {
+      const m = getConversation(conversationId)?.messages.find(
+        (x) => x.sender === sender && x.clientMessageId === clientMessageId,
+      );
       const a = m?.attachments[index];
       return a ? ok({ name: a.name, mimeType: a.mimeType, dataBase64: '' }) : fail('NOT_FOUND');
     },
@@ -773,7 +821,9 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
           for (const m of c.messages) {
             if (m.content?.type === 'text' && m.content.text.toLowerCase().includes(q)) {
               hits.push({
+                messageId: m.id,
                 conversationId: c.summary.id,
+                sender: m.sender,
                 clientMessageId: m.clientMessageId,
                 sentAt: m.sentAt,
                 snippet: m.content.text,
@@ -1066,6 +1116,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
           status: 'active',
           keyChanged: false,
           verified: false,
+          keyChangePending: false,
           role,
           treasury: false,
         });
@@ -1185,7 +1236,9 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     },
     changeKey: (userId) => {
       const c = contacts.get(userId);
-      if (c) contacts.set(userId, { ...c, keyChanged: true, verified: false });
+      // Like the store: the number changes, and a verified contact's change waits for the user to look.
+      keyVersions.set(userId, (keyVersions.get(userId) ?? 0) + 1);
+      if (c) contacts.set(userId, { ...c, keyChanged: true, verified: false, keyChangePending: c.verified });
       emit({ type: 'keyChange', userId });
     },
     removeMe: (conversationId) => {

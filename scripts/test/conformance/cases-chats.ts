@@ -21,6 +21,25 @@ async function unreadIn(app: ConformanceApp, conversationId: string): Promise<nu
 
 export const chatsCases: ConformanceCase[] = [
   {
+    name: 'a message carries an id of its own, and markVerified verifies only the safety number of the current keys',
+    async run(target) {
+      const alice = await target.signedInApp('alice', 'verify-alice');
+      const bob = await target.signedInApp('bob', 'verify-bob');
+      const { sent, received } = await target.sendDirect(alice, bob, 'whose message is this');
+      // The id names the sender too: never the bare clientMessageId another member could reuse.
+      for (const m of [sent, received]) assert.notEqual(m.id, m.clientMessageId);
+      const shown = await alice.call('safetyNumber', { userId: userIdOf('bob') });
+      const other = shown.digits.replace(/\d/g, (d) => String((Number(d) + 1) % 10));
+      assert.equal(await alice.refused('markVerified', { userId: userIdOf('bob'), digits: other }), 'KEY_CHANGED');
+      assert.equal((await alice.call('getContact', { userId: userIdOf('bob') })).verified, false);
+      const marked = await alice.call('markVerified', { userId: userIdOf('bob'), digits: shown.digits });
+      assert.equal(marked.verified, true);
+      assert.equal(marked.keyChangePending, false);
+      // Nothing to acknowledge: still verified.
+      assert.equal((await alice.call('acknowledgeKeyChange', { userId: userIdOf('bob') })).verified, true);
+    },
+  },
+  {
     name: 'one message from the other user counts one unread, three count three, and reading clears them',
     async run(target) {
       const alice = await target.signedInApp('alice', 'unread-alice');

@@ -107,14 +107,15 @@ const time = (iso: string | undefined, name: string): number => {
   return ms;
 };
 
-async function waitCommitted(api: KTalkApi & KTalkEvents, id: string) {
+/** `messageId`: the message's own id (a clientMessageId alone may be another sender's too). */
+async function waitCommitted(api: KTalkApi & KTalkEvents, messageId: string) {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new CliError('the message is still pending after 60 s; it stays in the outbox')),
       60_000,
     );
     const stop = api.subscribe((e) => {
-      if (e.type !== 'delivery' || e.clientMessageId !== id) return;
+      if (e.type !== 'delivery' || e.messageId !== messageId) return;
       if (e.state === 'committed' || e.state === 'failed') {
         clearTimeout(timer);
         stop();
@@ -186,7 +187,7 @@ export async function main(argv: string[]): Promise<number> {
         const peer = await resolveUser(api, values.to);
         const conversation = await withProgress('opening the conversation', call(api, 'openDirect', { userId: peer }));
         const message = await call(api, 'sendMessage', { conversationId: conversation.id, text });
-        await withProgress('sending', waitCommitted(api, message.clientMessageId));
+        await withProgress('sending', waitCommitted(api, message.id));
         console.log(`sent to ${peer} (${message.clientMessageId})`);
         return 0;
       }

@@ -16,12 +16,14 @@ import { textPreview } from '../../common/message-preview';
 import { recogniseEvent } from '../../shared/event-tag';
 import { type GroupsContext, groupsContextOf, rekeyIfRequired, submitTagged } from '../groups';
 import { type EventSync, LedgerError, parseAnswer, refinedApiCode, syncWithFileCheckpoint } from '../ledger';
-import { Outbox, type OutboxMessage } from '../outbox';
+import { HeldForKeyChange, Outbox, type OutboxMessage } from '../outbox';
 import type { ClientSession } from '../session/client-session';
 import { SNIPPET_CLOSE, SNIPPET_OPEN, type Store, type StoredMessage } from '../store';
+import { isCard, isConfirmed, lookUpFact } from './card-facts';
 import { type AttachmentRef, contentOf, decodePlaintext, encodePlaintext, storedContent } from './content-codec';
 import { openRecord, postProposal, sealPost, sealedPostSchema } from './envelopes';
 import { Keyring } from './keyring';
+import { messageIdOf } from './message-id';
 import { noteMembershipChange, noticeOf, rememberMembers } from './membership-notices';
 import {
   type LedgerGroup,
@@ -91,6 +93,10 @@ export class Messenger {
   /** lookAround's run, and the event asking for one more. */
   private looking: Promise<void> | null = null;
   private lookAgain: ChaincodeEvent | null = null;
+  /** The other members as last read before sealing; the check before each send reads them from here. */
+  private readonly othersSeen = new Map<string, string[]>();
+  /** Cards whose ledger fact was looked up this session (a miss is asked again after a restart). */
+  private readonly looked = new Set<string>();
 
   constructor(
     readonly session: ClientSession,
@@ -124,6 +130,7 @@ export class Messenger {
       const failure = change.failureCode ? apiFailure(change.failureCode, change.failureMessage) : undefined;
       session.emit({
         type: 'delivery',
+        messageId: messageIdOf({ ...change, sender: session.userId }),
         conversationId: change.conversationId,
         clientMessageId: change.clientMessageId,
         state: change.state,
@@ -305,7 +312,16 @@ export class Messenger {
       ...(this.peers.has(c.id) ? { peer: this.peers.get(c.id) } : {}),
       unread: c.unread,
       ...(c.lastMessageAt !== null ? { lastMessageAt: c.lastMessageAt } : {}),
-      ...(content ? { lastPreview: previewOf(content, last, this.escrowStateOf(content)) } : {}),
+      ...(content && last
+        ? {
+            lastPreview: previewOf(
+              content,
+              last,
+              this.escrowStateOf(content),
+              isCard(content) && isConfirmed(this.store, content, last.sender),
+            ),
+          }
+        : {}),
       epoch: c.epoch,
       retentionSeconds: c.retentionSeconds,
       rekeyRequired: c.rekeyRequired,
@@ -359,6 +375,7 @@ export class Messenger {
     const page = this.store.pageMessages({ conversationId, limit: limit ?? 50, ...(before ? { before } : {}) });
     // What a blocked sender wrote before the block stays stored, hidden.
     const blocked = blockedSenders(this.store);
+    for (const m of page.messages) this.confirmCardLater(m);
     return {
       items: page.messages.filter((m) => !blocked.has(m.sender)).map((m) => this.view(m)),
       ...(page.nextCursor ? { next: page.nextCursor } : {}),
@@ -410,24 +427,24 @@ export class Messenger {
 
   search(query: string, limit: number | undefined): SearchHit[] {
     return this.store.search({ text: query, limit: limit ?? 50 }).map((hit) => ({
+      messageId: messageIdOf(hit),
       conversationId: hit.conversationId,
+      sender: hit.sender,
       clientMessageId: hit.clientMessageId,
       sentAt: hit.sentAt,
       snippet: hit.snippet.split(SNIPPET_OPEN).join('').split(SNIPPET_CLOSE).join(''),
     }));
   }
 
-  attachmentRef(conversationId: string, clientMessageId: string, index: number): AttachmentRef {
-    const message = this.findMessage(conversationId, clientMessageId);
-    const ref = message?.attachments[index] as AttachmentRef | undefined;
+  /** By the message's full identity: another sender's message with the same clientMessageId is another message. */
+  attachmentRef(
+    key: { conversationId: string; sender: string; clientMessageId: string },
+    index: number,
+  ): AttachmentRef {
+    const message = this.store.getMessage(key);
+    const ref = message?.state === 'erased' ? undefined : (message?.attachments[index] as AttachmentRef | undefined);
     if (!ref || typeof ref.key !== 'string') throw new LedgerError('NOT_FOUND', 'no such attachment');
     return ref;
-  }
-
-  private findMessage(conversationId: string, clientMessageId: string): StoredMessage | undefined {
-    // The id is random per sender, so one conversation page scan is enough for the UI's lookups.
-    const page = this.store.pageMessages({ conversationId, limit: 500 });
-    return page.messages.find((m) => m.clientMessageId === clientMessageId);
   }
 
   private requireConversation(conversationId: string): void {
@@ -451,6 +468,7 @@ export class Messenger {
       };
     });
     return {
+      id: messageIdOf(m),
       conversationId: m.conversationId,
       clientMessageId: m.clientMessageId,
       sender: m.sender,
@@ -461,6 +479,7 @@ export class Messenger {
       verified: m.verified,
       epoch: m.epoch,
       ...(content ? { content } : {}),
+      ...(isCard(content) ? { ledgerConfirmed: isConfirmed(this.store, content, m.sender) } : {}),
       attachments,
       ...(notice ? { notice } : {}),
     };
@@ -484,6 +503,7 @@ export class Messenger {
   private async prepare(message: OutboxMessage): Promise<{ epoch: number; payload: Uint8Array }> {
     const content = contentOf(message) ?? { type: 'text' as const, text: '' };
     const refs = message.attachments as AttachmentRef[];
+    await this.holdForKeyChanges(message.conversationId, true);
     const epoch = await this.currentEpoch(message.conversationId);
     const sealed = await sealPost(
       this.session,
@@ -501,6 +521,8 @@ export class Messenger {
 
   /** One post of the stored envelope; on a stale epoch the outbox re-seals, stores and calls again. */
   private async send(message: OutboxMessage, onEndorsed: () => void) {
+    // Sealed before a change was noticed: it still waits for the user to look.
+    await this.holdForKeyChanges(message.conversationId, false);
     const sealed = sealedPostSchema.parse(JSON.parse(new TextDecoder().decode(message.payload ?? new Uint8Array())));
     const tagKey = await this.keyring.get(message.conversationId, sealed.epoch);
     const committed = await this.session.ledger.submitProposal(
@@ -515,6 +537,64 @@ export class Messenger {
       messageId: posted.messageId,
       sentAt: posted.time,
     };
+  }
+
+  /**
+   * A message waits while any other member is a contact the user verified
+   * whose keys changed since, unacknowledged. Before sealing, a direct
+   * conversation's peer is read from the directory again, so a change is
+   * noticed now rather than after the message went out.
+   */
+  private async holdForKeyChanges(conversationId: string, refresh: boolean): Promise<void> {
+    let others = refresh ? undefined : this.othersSeen.get(conversationId);
+    if (!others) {
+      const { members } = await this.session.ledger.evaluate(
+        'groups',
+        'ListMembers',
+        { conversationId },
+        membersSchema,
+      );
+      others = members.map((m) => m.userId).filter((id) => id !== this.session.userId);
+      this.othersSeen.set(conversationId, others);
+    }
+    if (refresh && others.length === 1 && others[0] !== undefined) await this.senders.refresh(others[0]);
+    const changed = others.filter((id) => this.store.getContact(id)?.keyChangePending === true);
+    if (changed.length > 0) {
+      throw new HeldForKeyChange(`KEY_CHANGED: ${changed.join(', ')} changed keys since you verified them; look first`);
+    }
+  }
+
+  /** The user looked at a verified contact's key change: what waited for it is sent. */
+  acknowledgeKeyChange(userId: string): void {
+    this.store.acknowledgeKeyChange(userId);
+    this.outbox.retryHeld();
+  }
+
+  /** A verification for new keys also ends the wait. */
+  keyChangeResolved(): void {
+    this.outbox.retryHeld();
+  }
+
+  // ---- ledger facts behind cards ------------------------------------------------
+
+  /**
+   * Looks up, once per session, the payment or escrow a card names, when this
+   * user is a party and it is not confirmed yet; a confirmed card is shown again.
+   */
+  private confirmCardLater(m: StoredMessage): void {
+    if (m.state === 'erased') return;
+    const content = contentOf(m);
+    if (!isCard(content) || isConfirmed(this.store, content, m.sender)) return;
+    const id = messageIdOf(m);
+    if (this.looked.has(id)) return;
+    this.looked.add(id);
+    void lookUpFact(this.session, this.store, content, m.sender)
+      .then(() => {
+        if (!isConfirmed(this.store, content, m.sender)) return;
+        const fresh = this.store.getMessage(m);
+        if (fresh) this.session.emit({ type: 'message', message: this.view(fresh) });
+      })
+      .catch(() => undefined);
   }
 
   // ---- receiving ----------------------------------------------------------------
@@ -568,6 +648,7 @@ export class Messenger {
       if (this.store.markErased(key)) {
         this.session.emit({
           type: 'delivery',
+          messageId: messageIdOf(key),
           conversationId: record.conversationId,
           clientMessageId: record.clientMessageId,
           state: 'erased',
@@ -600,6 +681,7 @@ export class Messenger {
       // Our own message, confirmed by the ledger (e.g. sent before a crash).
       this.session.emit({
         type: 'delivery',
+        messageId: messageIdOf(key),
         conversationId: record.conversationId,
         clientMessageId: record.clientMessageId,
         state: 'committed',
@@ -608,7 +690,10 @@ export class Messenger {
     if (inserted) {
       // upsertMessage already moved the conversation up and counted it unread (once).
       const stored = this.store.getMessage(key);
-      if (stored) this.session.emit({ type: 'message', message: this.view(stored) });
+      if (stored) {
+        this.session.emit({ type: 'message', message: this.view(stored) });
+        this.confirmCardLater(stored);
+      }
       this.session.emit({ type: 'conversation', conversation: this.summary(record.conversationId) });
     }
   }
@@ -764,20 +849,28 @@ export class Messenger {
 }
 
 /** A text message without text shows its files (an attachment-only message had an empty preview). */
-function previewOf(content: MessageContent, message: StoredMessage | undefined, escrowState?: SettledState): string {
-  if (content.type !== 'text') return preview(content, escrowState);
+function previewOf(
+  content: MessageContent,
+  message: StoredMessage | undefined,
+  escrowState: SettledState | undefined,
+  confirmed: boolean,
+): string {
+  if (content.type !== 'text') return preview(content, escrowState, confirmed);
   const names = (message?.attachments ?? []).map((a) => (a as Partial<AttachmentRef>).name ?? 'file');
   return textPreview(content.text, names);
 }
 
-/** Language-neutral: the UI words it; amounts are minor units shown as credits; a settled escrow is no longer ⏳. */
-function preview(content: MessageContent, escrowState?: SettledState): string {
+/**
+ * Language-neutral: the UI words it; amounts are minor units shown as credits; a settled escrow is no longer ⏳.
+ * Only a payment this user confirmed on the ledger is ticked; an unconfirmed card's claim is marked with a "?".
+ */
+function preview(content: MessageContent, escrowState: SettledState | undefined, confirmed: boolean): string {
   const credits = (minor: number) => `¤ ${(minor / 100).toFixed(2)}`;
   switch (content.type) {
     case 'text':
       return content.text.slice(0, 120);
     case 'payment':
-      return `${credits(content.amount)} ✓`;
+      return `${credits(content.amount)} ${confirmed ? '✓' : '⚠'}`;
     case 'payment-request':
       return `${credits(content.amount)} ?`;
     case 'escrow':

@@ -1,7 +1,7 @@
 import type { Contact as ApiContact } from '../../common/api';
 import { type DirectoryUser, DirectoryError } from '../fabric/directory';
 import type { ClientSession } from '../session/client-session';
-import type { Store } from '../store';
+import { type Store, isVerified } from '../store';
 
 // Other users' public keys: the directory is the authority, the local
 // store remembers what we saw, so a key that changes is noticed (and the
@@ -80,8 +80,9 @@ export class SenderKeys {
       enrollmentId: user.enrollmentId,
       status: user.status,
       ...(user.signingKey ? { fingerprint: fingerprint(user.signingKey) } : {}),
-      keyChanged: stored !== null && stored.keyChangedAt !== null && stored.verifiedAt === null,
-      verified: stored !== null && stored.verifiedAt !== null,
+      keyChanged: stored !== null && stored.keyChangedAt !== null && !isVerified(stored),
+      verified: stored !== null && isVerified(stored),
+      keyChangePending: stored?.keyChangePending ?? false,
     };
   }
 }

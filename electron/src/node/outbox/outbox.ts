@@ -23,7 +23,17 @@ import { type MessageRow, type Store, fileNamesOf, parseInput, toStoredMessage }
 //      \____________________\_______failed (permanent, or retries exhausted)
 //   failed --retry()--> pending
 
-export type OutboxFailureCode = LedgerErrorCode | 'PREPARE_FAILED';
+export type OutboxFailureCode = LedgerErrorCode | 'PREPARE_FAILED' | 'KEY_CHANGED';
+
+/**
+ * Thrown by prepare or send: a member's keys changed after the user verified
+ * them, and the user has not looked yet. The message fails with KEY_CHANGED
+ * and nothing is posted; retry() sends it once the user acknowledged.
+ */
+export class HeldForKeyChange extends Error {
+  readonly code = 'KEY_CHANGED' as const;
+  override readonly name = 'HeldForKeyChange';
+}
 
 /** Worth another attempt: nothing was refused, the network or a race got in the way. */
 export const RETRYABLE_CODES: ReadonlySet<string> = new Set<OutboxFailureCode>([
@@ -123,6 +133,7 @@ interface OutboxRow extends MessageRow {
 
 function failureOf(error: unknown): { code: OutboxFailureCode; message: string } {
   if (isLedgerError(error)) return { code: error.code, message: error.message };
+  if (error instanceof HeldForKeyChange) return { code: error.code, message: error.message };
   return { code: 'FAILED', message: error instanceof Error ? error.message : String(error) };
 }
 
@@ -213,6 +224,19 @@ export class Outbox {
       .run(reseal ? 1 : 0, row.id);
     this.emit({ conversationId: row.conversationId, clientMessageId, state: 'pending', previous: 'failed' });
     if (this.running) this.ensureLane(row.conversationId);
+  }
+
+  /** Sends again every message held for a key change (a member still unacknowledged holds it again). */
+  retryHeld(): number {
+    const ids = this.store
+      .prepare(
+        `SELECT clientMessageId FROM messages WHERE sender = ? AND direction = 'out' AND state = 'failed'
+           AND failureCode = 'KEY_CHANGED' ORDER BY id`,
+      )
+      .pluck()
+      .all(this.options.sender) as string[];
+    for (const id of ids) this.retry(id);
+    return ids.length;
   }
 
   /** Starts the worker: messages left pending or endorsed by an earlier process are sent again. */
@@ -361,9 +385,10 @@ export class Outbox {
           if (signal.aborted) return;
           // Sealing reads the ledger (the conversation's epoch): its refusal is final and keeps
           // its code (a removed member's FORBIDDEN), a transport failure is retried like a send.
-          const failure = isLedgerError(error)
-            ? failureOf(error)
-            : { code: 'PREPARE_FAILED', message: failureOf(error).message };
+          const failure =
+            isLedgerError(error) || error instanceof HeldForKeyChange
+              ? failureOf(error)
+              : { code: 'PREPARE_FAILED', message: failureOf(error).message };
           if (!RETRYABLE_CODES.has(failure.code) || attempt >= this.backoff.maxAttempts) {
             this.fail(row, failure.code, failure.message);
             return;

@@ -17,6 +17,7 @@ import type {
 import { type ConnectionProfile, ProfileError, parseConnectionProfile } from '../../common/connection-profile';
 import * as compliance from '../compliance';
 import { safetyNumber } from '../crypto';
+import { rememberFact } from '../messaging/card-facts';
 import { directoryUserSchema } from '../fabric/directory';
 import { profileHealth } from '../fabric/reachability';
 import { writeFileAtomic } from '../fs/atomic-file';
@@ -192,6 +193,20 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     return signed;
   };
 
+  /** The safety number of the contact's keys as the directory has them now, with those keys. */
+  const currentSafetyNumber = async (userId: string) => {
+    const { session, messenger } = need();
+    const other = await messenger.senders.refresh(userId);
+    if (!other.signingKey || !other.encryptionKey) throw new ServiceError('NOT_FOUND', `${userId} has no keys yet`);
+    const mine = session.messagingKey();
+    const b = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+    const digits = await safetyNumber(
+      { userId: session.userId, signingKey: b(mine.signingPublicKey), encryptionKey: b(mine.encryptionPublicKey) },
+      { userId, signingKey: b(other.signingKey), encryptionKey: b(other.encryptionKey) },
+    );
+    return { other, digits, keys: { signingKey: other.signingKey, encryptionKey: other.encryptionKey } };
+  };
+
   const contactOf = async (userId: string): Promise<Contact> => {
     const { messenger } = need();
     return messenger.senders.toApiContact(await messenger.senders.refresh(userId));
@@ -288,22 +303,25 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     },
     getContact: ({ userId }) => contactOf(userId),
     safetyNumber: async ({ userId }) => {
-      const { session, messenger } = need();
-      const other = await messenger.senders.refresh(userId);
-      if (!other.signingKey || !other.encryptionKey) throw new ServiceError('NOT_FOUND', `${userId} has no keys yet`);
-      const mine = session.messagingKey();
-      const b = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
-      const digits = await safetyNumber(
-        { userId: session.userId, signingKey: b(mine.signingPublicKey), encryptionKey: b(mine.encryptionPublicKey) },
-        { userId, signingKey: b(other.signingKey), encryptionKey: b(other.encryptionKey) },
-      );
+      const { messenger } = need();
+      const { other, digits } = await currentSafetyNumber(userId);
       const contact = messenger.senders.toApiContact(other);
       return { userId, digits, keyChanged: contact.keyChanged, verified: contact.verified };
     },
-    markVerified: async ({ userId }) => {
+    markVerified: async ({ userId, digits }) => {
       const { messenger } = need();
-      await messenger.senders.refresh(userId);
-      messenger.store.markVerified(userId);
+      // Bound to the keys the user compared: the number shown must still be the current keys' number.
+      const current = await currentSafetyNumber(userId);
+      if (current.digits !== digits) {
+        throw new ServiceError('KEY_CHANGED', `${userId}'s keys changed since that safety number was shown`);
+      }
+      messenger.store.markVerified(userId, current.keys);
+      messenger.keyChangeResolved();
+      return messenger.senders.toApiContact(current.other);
+    },
+    acknowledgeKeyChange: async ({ userId }) => {
+      const { messenger } = need();
+      messenger.acknowledgeKeyChange(userId);
       return contactOf(userId);
     },
     listConversations: async () => need().messenger.listConversations(),
@@ -326,9 +344,10 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
       need().messenger.markRead(conversationId);
       return null;
     },
-    getAttachment: async ({ conversationId, clientMessageId, index }) => {
+    getAttachment: async ({ conversationId, sender, clientMessageId, index }) => {
       const { session, messenger } = need();
-      return sharing.downloadAttachment(session, messenger.attachmentRef(conversationId, clientMessageId, index));
+      const ref = messenger.attachmentRef({ conversationId, sender, clientMessageId }, index);
+      return sharing.downloadAttachment(session, ref);
     },
     search: async ({ query, limit }) => need().messenger.search(query, limit),
     createGroup: async (input) => {
@@ -382,6 +401,16 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     sendPayment: async (input) => {
       const { session, messenger } = need();
       const record = await payments.sendPayment(session, input);
+      // The committed transfer is the ledger fact the card states: this side's card is confirmed by it.
+      rememberFact(
+        messenger.store,
+        { type: 'payment', paymentId: record.paymentId },
+        {
+          from: session.userId,
+          to: input.to,
+          amount: input.amount,
+        },
+      );
       if (input.conversationId) {
         messenger.sendContent(input.conversationId, {
           type: 'payment',
@@ -400,6 +429,8 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     createEscrow: async (input) => {
       const { session, messenger } = need();
       const escrow = await payments.createEscrow(session, input);
+      const { from, to, amount, deadline } = escrow;
+      rememberFact(messenger.store, { type: 'escrow', escrowId: escrow.escrowId }, { from, to, amount, deadline });
       if (input.conversationId) {
         messenger.sendContent(input.conversationId, {
           type: 'escrow',

@@ -12,6 +12,8 @@ export type StoreErrorCode =
   | 'KEY_MISSING'
   | 'BAD_INPUT'
   | 'NOT_FOUND'
+  /** The contact's keys are no longer the ones the user compared. */
+  | 'KEY_CHANGED'
   /** The state change is not allowed from the row's current state. */
   | 'BAD_STATE'
   | 'CLOSED';

@@ -184,6 +184,21 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE body IS NOT NULL AND substr(body, 1, 1) = char(1) AND json_valid(substr(body, 2));
     `,
   },
+  {
+    // A verification is bound to the keys the user compared: verifiedSigningKey and
+    // verifiedEncryptionKey hold them, and a contact is verified only while its keys are those.
+    // keyChangePending: a verified contact's keys changed and the user has not looked yet (sends
+    // to them wait). Verified rows from before were verified at their current keys (a key change
+    // cleared verifiedAt), so those keys are the ones compared.
+    version: 6,
+    sql: `
+      ALTER TABLE contacts ADD COLUMN verifiedSigningKey TEXT;
+      ALTER TABLE contacts ADD COLUMN verifiedEncryptionKey TEXT;
+      ALTER TABLE contacts ADD COLUMN keyChangePending INTEGER NOT NULL DEFAULT 0;
+      UPDATE contacts SET verifiedSigningKey = signingKey, verifiedEncryptionKey = encryptionKey
+        WHERE verifiedAt IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -56,6 +56,16 @@ export interface Contact {
   readonly keyChangedAt: number | null;
   /** When the user compared safety numbers; cleared by a key change. */
   readonly verifiedAt: number | null;
+  /** The keys the user compared (schema 6); verified only while they are the current keys. */
+  readonly verifiedSigningKey: string | null;
+  readonly verifiedEncryptionKey: string | null;
+  /** A verified contact's keys changed and the user has not acknowledged it: sends to them wait. */
+  readonly keyChangePending: boolean;
+}
+
+/** Verified, and for exactly the keys the contact has now. */
+export function isVerified(c: Contact): boolean {
+  return c.verifiedAt !== null && c.verifiedSigningKey === c.signingKey && c.verifiedEncryptionKey === c.encryptionKey;
 }
 
 /** Attachment references as the ledger knows them; extra fields (name, size, type) are kept as given. */

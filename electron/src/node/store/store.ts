@@ -23,6 +23,7 @@ import {
   contactInputSchema,
   conversationInputSchema,
   incomingMessageSchema,
+  isVerified,
   messageKeySchema,
   NOTICE_SENDER,
   noticeInputSchema,
@@ -59,6 +60,19 @@ export interface MessageRow {
   readonly attempts: number;
   readonly notice: string | null;
 }
+
+interface ContactRow extends Omit<Contact, 'keyChangePending' | 'verifiedSigningKey' | 'verifiedEncryptionKey'> {
+  readonly keyChangePending?: number;
+  readonly verifiedSigningKey?: string | null;
+  readonly verifiedEncryptionKey?: string | null;
+}
+
+const toContact = (row: ContactRow): Contact => ({
+  ...row,
+  verifiedSigningKey: row.verifiedSigningKey ?? null,
+  verifiedEncryptionKey: row.verifiedEncryptionKey ?? null,
+  keyChangePending: row.keyChangePending === 1,
+});
 
 interface ConversationRow extends Omit<Conversation, 'rekeyRequired'> {
   readonly rekeyRequired: number;
@@ -214,10 +228,12 @@ export class Store {
              keyValidFrom = excluded.keyValidFrom`,
       ).run(c);
       if (keyChanged) {
-        this.prepare('UPDATE contacts SET keyChangedAt = ?, verifiedAt = NULL WHERE userId = ?').run(
-          this.now(),
-          c.userId,
-        );
+        // A contact the user had verified (or was still to look at) waits for the user to look.
+        const pending = before !== null && (isVerified(before) || before.keyChangePending);
+        this.prepare(
+          `UPDATE contacts SET keyChangedAt = ?, verifiedAt = NULL, verifiedSigningKey = NULL,
+             verifiedEncryptionKey = NULL, keyChangePending = ? WHERE userId = ?`,
+        ).run(this.now(), pending ? 1 : 0, c.userId);
       }
       const contact = this.getContact(c.userId);
       if (!contact) throw new StoreError('NOT_FOUND', `contact ${c.userId} vanished`);
@@ -226,15 +242,32 @@ export class Store {
   }
 
   getContact(userId: string): Contact | null {
-    return (this.prepare('SELECT * FROM contacts WHERE userId = ?').get(String(userId)) as Contact | undefined) ?? null;
+    const row = this.prepare('SELECT * FROM contacts WHERE userId = ?').get(String(userId)) as ContactRow | undefined;
+    return row ? toContact(row) : null;
   }
 
   listContacts(): Contact[] {
-    return this.prepare('SELECT * FROM contacts ORDER BY displayName, userId').all() as Contact[];
+    return (this.prepare('SELECT * FROM contacts ORDER BY displayName, userId').all() as ContactRow[]).map(toContact);
   }
 
-  markVerified(userId: string): void {
-    const result = this.prepare('UPDATE contacts SET verifiedAt = ? WHERE userId = ?').run(this.now(), String(userId));
+  /**
+   * Marks the contact verified for exactly `keys`, the ones the user compared.
+   * KEY_CHANGED, nothing written, when the stored keys are others by now.
+   */
+  markVerified(userId: string, keys: { signingKey: string; encryptionKey: string }): void {
+    const result = this.prepare(
+      `UPDATE contacts SET verifiedAt = @now, verifiedSigningKey = signingKey, verifiedEncryptionKey = encryptionKey,
+         keyChangePending = 0
+       WHERE userId = @userId AND signingKey = @signingKey AND encryptionKey = @encryptionKey`,
+    ).run({ now: this.now(), userId: String(userId), signingKey: keys.signingKey, encryptionKey: keys.encryptionKey });
+    if (result.changes > 0) return;
+    if (!this.getContact(userId)) throw new StoreError('NOT_FOUND', `no contact ${userId}`);
+    throw new StoreError('KEY_CHANGED', `${userId}'s keys are not the ones compared`);
+  }
+
+  /** The user looked at a verified contact's key change: sends to them go out again (unverified). */
+  acknowledgeKeyChange(userId: string): void {
+    const result = this.prepare('UPDATE contacts SET keyChangePending = 0 WHERE userId = ?').run(String(userId));
     if (result.changes === 0) throw new StoreError('NOT_FOUND', `no contact ${userId}`);
   }
 

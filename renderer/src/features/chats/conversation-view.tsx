@@ -78,6 +78,17 @@ export function ConversationView({
     }
   });
 
+  // The user looked at a verified contact's key change: the messages that waited for it go out.
+  const acknowledge = useCallback(
+    async (userId: string) => {
+      setRetryError(null);
+      const result = await api.acknowledgeKeyChange({ userId });
+      if (!result.ok) return setRetryError(result.error);
+      setContacts((current) => current.map((c) => (c.userId === userId ? result.value : c)));
+    },
+    [api],
+  );
+
   const retry = useCallback(
     async (message: MessageView) => {
       setRetryError(null);
@@ -180,7 +191,13 @@ export function ConversationView({
           <span>
             <strong>{t('keyChangedTitle', { name: displayName(contact.userId) })}</strong> {t('keyChangedBody')}
           </span>
+          {contact.keyChangePending ? <span data-testid="key-change-held"> {t('keyChangeHeld')}</span> : null}
           <div className="spacer" />
+          {contact.keyChangePending ? (
+            <Button size="sm" onClick={() => void acknowledge(contact.userId)}>
+              {t('acknowledgeKeyChange')}
+            </Button>
+          ) : null}
           <Button size="sm" variant="danger" onClick={() => setSafetyFor(contact.userId)}>
             {t('compareSafety')}
           </Button>

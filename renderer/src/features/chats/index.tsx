@@ -109,7 +109,7 @@ export function ChatsPage() {
           summary={active}
           group={isGroup ? group : undefined}
           groupError={isGroup ? groupError : null}
-          focusMessageId={focus?.conversationId === active.id ? focus.clientMessageId : undefined}
+          focusMessageId={focus?.conversationId === active.id ? focus.messageId : undefined}
           detailsOpen={detailsOpen}
           onToggleDetails={() => setDetailsOpen((open) => !open)}
         />

@@ -75,6 +75,8 @@ export const strings = {
     keyChangedBody:
       'This happens when they set up a new device, or if someone is trying to intercept messages. Compare safety numbers with them in person or on a call.',
     compareSafety: 'Compare safety numbers',
+    keyChangeHeld: 'You had verified them, so your messages to them wait until you have looked at this.',
+    acknowledgeKeyChange: 'I have seen it, send',
     keyChangedShort: 'Key changed',
     rekeyBanner: "A member left; waiting for a manager's device to rotate the key.",
     retentionBanner: 'Messages here are erased after {{count}} {{unit}}.',
@@ -170,6 +172,8 @@ export const strings = {
     keyChangedTitle: '{{name}} 的安全密钥已更改。',
     keyChangedBody: '这可能是因为对方使用了新设备，也可能有人试图截取消息。请当面或通过电话与对方核对安全码。',
     compareSafety: '核对安全码',
+    keyChangeHeld: '你曾验证过对方，因此在你查看此更改之前，发给对方的消息会暂缓发送。',
+    acknowledgeKeyChange: '我已知晓，发送',
     keyChangedShort: '密钥已更改',
     rekeyBanner: '有成员已离开；正在等待管理者的设备更换密钥。',
     retentionBanner: '此处的消息将在 {{count}} {{unit}}后删除。',

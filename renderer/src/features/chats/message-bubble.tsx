@@ -34,6 +34,7 @@ function Attachments({ message }: { message: MessageView }) {
   const open = async (index: number, image: boolean) => {
     const result = await api.getAttachment({
       conversationId: message.conversationId,
+      sender: message.sender,
       clientMessageId: message.clientMessageId,
       index,
     });

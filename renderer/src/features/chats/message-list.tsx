@@ -39,7 +39,7 @@ export function MessageList({
   }, [focusMessageId]);
   useEffect(() => {
     if (!focusMessageId || messages.length === 0) return;
-    const at = messages.findIndex((m) => m.clientMessageId === focusMessageId);
+    const at = messages.findIndex((m) => m.id === focusMessageId);
     if (at >= 0) {
       // After Virtuoso has taken in the prepended rows.
       const timer = setTimeout(() => list.current?.scrollToIndex({ index: at, align: 'center' }), 50);
@@ -63,7 +63,7 @@ export function MessageList({
           message={message}
           showSender={showSender}
           onRetry={onRetry}
-          focused={message.clientMessageId === focusMessageId}
+          focused={message.id === focusMessageId}
         />
       );
     },
@@ -97,7 +97,7 @@ export function MessageList({
         // Your own new message is always brought into view, at once (a smooth scroll stops short of a
         // tall row measured late); others' follow only when you were already at the bottom.
         followOutput={(atBottom) => (newest.current?.outgoing ? 'auto' : atBottom ? 'smooth' : false)}
-        computeItemKey={(_index, message) => message.clientMessageId}
+        computeItemKey={(_index, message) => message.id}
         increaseViewportBy={{ top: 400, bottom: 200 }}
         itemContent={itemContent}
         components={{

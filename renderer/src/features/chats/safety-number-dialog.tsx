@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, SafetyNumber } from '../../../../electron/src/common/api';
 import { useApi } from '../../api/context';
@@ -6,7 +6,9 @@ import { displayName } from '../../lib/names';
 import { Badge, Button, Dialog, ErrorText, Spinner } from '../../components/ui';
 
 // Comparing safety numbers: both people see the same 60 digits when nobody
-// sits in between. Marking as verified clears the key-change warning.
+// sits in between. Marking as verified clears the key-change warning; it is
+// bound to the digits shown, so keys that changed meanwhile are refused
+// (KEY_CHANGED) and the new number is shown to compare instead.
 
 export function SafetyNumberDialog({
   userId,
@@ -25,21 +27,30 @@ export function SafetyNumberDialog({
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
+  const load = useCallback(async () => {
+    const result = await api.safetyNumber({ userId });
+    if (result.ok) setNumber(result.value);
+    else setError(result.error);
+  }, [api, userId]);
+
   useEffect(() => {
     if (!open) return;
     setNumber(null);
     setError(null);
-    void api.safetyNumber({ userId }).then((result) => {
-      if (result.ok) setNumber(result.value);
-      else setError(result.error);
-    });
-  }, [api, open, userId]);
+    void load();
+  }, [load, open]);
 
   const verify = async () => {
+    if (!number) return;
     setBusy(true);
-    const result = await api.markVerified({ userId });
+    const result = await api.markVerified({ userId, digits: number.digits });
     setBusy(false);
-    if (!result.ok) return setError(result.error);
+    if (!result.ok) {
+      setError(result.error);
+      // The keys changed while the number was on screen: show the new one to compare.
+      if (result.error.code === 'KEY_CHANGED') await load();
+      return;
+    }
     onVerified();
     onOpenChange(false);
   };

@@ -106,7 +106,7 @@ export function Sidebar({
           <ErrorText error={searchError} />
           <ul className="conversation-list">
             {hits.map((hit) => (
-              <li key={`${hit.conversationId}/${hit.clientMessageId}`}>
+              <li key={hit.messageId}>
                 <button type="button" className="conversation-item" onClick={() => onOpenHit(hit)}>
                   <span className="conversation-text">
                     <span className="conversation-title">

@@ -6,7 +6,9 @@ import { useApi, useApiEvent } from '../../api/context';
 // back in time (listMessages with the `before` cursor), with live messages
 // and delivery updates merged in. `firstItemIndex` counts down as older
 // pages are prepended, which is what lets the virtual list keep the
-// reader's place.
+// reader's place. A message is known by its id (the ledger's message id):
+// another sender's message with the same clientMessageId is another message
+// and never replaces or changes one shown.
 
 export const PAGE_SIZE = 50;
 /** Virtuoso needs a stable non-negative index base that older pages count down from. */
@@ -65,8 +67,8 @@ export function useMessagePages(conversationId: string): MessagePages {
         setMessages(page);
         setFirstItemIndex(INDEX_BASE - page.length);
       } else {
-        const known = new Set(latest.current.map((m) => m.clientMessageId));
-        const older = page.filter((m) => !known.has(m.clientMessageId));
+        const known = new Set(latest.current.map((m) => m.id));
+        const older = page.filter((m) => !known.has(m.id));
         setFirstItemIndex((index) => index - older.length);
         setMessages((current) => [...older, ...current]);
       }
@@ -89,7 +91,7 @@ export function useMessagePages(conversationId: string): MessagePages {
 
   const put = useCallback((message: MessageView) => {
     setMessages((current) => {
-      const at = current.findIndex((m) => m.clientMessageId === message.clientMessageId);
+      const at = current.findIndex((m) => m.id === message.id);
       if (at < 0) return [...current, message];
       const next = current.slice();
       next[at] = message;
@@ -103,9 +105,7 @@ export function useMessagePages(conversationId: string): MessagePages {
   useApiEvent('delivery', (event) => {
     if (event.conversationId !== conversationId) return;
     setMessages((current) =>
-      current.map((m) =>
-        m.clientMessageId === event.clientMessageId ? { ...m, state: event.state, failure: event.failure } : m,
-      ),
+      current.map((m) => (m.id === event.messageId ? { ...m, state: event.state, failure: event.failure } : m)),
     );
   });
 

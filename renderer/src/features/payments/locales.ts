@@ -58,6 +58,9 @@ export const strings = {
     message: {
       payment: 'Payment',
       done: 'Completed',
+      unconfirmed: 'Not confirmed',
+      unconfirmedHint: 'Only what the sender says: this app has not found this payment on the ledger.',
+      escrowUnconfirmedHint: 'Only what the sender says: this app has not found this escrow on the ledger as shown.',
       sentTo: 'You sent this to {{name}}.',
       receivedFrom: '{{name}} sent you this.',
       request: 'Payment request',
@@ -195,6 +198,9 @@ export const strings = {
     message: {
       payment: '付款',
       done: '已完成',
+      unconfirmed: '未确认',
+      unconfirmedHint: '这只是发送者的说法：本应用尚未在账本上找到这笔付款。',
+      escrowUnconfirmedHint: '这只是发送者的说法：本应用尚未在账本上找到与此一致的托管。',
       sentTo: '您已向 {{name}} 付款。',
       receivedFrom: '{{name}} 向您付款。',
       request: '付款请求',

@@ -10,14 +10,17 @@ import { allowedEscrowActions, type EscrowAction } from './escrow-rules';
 import { formatCredits } from './money';
 import { useClock } from '../../lib/clock';
 import { formatTime } from '../../lib/format';
-import { usePaidRequests } from '../../lib/paid-requests';
+import { requestKey, usePaidRequests } from '../../lib/paid-requests';
 
 type PaymentContent = Exclude<MessageContent, { type: 'text' }>;
 
 export interface PaymentMessageProps {
   readonly content: MessageContent;
   /** The message carrying it: who asked (to pay a request), which conversation, whether it is mine. */
-  readonly message?: Pick<MessageView, 'sender' | 'outgoing' | 'conversationId' | 'clientMessageId'>;
+  readonly message?: Pick<
+    MessageView,
+    'sender' | 'outgoing' | 'conversationId' | 'clientMessageId' | 'ledgerConfirmed'
+  >;
 }
 
 /** Renders payment, payment-request and escrow content inside the chat; text renders nothing here. */
@@ -30,7 +33,7 @@ export function PaymentMessage({ content, message }: PaymentMessageProps) {
     case 'payment-request':
       return <RequestCard content={content} message={message} />;
     case 'escrow':
-      return <EscrowCard content={content} />;
+      return <EscrowCard content={content} message={message} />;
     default: {
       const unknown: never = content;
       return unknown;
@@ -56,12 +59,28 @@ function PaymentCard({
   const line = toMe
     ? t('message.receivedFrom', { name: from ? userLabel(from) : t('someone') })
     : t('message.sentTo', { name: userLabel(content.to) });
+  // Completed only once this app found the payment on the ledger as the card states it.
+  const confirmed = message?.ledgerConfirmed === true;
   return (
-    <div className="pay-card" data-kind="payment" data-testid="payment-message">
+    <div
+      className="pay-card"
+      data-kind="payment"
+      data-testid="payment-message"
+      data-confirmed={confirmed ? 'true' : 'false'}
+    >
       <div className="pay-card-head">
         <span className="pay-card-kind">{t('message.payment')}</span>
-        <Badge tone="success">{t('message.done')}</Badge>
+        {confirmed ? (
+          <Badge tone="success">{t('message.done')}</Badge>
+        ) : (
+          <Badge tone="warning">{t('message.unconfirmed')}</Badge>
+        )}
       </div>
+      {confirmed ? null : (
+        <p className="pay-card-memo" data-testid="payment-unconfirmed">
+          {t('message.unconfirmedHint')}
+        </p>
+      )}
       <p className="pay-card-amount">
         <Credits minor={content.amount} />
       </p>
@@ -84,7 +103,9 @@ function RequestCard({
   const [confirming, setConfirming] = useState(false);
   const [paidHere, setPaidHere] = useState(false);
   // Paid as the conversation shows it (the payment names this request), or just now from this card.
-  const paidBy = usePaidRequests().get(message?.clientMessageId ?? '');
+  const paidRequests = usePaidRequests();
+  const answer = message ? paidRequests.get(requestKey(message.sender, message.clientMessageId)) : undefined;
+  const paidBy = answer?.amount === content.amount ? answer : undefined;
   const paid = paidBy !== undefined || paidHere;
   const requester = message?.sender;
   const mine = message?.outgoing ?? false;
@@ -147,7 +168,13 @@ function RequestCard({
   );
 }
 
-function EscrowCard({ content }: { readonly content: Extract<PaymentContent, { type: 'escrow' }> }) {
+function EscrowCard({
+  content,
+  message,
+}: {
+  readonly content: Extract<PaymentContent, { type: 'escrow' }>;
+  readonly message: PaymentMessageProps['message'];
+}) {
   const { t, i18n } = useTranslation('payments');
   const api = useApi();
   const me = useMe();
@@ -169,7 +196,15 @@ function EscrowCard({ content }: { readonly content: Extract<PaymentContent, { t
     };
   }, [api, content.escrowId]);
 
-  const shown: EscrowInfo = escrow ?? {
+  // The card states the sender holds this for `to`: only a ledger read saying so confirms it.
+  const confirmed =
+    escrow !== null &&
+    (message === undefined || escrow.from === message.sender) &&
+    escrow.to === content.to &&
+    escrow.amount === content.amount &&
+    escrow.deadline === content.deadline;
+  // Unconfirmed, the card shows only its own claim (never the state of an escrow it does not match).
+  const shown: EscrowInfo = (confirmed ? escrow : null) ?? {
     escrowId: content.escrowId,
     from: '',
     to: content.to,
@@ -177,7 +212,7 @@ function EscrowCard({ content }: { readonly content: Extract<PaymentContent, { t
     deadline: content.deadline,
     state: 'open',
   };
-  const actions = escrow ? allowedEscrowActions(escrow, me, now) : [];
+  const actions = escrow && confirmed ? allowedEscrowActions(escrow, me, now) : [];
 
   const settle = async (action: EscrowAction) => {
     const result = await call.run(() => api.settleEscrow({ escrowId: content.escrowId, action }));
@@ -185,13 +220,27 @@ function EscrowCard({ content }: { readonly content: Extract<PaymentContent, { t
   };
 
   return (
-    <div className="pay-card" data-kind="escrow" data-testid="escrow-message">
+    <div
+      className="pay-card"
+      data-kind="escrow"
+      data-testid="escrow-message"
+      data-confirmed={confirmed ? 'true' : 'false'}
+    >
       <div className="pay-card-head">
         <span className="pay-card-kind">{t('message.escrow')}</span>
-        <Badge tone={shown.state === 'open' ? 'info' : shown.state === 'refunded' ? 'warning' : 'success'}>
-          {t(`escrowState.${shown.state}`)}
-        </Badge>
+        {confirmed ? (
+          <Badge tone={shown.state === 'open' ? 'info' : shown.state === 'refunded' ? 'warning' : 'success'}>
+            {t(`escrowState.${shown.state}`)}
+          </Badge>
+        ) : (
+          <Badge tone="warning">{t('message.unconfirmed')}</Badge>
+        )}
       </div>
+      {confirmed ? null : (
+        <p className="pay-card-memo" data-testid="escrow-unconfirmed">
+          {t('message.escrowUnconfirmedHint')}
+        </p>
+      )}
       <p className="pay-card-amount">
         <Credits minor={shown.amount} />
       </p>
