@@ -129,6 +129,8 @@ export const API_ARGS = {
   signIn: one(z.strictObject({ accountId: z.string().min(1).max(256).optional(), passphrase: passphrase.optional() })),
   signOut: none,
   rotateKeys: none,
+  ownKeyStatus: none,
+  vetoKeyChange: none,
   getSettings: none,
   saveSettings: one(userSettingsSchema.partial()),
   listDirectory: one(z.strictObject({ mspId, cursor: cursor.optional() })),

@@ -27,6 +27,7 @@ import type {
   KTalkEvents,
   MembershipNotice,
   UserSettings,
+  OwnKeyStatus,
 } from '../../../electron/src/common/api';
 import { textPreview } from '../../../electron/src/common/message-preview';
 import { isApiMethod, parseApiArgs } from '../../../electron/src/common/api-args';
@@ -90,6 +91,10 @@ export interface FakeApi extends KTalkApi, KTalkEvents {
   receive(conversationId: string, sender: string, text: string): MessageView;
   /** Marks a contact's key as changed (and emits keyChange). */
   changeKey(userId: string): void;
+  /** Someone else filed a key change for the signed-in user (keyAlarm, as the real client raises it). */
+  foreignKeyChange(requestedAt: number, effectiveAt: number): void;
+  /** An unsigned key change is pending for a contact (contactKeyPending). */
+  contactKeyPending(userId: string, requestedAt: number, effectiveAt: number): void;
   /** Another member removes the signed-in user from a group (the group re-keys; a conversation event says so). */
   removeMe(conversationId: string): void;
   readonly conversations: Map<string, FakeConversation>;
@@ -168,6 +173,8 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
   const clock = () => (now += 1000);
   const listeners = new Set<(event: ApiEvent) => void>();
   const failures = new Map<string, { code: ApiErrorCode; message?: string }>();
+  // The signed-in user's own directory entry as the real client would judge it.
+  let ownKeys: OwnKeyStatus = { state: 'ok' };
   const calls: string[] = [];
   const emit = (event: ApiEvent) => {
     for (const listener of [...listeners]) listener(event);
@@ -604,6 +611,13 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       return ok(null);
     },
     rotateKeys: async () => needSignIn(() => ok({ validFrom: clock() })),
+    ownKeyStatus: async () => needSignIn(() => ok(ownKeys)),
+    vetoKeyChange: async () =>
+      needSignIn(() => {
+        if (ownKeys.state !== 'pending') return fail<OwnKeyStatus>('NOT_FOUND', 'no key change is pending for you');
+        ownKeys = { state: 'ok' };
+        return ok(ownKeys);
+      }),
     getSettings: async () => ok(currentSettings()),
     saveSettings: async (change) => {
       const next = { ...currentSettings(), ...change };
@@ -1166,6 +1180,15 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       emit({ type: 'message', message });
       emit({ type: 'conversation', conversation: { ...c.summary } });
       return message;
+    },
+    foreignKeyChange: (requestedAt, effectiveAt) => {
+      ownKeys = { state: 'pending', requestedAt, effectiveAt };
+      emit({ type: 'keyAlarm', status: ownKeys });
+    },
+    contactKeyPending: (userId, requestedAt, effectiveAt) => {
+      const c = contacts.get(userId);
+      if (c) contacts.set(userId, { ...c, pendingKeyChange: { requestedAt, effectiveAt } });
+      emit({ type: 'contactKeyPending', userId, requestedAt, effectiveAt });
     },
     changeKey: (userId) => {
       const c = contacts.get(userId);

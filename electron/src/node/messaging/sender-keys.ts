@@ -82,6 +82,9 @@ export class SenderKeys {
       ...(user.signingKey ? { fingerprint: fingerprint(user.signingKey) } : {}),
       keyChanged: stored !== null && stored.keyChangedAt !== null && stored.verifiedAt === null,
       verified: stored !== null && stored.verifiedAt !== null,
+      ...(user.keyChange
+        ? { pendingKeyChange: { requestedAt: user.keyChange.requestedAt, effectiveAt: user.keyChange.effectiveAt } }
+        : {}),
     };
   }
 }

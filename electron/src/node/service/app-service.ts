@@ -40,6 +40,7 @@ import { certificateValidity } from '../wallet/enrollment';
 import { readAccountIndex } from '../wallet/wallet-file';
 import { readAccountSettings, readLastUsedSettings, saveSettings } from '../settings/user-settings';
 import { rotateKeys, userIdOf } from '../wallet/messaging-keys';
+import { checkOwnKeys, vetoOwnKeyChange } from '../session/own-keys';
 import { certificateAttributes } from '../../shared/cert-attributes';
 import * as admin from '../admin';
 import { ServiceError, toApiError } from './api-errors';
@@ -159,6 +160,8 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
       // Catch-up runs in the background; the UI shows sync state from events.
       void messenger.start().catch(() => emit({ type: 'sync', state: 'offline' }));
       emit({ type: 'session', state: 'signed-in' });
+      // A key change this device did not make raises keyAlarm; events keep watching after this.
+      void checkOwnKeys(session).catch(() => undefined);
       return accountInfo(w, id);
     } catch (error) {
       store?.close();
@@ -263,6 +266,8 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
       const key = await rotateKeys(wallet as Wallet, session.account.id, session.directory);
       return { validFrom: key.validFrom ?? Date.now() };
     },
+    ownKeyStatus: async () => checkOwnKeys(need().session),
+    vetoKeyChange: async () => vetoOwnKeyChange(need().session),
     listDirectory: async ({ mspId, cursor }) => {
       const { session, messenger } = need();
       const page = await session.ledger.evaluate(
