@@ -136,6 +136,7 @@ export const API_ARGS = {
   listDirectory: one(z.strictObject({ mspId, cursor: cursor.optional() })),
   getContact: one(z.strictObject({ userId })),
   safetyNumber: one(z.strictObject({ userId })),
+  approveKeyChange: one(z.strictObject({ userId })),
   markVerified: one(z.strictObject({ userId })),
   listConversations: none,
   openDirect: one(z.strictObject({ userId })),

@@ -561,6 +561,8 @@ export interface KTalkApi {
   auditQuery: Op<AuditFilter & { cursor?: string; pageSize?: number }, Page<AuditRecordView>>;
   auditExport: Op<AuditFilter & { format: 'csv' | 'json' }, AuditExport>;
   auditVerify: Op<{ content: string }, VerifyReport>;
+  /** The second party of a recovery: lets a user's pending key change of the officer's own org take effect now. */
+  approveKeyChange: Op<{ userId: string }, Contact>;
 }
 
 export const API_METHODS = [
@@ -620,6 +622,7 @@ export const API_METHODS = [
   'auditQuery',
   'auditExport',
   'auditVerify',
+  'approveKeyChange',
 ] as const satisfies ReadonlyArray<keyof KTalkApi>;
 export type ApiMethod = (typeof API_METHODS)[number];
 

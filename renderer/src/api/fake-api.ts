@@ -1126,6 +1126,18 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
               ].join('\n');
         return ok({ fileName: `audit.${format}`, format, content, records: rows.length });
       }),
+    approveKeyChange: async ({ userId }) =>
+      needSignIn(() => {
+        if (current?.role !== 'compliance' || current.mspId !== userId.split('::')[0] || current.userId === userId) {
+          return fail<Contact>('FORBIDDEN');
+        }
+        const c = contacts.get(userId);
+        if (!c?.pendingKeyChange) return fail<Contact>('NOT_FOUND', `${userId} has no pending key change`);
+        const { pendingKeyChange: _approved, role: _r, treasury: _t, ...rest } = c;
+        contacts.set(userId, { ...rest, role: c.role, treasury: c.treasury, keyChanged: true, verified: false });
+        emit({ type: 'keyChange', userId });
+        return ok({ ...rest, keyChanged: true, verified: false });
+      }),
     auditVerify: async ({ content }) => {
       if (/^\uFEFF?time,/.test(content)) return fail('NOT_AN_EXPORT', 'a CSV export cannot be verified');
       try {

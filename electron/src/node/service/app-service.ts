@@ -268,6 +268,10 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     },
     ownKeyStatus: async () => checkOwnKeys(need().session),
     vetoKeyChange: async () => vetoOwnKeyChange(need().session),
+    approveKeyChange: async ({ userId }) => {
+      await need().session.ledger.submit('directory', 'ApproveKeyChange', { userId });
+      return contactOf(userId);
+    },
     listDirectory: async ({ mspId, cursor }) => {
       const { session, messenger } = need();
       const page = await session.ledger.evaluate(

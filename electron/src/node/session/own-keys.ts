@@ -1,7 +1,7 @@
 import type { OwnKeyStatus } from '../../common/api';
 import { signStatement, vetoStatement } from '../crypto';
 import { type DirectoryUser, DirectoryError } from '../fabric/directory';
-import { currentMessagingKey, messagingIdentity } from '../wallet/messaging-keys';
+import { messagingIdentity } from '../wallet/messaging-keys';
 import type { MessagingKey } from '../wallet';
 import type { ClientSession } from './client-session';
 
@@ -16,8 +16,9 @@ const sameKeys = (a: Pick<DirectoryUser, 'encryptionKey' | 'signingKey'>, key: M
 /** What the directory's record means for a device holding `keys`. */
 export function ownKeyStatusOf(record: DirectoryUser | null, keys: readonly MessagingKey[]): OwnKeyStatus {
   if (!record?.signingKey) return { state: 'ok' };
-  const current = currentMessagingKey({ messagingKeys: [...keys] });
-  if (!current || !sameKeys(record, current)) return { state: 'replaced' };
+  // Any key of this wallet counts as its own: a rotation it just published may be confirmed in the wallet a moment
+  // after the directory event arrives.
+  if (!keys.some((k) => sameKeys(record, k))) return { state: 'replaced' };
   const change = record.keyChange;
   // A pending change whose keys this wallet holds is this device's own recovery request.
   if (change && !keys.some((k) => sameKeys(change, k))) {
