@@ -10,6 +10,7 @@ import { SettingsPage } from '../features/settings';
 import { AdminPage, CompliancePage, PaymentsPage, SharingPage } from './feature-pages';
 import { activeConversation } from './active-conversation';
 import { Icon, type IconName } from './icons';
+import { KeyAlarmBanner } from './key-alarm-banner';
 import { useMessageNotifications } from './notifications';
 import { displayName } from './names';
 
@@ -145,6 +146,7 @@ function Shell() {
       </nav>
       <main className="content" aria-label={current ? t(`nav.${current.id}`) : undefined}>
         <UnreachableBanner />
+        <KeyAlarmBanner />
         {Page ? <Page /> : <EmptyState title={t('notAvailable')} />}
       </main>
     </div>

@@ -73,6 +73,8 @@ export const strings = {
       'This happens when they set up a new device, or if someone is trying to intercept messages. Compare safety numbers with them in person or on a call.',
     compareSafety: 'Compare safety numbers',
     keyChangedShort: 'Key changed',
+    keyPending:
+      "Someone published new keys for {{name}} without their current ones. Until {{until}} they can veto it; messages still go to {{name}}'s current keys. Check with them if you did not expect this.",
     rekeyBanner: "A member left; waiting for a manager's device to rotate the key.",
     retentionBanner: 'Messages here are erased after {{count}} {{unit}}.',
     units: {
@@ -166,6 +168,8 @@ export const strings = {
     keyChangedBody: '这可能是因为对方使用了新设备，也可能有人试图截取消息。请当面或通过电话与对方核对安全码。',
     compareSafety: '核对安全码',
     keyChangedShort: '密钥已更改',
+    keyPending:
+      '有人在没有 {{name}} 当前密钥的情况下为其发布了新密钥。{{until}} 之前对方可以否决；消息仍发送到 {{name}} 的当前密钥。如非预期，请与对方核实。',
     rekeyBanner: '有成员已离开；正在等待管理者的设备更换密钥。',
     retentionBanner: '此处的消息将在 {{count}} {{unit}}后删除。',
     units: {
