@@ -14,6 +14,10 @@ import {
   TAG,
   wrappedFor,
 } from './support/groups-fixtures';
+import { org1Compliance } from './support/fake-ledger';
+import { signingKey } from './support/signing-keys';
+import { KEY_RECOVERY_PERIOD_MS, rotationStatement, vetoStatement } from '../src/lib/key-continuity';
+import { CLOCK_SKEW_MS } from '../src/lib/clock';
 
 const aliceId = userIdFor(alice);
 const carolId = userIdFor(carol);
@@ -73,13 +77,15 @@ describe('DirectoryContract.PublishKeys', () => {
 describe('DirectoryContract.PublishKeys key history', () => {
   it('only moves forward: keys stamped at or before the current validFrom (a backdated rotation) are refused as CONFLICT and write nothing; 1 ms later they are accepted', async () => {
     const ledger = new FakeLedger();
+    const current = signingKey();
     const first = ok(
       await ledger.invoke<{ keysSince: number }>(alice, dir.PublishKeys, {
         encryptionKey: b64(32, 1),
-        signingKey: b64(32, 2),
+        signingKey: current.publicKey,
       }),
     );
-    const next = { encryptionKey: b64(32, 3), signingKey: b64(32, 4) };
+    const keys = { encryptionKey: b64(32, 3), signingKey: b64(32, 4) };
+    const next = { ...keys, signature: current.sign(rotationStatement(aliceId, first.keysSince, keys)) };
     for (const back of [50_000, 1, 0]) {
       await rejects(ledger, alice, dir.PublishKeys, next, 'CONFLICT', { time: first.keysSince - back });
     }
@@ -97,19 +103,182 @@ describe('DirectoryContract.PublishKeys key history', () => {
   });
 });
 
+describe('DirectoryContract key continuity', () => {
+  // An org admin who re-issues alice's enrollment secret holds a certificate
+  // the chaincode cannot tell from hers: the same user id, but not her keys.
+  const aliceReEnrolled = { ...alice };
+  const adminKeys = { encryptionKey: b64(32, 66), signingKey: signingKey().publicKey };
+
+  async function aliceWithKeys(ledger: FakeLedger) {
+    const current = signingKey();
+    const record = ok(
+      await ledger.invoke<{ keysSince: number }>(alice, dir.PublishKeys, {
+        encryptionKey: b64(32, 1),
+        signingKey: current.publicKey,
+      }),
+    );
+    return { current, keysSince: record.keysSince };
+  }
+  type Pending = { keyChange: { requestedAt: number; effectiveAt: number; encryptionKey: string; signingKey: string } };
+  const userOf = async (ledger: FakeLedger) =>
+    ok(
+      await ledger.invoke<{ encryptionKey: string; signingKey: string; keysSince: number } & Partial<Pending>>(
+        bob,
+        dir.GetUser,
+        { userId: aliceId },
+      ),
+    );
+
+  it('a rotation signed by the current signing key takes effect at once', async () => {
+    const ledger = new FakeLedger();
+    const { current, keysSince } = await aliceWithKeys(ledger);
+    const next = signingKey();
+    const keys = { encryptionKey: b64(32, 3), signingKey: next.publicKey };
+    const out = await ledger.invoke<{ keysSince: number }>(alice, dir.PublishKeys, {
+      ...keys,
+      signature: current.sign(rotationStatement(aliceId, keysSince, keys)),
+    });
+    assert.equal(out.ok && out.event?.name, 'directory.KeysPublished');
+    const user = await userOf(ledger);
+    assert.equal(user.signingKey, next.publicKey);
+    assert.equal(user.keyChange, undefined);
+    assert.equal(auditRecords(ledger).at(-1)?.detail, 'rotate');
+  });
+
+  it('refuses a signature by any other key, over another state or user, and a signature on first keys; nothing changes', async () => {
+    const ledger = new FakeLedger();
+    const { current, keysSince } = await aliceWithKeys(ledger);
+    const keys = { encryptionKey: b64(32, 3), signingKey: b64(32, 4) };
+    const forged = [
+      signingKey().sign(rotationStatement(aliceId, keysSince, keys)),
+      current.sign(rotationStatement(aliceId, keysSince - 1, keys)),
+      current.sign(rotationStatement(carolId, keysSince, keys)),
+      current.sign(rotationStatement(aliceId, keysSince, { ...keys, encryptionKey: b64(32, 5) })),
+    ];
+    for (const signature of forged) {
+      await rejects(ledger, aliceReEnrolled, dir.PublishKeys, { ...keys, signature }, 'FORBIDDEN');
+    }
+    const sig = current.sign(rotationStatement(carolId, 0, keys));
+    await rejects(ledger, carol, dir.PublishKeys, { ...keys, signature: sig }, 'BAD_INPUT');
+  });
+
+  it('an unsigned change (the re-enrolled admin) is only a pending request: keys, key history unchanged; visible to contacts with an event; a second request is CONFLICT', async () => {
+    const ledger = new FakeLedger();
+    const { keysSince } = await aliceWithKeys(ledger);
+    const out = await ledger.invoke<Pending>(aliceReEnrolled, dir.PublishKeys, adminKeys);
+    const pending = ok(out).keyChange;
+    assert.equal(out.ok && out.event?.name, 'directory.KeyChangeRequested');
+    assert.deepEqual(out.ok && out.event?.payload, { userId: aliceId, effectiveAt: pending.effectiveAt });
+    assert.equal(pending.effectiveAt, pending.requestedAt + KEY_RECOVERY_PERIOD_MS);
+    const user = await userOf(ledger);
+    assert.equal(user.encryptionKey, b64(32, 1));
+    assert.equal(user.keysSince, keysSince);
+    assert.equal(user.keyChange?.signingKey, adminKeys.signingKey);
+    const keysNow = ok(
+      await ledger.invoke<{ encryptionKey: string }>(bob, dir.GetKeysAt, {
+        userId: aliceId,
+        at: ledger.clock + 10_000,
+      }),
+    );
+    assert.equal(keysNow.encryptionKey, b64(32, 1));
+    assert.equal(auditRecords(ledger).at(-1)?.action, 'directory.requestKeyChange');
+    await rejects(
+      ledger,
+      aliceReEnrolled,
+      dir.PublishKeys,
+      { encryptionKey: b64(32, 67), signingKey: b64(32, 68) },
+      'CONFLICT',
+    );
+  });
+
+  it('the current keys veto a pending change; a veto signed by anything else is FORBIDDEN; with nothing pending NOT_FOUND', async () => {
+    const ledger = new FakeLedger();
+    const { current } = await aliceWithKeys(ledger);
+    await rejects(ledger, alice, dir.VetoKeyChange, { signature: current.sign('x') }, 'NOT_FOUND');
+    const pending = ok(await ledger.invoke<Pending>(aliceReEnrolled, dir.PublishKeys, adminKeys)).keyChange;
+    const statement = vetoStatement(aliceId, pending.requestedAt, pending);
+    await rejects(ledger, aliceReEnrolled, dir.VetoKeyChange, { signature: signingKey().sign(statement) }, 'FORBIDDEN');
+    await rejects(
+      ledger,
+      alice,
+      dir.VetoKeyChange,
+      { signature: current.sign(vetoStatement(aliceId, pending.requestedAt - 1, pending)) },
+      'FORBIDDEN',
+    );
+    const out = await ledger.invoke(alice, dir.VetoKeyChange, { signature: current.sign(statement) });
+    assert.equal(out.ok && out.event?.name, 'directory.KeyChangeVetoed');
+    const user = await userOf(ledger);
+    assert.equal(user.keyChange, undefined);
+    assert.equal(user.encryptionKey, b64(32, 1));
+    await rejects(ledger, org1Compliance, dir.ApproveKeyChange, { userId: aliceId }, 'NOT_FOUND');
+  });
+
+  it("a compliance officer of the user's org approves a pending change: it takes effect then; admins, staff and oneself may not", async () => {
+    const ledger = new FakeLedger();
+    await aliceWithKeys(ledger);
+    ok(await ledger.invoke(aliceReEnrolled, dir.PublishKeys, adminKeys));
+    for (const who of [org1Admin, carol, alice, org2Admin]) {
+      await rejects(ledger, who, dir.ApproveKeyChange, { userId: aliceId }, 'FORBIDDEN');
+    }
+    const out = await ledger.invoke<{ keysSince: number }>(org1Compliance, dir.ApproveKeyChange, { userId: aliceId });
+    assert.equal(out.ok && out.event?.name, 'directory.KeysPublished');
+    const user = await userOf(ledger);
+    assert.deepEqual([user.encryptionKey, user.signingKey], [adminKeys.encryptionKey, adminKeys.signingKey]);
+    assert.equal(user.keyChange, undefined);
+    assert.equal(auditRecords(ledger).at(-1)?.detail, `approved by ${userIdFor(org1Compliance)}`);
+    // Nobody approves their own change: the officer's own recovery needs someone else.
+    ok(await ledger.invoke(org1Compliance, dir.PublishKeys, { encryptionKey: b64(32, 8), signingKey: b64(32, 9) }));
+    ok(await ledger.invoke(org1Compliance, dir.PublishKeys, { encryptionKey: b64(32, 10), signingKey: b64(32, 11) }));
+    await rejects(ledger, org1Compliance, dir.ApproveKeyChange, { userId: userIdFor(org1Compliance) }, 'FORBIDDEN');
+  });
+
+  it('anyone completes a pending change only once its recovery period has surely ended (stamp ≥ effectiveAt + 60 s)', async () => {
+    const ledger = new FakeLedger();
+    await aliceWithKeys(ledger);
+    const pending = ok(await ledger.invoke<Pending>(aliceReEnrolled, dir.PublishKeys, adminKeys)).keyChange;
+    for (const time of [pending.requestedAt + 1000, pending.effectiveAt, pending.effectiveAt + CLOCK_SKEW_MS - 1]) {
+      await rejects(ledger, bob, dir.CompleteKeyChange, { userId: aliceId }, 'CONFLICT', { time });
+    }
+    const at = pending.effectiveAt + CLOCK_SKEW_MS;
+    ok(await ledger.invoke(bob, dir.CompleteKeyChange, { userId: aliceId }, { time: at }));
+    const user = await userOf(ledger);
+    assert.equal(user.signingKey, adminKeys.signingKey);
+    assert.equal(user.keysSince, at);
+    await rejects(ledger, bob, dir.CompleteKeyChange, { userId: aliceId }, 'NOT_FOUND');
+  });
+
+  it('a signed rotation while a change is pending supersedes it', async () => {
+    const ledger = new FakeLedger();
+    const { current, keysSince } = await aliceWithKeys(ledger);
+    ok(await ledger.invoke(aliceReEnrolled, dir.PublishKeys, adminKeys));
+    const keys = { encryptionKey: b64(32, 3), signingKey: b64(32, 4) };
+    ok(
+      await ledger.invoke(alice, dir.PublishKeys, {
+        ...keys,
+        signature: current.sign(rotationStatement(aliceId, keysSince, keys)),
+      }),
+    );
+    const user = await userOf(ledger);
+    assert.equal(user.keyChange, undefined);
+    assert.equal(user.encryptionKey, keys.encryptionKey);
+  });
+});
+
 describe('DirectoryContract.GetKeysAt', () => {
   it('returns the key that was valid at a given time across rotations', async () => {
     const ledger = new FakeLedger();
+    const current = signingKey();
     const first = ok(
       await ledger.invoke<{ keysSince: number }>(alice, dir.PublishKeys, {
         encryptionKey: b64(32, 1),
-        signingKey: b64(32, 2),
+        signingKey: current.publicKey,
       }),
     );
+    const keys = { encryptionKey: b64(32, 3), signingKey: b64(32, 4) };
     const second = ok(
       await ledger.invoke<{ keysSince: number }>(alice, dir.PublishKeys, {
-        encryptionKey: b64(32, 3),
-        signingKey: b64(32, 4),
+        ...keys,
+        signature: current.sign(rotationStatement(aliceId, first.keysSince, keys)),
       }),
     );
     const before = await ledger.invoke(bob, dir.GetKeysAt, { userId: aliceId, at: first.keysSince - 1 });
@@ -121,7 +290,7 @@ describe('DirectoryContract.GetKeysAt', () => {
     const between = ok(
       await ledger.invoke<{ signingKey: string }>(bob, dir.GetKeysAt, { userId: aliceId, at: second.keysSince - 1 }),
     );
-    assert.equal(between.signingKey, b64(32, 2));
+    assert.equal(between.signingKey, current.publicKey);
     const later = ok(
       await ledger.invoke<{ encryptionKey: string }>(bob, dir.GetKeysAt, {
         userId: aliceId,

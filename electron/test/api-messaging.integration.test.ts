@@ -10,7 +10,7 @@ import { secretStore } from '../../network/src/ca/crypto';
 import { profilePath } from '../../network/src/connection-profile';
 import { type NetworkContext, down, up } from '../../network/src/network';
 import { isolatedNetwork } from '../../network/test/support/test-network';
-import type { GroupPolicy, MessageView } from '../src/common/api';
+import type { ApiEvent, GroupPolicy, MessageView } from '../src/common/api';
 import type { SyncObserver } from '../src/node/messaging/messenger';
 import type { PullScheduler, PullTurn } from '../src/node/messaging/pull-scheduler';
 import type { MessageContent } from '../src/common/api';
@@ -19,10 +19,34 @@ import { encodePlaintext } from '../src/node/messaging/content-codec';
 import { postProposal, sealPost } from '../src/node/messaging/envelopes';
 import { Keyring } from '../src/node/messaging/keyring';
 import { type AttachmentRef, uploadAttachment } from '../src/node/sharing';
+import { organizationOf } from '../src/common/connection-profile';
+import { generateIdentity, rotationStatement, signStatement, vetoStatement } from '../src/node/crypto';
+import { connectWithProfile } from '../src/node/fabric/connect';
+import { DirectoryError, directoryClient } from '../src/node/fabric/directory';
+import { chaincodeErrorCode } from '../src/node/ledger';
+import { loadProfile } from '../src/node/profile/profile-files';
+import { createAppService } from '../src/node/service/app-service';
+import { KDF_INTERACTIVE } from '../src/node/wallet';
+import { enrollIdentity } from '../src/node/wallet/enrollment';
 import { type AppUser, PASSPHRASE, appUser, callApi } from './support/app-user';
 import { type LiveSession, liveSession } from './support/live-session';
 
 const run = promisify(execFile);
+
+/** Waits for an event the session pushes (the chaincode event reaches the client asynchronously). */
+async function eventually(events: ApiEvent[], match: (e: ApiEvent) => boolean, what: string, from = 0): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!events.slice(from).some(match)) {
+    if (Date.now() > deadline) throw new Error(`never saw ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const refusedWith = (code: string) => (error: unknown) => {
+  assert.ok(error instanceof DirectoryError, String(error));
+  assert.equal(error.code, code, error.message);
+  return true;
+};
 const CLI = path.join(__dirname, '..', 'src', 'node', 'cli', 'ktalk.js');
 
 // The client core through its typed API only, on a real two-org network:
@@ -769,6 +793,146 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
       }
     } finally {
       await bob.call('saveSettings', { directFrom: 'anyone', blockedUsers: [] });
+    }
+  });
+
+  it('key continuity: a signed rotation goes through; an org admin who re-enrolls alice and publishes keys through the gateway only files a pending change (current keys unchanged), cannot veto, approve or complete it; alice and bob are warned; alice vetoes it', async () => {
+    const aliceId = 'Org1MSP::alice';
+    const direct = await alice.call('openDirect', { userId: 'Org2MSP::bob' });
+    const before = await bob.call('getContact', { userId: aliceId });
+    await alice.call('rotateKeys');
+    const rotated = await bob.call('getContact', { userId: aliceId });
+    assert.notEqual(rotated.fingerprint, before.fingerprint, 'the signed rotation took effect at once');
+    assert.equal(rotated.pendingKeyChange, undefined);
+
+    // The attack: org1admin re-issues alice's secret and enrolls as her (same user id for the chaincode).
+    const profile = await loadProfile(profilePath(ctx.dataDir));
+    const { secret } = await treasurer.call('adminReissueSecret', { enrollmentId: 'alice' });
+    const stolen = await enrollIdentity(organizationOf(profile, 'Org1MSP'), 'alice', secret);
+    const connection = connectWithProfile(profile, { mspId: 'Org1MSP', ...stolen });
+    try {
+      const directory = directoryClient(connection, profile);
+      const current = await directory.getUser(aliceId);
+      assert.ok(current.keysSince !== undefined);
+      const mallory = await generateIdentity();
+      const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+      const keys = { encryptionKey: b64(mallory.encryption.publicKey), signingKey: b64(mallory.signing.publicKey) };
+      // A rotation "signed" with the admin's own key is refused outright.
+      const forged = await signStatement(
+        rotationStatement(aliceId, current.keysSince, keys),
+        mallory.signing.secretKey,
+      );
+      await assert.rejects(directory.publishKeys({ ...keys, signature: forged }), refusedWith('FORBIDDEN'));
+      assert.deepEqual(await directory.getUser(aliceId), current, 'nothing changed');
+      // Unsigned, it is only a request: alice's current keys stay current.
+      const filed = await directory.publishKeys(keys);
+      const { keyChange, ...unchanged } = filed;
+      assert.deepEqual(unchanged, current);
+      assert.equal(keyChange?.signingKey, keys.signingKey);
+      assert.ok(keyChange);
+      // The admin cannot pass it: no veto without alice's key, no approval (not compliance), no early completion.
+      const veto = await signStatement(
+        vetoStatement(aliceId, keyChange.requestedAt, keyChange),
+        mallory.signing.secretKey,
+      );
+      await assert.rejects(directory.vetoKeyChange(veto), refusedWith('FORBIDDEN'));
+      assert.equal(await treasurer.refused('approveKeyChange', { userId: aliceId }), 'FORBIDDEN');
+      const contract = connection.gateway.getNetwork(profile.channel).getContract(profile.chaincode, 'directory');
+      await assert.rejects(
+        contract.submit('CompleteKeyChange', { arguments: [JSON.stringify({ userId: aliceId })] }),
+        (error: unknown) => chaincodeErrorCode(error) === 'CONFLICT',
+      );
+      assert.deepEqual(await directory.getUser(aliceId), filed, 'still only pending');
+
+      // Alice's own client raises the alarm; bob's client shows the pending change of his contact.
+      await eventually(alice.events, (e) => e.type === 'keyAlarm' && e.status.state === 'pending', "alice's keyAlarm");
+      assert.deepEqual(await alice.call('ownKeyStatus'), {
+        state: 'pending',
+        requestedAt: keyChange.requestedAt,
+        effectiveAt: keyChange.effectiveAt,
+      });
+      await eventually(
+        bob.events,
+        (e) => e.type === 'contactKeyPending' && e.userId === aliceId,
+        "bob's contactKeyPending",
+      );
+      const atBob = await bob.call('getContact', { userId: aliceId });
+      assert.equal(atBob.pendingKeyChange?.effectiveAt, keyChange.effectiveAt);
+      assert.equal(atBob.fingerprint, rotated.fingerprint, 'bob still sees her current key');
+      // Bob's messages go to her current keys, which only her devices hold.
+      await bob.call('sendMessage', { conversationId: direct.id, text: 'sent while a key change is pending' });
+      const read = await alice.waitFor(
+        direct.id,
+        (m) => m.content?.type === 'text' && m.content.text === 'sent while a key change is pending',
+      );
+      assert.equal(read.verified, true);
+
+      // Alice vetoes with her current keys: the change is gone, her keys never moved.
+      assert.deepEqual(await alice.call('vetoKeyChange'), { state: 'ok' });
+      assert.deepEqual(await directory.getUser(aliceId), current);
+      assert.equal((await bob.call('getContact', { userId: aliceId })).pendingKeyChange, undefined);
+      assert.equal(await alice.refused('vetoKeyChange'), 'NOT_FOUND');
+    } finally {
+      connection.close();
+    }
+  });
+
+  it('key continuity: alice on a new device (old wallet lost) is told her keys are pending; they take effect only when auditor1 (compliance) approves, not by her own approval; her old device then raises the alarm', async () => {
+    const aliceId = 'Org1MSP::alice';
+    const auditor = await appUser(ctx, 'Org1', 'auditor1');
+    const dir = await mkdtemp(path.join(tmpdir(), 'ktalk-app-alice-new-'));
+    const device = createAppService({
+      appDataDir: dir,
+      devProfilePath: profilePath(ctx.dataDir),
+      kdfCost: KDF_INTERACTIVE,
+    });
+    try {
+      const keysBefore = (await bob.call('getContact', { userId: aliceId })).fingerprint;
+      const { secret } = await treasurer.call('adminReissueSecret', { enrollmentId: 'alice' });
+      const listed = await callApi(device, 'listProfiles');
+      assert.ok(listed.ok);
+      const profile = listed.value[0];
+      const heard = alice.events.length;
+      const enroll = {
+        profile: profile?.name,
+        mspId: 'Org1MSP',
+        enrollmentId: 'alice',
+        secret,
+        passphrase: PASSPHRASE,
+      };
+      const enrolled = await callApi(device, 'enroll', enroll);
+      assert.equal(enrolled.ok ? 'accepted' : enrolled.error.code, 'KEY_RECOVERY_PENDING');
+      const pending = await bob.call('getContact', { userId: aliceId });
+      assert.equal(pending.fingerprint, keysBefore, 'not current yet');
+      assert.ok(pending.pendingKeyChange);
+      await eventually(
+        alice.events,
+        (e) => e.type === 'keyAlarm' && e.status.state === 'pending',
+        'the old device alarm',
+        heard,
+      );
+      // Signing in again changes nothing while it is pending.
+      const again = await callApi(device, 'signIn', { passphrase: PASSPHRASE });
+      assert.equal(again.ok ? 'accepted' : again.error.code, 'KEY_RECOVERY_PENDING');
+
+      assert.equal(await alice.refused('approveKeyChange', { userId: aliceId }), 'FORBIDDEN');
+      const approved = await auditor.call('approveKeyChange', { userId: aliceId });
+      assert.equal(approved.pendingKeyChange, undefined);
+      assert.notEqual(approved.fingerprint, keysBefore);
+      const signedIn = await callApi(device, 'signIn', { passphrase: PASSPHRASE });
+      assert.ok(signedIn.ok, JSON.stringify(signedIn));
+      await eventually(
+        alice.events,
+        (e) => e.type === 'keyAlarm' && e.status.state === 'replaced',
+        'the replaced alarm',
+        heard,
+      );
+      const status = await callApi(device, 'ownKeyStatus');
+      assert.deepEqual(status.ok && status.value, { state: 'ok' }, 'the new device holds the current keys');
+    } finally {
+      await device.close();
+      await auditor.dispose();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

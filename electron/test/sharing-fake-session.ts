@@ -83,6 +83,7 @@ export async function fakeSession(
       return user;
     },
     getKeysAt: () => Promise.reject(new Error('not used')),
+    vetoKeyChange: () => Promise.reject(new Error('not used')),
   };
   const [mspId = '', enrollmentId = ''] = userId.split('::');
   const account = {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it, mock } from 'node:test';
 import { keychainUsable, safeStorageProtector, type SafeStorageApi } from '../src/main/safe-storage-protector';
-import { generateIdentity } from '../src/node/crypto';
+import { generateIdentity, rotationStatement } from '../src/node/crypto';
 import { DirectoryError, type DirectoryClient, type DirectoryUser } from '../src/node/fabric/directory';
 import {
   type Account,
@@ -383,6 +383,13 @@ describe("checks on the CA's answer", () => {
   });
 });
 
+/** Ed25519 check as the chaincode does it (raw 32-byte key behind the SPKI header). */
+function ed25519Verify(signingKey: string, statement: string, signature: string): boolean {
+  const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(signingKey, 'base64')]);
+  const key = createPublicKey({ key: der, format: 'der', type: 'spki' });
+  return verify(null, Buffer.from(statement, 'utf8'), key, Buffer.from(signature, 'base64'));
+}
+
 describe('messaging keys and the directory (stand-in directory)', () => {
   /** Behaves like directory.PublishKeys/GetUser; `lose` drops the answer of the next publish after committing it. */
   function fakeDirectory(userId: string) {
@@ -390,12 +397,22 @@ describe('messaging keys and the directory (stand-in directory)', () => {
     let clock = 1_000;
     const state = { lose: false, publishes: 0 };
     const client: DirectoryClient = {
-      async publishKeys(keys) {
+      async publishKeys({ signature, ...keys }) {
         if (record?.encryptionKey === keys.encryptionKey && record.signingKey === keys.signingKey) {
           throw new DirectoryError('CONFLICT', 'CONFLICT: these keys are already current');
         }
         state.publishes++;
         clock += 1_000;
+        if (record?.signingKey && record.keysSince !== undefined) {
+          // Key continuity: only a rotation signed by the current key takes effect.
+          const statement = rotationStatement(userId, record.keysSince, keys);
+          if (!signature) {
+            record = { ...record, keyChange: { ...keys, requestedAt: clock, effectiveAt: clock + 1e9 } };
+            return record;
+          }
+          if (!ed25519Verify(record.signingKey, statement, signature))
+            throw new DirectoryError('FORBIDDEN', 'FORBIDDEN');
+        }
         record = { userId, mspId: 'Org1MSP', enrollmentId: 'alice', status: 'active', ...keys, keysSince: clock };
         if (state.lose) {
           state.lose = false;
@@ -408,6 +425,9 @@ describe('messaging keys and the directory (stand-in directory)', () => {
         return record;
       },
       async getKeysAt() {
+        throw new Error('not used');
+      },
+      async vetoKeyChange() {
         throw new Error('not used');
       },
     };
@@ -444,6 +464,28 @@ describe('messaging keys and the directory (stand-in directory)', () => {
       assert.equal(currentMessagingKey(stored)?.signingPublicKey, rotated.signingPublicKey);
       assert.equal(messagingKeyAt(stored, 2_500)?.signingSecretKey, first.key.signingSecretKey);
       assert.equal(messagingKeyAt(stored, 999), null);
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a device without the current keys (lost wallet, or an admin who re-enrolled the user) only files a recovery request: KEY_RECOVERY_PENDING, nothing confirmed', async () => {
+    const dir = await fsp.mkdtemp(path.join(tmpdir(), 'ktalk-keys-'));
+    try {
+      const { client } = fakeDirectory('Org1MSP::alice');
+      const first = await Wallet.create(path.join(dir, 'a.json'), protector());
+      const account = makeAccount('net-a', 'Org1MSP', 'alice');
+      await first.addAccount(account);
+      const original = await ensureKeysPublished(first, account.id, client);
+      const other = await Wallet.create(path.join(dir, 'b.json'), protector());
+      await other.addAccount(makeAccount('net-a', 'Org1MSP', 'alice'));
+      await assert.rejects(ensureKeysPublished(other, account.id, client), refused('KEY_RECOVERY_PENDING'));
+      // Asked again, it is still pending: nothing is filed twice, nothing confirmed.
+      await assert.rejects(ensureKeysPublished(other, account.id, client), refused('KEY_RECOVERY_PENDING'));
+      assert.equal(currentMessagingKey(other.account(account.id)), null);
+      const record = await client.getUser('Org1MSP::alice');
+      assert.equal(record.signingKey, original.key.signingPublicKey);
+      assert.equal(record.keyChange?.signingKey, other.account(account.id).messagingKeys[0]?.signingPublicKey);
     } finally {
       await fsp.rm(dir, { recursive: true, force: true });
     }

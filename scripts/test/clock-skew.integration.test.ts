@@ -20,6 +20,8 @@ import {
   itemTransient,
   keys,
   plainItem,
+  signedRotation,
+  signingKeyPair,
 } from './support/read-backs';
 
 // Clients stamp their own proposals; the peers accept stamps within 60 s of
@@ -178,7 +180,13 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
   });
 
   it('directory.PublishKeys: carol, her clock 50 s behind, tries to rotate to a key valid from before her current one (CONFLICT); her record and key history unchanged (read by dave); an honest rotation then works', async () => {
-    const current = await live().submit<UserRecord>('carol', 'directory', 'PublishKeys', keys());
+    const signer = signingKeyPair();
+    const current = await live().submit<UserRecord>('carol', 'directory', 'PublishKeys', {
+      ...keys(),
+      signingKey: signer.publicKey,
+    });
+    // Signed by her current key (key continuity), so only the time rule can refuse it.
+    const rotation = () => signedRotation(uid('carol'), current.keysSince, signer, keys());
     const readBacks = [
       getUser('dave', uid('carol')),
       keysAt('dave', uid('carol'), current.keysSince),
@@ -189,7 +197,7 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
         as: 'carol',
         contract: 'directory',
         tx: 'PublishKeys',
-        request: keys(),
+        request: rotation(),
         clockOffsetMs: -OFF,
       },
       'CONFLICT',
@@ -199,7 +207,7 @@ describe('Clock skew on the live network: time rules hold for clients 50 s off',
     // Nothing got inserted into the past: she still had no keys 30 s before her current ones.
     assert.deepEqual(earlier, { ok: false, code: 'NOT_FOUND' });
 
-    const rotated = await live().submit<UserRecord>('carol', 'directory', 'PublishKeys', keys());
+    const rotated = await live().submit<UserRecord>('carol', 'directory', 'PublishKeys', rotation());
     assert.ok(rotated.keysSince > current.keysSince);
   });
 

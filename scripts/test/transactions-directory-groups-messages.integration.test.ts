@@ -14,7 +14,17 @@ import {
   useLiveLedger,
   valueOf,
 } from './support/transactions-fixture';
-import { POLICY, getGroup, getUser, keys, listMembers, listMessages, postRequest } from './support/read-backs';
+import {
+  POLICY,
+  getGroup,
+  getUser,
+  keys,
+  listMembers,
+  listMessages,
+  postRequest,
+  signedRotation,
+  signingKeyPair,
+} from './support/read-backs';
 
 // Every directory, groups, messages and smoke transaction on the live
 // two-org network: at least one success, and refusals whose read-back (by
@@ -105,8 +115,9 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     );
 
   it('directory.PublishKeys: users publish and rotate keys / identical keys (CONFLICT) and a 31-byte key (BAD_INPUT) are refused, alice unchanged (read by bob and carol)', async () => {
+    const aliceSigner = signingKeyPair();
     for (const user of ['alice', 'bob', 'carol', 'dave'] as const) {
-      const mine = keys();
+      const mine = user === 'alice' ? { ...keys(), signingKey: aliceSigner.publicKey } : keys();
       const record = await live().submit<UserRecord>(user, 'directory', 'PublishKeys', mine);
       assert.equal(record.status, 'active');
       published.set(user, record);
@@ -116,7 +127,9 @@ describe('Transactions on the live network: directory, groups, messages, smoke',
     assert.deepEqual(seen, first);
 
     const next = keys();
-    rotated = await live().submit<UserRecord>('alice', 'directory', 'PublishKeys', next);
+    // Signed by her current key, the rotation takes effect at once (key continuity).
+    const signed = signedRotation(uid('alice'), first.keysSince ?? 0, aliceSigner, next);
+    rotated = await live().submit<UserRecord>('alice', 'directory', 'PublishKeys', signed);
     assert.equal(rotated.encryptionKey, next.encryptionKey);
     assert.equal(rotated.registeredAt, first.registeredAt);
     assert.ok((rotated.keysSince ?? 0) > (first.keysSince ?? 0));

@@ -1,11 +1,18 @@
 import type { Context } from 'fabric-contract-api';
 import { Info, Transaction } from 'fabric-contract-api';
 import { z } from 'zod';
-import { sortableTime } from '../lib/clock';
+import { sortableTime, surelyReached } from '../lib/clock';
 // A value import: fabric-contract-api recognises ctx by its emitted design:paramtypes.
 import { KTalkContext } from '../lib/context';
-import { ChaincodeError, forbidden, notFound } from '../lib/errors';
+import { ChaincodeError, badInput, forbidden, notFound } from '../lib/errors';
 import { type Caller, orgOfUserId, requireRole } from '../lib/identity';
+import {
+  KEY_RECOVERY_PERIOD_MS,
+  type KeyPair,
+  rotationStatement,
+  signedBy,
+  vetoStatement,
+} from '../lib/key-continuity';
 import { KTalkContract } from '../lib/ktalk-contract';
 import { LIMITS } from '../lib/limits';
 import { key, prefixEnd, readJson, readPage, writeJson } from '../lib/state';
@@ -24,6 +31,16 @@ export const exactBase64 = (bytes: number) =>
     return buf.length === bytes && buf.toString('base64') === s;
   }, `must encode exactly ${bytes} bytes`);
 
+/** An unsigned key change waiting out its recovery period (or a compliance officer's approval). */
+export const keyChangeSchema = z.object({
+  encryptionKey: z.string(),
+  signingKey: z.string(),
+  requestedAt: z.number().int(),
+  /** From then on anyone may complete it (CompleteKeyChange). */
+  effectiveAt: z.number().int(),
+});
+export type KeyChange = z.infer<typeof keyChangeSchema>;
+
 export const userRecordSchema = z.object({
   userId: z.string(),
   mspId: z.string(),
@@ -32,6 +49,7 @@ export const userRecordSchema = z.object({
   encryptionKey: z.string().optional(),
   signingKey: z.string().optional(),
   keysSince: z.number().int().optional(),
+  keyChange: keyChangeSchema.optional(),
   registeredAt: z.number().int(),
   statusChangedAt: z.number().int().optional(),
   statusChangedBy: z.string().optional(),
@@ -68,39 +86,138 @@ export class DirectoryContract extends KTalkContract {
     super('directory');
   }
 
+  /**
+   * First keys go through as they are. After that, new keys take effect at
+   * once only with `signature`: the current signing key's Ed25519 signature
+   * of rotationStatement(). Without it the change is a recovery request
+   * (lost device, or an org admin who re-enrolled the user): it stays
+   * pending, visible in the user's record, until its recovery period ends
+   * or a compliance officer of the org approves it, and the user's current
+   * keys can veto it.
+   */
   @Transaction()
   async PublishKeys(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ encryptionKey: exactBase64(32), signingKey: exactBase64(32) }), request);
+    const req = parseRequest(
+      strictObject({
+        encryptionKey: exactBase64(32),
+        signingKey: exactBase64(32),
+        signature: exactBase64(64).optional(),
+      }),
+      request,
+    );
+    const keys: KeyPair = { encryptionKey: req.encryptionKey, signingKey: req.signingKey };
     const now = ctx.now();
     const existing = await readUser(ctx, caller.userId);
     if (existing?.encryptionKey === req.encryptionKey && existing.signingKey === req.signingKey) {
       throw new ChaincodeError('CONFLICT', 'these keys are already current');
     }
-    // Key history only moves forward: a stamp at or before the current key's
-    // validFrom would insert a key into the past or overwrite history.
-    if (existing?.keysSince !== undefined && now <= existing.keysSince) {
-      throw new ChaincodeError('CONFLICT', `keys are current since ${existing.keysSince}; time must move past it`);
-    }
-    const record: UserRecord = {
-      ...(existing ?? { registeredAt: now }),
+    const base: UserRecord = {
+      ...(existing ?? { registeredAt: now, status: 'active' }),
       userId: caller.userId,
       mspId: caller.mspId,
       enrollmentId: caller.enrollmentId,
-      status: 'active',
-      encryptionKey: req.encryptionKey,
-      signingKey: req.signingKey,
-      keysSince: now,
+    };
+    if (existing?.signingKey === undefined || existing.keysSince === undefined) {
+      if (req.signature !== undefined) throw badInput('signature: there are no current keys to sign with');
+      return this.applyKeys(ctx, base, keys, now, 'first');
+    }
+    if (req.signature !== undefined) {
+      if (!signedBy(existing.signingKey, rotationStatement(caller.userId, existing.keysSince, keys), req.signature)) {
+        throw forbidden('signature: not a signature of this rotation by the current signing key');
+      }
+      // Whoever holds the current keys is in control: a pending recovery request is dropped.
+      return this.applyKeys(ctx, base, keys, now, existing.keyChange ? 'rotate, pending change dropped' : 'rotate');
+    }
+    if (existing.keyChange) {
+      throw new ChaincodeError('CONFLICT', `a key change is already pending since ${existing.keyChange.requestedAt}`);
+    }
+    const record: UserRecord = {
+      ...base,
+      keyChange: { ...keys, requestedAt: now, effectiveAt: now + KEY_RECOVERY_PERIOD_MS },
     };
     await writeJson(ctx, userKey(caller.userId), record);
+    await ctx.audit({ action: 'directory.requestKeyChange', target: caller.userId });
+    ctx.emit('directory.KeyChangeRequested', { userId: caller.userId, effectiveAt: now + KEY_RECOVERY_PERIOD_MS });
+    return JSON.stringify(record);
+  }
+
+  /** The user's current keys refuse a pending change: `signature` over vetoStatement(). */
+  @Transaction()
+  async VetoKeyChange(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(strictObject({ signature: exactBase64(64) }), request);
+    const existing = await readUser(ctx, caller.userId);
+    const pending = existing?.keyChange;
+    if (!existing?.signingKey || !pending) throw notFound(`${caller.userId} has no pending key change`);
+    if (!signedBy(existing.signingKey, vetoStatement(caller.userId, pending.requestedAt, pending), req.signature)) {
+      throw forbidden('signature: not a veto of this key change by the current signing key');
+    }
+    const { keyChange: _vetoed, ...record } = existing;
+    await writeJson(ctx, userKey(caller.userId), record);
+    await ctx.audit({ action: 'directory.vetoKeyChange', target: caller.userId });
+    ctx.emit('directory.KeyChangeVetoed', { userId: caller.userId, requestedAt: pending.requestedAt });
+    return JSON.stringify(record);
+  }
+
+  /** The second party: a compliance officer of the user's org lets a pending change take effect now. */
+  @Transaction()
+  async ApproveKeyChange(ctx: KTalkContext, request: string): Promise<string> {
+    const caller = await activeUser(ctx);
+    const req = parseRequest(strictObject({ userId: userIdSchema }), request);
+    requireRole(caller, 'compliance');
+    if (orgOfUserId(req.userId) !== caller.mspId)
+      throw forbidden('compliance approves key changes of its own org only');
+    if (req.userId === caller.userId) throw forbidden('nobody approves their own key change');
+    const existing = await readUser(ctx, req.userId);
+    if (!existing?.keyChange) throw notFound(`${req.userId} has no pending key change`);
+    return this.applyKeys(ctx, existing, existing.keyChange, ctx.now(), `approved by ${caller.userId}`);
+  }
+
+  /** Anyone may finish a pending change once its recovery period has surely ended. */
+  @Transaction()
+  async CompleteKeyChange(ctx: KTalkContext, request: string): Promise<string> {
+    await activeUser(ctx);
+    const req = parseRequest(strictObject({ userId: userIdSchema }), request);
+    const existing = await readUser(ctx, req.userId);
+    if (!existing?.keyChange) throw notFound(`${req.userId} has no pending key change`);
+    const now = ctx.now();
+    // The stamp may run 60 s ahead of the true time: the period holds whatever the caller's clock.
+    if (!surelyReached(now, existing.keyChange.effectiveAt)) {
+      throw new ChaincodeError('CONFLICT', `the recovery period ends at ${existing.keyChange.effectiveAt}`);
+    }
+    return this.applyKeys(ctx, existing, existing.keyChange, now, 'recovery period over');
+  }
+
+  /** Makes `keys` current from `now`: record, key history, audit, event. */
+  private async applyKeys(
+    ctx: KTalkContext,
+    base: UserRecord,
+    keys: KeyPair,
+    now: number,
+    detail: string,
+  ): Promise<string> {
+    // Key history only moves forward: a stamp at or before the current key's
+    // validFrom would insert a key into the past or overwrite history.
+    if (base.keysSince !== undefined && now <= base.keysSince) {
+      throw new ChaincodeError('CONFLICT', `keys are current since ${base.keysSince}; time must move past it`);
+    }
+    const { keyChange: _settled, ...rest } = base;
+    const record: UserRecord = {
+      ...rest,
+      encryptionKey: keys.encryptionKey,
+      signingKey: keys.signingKey,
+      keysSince: now,
+    };
+    await writeJson(ctx, userKey(record.userId), record);
     // History lets verifiers check old signatures against the key valid then.
-    await writeJson(ctx, key('userkeys', caller.userId, sortableTime(now)), {
-      encryptionKey: req.encryptionKey,
-      signingKey: req.signingKey,
+    await writeJson(ctx, key('userkeys', record.userId, sortableTime(now)), {
+      encryptionKey: keys.encryptionKey,
+      signingKey: keys.signingKey,
       validFrom: now,
     });
-    await ctx.audit({ action: 'directory.publishKeys', target: caller.userId, detail: existing ? 'rotate' : 'first' });
-    ctx.emit('directory.KeysPublished', { userId: caller.userId, validFrom: now });
+    await ctx.audit({ action: 'directory.publishKeys', target: record.userId, detail, orgs: [record.mspId] });
+    ctx.emit('directory.KeysPublished', { userId: record.userId, validFrom: now });
     return JSON.stringify(record);
   }
 

@@ -25,7 +25,21 @@ export const dir = bindAll(directory, [
   'ListOrgDirectory',
   'DisableUser',
   'EnableUser',
-]) as Record<'PublishKeys' | 'GetUser' | 'GetKeysAt' | 'ListOrgDirectory' | 'DisableUser' | 'EnableUser', Method>;
+  'VetoKeyChange',
+  'ApproveKeyChange',
+  'CompleteKeyChange',
+]) as Record<
+  | 'PublishKeys'
+  | 'GetUser'
+  | 'GetKeysAt'
+  | 'ListOrgDirectory'
+  | 'DisableUser'
+  | 'EnableUser'
+  | 'VetoKeyChange'
+  | 'ApproveKeyChange'
+  | 'CompleteKeyChange',
+  Method
+>;
 export const grp = bindAll(groups, [
   'OpenDirect',
   'CreateGroup',

@@ -136,6 +136,8 @@ export const API_ARGS = {
   signIn: one(z.strictObject({ accountId: z.string().min(1).max(256).optional(), passphrase: passphrase.optional() })),
   signOut: none,
   rotateKeys: none,
+  ownKeyStatus: none,
+  vetoKeyChange: none,
   getSettings: none,
   saveSettings: one(userSettingsSchema.partial()),
   listDirectory: one(z.strictObject({ mspId, cursor: cursor.optional() })),
@@ -143,6 +145,7 @@ export const API_ARGS = {
   safetyNumber: one(z.strictObject({ userId })),
   markVerified: one(z.strictObject({ userId, digits: z.string().regex(/^(\d{5} ){11}\d{5}$/, 'not a safety number') })),
   acknowledgeKeyChange: one(z.strictObject({ userId })),
+  approveKeyChange: one(z.strictObject({ userId })),
   listConversations: none,
   openDirect: one(z.strictObject({ userId })),
   listMessages: one(

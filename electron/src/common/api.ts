@@ -44,6 +44,8 @@ export const API_ERROR_CODES = [
   'ALREADY_REGISTERED',
   'SELF_PAYMENT',
   'NOT_AN_EXPORT',
+  /** New keys published without the previous ones wait out the directory's recovery period or a co-approval. */
+  'KEY_RECOVERY_PENDING',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
@@ -162,6 +164,24 @@ export interface Contact {
    * (failed with KEY_CHANGED) until acknowledgeKeyChange or a new markVerified.
    */
   readonly keyChangePending: boolean;
+  /**
+   * Someone published new keys for this user without their current ones: the
+   * change is pending until `effectiveAt` (or a compliance officer's
+   * approval) and the user can veto it. Messages still go to the current keys.
+   */
+  readonly pendingKeyChange?: { readonly requestedAt: number; readonly effectiveAt: number };
+}
+
+/**
+ * The signed-in user's own directory entry as this device sees it:
+ * ok (its keys are current, nothing pending), pending (a key change this
+ * device did not make waits; veto it), replaced (the directory's current keys
+ * are not this device's: someone changed them).
+ */
+export interface OwnKeyStatus {
+  readonly state: 'ok' | 'pending' | 'replaced';
+  readonly requestedAt?: number;
+  readonly effectiveAt?: number;
 }
 
 export interface SafetyNumber {
@@ -455,6 +475,10 @@ export type ApiEvent =
     }
   | { type: 'conversation'; conversation: ConversationSummary }
   | { type: 'keyChange'; userId: string }
+  /** The user's own keys: a change this device did not make is pending or was applied. */
+  | { type: 'keyAlarm'; status: OwnKeyStatus }
+  /** A contact's keys: an unsigned change is pending (don't trust it; it may be vetoed). */
+  | { type: 'contactKeyPending'; userId: string; requestedAt: number; effectiveAt: number }
   | { type: 'sync'; state: SyncState }
   | { type: 'session'; state: SessionState['state'] }
   | { type: 'access'; itemId: string; accessor: string; outcome: 'ok' | 'denied' }
@@ -469,6 +493,8 @@ export const API_EVENT_TYPES = [
   'delivery',
   'conversation',
   'keyChange',
+  'keyAlarm',
+  'contactKeyPending',
   'sync',
   'session',
   'access',
@@ -504,6 +530,10 @@ export interface KTalkApi {
   signIn: Op<{ accountId?: string; passphrase?: string }, AccountInfo>;
   signOut: Op0<null>;
   rotateKeys: Op0<{ validFrom: number }>;
+  /** Reads the user's own directory entry now (also raises keyAlarm when not ok). */
+  ownKeyStatus: Op0<OwnKeyStatus>;
+  /** Refuses a pending key change with this device's current keys. */
+  vetoKeyChange: Op0<OwnKeyStatus>;
   /** The signed-in account's settings; signed out, the language and theme used last on this machine. */
   getSettings: Op0<UserSettings>;
   /** Changes some settings (the account's when signed in) and answers all of them. */
@@ -579,6 +609,8 @@ export interface KTalkApi {
   auditQuery: Op<AuditFilter & { cursor?: string; pageSize?: number }, Page<AuditRecordView>>;
   auditExport: Op<AuditFilter & { format: 'csv' | 'json' }, AuditExport>;
   auditVerify: Op<{ content: string }, VerifyReport>;
+  /** The second party of a recovery: lets a user's pending key change of the officer's own org take effect now. */
+  approveKeyChange: Op<{ userId: string }, Contact>;
 }
 
 export const API_METHODS = [
@@ -590,6 +622,8 @@ export const API_METHODS = [
   'signIn',
   'signOut',
   'rotateKeys',
+  'ownKeyStatus',
+  'vetoKeyChange',
   'getSettings',
   'saveSettings',
   'listDirectory',
@@ -637,6 +671,7 @@ export const API_METHODS = [
   'auditQuery',
   'auditExport',
   'auditVerify',
+  'approveKeyChange',
 ] as const satisfies ReadonlyArray<keyof KTalkApi>;
 export type ApiMethod = (typeof API_METHODS)[number];
 

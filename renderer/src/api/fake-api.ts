@@ -27,6 +27,7 @@ import type {
   KTalkEvents,
   MembershipNotice,
   UserSettings,
+  OwnKeyStatus,
 } from '../../../electron/src/common/api';
 import { textPreview } from '../../../electron/src/common/message-preview';
 import { isApiMethod, parseApiArgs } from '../../../electron/src/common/api-args';
@@ -96,6 +97,10 @@ export interface FakeApi extends KTalkApi, KTalkEvents {
   receive(conversationId: string, sender: string, text: string): MessageView;
   /** Marks a contact's key as changed (and emits keyChange). */
   changeKey(userId: string): void;
+  /** Someone else filed a key change for the signed-in user (keyAlarm, as the real client raises it). */
+  foreignKeyChange(requestedAt: number, effectiveAt: number): void;
+  /** An unsigned key change is pending for a contact (contactKeyPending). */
+  contactKeyPending(userId: string, requestedAt: number, effectiveAt: number): void;
   /** Another member removes the signed-in user from a group (the group re-keys; a conversation event says so). */
   removeMe(conversationId: string): void;
   readonly conversations: Map<string, FakeConversation>;
@@ -177,6 +182,8 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
   const clock = () => (now += 1000);
   const listeners = new Set<(event: ApiEvent) => void>();
   const failures = new Map<string, { code: ApiErrorCode; message?: string }>();
+  // The signed-in user's own directory entry as the real client would judge it.
+  let ownKeys: OwnKeyStatus = { state: 'ok' };
   const calls: string[] = [];
   const emit = (event: ApiEvent) => {
     for (const listener of [...listeners]) listener(event);
@@ -650,6 +657,13 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       return ok(null);
     },
     rotateKeys: async () => needSignIn(() => ok({ validFrom: clock() })),
+    ownKeyStatus: async () => needSignIn(() => ok(ownKeys)),
+    vetoKeyChange: async () =>
+      needSignIn(() => {
+        if (ownKeys.state !== 'pending') return fail<OwnKeyStatus>('NOT_FOUND', 'no key change is pending for you');
+        ownKeys = { state: 'ok' };
+        return ok(ownKeys);
+      }),
     getSettings: async () => ok(currentSettings()),
     saveSettings: async (change) => {
       // Like the service: the inbox policy and block list are published on the ledger, so they need an account.
@@ -1179,6 +1193,18 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
               ].join('\n');
         return ok({ fileName: `audit.${format}`, format, content, records: rows.length });
       }),
+    approveKeyChange: async ({ userId }) =>
+      needSignIn(() => {
+        if (current?.role !== 'compliance' || current.mspId !== userId.split('::')[0] || current.userId === userId) {
+          return fail<Contact>('FORBIDDEN');
+        }
+        const c = contacts.get(userId);
+        if (!c?.pendingKeyChange) return fail<Contact>('NOT_FOUND', `${userId} has no pending key change`);
+        const { pendingKeyChange: _approved, role: _r, treasury: _t, ...rest } = c;
+        contacts.set(userId, { ...rest, role: c.role, treasury: c.treasury, keyChanged: true, verified: false });
+        emit({ type: 'keyChange', userId });
+        return ok({ ...rest, keyChanged: true, verified: false });
+      }),
     auditVerify: async ({ content }) => {
       if (/^\uFEFF?time,/.test(content)) return fail('NOT_AN_EXPORT', 'a CSV export cannot be verified');
       try {
@@ -1233,6 +1259,15 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       emit({ type: 'message', message });
       emit({ type: 'conversation', conversation: { ...c.summary } });
       return message;
+    },
+    foreignKeyChange: (requestedAt, effectiveAt) => {
+      ownKeys = { state: 'pending', requestedAt, effectiveAt };
+      emit({ type: 'keyAlarm', status: ownKeys });
+    },
+    contactKeyPending: (userId, requestedAt, effectiveAt) => {
+      const c = contacts.get(userId);
+      if (c) contacts.set(userId, { ...c, pendingKeyChange: { requestedAt, effectiveAt } });
+      emit({ type: 'contactKeyPending', userId, requestedAt, effectiveAt });
     },
     changeKey: (userId) => {
       const c = contacts.get(userId);

@@ -10,6 +10,7 @@ import { SettingsPage } from '../features/settings';
 import { AdminPage, CompliancePage, PaymentsPage, SharingPage } from './feature-pages';
 import { activeConversation } from '../lib/active-conversation';
 import { Icon, type IconName } from '../components/ui/icons';
+import { KeyAlarmBanner } from './key-alarm-banner';
 import { useMessageNotifications } from './notifications';
 import { displayName } from '../lib/names';
 
@@ -145,6 +146,7 @@ function Shell() {
       </nav>
       <main className="content" aria-label={current ? t(`nav.${current.id}`) : undefined}>
         <UnreachableBanner />
+        <KeyAlarmBanner />
         {/* Pages split into their own chunk show a spinner while it loads. */}
         <Suspense
           fallback={

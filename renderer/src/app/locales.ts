@@ -27,6 +27,15 @@ export const strings = {
     unreachableTitle: 'KTalk cannot reach its service',
     newMessageFrom: 'New message from {{name}}',
     storeFailed: 'Something could not be saved on this computer',
+    keyAlarm: {
+      pendingTitle: 'Someone is replacing your message keys.',
+      pendingBody:
+        'New keys for your account were published without the keys on your devices. Unless you stop it, they take effect on {{until}} (or sooner if your compliance officer approves), and your contacts would then encrypt to them. If this was not you, veto it now.',
+      replacedTitle: 'Your message keys were replaced.',
+      replacedBody:
+        'The directory now lists keys for your account that this device did not make. If you did not set up a new device, tell your compliance officer at once.',
+      veto: 'Veto this change',
+    },
   },
   'zh-CN': {
     navigation: '主导航',
@@ -55,5 +64,13 @@ export const strings = {
     unreachableTitle: 'KTalk 无法连接其服务',
     newMessageFrom: '来自 {{name}} 的新消息',
     storeFailed: '有内容无法保存在这台电脑上',
+    keyAlarm: {
+      pendingTitle: '有人正在替换您的消息密钥。',
+      pendingBody:
+        '有人在没有您设备上密钥的情况下为您的账户发布了新密钥。除非您阻止，这些密钥将于 {{until}} 生效（如合规专员批准则会更早），之后联系人会用它们加密发给您的消息。如果这不是您本人所为，请立即否决。',
+      replacedTitle: '您的消息密钥已被替换。',
+      replacedBody: '目录中您账户的密钥并非由此设备生成。如果您没有设置新设备，请立即告知合规专员。',
+      veto: '否决此更改',
+    },
   },
 };

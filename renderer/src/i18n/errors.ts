@@ -41,6 +41,8 @@ const en: Sentences = {
   SELF_PAYMENT: 'You cannot pay yourself. Choose another recipient.',
   NOT_AN_EXPORT:
     'This file is not a KTalk JSON audit export. Verify the JSON export (a CSV export cannot be verified).',
+  KEY_RECOVERY_PENDING:
+    'Your new message keys are waiting: they were published without your previous keys, so they take effect only after the recovery period or when your compliance officer approves them. Your other devices and your contacts are told meanwhile.',
 };
 
 const zh: Sentences = {
@@ -77,6 +79,8 @@ const zh: Sentences = {
   ALREADY_REGISTERED: '此用户 ID 已被注册。请换一个 ID，或为它重新签发密钥。',
   SELF_PAYMENT: '不能向自己付款。请选择其他收款人。',
   NOT_AN_EXPORT: '此文件不是 KTalk 的 JSON 审计导出文件。请验证 JSON 导出文件（CSV 导出文件无法验证）。',
+  KEY_RECOVERY_PENDING:
+    '您的新消息密钥正在等待生效：它们不是用您之前的密钥发布的，因此只有在恢复期结束后或经合规官批准后才会生效。在此期间，您的其他设备和联系人会收到通知。',
 };
 
 /** The sentences by code, and BAD_INPUT's detail under `input`. */

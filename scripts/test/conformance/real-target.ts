@@ -6,6 +6,7 @@ import { profilePath } from '../../../network/src/connection-profile';
 import type { NetworkContext } from '../../../network/src/network';
 import { type AppService, createAppService } from '../../../electron/src/node/service/app-service';
 import { KDF_INTERACTIVE } from '../../../electron/src/node/wallet';
+import { withRecoveryApproval } from '../support/approve-recovery';
 import { wrapApp } from './app-wrapper';
 import type { ConformanceApp, ConformanceTarget } from './target';
 import { DEV_USERS, mspIdOf, userIdOf } from './target';
@@ -25,11 +26,11 @@ export function realTarget(ctx: NetworkContext): ConformanceTarget {
   let count = 0;
 
   const start = (label: string, dir: string, user?: ConformanceApp['user']): ConformanceApp => {
-    const service = createAppService({
-      appDataDir: dir,
-      devProfilePath: profilePath(ctx.dataDir),
-      kdfCost: KDF_INTERACTIVE,
-    });
+    // The same dev user enrolls on many fresh dirs: each is a new device whose keys a compliance officer co-approves.
+    const service = withRecoveryApproval(
+      ctx,
+      createAppService({ appDataDir: dir, devProfilePath: profilePath(ctx.dataDir), kdfCost: KDF_INTERACTIVE }),
+    );
     const app = wrapApp(label, service, WAITING, user);
     running.set(app, { service, unsubscribe: app.unsubscribe });
     dirs.set(app, dir);

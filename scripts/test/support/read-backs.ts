@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { type ReadBack, type User, b64 } from './transactions-fixture';
 
 // The read-backs and requests the live suites share. A read-back is a
@@ -19,6 +19,28 @@ export const keys = (): { encryptionKey: string; signingKey: string } => ({
   encryptionKey: b64(32),
   signingKey: b64(32),
 });
+
+/** A real Ed25519 key: directory.PublishKeys takes a rotation only when the current one signs it. */
+export function signingKeyPair(): { publicKey: string; sign(statement: string): string } {
+  const pair = generateKeyPairSync('ed25519');
+  return {
+    publicKey: pair.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64'),
+    sign: (statement) => sign(null, Buffer.from(statement, 'utf8'), pair.privateKey).toString('base64'),
+  };
+}
+
+/** `next` as a rotation signed by the current key (the statement of chaincode/src/lib/key-continuity.ts). */
+export function signedRotation(
+  userId: string,
+  keysSince: number,
+  current: { sign(statement: string): string },
+  next: { encryptionKey: string; signingKey: string },
+): { encryptionKey: string; signingKey: string; signature: string } {
+  const statement = ['ktalk.key-rotation.v1', userId, String(keysSince), next.encryptionKey, next.signingKey].join(
+    '\n',
+  );
+  return { ...next, signature: current.sign(statement) };
+}
 
 /** A messages.PostMessage request without its event tag (the ciphertext goes in the transient map). */
 export const postRequest = (

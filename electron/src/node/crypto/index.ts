@@ -31,6 +31,7 @@ export {
   type KeyPair,
   type PublicIdentity,
 } from './identity';
+export { rotationStatement, signStatement, vetoStatement, type PublishedKeyPair } from './key-continuity';
 export { WRAPPED_KEY_BYTES } from './key-wrap';
 export { safetyNumber, type SafetyNumberParty } from './safety-number';
 export { SIGNATURE_BYTES } from './signature';

@@ -24,6 +24,15 @@ function directoryError(error: unknown, action: string): DirectoryError {
   return new DirectoryError(chaincodeErrorCode(error), `${action}: ${gatewayErrorText(error)}`);
 }
 
+/** An unsigned key change waiting out its recovery period (chaincode: directory keyChange). */
+export const keyChangeSchema = z.object({
+  encryptionKey: z.string(),
+  signingKey: z.string(),
+  requestedAt: z.number().int(),
+  effectiveAt: z.number().int(),
+});
+export type PendingKeyChange = z.infer<typeof keyChangeSchema>;
+
 export const directoryUserSchema = z.object({
   userId: z.string(),
   mspId: z.string(),
@@ -32,6 +41,7 @@ export const directoryUserSchema = z.object({
   encryptionKey: z.string().optional(),
   signingKey: z.string().optional(),
   keysSince: z.number().int().optional(),
+  keyChange: keyChangeSchema.optional(),
 });
 export type DirectoryUser = z.infer<typeof directoryUserSchema>;
 
@@ -47,10 +57,14 @@ export interface PublishedKeys {
   /** base64 of 32 bytes each, as directory.PublishKeys takes them. */
   readonly encryptionKey: string;
   readonly signingKey: string;
+  /** The current signing key's signature of the rotation; without it the change waits as a recovery request. */
+  readonly signature?: string;
 }
 
 export interface DirectoryClient {
   publishKeys(keys: PublishedKeys): Promise<DirectoryUser>;
+  /** Refuses the caller's pending key change: the current key's signature of vetoStatement(). */
+  vetoKeyChange(signature: string): Promise<DirectoryUser>;
   getUser(userId: string): Promise<DirectoryUser>;
   getKeysAt(userId: string, at: number): Promise<KeysAt>;
 }
@@ -82,6 +96,7 @@ export function directoryClient(connection: GatewayConnection, profile: Connecti
   };
   return {
     publishKeys: (keys) => call(true, 'PublishKeys', keys, directoryUserSchema),
+    vetoKeyChange: (signature) => call(true, 'VetoKeyChange', { signature }, directoryUserSchema),
     getUser: (userId) => call(false, 'GetUser', { userId }, directoryUserSchema),
     getKeysAt: (userId, at) => call(false, 'GetKeysAt', { userId, at }, keysAtSchema),
   };

@@ -37,6 +37,7 @@ import {
 import { type PullPriority, PullScheduler, type PullTurn } from './pull-scheduler';
 import { SenderKeys } from './sender-keys';
 import { blockedSenders } from '../settings/user-settings';
+import { checkOwnKeys } from '../session/own-keys';
 import { keepOrReport, rememberRevoked, rememberShared } from './shared-with-me';
 import { SETTLED_STATES, type SettledState, rememberSettled, settledState } from './settled-escrows';
 
@@ -735,6 +736,29 @@ export class Messenger {
       return;
     }
     if (area === 'payments' || area === 'sharing') await this.onOtherEvent(event).catch(() => undefined);
+    if (area === 'directory') await this.onDirectoryEvent(event).catch(() => undefined);
+  }
+
+  /**
+   * Key continuity: my own entry changing is checked against my wallet (an
+   * alarm unless I made the change); a contact's pending change is shown.
+   */
+  private async onDirectoryEvent(event: ChaincodeEvent): Promise<void> {
+    const payload = JSON.parse(Buffer.from(event.payload).toString('utf8')) as Record<string, unknown>;
+    const userId = payload.userId;
+    if (typeof userId !== 'string') return;
+    if (userId === this.session.userId) {
+      await checkOwnKeys(this.session);
+      return;
+    }
+    // Only people this device has looked up (contacts, members): not a lookup per event of the whole network.
+    if (event.eventName.startsWith('directory.Key') && this.store.getContact(userId) !== null) {
+      const user = await this.senders.refresh(userId);
+      if (user.keyChange) {
+        const { requestedAt, effectiveAt } = user.keyChange;
+        this.session.emit({ type: 'contactKeyPending', userId, requestedAt, effectiveAt });
+      }
+    }
   }
 
   private async onGroupEvent(conversationId: string, event: ChaincodeEvent): Promise<void> {

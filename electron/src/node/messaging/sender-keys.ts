@@ -83,6 +83,9 @@ export class SenderKeys {
       keyChanged: stored !== null && stored.keyChangedAt !== null && !isVerified(stored),
       verified: stored !== null && isVerified(stored),
       keyChangePending: stored?.keyChangePending ?? false,
+      ...(user.keyChange
+        ? { pendingKeyChange: { requestedAt: user.keyChange.requestedAt, effectiveAt: user.keyChange.effectiveAt } }
+        : {}),
     };
   }
 }

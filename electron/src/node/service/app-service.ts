@@ -42,6 +42,7 @@ import { readAccountIndex } from '../wallet/wallet-file';
 import { publishInboxPolicy } from '../settings/inbox-policy';
 import { readAccountSettings, readLastUsedSettings, saveSettings } from '../settings/user-settings';
 import { rotateKeys, userIdOf } from '../wallet/messaging-keys';
+import { checkOwnKeys, vetoOwnKeyChange } from '../session/own-keys';
 import { certificateAttributes } from '../../shared/cert-attributes';
 import * as admin from '../admin';
 import { ServiceError, toApiError } from './api-errors';
@@ -163,6 +164,8 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
       // Catch-up runs in the background; the UI shows sync state from events.
       void messenger.start().catch(() => emit({ type: 'sync', state: 'offline' }));
       emit({ type: 'session', state: 'signed-in' });
+      // A key change this device did not make raises keyAlarm; events keep watching after this.
+      void checkOwnKeys(session).catch(() => undefined);
       return accountInfo(w, id);
     } catch (error) {
       store?.close();
@@ -289,6 +292,12 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
       const { session } = need();
       const key = await rotateKeys(wallet as Wallet, session.account.id, session.directory);
       return { validFrom: key.validFrom ?? Date.now() };
+    },
+    ownKeyStatus: async () => checkOwnKeys(need().session),
+    vetoKeyChange: async () => vetoOwnKeyChange(need().session),
+    approveKeyChange: async ({ userId }) => {
+      await need().session.ledger.submit('directory', 'ApproveKeyChange', { userId });
+      return contactOf(userId);
     },
     listDirectory: async ({ mspId, cursor }) => {
       const { session, messenger } = need();

@@ -21,7 +21,9 @@ export type WalletErrorCode =
   /** The CA's answer failed a check (certificate, key, role, issuer). */
   | 'BAD_ENROLLMENT'
   /** The directory refused or returned something unexpected. */
-  | 'DIRECTORY_FAILED';
+  | 'DIRECTORY_FAILED'
+  /** New keys published without the previous ones wait out the directory's recovery period (or a co-approval). */
+  | 'KEY_RECOVERY_PENDING';
 
 export class WalletError extends Error {
   override readonly name = 'WalletError';

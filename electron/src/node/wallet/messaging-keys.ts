@@ -1,5 +1,12 @@
-import { type Identity, generateIdentity, publicIdentity, publishKeysRequest } from '../crypto';
-import { type DirectoryClient, type DirectoryUser, DirectoryError } from '../fabric/directory';
+import {
+  type Identity,
+  generateIdentity,
+  publicIdentity,
+  publishKeysRequest,
+  rotationStatement,
+  signStatement,
+} from '../crypto';
+import { type DirectoryClient, type DirectoryUser, DirectoryError, type PendingKeyChange } from '../fabric/directory';
 import { WalletError } from './errors';
 import type { Account, MessagingKey } from './wallet-data';
 import type { Wallet } from './wallet';
@@ -10,6 +17,11 @@ import type { Wallet } from './wallet';
 // public half others may already use; a key stays "pending" (validFrom null)
 // until the directory confirms it. Rotation adds keys and keeps every old
 // secret key, because old messages stay encrypted to them.
+// Key continuity: while this wallet holds the keys the directory shows as
+// current, it signs the new ones with them and they take effect at once.
+// Without them (a new device, a lost wallet) the publication is a recovery
+// request the directory keeps pending (KEY_RECOVERY_PENDING) until its
+// recovery period ends or a compliance officer approves it.
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
@@ -37,7 +49,7 @@ export function messagingIdentity(key: MessagingKey): Identity {
 }
 
 /** The keys to sign and receive with now: the newest the directory has confirmed. */
-export function currentMessagingKey(account: Account): MessagingKey | null {
+export function currentMessagingKey(account: Pick<Account, 'messagingKeys'>): MessagingKey | null {
   const confirmed = account.messagingKeys.filter((k) => k.validFrom !== null);
   return confirmed[confirmed.length - 1] ?? null;
 }
@@ -49,37 +61,72 @@ export function messagingKeyAt(account: Account, at: number): MessagingKey | nul
   return found;
 }
 
-const publishedBy = (record: DirectoryUser, key: MessagingKey) =>
+const publishedBy = (record: Pick<DirectoryUser, 'encryptionKey' | 'signingKey'>, key: MessagingKey) =>
   record.encryptionKey === key.encryptionPublicKey && record.signingKey === key.signingPublicKey;
+
+function recoveryPending(id: string, change: PendingKeyChange, mine: boolean): WalletError {
+  const until = new Date(change.effectiveAt).toISOString();
+  return new WalletError(
+    'KEY_RECOVERY_PENDING',
+    mine
+      ? `${id}'s new keys wait for the recovery period (until ${until}) or a compliance officer's approval`
+      : `a key change this device did not make is pending for ${id} (until ${until}): veto it from a device that holds your keys`,
+  );
+}
+
+async function readOwnRecord(directory: DirectoryClient, userId: string): Promise<DirectoryUser | null> {
+  try {
+    return await directory.getUser(userId);
+  } catch (error) {
+    if (error instanceof DirectoryError && error.code === 'NOT_FOUND') return null;
+    throw new WalletError('DIRECTORY_FAILED', `reading ${userId}'s directory entry: ${(error as Error).message}`);
+  }
+}
 
 async function publishPending(wallet: Wallet, id: string, directory: DirectoryClient): Promise<MessagingKey> {
   const account = wallet.account(id);
   const pending = account.messagingKeys.find((k) => k.validFrom === null);
   if (!pending) throw new WalletError('BAD_INPUT', `${id} has no keys waiting to be published`);
-  const request = publishKeysRequest(publicIdentity(messagingIdentity(pending)));
-  let record: DirectoryUser;
-  try {
-    record = await directory.publishKeys(request);
-  } catch (error) {
-    // CONFLICT "already current": an earlier attempt committed but the wallet never heard back.
-    if (!(error instanceof DirectoryError && error.code === 'CONFLICT')) {
-      throw new WalletError('DIRECTORY_FAILED', `publishing keys for ${id}: ${(error as Error).message}`);
+  const userId = userIdOf(account);
+  const keys = publishKeysRequest(publicIdentity(messagingIdentity(pending)));
+  let record = await readOwnRecord(directory, userId);
+  // Already current: an earlier attempt committed but the wallet never heard back.
+  if (!record || !publishedBy(record, pending)) {
+    if (record?.keyChange && publishedBy(record.keyChange, pending)) throw recoveryPending(id, record.keyChange, true);
+    const current = currentMessagingKey(account);
+    let signature: string | undefined;
+    if (record?.signingKey && record.keysSince !== undefined && current?.signingPublicKey === record.signingKey) {
+      signature = await signStatement(
+        rotationStatement(userId, record.keysSince, keys),
+        messagingIdentity(current).signing.secretKey,
+      );
     }
-    record = await directory.getUser(userIdOf(account));
+    try {
+      record = await directory.publishKeys({ ...keys, ...(signature ? { signature } : {}) });
+    } catch (error) {
+      if (!(error instanceof DirectoryError && error.code === 'CONFLICT')) {
+        throw new WalletError('DIRECTORY_FAILED', `publishing keys for ${id}: ${(error as Error).message}`);
+      }
+      record = await readOwnRecord(directory, userId);
+    }
   }
-  if (!publishedBy(record, pending) || record.keysSince === undefined) {
+  if (record?.keyChange && !publishedBy(record, pending)) {
+    throw recoveryPending(id, record.keyChange, publishedBy(record.keyChange, pending));
+  }
+  if (!record || !publishedBy(record, pending) || record.keysSince === undefined) {
     throw new WalletError('DIRECTORY_FAILED', `the directory does not show ${id}'s new keys as current`);
   }
+  const confirmed = record;
   const validFrom = record.keysSince;
   const updated = await wallet.updateAccount(id, (a) => ({
     ...a,
     messagingKeys: a.messagingKeys.map((k) =>
-      k.validFrom === null && publishedBy(record, k) ? { ...k, validFrom } : k,
+      k.validFrom === null && publishedBy(confirmed, k) ? { ...k, validFrom } : k,
     ),
   }));
-  const confirmed = currentMessagingKey(updated);
-  if (!confirmed) throw new WalletError('DIRECTORY_FAILED', 'the confirmed key is missing from the wallet');
-  return confirmed;
+  const current = currentMessagingKey(updated);
+  if (!current) throw new WalletError('DIRECTORY_FAILED', 'the confirmed key is missing from the wallet');
+  return current;
 }
 
 /**

@@ -35,7 +35,7 @@ export function ConversationView({
   readonly groupError?: ApiError | null;
   readonly focusMessageId?: string;
 }) {
-  const { t } = useTranslation('chats');
+  const { t, i18n } = useTranslation('chats');
   const api = useApi();
   const session = useSession();
   const me = session.account?.userId ?? '';
@@ -66,6 +66,9 @@ export function ConversationView({
     void loadContacts();
   }, [loadContacts]);
   useApiEvent('keyChange', ({ userId }) => {
+    if (peopleKey.split('|').includes(userId)) void loadContacts();
+  });
+  useApiEvent('contactKeyPending', ({ userId }) => {
     if (peopleKey.split('|').includes(userId)) void loadContacts();
   });
 
@@ -203,6 +206,17 @@ export function ConversationView({
           </Button>
         </div>
       ))}
+      {contacts
+        .filter((c) => c.pendingKeyChange)
+        .map((contact) => (
+          <div key={contact.userId} className="banner banner-warning" role="alert" data-testid="key-pending-banner">
+            <Icon name="warning" size={16} />{' '}
+            {t('keyPending', {
+              name: displayName(contact.userId),
+              until: new Date(contact.pendingKeyChange?.effectiveAt ?? 0).toLocaleString(i18n.language),
+            })}
+          </div>
+        ))}
       {removed ? (
         <div className="banner banner-warning" role="status" data-testid="not-member-banner">
           <Icon name="warning" size={16} /> {t('notMember')}

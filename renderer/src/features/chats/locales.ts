@@ -78,6 +78,8 @@ export const strings = {
     keyChangeHeld: 'You had verified them, so your messages to them wait until you have looked at this.',
     acknowledgeKeyChange: 'I have seen it, send',
     keyChangedShort: 'Key changed',
+    keyPending:
+      "Someone published new keys for {{name}} without their current ones. Until {{until}} they can veto it; messages still go to {{name}}'s current keys. Check with them if you did not expect this.",
     rekeyBanner: "A member left; waiting for a manager's device to rotate the key.",
     retentionBanner: 'Messages here are erased after {{count}} {{unit}}.',
     units: {
@@ -175,6 +177,8 @@ export const strings = {
     keyChangeHeld: '你曾验证过对方，因此在你查看此更改之前，发给对方的消息会暂缓发送。',
     acknowledgeKeyChange: '我已知晓，发送',
     keyChangedShort: '密钥已更改',
+    keyPending:
+      '有人在没有 {{name}} 当前密钥的情况下为其发布了新密钥。{{until}} 之前对方可以否决；消息仍发送到 {{name}} 的当前密钥。如非预期，请与对方核实。',
     rekeyBanner: '有成员已离开；正在等待管理者的设备更换密钥。',
     retentionBanner: '此处的消息将在 {{count}} {{unit}}后删除。',
     units: {
