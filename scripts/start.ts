@@ -6,7 +6,7 @@ import { DEV_PROFILE_PATH, appProfileFor, devProfileCopies } from '../network/sr
 import { NetworkError } from '../network/src/errors';
 import { dataDir, defaultDataDir } from '../network/src/paths';
 import { CHAINCODE_NAME, CHANNEL, HOST, buildTopology, portBaseFromEnv } from '../network/src/topology';
-import { createApiService } from '../electron/src/node/api-service';
+import { createAppService } from '../electron/src/node/service/app-service';
 import { rendererMounts } from '../electron/src/node/web/renderer-mounts';
 import { startWebServer } from '../electron/src/node/web/server';
 
@@ -54,7 +54,7 @@ async function startNetwork(): Promise<void> {
 }
 
 async function startWebMode(): Promise<void> {
-  const service = createApiService();
+  const service = createAppService();
   const server = await startWebServer({
     api: service,
     events: service,

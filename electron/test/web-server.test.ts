@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { ApiEvent, KTalkApi, KTalkEvents, NodeHealth, Result } from '../src/common/api';
-import { createApiService } from '../src/node/api-service';
+import { createAppService } from '../src/node/service/app-service';
 import { CONTENT_SECURITY_POLICY } from '../src/node/web/responses';
 import { MAX_BODY_BYTES } from '../src/node/web/api-route';
 import { type WebServer, startWebServer } from '../src/node/web/server';
@@ -415,8 +415,8 @@ describe('web mode server', () => {
     assert.equal(counter.calls(), 1);
   });
 
-  it('serves the real ApiService: a missing profile is a typed result, not a transport error', async () => {
-    await start(createApiService({ devProfilePath: path.join(dir, 'no-profile.json') }));
+  it('serves the real AppService: a missing profile is a typed result, not a transport error', async () => {
+    await start(createAppService({ devProfilePath: path.join(dir, 'no-profile.json') }));
     const reply = await send(server.port, 'POST', inApp('/api/networkStatus'), { ...auth, ...json }, '[]');
     assert.equal(reply.status, 200);
     const result = JSON.parse(reply.body) as Result<unknown>;

@@ -1,7 +1,7 @@
 import { type BrowserWindow, Notification, app, ipcMain, protocol, safeStorage, session } from 'electron';
 import path from 'node:path';
 import type { KTalkEvents } from '../common/api';
-import { createApiService } from '../node/api-service';
+import { createAppService } from '../node/service/app-service';
 import { defaultAppDataDir } from '../node/profile/profile-files';
 import { rendererMounts } from '../node/web/renderer-mounts';
 import { serveAppRequest } from './app-protocol';
@@ -86,7 +86,7 @@ function start(): void {
       lockDownSession();
       // safeStorage answers only after 'ready'; without a real keychain a passphrase protects keys.
       const keychain = (await keychainUsable(safeStorage)) ? safeStorageProtector(safeStorage) : undefined;
-      const service = createApiService({ env: process.env, keychain });
+      const service = createAppService({ env: process.env, keychain });
       closeOnQuit(service);
       ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, args: unknown) =>
         handleInvoke(service, event, method, args),

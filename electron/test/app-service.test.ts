@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createApiService } from '../src/node/api-service';
+import { createAppService } from '../src/node/service/app-service';
 import { fixtureProfile } from './support/profile-fixtures';
 
 describe('API service', () => {
@@ -18,7 +18,7 @@ describe('API service', () => {
   it("reports each org's CA and gateway peer from the profile as down when nothing answers, as a result rather than a throw", async () => {
     const file = path.join(dir, 'profile.json');
     await writeFile(file, JSON.stringify(fixtureProfile(1)));
-    const result = await createApiService({ devProfilePath: file }).networkStatus();
+    const result = await createAppService({ devProfilePath: file }).networkStatus();
     assert.ok(result.ok);
     assert.deepEqual(
       result.value.map((n) => `${n.kind} ${n.name}`),
@@ -28,16 +28,16 @@ describe('API service', () => {
   });
 
   it('turns a missing or bad profile into a typed error', async () => {
-    const missing = await createApiService({ devProfilePath: path.join(dir, 'none.json') }).networkStatus();
+    const missing = await createAppService({ devProfilePath: path.join(dir, 'none.json') }).networkStatus();
     assert.equal(missing.ok ? '' : missing.error.code, 'PROFILE_INVALID');
     const bad = path.join(dir, 'bad.json');
     await writeFile(bad, '{ not json');
-    const broken = await createApiService({ devProfilePath: bad }).networkStatus();
+    const broken = await createAppService({ devProfilePath: bad }).networkStatus();
     assert.equal(broken.ok ? '' : broken.error.code, 'PROFILE_INVALID');
   });
 
   it('reads the profile named by KTALK_CONNECTION_PROFILE by default', async () => {
-    const result = await createApiService({
+    const result = await createAppService({
       env: { KTALK_CONNECTION_PROFILE: path.join(dir, 'elsewhere.json') },
     }).networkStatus();
     assert.equal(result.ok ? '' : result.error.code, 'PROFILE_INVALID');
