@@ -119,7 +119,7 @@ describe('electron-builder configuration', () => {
       packageJson.main,
       'package.json',
       'build/electron/src/preload/preload.js',
-      'build/electron/src/node/api-service.js',
+      'build/electron/src/node/service/app-service.js',
       'build/electron/src/common/api-args.js',
       'build/renderer-dist/index.html',
       'build/renderer-dist/assets/index-1a2b.js',
