@@ -19,6 +19,15 @@ async function enrolled(target: ConformanceTarget, label: string) {
 
 export const sessionCases: ConformanceCase[] = [
   {
+    name: "a signed-in device holds its own current keys: no key alarm, nothing to veto, and staff cannot approve anyone's key change",
+    async run(target) {
+      const app = await target.signedInApp('bob');
+      assert.deepEqual(await app.call('ownKeyStatus'), { state: 'ok' });
+      assert.equal(await app.refused('vetoKeyChange'), 'NOT_FOUND');
+      assert.equal(await app.refused('approveKeyChange', { userId: userIdOf('dave') }), 'FORBIDDEN');
+    },
+  },
+  {
     name: 'a first-run app has no account and refuses sign-in naming that',
     async run(target) {
       const app = await target.firstRunApp('first-run');
