@@ -870,6 +870,12 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
       // Alice vetoes with her current keys: the change is gone, her keys never moved.
       assert.deepEqual(await alice.call('vetoKeyChange'), { state: 'ok' });
       assert.deepEqual(await directory.getUser(aliceId), current);
+      // Bob's client hears the veto, so a banner it showed for the pending change goes.
+      await eventually(
+        bob.events,
+        (e) => e.type === 'contactKeyPendingEnded' && e.userId === aliceId,
+        "bob's contactKeyPendingEnded",
+      );
       assert.equal((await bob.call('getContact', { userId: aliceId })).pendingKeyChange, undefined);
       assert.equal(await alice.refused('vetoKeyChange'), 'NOT_FOUND');
     } finally {

@@ -107,6 +107,7 @@ describe('API client over the Electron bridge', () => {
       keyChange: { type: 'keyChange', userId: 'Org2MSP::bob' },
       keyAlarm: { type: 'keyAlarm', status: { state: 'pending', requestedAt: 1, effectiveAt: 2 } },
       contactKeyPending: { type: 'contactKeyPending', userId: 'Org1MSP::bob', requestedAt: 1, effectiveAt: 2 },
+      contactKeyPendingEnded: { type: 'contactKeyPendingEnded', userId: 'Org1MSP::bob' },
       sync: { type: 'sync', state: 'connected' },
       session: { type: 'session', state: 'signed-in' },
       access: { type: 'access', itemId: 'i1', accessor: 'Org2MSP::bob', outcome: 'ok' },

@@ -35,5 +35,8 @@ describe('key continuity warnings', () => {
     api.contactKeyPending('Org2MSP::bob', api.now(), api.now() + 3 * DAY);
     const banner = await screen.findByTestId('key-pending-banner');
     expect(banner.textContent).toContain('Someone published new keys for bob (Org2) without their current ones.');
+    // Vetoed (or approved, or completed): the banner goes without reopening the conversation.
+    api.contactKeyPendingEnded('Org2MSP::bob');
+    await waitFor(() => expect(screen.queryByTestId('key-pending-banner')).toBeNull());
   });
 });

@@ -479,6 +479,8 @@ export type ApiEvent =
   | { type: 'keyAlarm'; status: OwnKeyStatus }
   /** A contact's keys: an unsigned change is pending (don't trust it; it may be vetoed). */
   | { type: 'contactKeyPending'; userId: string; requestedAt: number; effectiveAt: number }
+  /** A contact's pending key change ended (vetoed, approved or completed): what showed it reads the contact again. */
+  | { type: 'contactKeyPendingEnded'; userId: string }
   | { type: 'sync'; state: SyncState }
   | { type: 'session'; state: SessionState['state'] }
   | { type: 'access'; itemId: string; accessor: string; outcome: 'ok' | 'denied' }
@@ -495,6 +497,7 @@ export const API_EVENT_TYPES = [
   'keyChange',
   'keyAlarm',
   'contactKeyPending',
+  'contactKeyPendingEnded',
   'sync',
   'session',
   'access',

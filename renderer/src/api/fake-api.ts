@@ -101,6 +101,8 @@ export interface FakeApi extends KTalkApi, KTalkEvents {
   foreignKeyChange(requestedAt: number, effectiveAt: number): void;
   /** An unsigned key change is pending for a contact (contactKeyPending). */
   contactKeyPending(userId: string, requestedAt: number, effectiveAt: number): void;
+  /** The contact's pending key change ended (vetoed, approved or completed). */
+  contactKeyPendingEnded(userId: string): void;
   /** Another member removes the signed-in user from a group (the group re-keys; a conversation event says so). */
   removeMe(conversationId: string): void;
   readonly conversations: Map<string, FakeConversation>;
@@ -1268,6 +1270,14 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       const c = contacts.get(userId);
       if (c) contacts.set(userId, { ...c, pendingKeyChange: { requestedAt, effectiveAt } });
       emit({ type: 'contactKeyPending', userId, requestedAt, effectiveAt });
+    },
+    contactKeyPendingEnded: (userId) => {
+      const c = contacts.get(userId);
+      if (c) {
+        const { pendingKeyChange: _ended, ...rest } = c;
+        contacts.set(userId, rest);
+      }
+      emit({ type: 'contactKeyPendingEnded', userId });
     },
     changeKey: (userId) => {
       const c = contacts.get(userId);

@@ -757,6 +757,9 @@ export class Messenger {
       if (user.keyChange) {
         const { requestedAt, effectiveAt } = user.keyChange;
         this.session.emit({ type: 'contactKeyPending', userId, requestedAt, effectiveAt });
+      } else {
+        // Vetoed, approved or completed: a banner shown for the pending change must not outlive it.
+        this.session.emit({ type: 'contactKeyPendingEnded', userId });
       }
     }
   }

@@ -71,6 +71,9 @@ export function ConversationView({
   useApiEvent('contactKeyPending', ({ userId }) => {
     if (peopleKey.split('|').includes(userId)) void loadContacts();
   });
+  useApiEvent('contactKeyPendingEnded', ({ userId }) => {
+    if (peopleKey.split('|').includes(userId)) void loadContacts();
+  });
 
   useEffect(() => {
     void api.markRead({ conversationId: summary.id });
