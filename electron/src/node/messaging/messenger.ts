@@ -90,6 +90,7 @@ export class Messenger {
   private readonly peers = new Map<string, string>();
   /** lookAround's run, and the event asking for one more. */
   private looking: Promise<void> | null = null;
+  private stopped = false;
   private lookAgain: ChaincodeEvent | null = null;
 
   constructor(
@@ -158,7 +159,7 @@ export class Messenger {
     this.session.emit({ type: 'sync', state: 'connecting' });
     void this.syncConversations().catch(() => undefined);
     this.outbox.start();
-    this.sync = await syncWithFileCheckpoint(
+    const sync = await syncWithFileCheckpoint(
       this.session.connection,
       this.session.profile,
       path.join(this.session.dataDir, 'events.checkpoint'),
@@ -174,9 +175,13 @@ export class Messenger {
         },
       },
     );
+    // Signed out while the stream was being set up: it must not outlive the session.
+    if (this.stopped) await sync.close();
+    else this.sync = sync;
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.outbox.stop();
     await this.sync?.close();
     this.sync = null;
