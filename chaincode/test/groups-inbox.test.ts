@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { directConversationId } from '../src/contracts/groups-contract';
 import { FakeLedger, alice, bob, carol, dave, userIdFor } from './support/fake-ledger';
-import { TAG, grp, ok, openPolicy, publish, readWorld, rejects, wrappedFor } from './support/groups-fixtures';
+import { TAG, b64, grp, msg, ok, openPolicy, publish, readWorld, rejects, wrappedFor } from './support/groups-fixtures';
 
 // Inbox policies (domain/inbox.ts): a user says who may open a direct
 // conversation with them and whom they blocked; OpenDirect, CreateGroup and
@@ -106,5 +106,38 @@ describe('GroupsContract inbox policy', () => {
     ]) {
       await rejects(ledger, alice, grp.SetInboxPolicy, bad, 'BAD_INPUT');
     }
+  });
+
+  it('a block also stops posts in a direct conversation that existed before it (nothing written); groups are not affected', async () => {
+    const ledger = await keyed();
+    const dm = ok(
+      await ledger.invoke<{ conversationId: string }>(bob, grp.OpenDirect, openDirect(aliceId, bob, alice)),
+    ).conversationId;
+    const post = (conversationId: string, clientMessageId: string) => ({
+      conversationId,
+      epoch: 1,
+      clientMessageId,
+      nonce: b64(24),
+      signature: b64(64),
+      attachments: [],
+      eventTag: TAG,
+    });
+    const text = { transient: { ciphertext: Buffer.from('hello') } };
+    ok(await ledger.invoke(bob, msg.PostMessage, post(dm, 'before'), text));
+    ok(await ledger.invoke(alice, grp.SetInboxPolicy, { directFrom: 'anyone', contacts: [], blocked: [bobId] }));
+    const refused = await rejects(ledger, bob, msg.PostMessage, post(dm, 'after'), 'FORBIDDEN', text);
+    assert.match(refused, /does not accept messages from you/);
+    // Alice may still write to bob, and bob still posts in a group they share.
+    ok(await ledger.invoke(alice, msg.PostMessage, post(dm, 'alice'), text));
+    ok(
+      await ledger.invoke(carol, grp.CreateGroup, {
+        eventTag: TAG,
+        groupId: 'shared',
+        policy: openPolicy,
+        members: [aliceId, bobId].map((userId) => ({ userId, role: 'member' })),
+        wrappedKeys: wrappedFor(carol, alice, bob),
+      }),
+    );
+    ok(await ledger.invoke(bob, msg.PostMessage, post('shared', 'in-group'), text));
   });
 });

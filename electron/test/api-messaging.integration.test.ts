@@ -758,7 +758,16 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     // Bob blocks carol: her messages are hidden, old and new, and she can no longer invite him.
     try {
       await bob.call('saveSettings', { blockedUsers: ['Org1MSP::carol'] });
-      await carol.call('sendMessage', { conversationId: flooded.id, text: 'flood: after the block' });
+      // The chaincode refuses her posts in the existing direct conversation too: the flood stops at the source.
+      const afterBlock = await carol.call('sendMessage', {
+        conversationId: flooded.id,
+        text: 'flood: after the block',
+      });
+      const refused = await carol.waitFor(
+        flooded.id,
+        (m) => m.clientMessageId === afterBlock.clientMessageId && m.state === 'failed',
+      );
+      assert.equal(refused.failure, 'FORBIDDEN');
       await alice.call('sendMessage', { conversationId: other.id, text: 'other: after the block' });
       await bob.waitFor(other.id, isText('other: after the block'));
       const seen = await bob.call('listMessages', { conversationId: flooded.id, limit: 500 });

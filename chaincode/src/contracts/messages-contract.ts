@@ -27,6 +27,7 @@ import {
   requireMember,
   requireNoPendingRekey,
 } from '../domain/groups';
+import { requireMayPostDirect } from '../domain/inbox';
 import { activeUser, exactBase64 } from './directory-contract';
 
 // Layout: the public record is keyed by time so listings are range scans;
@@ -135,6 +136,7 @@ export class MessagesContract extends KTalkContract {
     }
     // A former member still holds the current key: wait for the re-key.
     requireNoPendingRekey(group);
+    if (group.kind === 'direct') await requireMayPostDirect(ctx, req.conversationId, caller.userId);
     if (req.epoch !== group.epoch) {
       throw new ChaincodeError('STALE_EPOCH', `conversation is at epoch ${group.epoch}, not ${req.epoch}`);
     }

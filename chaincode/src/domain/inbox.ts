@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { forbidden } from '../lib/errors';
 import { orgOfUserId } from '../lib/identity';
 import { key, readJson } from '../lib/state';
+import { listMembers } from './groups';
 
 // Who may reach a user (issue 14, item 3). A user publishes an inbox policy;
 // the chaincode applies it when someone opens a direct conversation with
 // them or adds them to a group, so a flooder cannot even create the
-// conversation. Storage: inbox|<userId> -> InboxPolicy. Without a record,
+// conversation, and to posts in an existing direct conversation once the
+// recipient blocked the sender. Storage: inbox|<userId> -> InboxPolicy. Without a record,
 // anyone may (the behaviour before policies existed).
 //
 // The record is world state: peer operators can read it (who a user lists
@@ -55,4 +57,18 @@ export async function requireMayOpenDirect(ctx: Context, from: string, to: strin
 export async function requireMayInvite(ctx: Context, inviter: string, invitee: string): Promise<void> {
   const policy = await readInboxPolicy(ctx, invitee);
   if (policy.blocked.includes(inviter)) throw forbidden(`${invitee} does not accept invitations from you`);
+}
+
+/**
+ * FORBIDDEN if the other member of a direct conversation blocked `sender`:
+ * a block also stops a conversation that existed before it, at the source
+ * (the victim's client never even sees the posts). Groups are not affected:
+ * there, a blocked member's posts are hidden by the blocker's client only.
+ */
+export async function requireMayPostDirect(ctx: Context, conversationId: string, sender: string): Promise<void> {
+  for (const member of await listMembers(ctx, conversationId)) {
+    if (member.userId === sender) continue;
+    const policy = await readInboxPolicy(ctx, member.userId);
+    if (policy.blocked.includes(sender)) throw forbidden(`${member.userId} does not accept messages from you`);
+  }
 }

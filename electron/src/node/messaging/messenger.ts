@@ -93,6 +93,7 @@ export class Messenger {
   private readonly peers = new Map<string, string>();
   /** lookAround's run, and the event asking for one more. */
   private looking: Promise<void> | null = null;
+  private stopped = false;
   private lookAgain: ChaincodeEvent | null = null;
   /** The other members as last read before sealing; the check before each send reads them from here. */
   private readonly othersSeen = new Map<string, string[]>();
@@ -166,7 +167,7 @@ export class Messenger {
     this.session.emit({ type: 'sync', state: 'connecting' });
     void this.syncConversations().catch(() => undefined);
     this.outbox.start();
-    this.sync = await syncWithFileCheckpoint(
+    const sync = await syncWithFileCheckpoint(
       this.session.connection,
       this.session.profile,
       path.join(this.session.dataDir, 'events.checkpoint'),
@@ -182,9 +183,13 @@ export class Messenger {
         },
       },
     );
+    // Signed out while the stream was being set up: it must not outlive the session.
+    if (this.stopped) await sync.close();
+    else this.sync = sync;
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.outbox.stop();
     await this.sync?.close();
     this.sync = null;
