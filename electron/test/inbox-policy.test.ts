@@ -36,8 +36,8 @@ describe('inbox policy (client)', () => {
   it('my contacts are the people I verified and my direct conversations’ peers, never someone I blocked', async () => {
     const { store } = await freshStore();
     for (const id of ['Org1MSP::carol', 'Org2MSP::dave', 'Org2MSP::erin']) store.upsertContact(contact(id));
-    store.markVerified('Org1MSP::carol');
-    store.markVerified('Org2MSP::erin');
+    store.markVerified('Org1MSP::carol', contact('Org1MSP::carol'));
+    store.markVerified('Org2MSP::erin', contact('Org2MSP::erin'));
     assert.deepEqual(contactsOf(store, ['Org2MSP::bob', 'Org1MSP::carol'], ['Org2MSP::erin']), [
       'Org1MSP::carol',
       'Org2MSP::bob',
