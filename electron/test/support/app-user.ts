@@ -9,6 +9,7 @@ import { dispatchApi, parseApiArgs } from '../../src/common/api-args';
 import type { MessengerOptions } from '../../src/node/messaging/messenger';
 import { type AppService, createAppService } from '../../src/node/service/app-service';
 import { KDF_INTERACTIVE } from '../../src/node/wallet';
+import { approveKeyRecovery } from './approve-recovery';
 
 // One app instance per development user, driven only through the typed API
 // (with the transports' schema check), enrolled with the dev network's CA
@@ -101,12 +102,21 @@ export async function appUser(
   const secret = givenSecret ?? (await secretStore(ctx.dataDir).get(org.ca.name, name));
   if (!secret) throw new Error(`no enrollment secret for ${name}`);
   const profile = await user.call('listProfiles');
-  await user.call('enroll', {
+  const enrolled = await callApi(user.service, 'enroll', {
     profile: profile[0]?.name,
     mspId: org.mspId,
     enrollmentId: name,
     secret,
     passphrase: PASSPHRASE,
   });
+  if (!enrolled.ok && enrolled.error.code === 'KEY_RECOVERY_PENDING') {
+    // This person already has keys from another device: a new device's keys
+    // wait for a second party, as key continuity requires (suites about key
+    // continuity itself build their devices without this fixture).
+    await approveKeyRecovery(ctx, `${org.mspId}::${name}`);
+    await user.call('signIn', { passphrase: PASSPHRASE });
+  } else if (!enrolled.ok) {
+    throw new Error(`${name} enroll: ${enrolled.error.code} ${enrolled.error.message}`);
+  }
   return user;
 }

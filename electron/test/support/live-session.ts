@@ -7,7 +7,8 @@ import type { NetworkContext } from '../../../network/src/network';
 import type { ApiEvent } from '../../src/common/api';
 import { type OpenedSession, openClientSession } from '../../src/node/session/open-session';
 import { loadProfile } from '../../src/node/profile/profile-files';
-import { KDF_INTERACTIVE, Wallet, accountId, passphraseProtector } from '../../src/node/wallet';
+import { KDF_INTERACTIVE, Wallet, WalletError, accountId, passphraseProtector } from '../../src/node/wallet';
+import { approveKeyRecovery } from './approve-recovery';
 import { certificateAttributes } from '../../src/shared/cert-attributes';
 import { readDevIdentity } from './dev-identities';
 
@@ -54,7 +55,13 @@ export async function liveSession(
     { activate: true },
   );
   const events: ApiEvent[] = [];
-  const session = await openClientSession(wallet, profile, id, dir, (event) => events.push(event));
+  const open = () => openClientSession(wallet, profile, id, dir, (event) => events.push(event));
+  const session = await open().catch(async (error: unknown) => {
+    // The person has keys from another device: this one's wait for a second party (key continuity).
+    if (!(error instanceof WalletError) || error.code !== 'KEY_RECOVERY_PENDING') throw error;
+    await approveKeyRecovery(ctx, `${org.mspId}::${user}`);
+    return open();
+  });
   return {
     ...session,
     events,

@@ -6,7 +6,7 @@ import { profilePath } from '../../../network/src/connection-profile';
 import type { NetworkContext } from '../../../network/src/network';
 import { type AppService, createAppService } from '../../../electron/src/node/service/app-service';
 import { KDF_INTERACTIVE } from '../../../electron/src/node/wallet';
-import { withRecoveryApproval } from '../support/approve-recovery';
+import { withRecoveryApproval } from '../../../electron/test/support/approve-recovery';
 import { wrapApp } from './app-wrapper';
 import type { ConformanceApp, ConformanceTarget } from './target';
 import { DEV_USERS, mspIdOf, userIdOf } from './target';

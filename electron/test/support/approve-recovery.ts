@@ -1,10 +1,10 @@
 import type { NetworkContext } from '../../../network/src/network';
 import { profilePath } from '../../../network/src/connection-profile';
-import type { ApiMethod, KTalkApi, KTalkEvents } from '../../../electron/src/common/api';
-import { connectWithProfile } from '../../../electron/src/node/fabric/connect';
-import { ledgerClient } from '../../../electron/src/node/ledger';
-import { loadProfile } from '../../../electron/src/node/profile/profile-files';
-import { readDevIdentity } from '../../../electron/test/support/dev-identities';
+import type { ApiMethod, KTalkApi, KTalkEvents } from '../../src/common/api';
+import { connectWithProfile } from '../../src/node/fabric/connect';
+import { ledgerClient } from '../../src/node/ledger';
+import { loadProfile } from '../../src/node/profile/profile-files';
+import { readDevIdentity } from './dev-identities';
 
 // Suites that enroll the same dev user on several fresh data dirs play one
 // person with several new devices. With key continuity each new device's
