@@ -47,7 +47,8 @@ import { type Endorsed, endorseOnly, endorsementView } from './support/endorseme
 // revoked grant keys are purged from both orgs' peers; direct conversations
 // keep their shared policy; smoke notes have owners; reserved JSON keys are
 // refused; audit copies reach every org involved; an evaluated RequestAccess
-// reveals nothing. Members hold real epoch keys: libsodium sealed boxes to the
+// reveals nothing, nor does an endorsed one never submitted; wrapped item keys
+// reach no block; a held escrow claim cannot settle after the sender's refund. Members hold real epoch keys: libsodium sealed boxes to the
 // X25519 keys they publish (electron/src/node/crypto), opened from the ledger.
 
 const STAFF = ['alice', 'bob', 'carol', 'dave'] as const;
