@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
 import { ledger as ledgerProtos, peer } from '@hyperledger/fabric-protos';
@@ -715,6 +715,12 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
       endorsementView(held.bob, uid('bob'), [180_000]),
     );
     assert.ok(held.bob.writes.size > 0, 'the attempt is a write');
+    // The decision for the owner's log is a private write, seen here only as hashes: the key is the
+    // attempt's, the value is blinded with the owner's wrapped key, which neither requester can read.
+    for (const e of Object.values(held)) {
+      const keyHash = createHash('sha256').update(`attempt|doc-sec|${e.txId}`).digest('hex');
+      assert.deepEqual([...e.privateWrites.keys()], [`ktalkItems/${keyHash}`]);
+    }
     assert.equal(held.bob.event?.name, 'sharing.AccessRequested');
     for (const [as, e] of Object.entries(held) as Array<[Staff, Endorsed]>) {
       await live().refused(
