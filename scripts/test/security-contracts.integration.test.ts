@@ -702,7 +702,7 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
     assert.ok(sawItem && BigInt(scanned) === revoked.blockNumber + 1n, `${scanned} blocks scanned`);
   });
 
-  it("an endorsed but never submitted RequestAccess reveals nothing: for a grantee and a revoked grantee the proposal responses (answer, event, read keys, write set) are the same but for caller, txId and time; the held endorsements name no committed ticket, the access log unchanged; submitted later, both commit and only then GetTicket gives each decision and the owner's log shows both attempts (read by alice)", async () => {
+  it("an endorsed but never submitted RequestAccess reveals nothing: for a grantee and a revoked grantee the proposal responses (answer, event, read keys, public writes) are the same but for caller, txId and time, the decision recorded for the owner only as the hash of a blinded private write; the held endorsements name no committed ticket, the access log unchanged; submitted later, both commit and only then GetTicket gives each decision and the owner's log shows both attempts (read by alice)", async () => {
     const logBefore = await live().read(accesses('alice', 'doc-sec'));
     // dave holds an active grant on doc-sec, bob's was revoked; both are Org2 users.
     const held = {
