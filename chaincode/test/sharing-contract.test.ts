@@ -492,6 +492,30 @@ describe('SharingContract.ListGrants and ListAccesses', () => {
     assert.equal(list.bookmark, '');
   });
 
+  it('the access log keeps the decision as of each attempt: a group member granted before her removal stays granted, her attempt after it is denied', async () => {
+    const ledger = await setup();
+    addGroup(ledger, 'team', [
+      [alice, 'owner'],
+      [carol, 'member'],
+    ]);
+    ok(
+      await ledger.invoke(alice, sharing.GrantAccess, {
+        itemId: 'doc1',
+        grantee: { kind: 'group', conversationId: 'team' },
+        canReshare: false,
+        expiresAt: ledger.clock + HOUR,
+        wrappedKey: wrapped(3),
+      }),
+    );
+    assert.ok((await requestAccess(ledger, carol)).ok);
+    removeMember(ledger, 'team', carol);
+    assert.deepEqual(await requestAccess(ledger, carol), { ok: false, code: 'FORBIDDEN' });
+    assert.deepEqual(
+      (await accesses(ledger)).map((a) => a.outcome),
+      ['granted', 'denied'],
+    );
+  });
+
   it('the access log pages with a bookmark, and refuses a bookmark from outside the item', async () => {
     const ledger = await setup();
     await grantUser(ledger, alice, bob);
@@ -588,7 +612,7 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
         answer: anon(JSON.stringify(sim.outcome.value)),
         event: anon(JSON.stringify(sim.outcome.event)),
         reads: [...sim.rwset.reads].map(anon).sort(),
-        ranges: sim.rwset.ranges,
+        ranges: sim.rwset.ranges.map(([start, end]) => [anon(start), anon(end)]),
         writes: [...sim.rwset.writes].map(anon).sort(),
       };
     };
@@ -597,7 +621,10 @@ describe('SharingContract.RequestAccess and ReadItem', () => {
       shape(sims[1] as (typeof sims)[number], dave),
     ];
     assert.deepEqual(granted, refused);
-    assert.deepEqual(granted.ranges, [], 'no grant is read');
+    // The decision is recorded for the owner's log only in private data (the proposal response holds its
+    // hash), blinded with the owner's wrapped key, which the requester cannot read.
+    assert.ok(granted.writes.includes('ktalkItems/attempt|doc1|<tx>'), JSON.stringify(granted.writes));
+    assert.ok(granted.reads.includes('ktalkItems/itemkey|doc1|owner'));
   });
 
   it('an expired grant is denied as EXPIRED and the denial is recorded', async () => {

@@ -110,7 +110,7 @@ describe('API client over the Electron bridge', () => {
       contactKeyPendingEnded: { type: 'contactKeyPendingEnded', userId: 'Org1MSP::bob' },
       sync: { type: 'sync', state: 'connected' },
       session: { type: 'session', state: 'signed-in' },
-      access: { type: 'access', itemId: 'i1', accessor: 'Org2MSP::bob', outcome: 'ok' },
+      access: { type: 'access', itemId: 'i1', accessor: 'Org2MSP::bob' },
       sharedWithMe: { type: 'sharedWithMe', item: { itemId: 'i1', grantId: 'g1', sharedAt: 1 } },
       storeFailed: { type: 'storeFailed', message: 'an item shared with you could not be saved on this device' },
       balance: { type: 'balance', balance: 3 },

@@ -63,9 +63,12 @@ describe('escrow actions offered', () => {
     expect(allowedEscrowActions(escrow, 'Org1MSP::carol', now)).toEqual([]);
   });
 
-  it('claims close a clock skew before the deadline; refunds open a skew after', () => {
+  it('claims close a clock skew before the deadline, when the sender may refund; the recipient may refund a skew after', () => {
     const late = escrow.deadline - CLOCK_SKEW_MS;
     expect(allowedEscrowActions(escrow, 'Org2MSP::bob', late)).toEqual([]);
+    expect(allowedEscrowActions(escrow, 'Org2MSP::bob', late - 1)).toEqual(['claim']);
+    expect(allowedEscrowActions(escrow, 'Org1MSP::alice', late)).toEqual(['release', 'refund']);
+    expect(allowedEscrowActions(escrow, 'Org1MSP::alice', late - 1)).toEqual(['release']);
     const after = escrow.deadline + CLOCK_SKEW_MS;
     expect(allowedEscrowActions(escrow, 'Org2MSP::bob', after)).toEqual(['refund']);
     expect(allowedEscrowActions(escrow, 'Org1MSP::alice', after)).toEqual(['release', 'refund']);

@@ -115,7 +115,7 @@ describe('who accessed my data', () => {
         items: [{ time: 4000, accessor: 'Org1MSP::carol', outcome: 'denied', code: 'FORBIDDEN', txId: 'tx-d' }],
       },
     });
-    owner.emit({ type: 'access', itemId, accessor: 'Org1MSP::carol', outcome: 'denied' });
+    owner.emit({ type: 'access', itemId, accessor: 'Org1MSP::carol' });
     await waitFor(() => expect(screen.getByTestId('access-timeline').querySelectorAll('li')).toHaveLength(4));
     expect(screen.getByTestId('access-timeline').querySelector('li')?.textContent).toContain('carol (Org1)');
   });

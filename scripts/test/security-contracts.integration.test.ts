@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
 import { ledger as ledgerProtos, peer } from '@hyperledger/fabric-protos';
@@ -47,7 +47,8 @@ import { type Endorsed, endorseOnly, endorsementView } from './support/endorseme
 // revoked grant keys are purged from both orgs' peers; direct conversations
 // keep their shared policy; smoke notes have owners; reserved JSON keys are
 // refused; audit copies reach every org involved; an evaluated RequestAccess
-// reveals nothing. Members hold real epoch keys: libsodium sealed boxes to the
+// reveals nothing, nor does an endorsed one never submitted; wrapped item keys
+// reach no block; a held escrow claim cannot settle after the sender's refund. Members hold real epoch keys: libsodium sealed boxes to the
 // X25519 keys they publish (electron/src/node/crypto), opened from the ledger.
 
 const STAFF = ['alice', 'bob', 'carol', 'dave'] as const;
@@ -719,7 +720,7 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
     assert.ok(sawItem && BigInt(scanned) === revoked.blockNumber + 1n, `${scanned} blocks scanned`);
   });
 
-  it("an endorsed but never submitted RequestAccess reveals nothing: for a grantee and a revoked grantee the proposal responses (answer, event, read keys, write set) are the same but for caller, txId and time; the held endorsements name no committed ticket, the access log unchanged; submitted later, both commit and only then GetTicket gives each decision and the owner's log shows both attempts (read by alice)", async () => {
+  it("an endorsed but never submitted RequestAccess reveals nothing: for a grantee and a revoked grantee the proposal responses (answer, event, read keys, public writes) are the same but for caller, txId and time, the decision recorded for the owner only as the hash of a blinded private write; the held endorsements name no committed ticket, the access log unchanged; submitted later, both commit and only then GetTicket gives each decision and the owner's log shows both attempts (read by alice)", async () => {
     const logBefore = await live().read(accesses('alice', 'doc-sec'));
     // dave holds an active grant on doc-sec, bob's was revoked; both are Org2 users.
     const held = {
@@ -732,6 +733,12 @@ describe('Security fixes on the live network', { timeout: 20 * 60_000 }, () => {
       endorsementView(held.bob, uid('bob'), [180_000]),
     );
     assert.ok(held.bob.writes.size > 0, 'the attempt is a write');
+    // The decision for the owner's log is a private write, seen here only as hashes: the key is the
+    // attempt's, the value is blinded with the owner's wrapped key, which neither requester can read.
+    for (const e of Object.values(held)) {
+      const keyHash = createHash('sha256').update(`attempt|doc-sec|${e.txId}`).digest('hex');
+      assert.deepEqual([...e.privateWrites.keys()], [`ktalkItems/${keyHash}`]);
+    }
     assert.equal(held.bob.event?.name, 'sharing.AccessRequested');
     for (const [as, e] of Object.entries(held) as Array<[Staff, Endorsed]>) {
       await live().refused(

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { Info, Transaction } from 'fabric-contract-api';
 import { z } from 'zod';
 import { memberRole, readGroup, requireNoPendingRekey } from '../domain/groups';
@@ -6,6 +6,10 @@ import { requireActiveUser } from '../domain/payments';
 import {
   type AccessCode,
   type AccessRecord,
+  type AttemptDecision,
+  attemptDecisionSchema,
+  attemptKey,
+  decideUnseen,
   type GrantRecord,
   type ItemRecord,
   MAX_GRANTS_PER_ITEM,
@@ -265,7 +269,19 @@ export class SharingContract extends KTalkContract {
     const page = await readPage(ctx, start, end, req.pageSize ?? LIMITS.pageSize, req.bookmark, accessSchema);
     const grants = await listGrants(ctx, req.itemId);
     const accesses: AccessRecord[] = [];
-    for (const { value } of page.records) accesses.push(await attemptOutcome(ctx, value, item, grants));
+    for (const { value } of page.records) {
+      const recorded = await readPrivateJson(
+        ctx,
+        COLLECTIONS.items,
+        attemptKey(req.itemId, value.txId),
+        attemptDecisionSchema,
+      );
+      accesses.push(
+        recorded
+          ? { ...withoutOutcome(value), outcome: recorded.outcome, grantId: recorded.grantId, code: recorded.code }
+          : await attemptOutcome(ctx, value, item, grants),
+      );
+    }
     return JSON.stringify({ accesses, bookmark: page.bookmark });
   }
 
@@ -290,6 +306,7 @@ export class SharingContract extends KTalkContract {
     if (item) {
       const attempt: AccessRecord = { itemId: req.itemId, accessor: caller.userId, time: now, txId };
       await writeJson(ctx, key('access', req.itemId, sortableTime(now), txId), attempt);
+      await recordDecision(ctx, item, caller.userId, now, txId);
     }
     const ticket: TicketRecord = {
       ticketId: txId,
@@ -369,6 +386,40 @@ export class SharingContract extends KTalkContract {
       payload: Buffer.from(payload).toString('base64'),
     });
   }
+}
+
+/**
+ * The decision as of the attempt, for the owner's log only: in private data,
+ * blinded (see attemptDecisionSchema), reached by reads that do not depend on
+ * it (decideUnseen). The requester's proposal response holds only its hash.
+ */
+async function recordDecision(
+  ctx: KTalkContext,
+  item: ItemRecord,
+  userId: string,
+  now: number,
+  txId: string,
+): Promise<void> {
+  const ownerKey = await readPrivateJson(
+    ctx,
+    COLLECTIONS.items,
+    wrappedKeyKey(item.itemId, OWNER_GRANT),
+    wrappedKeySchema,
+  );
+  if (!ownerKey) throw notFound('item content is not available on this peer');
+  const blind = createHmac('sha256', Buffer.from(ownerKey.wrappedKey, 'base64')).update(txId).digest('hex');
+  const decision =
+    userId === item.owner
+      ? { ok: true, grant: null, code: null }
+      : await decideUnseen(ctx, await listGrants(ctx, item.itemId), userId, now);
+  const recorded: AttemptDecision = decision.ok
+    ? { blind, outcome: 'granted', grantId: decision.grant?.grantId ?? OWNER_GRANT }
+    : { blind, outcome: 'denied', code: decision.code ?? 'FORBIDDEN' };
+  await writePrivateJson(ctx, COLLECTIONS.items, attemptKey(item.itemId, txId), recorded);
+}
+
+function withoutOutcome(attempt: AccessRecord): AccessRecord {
+  return { itemId: attempt.itemId, accessor: attempt.accessor, time: attempt.time, txId: attempt.txId };
 }
 
 type TicketDecision =

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { surelyBefore } from '../lib/clock';
 import type { KTalkContext } from '../lib/context';
 import { key, readJson, scanPrefix } from '../lib/state';
-import { memberRole } from './groups';
+import { memberOfKey, memberRole } from './groups';
 
 // Storage layout (world state unless noted):
 //   item|<itemId>                              -> ItemRecord (public metadata)
@@ -11,6 +11,7 @@ import { memberRole } from './groups';
 //   ticket|<itemId>|<userId>|<txId>            -> TicketRecord (the attempt's window, no decision)
 //   [ktalkItems] payload|<itemId>              -> raw ciphertext bytes
 //   [ktalkItems] itemkey|<itemId>|<grantId>    -> { wrappedKey } ('owner' for the owner's copy)
+//   [ktalkItems] attempt|<itemId>|<txId>       -> AttemptDecision (blinded: see decideUnseen)
 
 export const OWNER_GRANT = 'owner';
 /**
@@ -94,6 +95,21 @@ export type TicketRecord = z.infer<typeof ticketSchema>;
 
 export const wrappedKeySchema = z.object({ wrappedKey: z.string() });
 
+/**
+ * The decision on one attempt, as RequestAccess recorded it for the owner's
+ * log, in private data. `blind` (an HMAC of the txId under the owner's
+ * wrapped key, which the requester cannot read) makes the value's hash, the
+ * only part in the requester's proposal response, unguessable.
+ */
+export const attemptDecisionSchema = z.object({
+  blind: z.string(),
+  outcome: z.enum(['granted', 'denied']),
+  grantId: z.string().optional(),
+  code: z.enum(ACCESS_CODES).optional(),
+});
+export type AttemptDecision = z.infer<typeof attemptDecisionSchema>;
+export const attemptKey = (itemId: string, txId: string): string => key('attempt', itemId, txId);
+
 export const itemKey = (itemId: string): string => key('item', itemId);
 export const grantKey = (itemId: string, grantId: string): string => key('grant', itemId, grantId);
 export const payloadKey = (itemId: string): string => key('payload', itemId);
@@ -167,6 +183,39 @@ export async function decideAccess(
     const state = await grantState(ctx, grant, now, byId);
     if (state === 'expired') sawExpired = true;
     // Longest-lived grant first, then the lowest id, so every endorser picks the same one.
+    if (state === 'active' && (best === null || grant.expiresAt > best.expiresAt)) best = grant;
+  }
+  if (best) return { ok: true, grant: best, code: null };
+  return { ok: false, grant: null, code: sawExpired ? 'EXPIRED' : 'FORBIDDEN' };
+}
+
+/**
+ * decideAccess, made so that its reads do not depend on the decision: every
+ * grant's state is judged (the same reads whoever asks), and the caller's
+ * group memberships come from one scan of their own index, which they know
+ * anyway. Used where the read set reaches the requester before any record
+ * exists (RequestAccess's proposal response).
+ */
+export async function decideUnseen(
+  ctx: KTalkContext,
+  grants: readonly GrantRecord[],
+  userId: string,
+  now: number,
+): Promise<AccessDecision> {
+  const byId = new Map(grants.map((g) => [g.grantId, g]));
+  const states = new Map<string, GrantState>();
+  for (const g of grants) states.set(g.grantId, await grantState(ctx, g, now, byId));
+  const prefix = memberOfKey(userId, '');
+  const rows = await scanPrefix(ctx, prefix, z.unknown());
+  const mine = new Set(rows.map((r) => r.key.slice(prefix.length)));
+  let best: GrantRecord | null = null;
+  let sawExpired = false;
+  for (const grant of grants) {
+    const covers =
+      grant.grantee.kind === 'user' ? grant.grantee.userId === userId : mine.has(grant.grantee.conversationId);
+    if (!covers) continue;
+    const state = states.get(grant.grantId);
+    if (state === 'expired') sawExpired = true;
     if (state === 'active' && (best === null || grant.expiresAt > best.expiresAt)) best = grant;
   }
   if (best) return { ok: true, grant: best, code: null };

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { type UserRecord, userKey } from '../../src/contracts/directory-contract';
-import { type GroupPolicy, type GroupRecord, type GroupRole, groupKey, memberKey } from '../../src/domain/groups';
+import {
+  type GroupPolicy,
+  type GroupRecord,
+  type GroupRole,
+  groupKey,
+  memberKey,
+  memberOfKey,
+} from '../../src/domain/groups';
 import { toBytes } from '../../src/lib/canonical-json';
 import type { AuditRecord, KTalkContext } from '../../src/lib/context';
 import { type FakeLedger, type Outcome, type TestIdentity, userIdFor } from './fake-ledger';
@@ -71,12 +78,16 @@ export function addGroup(
     memberOrgs: [...new Set(members.map(([who]) => who.mspId))].sort(),
   };
   put(ledger, groupKey(conversationId), group);
-  for (const [who, role] of members)
+  // The member record and the member's own index, as the groups contract writes them together.
+  for (const [who, role] of members) {
     put(ledger, memberKey(conversationId, userIdFor(who)), { role, since: ledger.clock });
+    put(ledger, memberOfKey(userIdFor(who), conversationId), { since: ledger.clock });
+  }
 }
 
 export function removeMember(ledger: FakeLedger, conversationId: string, who: TestIdentity): void {
   ledger.world.delete(memberKey(conversationId, userIdFor(who)));
+  ledger.world.delete(memberOfKey(userIdFor(who), conversationId));
 }
 
 export function ok<T>(outcome: Outcome<T>): T {

@@ -483,7 +483,7 @@ export type ApiEvent =
   | { type: 'contactKeyPendingEnded'; userId: string }
   | { type: 'sync'; state: SyncState }
   | { type: 'session'; state: SessionState['state'] }
-  | { type: 'access'; itemId: string; accessor: string; outcome: 'ok' | 'denied' }
+  | { type: 'access'; itemId: string; accessor: string }
   | { type: 'sharedWithMe'; item: SharedWithMe }
   /** Something this device received could not be kept in its store (a list must never stop growing silently). */
   | { type: 'storeFailed'; message: string }

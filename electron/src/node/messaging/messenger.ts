@@ -829,9 +829,10 @@ export class Messenger {
     }
     const me = this.session.userId;
     if (event.eventName === 'sharing.AccessRequested' && typeof payload.itemId === 'string') {
+      // The event carries no decision (an endorsement that is never submitted would show it):
+      // the owner's log (accessHistory) has the outcome once the attempt is committed.
       const accessor = String(payload.accessor ?? '');
-      const outcome = payload.outcome === 'ok' ? 'ok' : 'denied';
-      if (accessor !== me) this.session.emit({ type: 'access', itemId: payload.itemId, accessor, outcome });
+      if (accessor !== me) this.session.emit({ type: 'access', itemId: payload.itemId, accessor });
     }
     if (
       event.eventName === 'sharing.AccessGranted' &&

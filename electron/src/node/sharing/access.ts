@@ -14,9 +14,10 @@ import {
 } from './records';
 
 // Reading an item the way the sharing contract allows it: RequestAccess
-// (a submit, so the access record commits whatever the decision), then the
-// committed decision (GetTicket), then the content (ReadItem, an evaluate
-// against that ticket). Plus the keys that open what ReadItem serves.
+// (a submit that records only the attempt, the same whatever the decision),
+// then the decision on that committed attempt (GetTicket), then the content
+// (ReadItem, an evaluate against that ticket). Plus the keys that open what
+// ReadItem serves.
 
 /** Retries for reads that may run ahead of the peer's copy (commit just seen, private data reconciling). */
 const LAG_RETRIES = 4;
@@ -88,7 +89,7 @@ export async function epochKeyOf(session: ClientSession, conversationId: string,
   return { epoch: record.epoch, key: await unwrapEpochKey(record.wrappedKey, mySecretKeys(session)) };
 }
 
-/** Requests access and returns the granted ticket's id; a denial throws its code (FORBIDDEN, EXPIRED, NOT_FOUND). */
+/** Records an access attempt and returns its ticket id if granted; a denial throws its code (FORBIDDEN, EXPIRED, NOT_FOUND). */
 export async function requestTicket(session: ClientSession, itemId: string): Promise<string> {
   const committed = await session.ledger.submit('sharing', 'RequestAccess', { itemId });
   const { ticketId } = parseAnswer(committed.result, ticketIdSchema, 'sharing.RequestAccess');

@@ -2,7 +2,9 @@ import type { EscrowInfo } from '../../../../electron/src/common/api';
 
 // Mirrors the chaincode's rules so the UI offers only what would succeed:
 // the sender may release while open; the recipient may claim until a clock
-// skew before the deadline; either party may refund a skew after it.
+// skew before the deadline; the sender may refund from then on (closing the
+// escrow is what stops a claim endorsed earlier and held back from settling
+// late), the recipient a skew after the deadline.
 export const CLOCK_SKEW_MS = 60_000;
 
 export type EscrowAction = 'release' | 'claim' | 'refund';
@@ -12,7 +14,10 @@ export function allowedEscrowActions(escrow: EscrowInfo, me: string, now: number
   const actions: EscrowAction[] = [];
   if (me === escrow.from) actions.push('release');
   if (me === escrow.to && now < escrow.deadline - CLOCK_SKEW_MS) actions.push('claim');
-  if ((me === escrow.from || me === escrow.to) && now >= escrow.deadline + CLOCK_SKEW_MS) actions.push('refund');
+  const claimsClosed = now >= escrow.deadline - CLOCK_SKEW_MS;
+  if ((me === escrow.from && claimsClosed) || (me === escrow.to && now >= escrow.deadline + CLOCK_SKEW_MS)) {
+    actions.push('refund');
+  }
   return actions;
 }
 
