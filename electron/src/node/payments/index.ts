@@ -10,3 +10,4 @@ export {
   sendPayment,
   settleEscrow,
 } from './service';
+export { EscrowKeeper, sessionEscrowLedger } from './escrow-keeper';

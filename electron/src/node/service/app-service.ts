@@ -69,6 +69,8 @@ interface Signed {
   readonly session: OpenedSession;
   readonly store: Store;
   readonly messenger: Messenger;
+  /** Refunds the user's open escrows when claims close, so a held claim cannot settle late. */
+  readonly escrows: payments.EscrowKeeper;
 }
 
 const listDirectorySchema = z.object({ users: z.array(directoryUserSchema), bookmark: z.string().optional() });
@@ -160,7 +162,9 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
       // An older version's plaintext list of my items moves into the encrypted store.
       await sharing.importLegacyItemsFile(session.dataDir, sharing.myItemsIn(store));
       const messenger = new Messenger(session, store, options.messenger);
-      signed = { session, store, messenger };
+      const escrows = new payments.EscrowKeeper(session.userId, payments.sessionEscrowLedger(session));
+      signed = { session, store, messenger, escrows };
+      void escrows.start().catch(() => undefined);
       // Catch-up runs in the background; the UI shows sync state from events.
       void messenger.start().catch(() => emit({ type: 'sync', state: 'offline' }));
       emit({ type: 'session', state: 'signed-in' });
@@ -179,6 +183,7 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     const current = signed;
     signed = null;
     if (current) {
+      current.escrows.stop();
       await current.messenger.stop().catch(() => undefined);
       current.store.close();
       current.session.close();
@@ -436,8 +441,9 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
       need().messenger.sendContent(conversationId, { type: 'payment-request', amount, memo }),
     paymentHistory: (input) => payments.paymentHistory(need().session, input),
     createEscrow: async (input) => {
-      const { session, messenger } = need();
+      const { session, messenger, escrows } = need();
       const escrow = await payments.createEscrow(session, input);
+      escrows.watch(escrow);
       const { from, to, amount, deadline } = escrow;
       rememberFact(messenger.store, { type: 'escrow', escrowId: escrow.escrowId }, { from, to, amount, deadline });
       if (input.conversationId) {
