@@ -559,7 +559,11 @@ export class Messenger {
     void lookUpFact(this.session, this.store, content, m.sender)
       .then(() => {
         if (!isConfirmed(this.store, content, m.sender)) return askAgain();
-        const fresh = this.store.getMessage(m);
+        const fresh = this.store.getMessage({
+          conversationId: m.conversationId,
+          sender: m.sender,
+          clientMessageId: m.clientMessageId,
+        });
         if (fresh) this.session.emit({ type: 'message', message: this.view(fresh) });
         // Its preview may be the conversation's last line: ticked now.
         this.session.emit({ type: 'conversation', conversation: this.summary(m.conversationId) });
