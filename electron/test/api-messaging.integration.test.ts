@@ -252,10 +252,16 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
       conversationId: direct.id,
       requestId: asked.clientMessageId,
     });
-    await bob.waitFor(
+    const answered = await bob.waitFor(
       direct.id,
       (m) => m.content?.type === 'payment' && m.content.paymentId === answer.paymentId && m.ledgerConfirmed === true,
     );
+    // An open conversation hears it too: the confirmed card is pushed, not only read back.
+    const pushedBy = Date.now() + 60_000;
+    while (!bob.events.some((e) => e.type === 'message' && e.message.id === answered.id && e.message.ledgerConfirmed)) {
+      assert.ok(Date.now() < pushedBy, 'the confirmed card was never pushed');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     assert.equal((await alice.call('getBalance')).balance, before.alice - 3_000);
     assert.equal((await bob.call('getBalance')).balance, before.bob + 3_000);
     assert.equal(
