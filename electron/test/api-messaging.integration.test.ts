@@ -289,8 +289,33 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
       (m) => m.content?.type === 'payment' && m.content.paymentId === paid.paymentId,
     );
     assert.equal(shown.verified, true);
-    assert.equal((await alice.call('getBalance')).balance, before.alice - 2_500);
-    assert.equal((await bob.call('getBalance')).balance, before.bob + 2_500);
+    // Bob's app found the payment in his history as the card states it.
+    await bob.waitFor(
+      direct.id,
+      (m) => m.content?.type === 'payment' && m.content.paymentId === paid.paymentId && m.ledgerConfirmed === true,
+    );
+    // A request bob posts, paid by alice from it: the answering payment is confirmed for bob too.
+    const asked = await bob.call('requestPayment', { conversationId: direct.id, amount: 500, memo: 'taxi' });
+    await alice.waitFor(direct.id, (m) => m.id === asked.id);
+    const answer = await alice.call('sendPayment', {
+      to: 'Org2MSP::bob',
+      amount: 500,
+      memo: 'taxi',
+      conversationId: direct.id,
+      requestId: asked.clientMessageId,
+    });
+    const answered = await bob.waitFor(
+      direct.id,
+      (m) => m.content?.type === 'payment' && m.content.paymentId === answer.paymentId && m.ledgerConfirmed === true,
+    );
+    // An open conversation hears it too: the confirmed card is pushed, not only read back.
+    const pushedBy = Date.now() + 60_000;
+    while (!bob.events.some((e) => e.type === 'message' && e.message.id === answered.id && e.message.ledgerConfirmed)) {
+      assert.ok(Date.now() < pushedBy, 'the confirmed card was never pushed');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.equal((await alice.call('getBalance')).balance, before.alice - 3_000);
+    assert.equal((await bob.call('getBalance')).balance, before.bob + 3_000);
     assert.equal(
       await bob.refused('sendPayment', { to: 'Org1MSP::alice', amount: 10 ** 9, memo: '' }),
       'INSUFFICIENT_FUNDS',

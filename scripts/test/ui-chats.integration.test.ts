@@ -310,7 +310,9 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     await held.getByTestId('delivery').filter({ hasText: 'Delivered' }).waitFor({ timeout: LEDGER });
     await message(b, 'Is this still you?').waitFor({ timeout: LEDGER });
     // Still flagged: verifying takes comparing the new number.
-    await banner.waitFor();
+    await banner.getByRole('button', { name: 'Compare safety numbers' }).click();
+    await a.getByRole('dialog').getByRole('button', { name: 'Mark as verified' }).click();
+    await banner.waitFor({ state: 'detached' });
     assertNoErrors([alice, bob]);
   });
 
@@ -338,6 +340,7 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
       'Hi Alice, Bob here. Got it.',
       'Agenda for Monday attached.',
       'Sent with my new keys.',
+      'Is this still you?',
     ]);
     const english = await visibleLines(a);
     // After a reload the conversation that was open opens again.
@@ -364,6 +367,7 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
       'Glad to be here.',
       'Plans after Bob left: confidential.',
       'Sent with my new keys.',
+      'Is this still you?',
       'Agenda for Monday attached.',
       'agenda.txt',
       'minutes.txt',

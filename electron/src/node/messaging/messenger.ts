@@ -19,7 +19,7 @@ import { type EventSync, LedgerError, parseAnswer, refinedApiCode, syncWithFileC
 import { HeldForKeyChange, Outbox, type OutboxMessage } from '../outbox';
 import type { ClientSession } from '../session/client-session';
 import { SNIPPET_CLOSE, SNIPPET_OPEN, type Store, type StoredMessage } from '../store';
-import { isCard, isConfirmed, lookUpFact } from './card-facts';
+import { canConfirm, isCard, isConfirmed, lookUpFact } from './card-facts';
 import { type AttachmentRef, contentOf, decodePlaintext, encodePlaintext, storedContent } from './content-codec';
 import { openRecord, postProposal, sealPost, sealedPostSchema } from './envelopes';
 import { Keyring } from './keyring';
@@ -75,6 +75,8 @@ export interface MessengerOptions {
   readonly pullPage?: number;
   readonly observer?: SyncObserver;
 }
+/** When a card's payment or escrow was not found, it is read again after these waits. */
+const RECHECK_DELAYS_MS = [1_000, 3_000, 10_000, 30_000];
 const openedSchema = z.object({ conversationId: z.string(), created: z.boolean() });
 const balanceSchema = z.object({ balance: z.number() });
 
@@ -99,6 +101,8 @@ export class Messenger {
   private readonly othersSeen = new Map<string, string[]>();
   /** Cards whose ledger fact was looked up this session (a miss is asked again after a restart). */
   private readonly looked = new Set<string>();
+  /** Cards not found on the ledger yet, by the payment or escrow id they name: its event asks again. */
+  private readonly unconfirmed = new Map<string, StoredMessage[]>();
 
   constructor(
     readonly session: ClientSession,
@@ -587,20 +591,54 @@ export class Messenger {
    * Looks up, once per session, the payment or escrow a card names, when this
    * user is a party and it is not confirmed yet; a confirmed card is shown again.
    */
-  private confirmCardLater(m: StoredMessage): void {
-    if (m.state === 'erased') return;
+  private confirmCardLater(m: StoredMessage, attempt = 0): void {
+    if (m.state === 'erased' || this.stopped) return;
     const content = contentOf(m);
     if (!isCard(content) || isConfirmed(this.store, content, m.sender)) return;
     const id = messageIdOf(m);
     if (this.looked.has(id)) return;
     this.looked.add(id);
+    const ref = content.type === 'payment' ? content.paymentId : content.escrowId;
+    // Not found, or the read failed: the peer that answered may not have committed the payment's
+    // block yet (the message came first), so it is read again a few times, and on its own event.
+    const askAgain = () => {
+      if (!canConfirm(content, m.sender, this.session.userId)) return;
+      this.unconfirmed.set(ref, [...(this.unconfirmed.get(ref) ?? []), m]);
+      const delay = RECHECK_DELAYS_MS[attempt];
+      if (delay === undefined) return;
+      setTimeout(() => {
+        this.looked.delete(id);
+        this.confirmCardLater(m, attempt + 1);
+      }, delay).unref();
+    };
     void lookUpFact(this.session, this.store, content, m.sender)
       .then(() => {
-        if (!isConfirmed(this.store, content, m.sender)) return;
-        const fresh = this.store.getMessage(m);
+        if (!isConfirmed(this.store, content, m.sender)) return askAgain();
+        const fresh = this.store.getMessage({
+          conversationId: m.conversationId,
+          sender: m.sender,
+          clientMessageId: m.clientMessageId,
+        });
         if (fresh) this.session.emit({ type: 'message', message: this.view(fresh) });
+        // Its preview may be the conversation's last line: ticked now.
+        this.session.emit({ type: 'conversation', conversation: this.summary(m.conversationId) });
       })
-      .catch(() => undefined);
+      .catch(() => {
+        // The next listing may ask too.
+        this.looked.delete(id);
+        askAgain();
+      });
+  }
+
+  /** A payment or escrow event of ours: cards naming it that were not confirmed are looked up again. */
+  private recheckCards(ref: string): void {
+    const waiting = this.unconfirmed.get(ref);
+    if (!waiting) return;
+    this.unconfirmed.delete(ref);
+    for (const m of waiting) {
+      this.looked.delete(messageIdOf(m));
+      this.confirmCardLater(m);
+    }
   }
 
   // ---- receiving ----------------------------------------------------------------
@@ -875,6 +913,8 @@ export class Messenger {
       this.onEscrowSettled(payload.escrowId, settled);
     }
     if (event.eventName.startsWith('payments.') && (payload.to === me || payload.from === me)) {
+      const ref = typeof payload.paymentId === 'string' ? payload.paymentId : payload.escrowId;
+      if (typeof ref === 'string') this.recheckCards(ref);
       const { balance } = await this.session.ledger.evaluate('payments', 'GetBalance', {}, balanceSchema);
       this.session.emit({ type: 'balance', balance });
     }
@@ -895,7 +935,7 @@ function previewOf(
 
 /**
  * Language-neutral: the UI words it; amounts are minor units shown as credits; a settled escrow is no longer ⏳.
- * Only a payment this user confirmed on the ledger is ticked; an unconfirmed card's claim is marked with a "?".
+ * Only a payment this user confirmed on the ledger is ticked; an unconfirmed card's claim is marked with a "⚠".
  */
 function preview(content: MessageContent, escrowState: SettledState | undefined, confirmed: boolean): string {
   const credits = (minor: number) => `¤ ${(minor / 100).toFixed(2)}`;
