@@ -10,6 +10,7 @@ import { ROOT, buildHarness, launchChromium, serveHarness } from './lib/ui-harne
 const OUT = path.join(ROOT, 'docs', 'screenshots');
 // A fixed clock so the pictures do not change from run to run.
 const NOW = Date.UTC(2026, 10, 23, 9, 30);
+const DAY = 24 * 3600_000;
 
 interface Screen {
   readonly name: string;
@@ -94,6 +95,27 @@ const SCREENS: readonly Screen[] = [
       await conversation(page, 'Project Falcon');
       await page.locator('[data-testid="key-change-banner"] .btn').click();
       await page.locator('.safety-digits').waitFor();
+    },
+  },
+  {
+    // Someone filed a key change for alice that this device did not make (key continuity).
+    name: 'key-alarm',
+    user: 'Org1MSP::alice',
+    open: async (page) => {
+      await conversation(page, 'bob');
+      await page.evaluate(`window.ktalkFake.foreignKeyChange(${NOW}, ${NOW + 3 * DAY})`);
+      await page.locator('[data-testid="key-alarm-banner"]').waitFor();
+    },
+  },
+  {
+    // A contact's unsigned key change is pending: messages still go to the current keys.
+    name: 'contact-key-pending',
+    user: 'Org1MSP::alice',
+    open: async (page) => {
+      await conversation(page, 'bob');
+      await page.locator('[data-testid="message"]').first().waitFor();
+      await page.evaluate(`window.ktalkFake.contactKeyPending('Org2MSP::bob', ${NOW}, ${NOW + 3 * DAY})`);
+      await page.locator('[data-testid="key-pending-banner"]').waitFor();
     },
   },
   {

@@ -155,7 +155,7 @@ function Shell() {
             </div>
           }
         >
-          {Page ? <Page /> : null}
+          <div className="content-page">{Page ? <Page /> : null}</div>
         </Suspense>
       </main>
     </div>
