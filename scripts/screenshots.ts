@@ -131,7 +131,16 @@ const SCREENS: readonly Screen[] = [
   { name: 'sharing', user: 'Org1MSP::alice', open: (page) => section(page, 'sharing') },
   { name: 'payments', user: 'Org1MSP::alice', open: (page) => section(page, 'payments') },
   { name: 'admin', user: 'Org1MSP::org1admin', open: (page) => section(page, 'admin') },
-  { name: 'compliance', user: 'Org1MSP::auditor1', open: (page) => section(page, 'compliance') },
+  {
+    // With a key change waiting for the officer's approval (key continuity's second party).
+    name: 'compliance',
+    user: 'Org1MSP::auditor1',
+    open: async (page) => {
+      await page.evaluate(`window.ktalkFake.contactKeyPending('Org1MSP::alice', ${NOW}, ${NOW + 3 * DAY})`);
+      await section(page, 'compliance');
+      await page.locator('[data-testid="key-change-request"]').waitFor();
+    },
+  },
   { name: 'settings', user: 'Org1MSP::alice', open: (page) => section(page, 'settings') },
 ];
 

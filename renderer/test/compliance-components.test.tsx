@@ -217,3 +217,27 @@ describe('the audit trail', () => {
     restore();
   });
 });
+
+describe('key changes waiting for the compliance officer (key continuity)', () => {
+  it("lists an org user's pending key change and approves it; an approved change leaves the list", async () => {
+    const api = createFakeApi(auditor);
+    api.contactKeyPending('Org1MSP::alice', FAKE_NOW, FAKE_NOW + 3 * 24 * 3600_000);
+    renderWithApp(<CompliancePage />, { api });
+    const panel = await screen.findByTestId('key-change-approvals');
+    const request = await within(panel).findByTestId('key-change-request');
+    expect(request.textContent).toContain('alice (Org1)');
+    await userEvent.click(within(request).getByRole('button', { name: 'Approve' }));
+    // Nothing waits any more: the panel, shown only while something does, goes.
+    await waitFor(() => expect(screen.queryByTestId('key-change-approvals')).toBeNull());
+    const alice = await api.getContact({ userId: 'Org1MSP::alice' });
+    expect(alice.ok && alice.value.pendingKeyChange).toBeUndefined();
+  });
+
+  it('shows the same panel in Chinese', async () => {
+    const api = createFakeApi(auditor);
+    api.contactKeyPending('Org1MSP::alice', FAKE_NOW, FAKE_NOW + 3 * 24 * 3600_000);
+    renderWithApp(<CompliancePage />, { api, language: 'zh-CN' });
+    const panel = await screen.findByTestId('key-change-approvals');
+    expect((await within(panel).findByTestId('key-change-request')).textContent).toContain('批准');
+  });
+});

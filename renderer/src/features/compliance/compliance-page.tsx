@@ -27,6 +27,7 @@ import { ActivityChart } from './activity-chart';
 import { chooseUnit, type BucketUnit } from './bucketing';
 import { EXPORT_MIME, exportFileName } from './export-file';
 import { actionKey, checkFilter, KNOWN_ACTIONS, type FilterDraft, type FilterField } from './filter';
+import { KeyChangeApprovals } from './key-change-approvals';
 import { VerifyPanel } from './verify-panel';
 import { useClock } from '../../lib/clock';
 import { formatTime } from '../../lib/format';
@@ -131,6 +132,7 @@ function AuditTrail() {
         <h1 id="compliance-title">{t('title')}</h1>
         <p className="feature-lede">{t('lede')}</p>
       </header>
+      <KeyChangeApprovals />
 
       <form
         className="card audit-filters"

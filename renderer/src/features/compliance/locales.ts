@@ -58,6 +58,13 @@ export const strings = {
       ok: 'Allowed',
       denied: 'Refused',
     },
+    keyChanges: {
+      title: 'Key changes waiting for you',
+      hint: 'Someone published new message keys for these people without their current keys: a lost device, or someone who enrolled as them. The change takes effect when its waiting period ends, or now if you approve it. Approve only after the person confirmed to you, in person or by phone, that the change is theirs.',
+      requested: 'Requested {{requested}}; takes effect {{effective}} unless vetoed',
+      approve: 'Approve',
+      approved: 'The new keys of {{name}} are in effect.',
+    },
     verify: {
       title: 'Verify an export',
       help: 'Checks every record of an exported JSON file against the blocks on the ledger and the hash chain, that no record of its window is missing, and who exported it and when, as the ledger recorded it: any change to the file is found.',
@@ -169,6 +176,13 @@ export const strings = {
       empty: '没有可显示的活动。',
       ok: '已允许',
       denied: '已拒绝',
+    },
+    keyChanges: {
+      title: '等待您批准的密钥更改',
+      hint: '有人在没有这些人当前密钥的情况下为其发布了新的消息密钥：可能是设备丢失，也可能是有人冒用其身份注册。等待期结束后更改生效；如您批准则立即生效。请仅在本人当面或电话确认更改确为其本人所为后再批准。',
+      requested: '申请于 {{requested}}；如未被否决，将于 {{effective}} 生效',
+      approve: '批准',
+      approved: '{{name}} 的新密钥已生效。',
     },
     verify: {
       title: '验证导出文件',
