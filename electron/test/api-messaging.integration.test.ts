@@ -817,7 +817,8 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
       try {
         const fromDave = await dave.call('openDirect', { userId: 'Org2MSP::bob' });
         assert.equal(fromDave.kind, 'direct');
-        await bob.call('markVerified', { userId: 'Org1MSP::org1admin' });
+        const shown = await bob.call('safetyNumber', { userId: 'Org1MSP::org1admin' });
+        await bob.call('markVerified', { userId: 'Org1MSP::org1admin', digits: shown.digits });
         await bob.call('saveSettings', { directFrom: 'contacts' });
         // dave is a contact now (a direct conversation); org1admin is one (verified).
         const fromTreasurer = await treasurer.call('openDirect', { userId: 'Org2MSP::bob' });
