@@ -4,7 +4,7 @@ import path from 'node:path';
 import { secretStore } from '../../../network/src/ca/crypto';
 import { profilePath } from '../../../network/src/connection-profile';
 import type { NetworkContext } from '../../../network/src/network';
-import type { ApiEvent, ApiMethod, ApiOutput, KTalkApi, MessageView } from '../../src/common/api';
+import type { ApiEvent, ApiInput, ApiMethod, ApiOutput, KTalkApi, MessageView } from '../../src/common/api';
 import { dispatchApi, parseApiArgs } from '../../src/common/api-args';
 import type { MessengerOptions } from '../../src/node/messaging/messenger';
 import { type AppService, createAppService } from '../../src/node/service/app-service';
@@ -22,7 +22,7 @@ export interface AppUser {
   readonly dir: string;
   readonly events: ApiEvent[];
   service: AppService;
-  call<M extends ApiMethod>(method: M, input?: unknown): Promise<ApiOutput<M>>;
+  call<M extends ApiMethod>(method: M, input?: ApiInput<M>): Promise<ApiOutput<M>>;
   /** Calls expecting a typed refusal; returns its code. */
   refused(method: ApiMethod, input?: unknown): Promise<string>;
   /** Waits until the conversation holds a message matching `match`. */
