@@ -23,20 +23,22 @@ export const chatsCases: ConformanceCase[] = [
   {
     name: 'a message carries an id of its own, and markVerified verifies only the safety number of the current keys',
     async run(target) {
-      const alice = await target.signedInApp('alice', 'verify-alice');
-      const bob = await target.signedInApp('bob', 'verify-bob');
-      const { sent, received } = await target.sendDirect(alice, bob, 'whose message is this');
+      // A pair no other case opens a direct conversation for: each case's apps are new devices
+      // (new keys), which cannot open a conversation whose key was wrapped for earlier devices.
+      const carol = await target.signedInApp('carol', 'verify-carol');
+      const dave = await target.signedInApp('dave', 'verify-dave');
+      const { sent, received } = await target.sendDirect(carol, dave, 'whose message is this');
       // The id names the sender too: never the bare clientMessageId another member could reuse.
       for (const m of [sent, received]) assert.notEqual(m.id, m.clientMessageId);
-      const shown = await alice.call('safetyNumber', { userId: userIdOf('bob') });
+      const shown = await carol.call('safetyNumber', { userId: userIdOf('dave') });
       const other = shown.digits.replace(/\d/g, (d) => String((Number(d) + 1) % 10));
-      assert.equal(await alice.refused('markVerified', { userId: userIdOf('bob'), digits: other }), 'KEY_CHANGED');
-      assert.equal((await alice.call('getContact', { userId: userIdOf('bob') })).verified, false);
-      const marked = await alice.call('markVerified', { userId: userIdOf('bob'), digits: shown.digits });
+      assert.equal(await carol.refused('markVerified', { userId: userIdOf('dave'), digits: other }), 'KEY_CHANGED');
+      assert.equal((await carol.call('getContact', { userId: userIdOf('dave') })).verified, false);
+      const marked = await carol.call('markVerified', { userId: userIdOf('dave'), digits: shown.digits });
       assert.equal(marked.verified, true);
       assert.equal(marked.keyChangePending, false);
       // Nothing to acknowledge: still verified.
-      assert.equal((await alice.call('acknowledgeKeyChange', { userId: userIdOf('bob') })).verified, true);
+      assert.equal((await carol.call('acknowledgeKeyChange', { userId: userIdOf('dave') })).verified, true);
     },
   },
   {

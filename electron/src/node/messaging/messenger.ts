@@ -775,6 +775,12 @@ export class Messenger {
         void this.pull(conversationId, 'live').catch(() => undefined);
       } else if (area === 'groups') {
         this.lookAround(event);
+      } else if (this.looking) {
+        // A post in a conversation being discovered right now (its opening event came just
+        // before, and discovery runs in the background): asked again once discovery ends,
+        // or the post would wait for the conversation's next event.
+        const discovering = this.looking;
+        void discovering.then(() => this.recogniseAfterDiscovery(event));
       }
       return;
     }
@@ -845,6 +851,17 @@ export class Messenger {
     })().finally(() => {
       this.looking = null;
     });
+  }
+
+  private recogniseAfterDiscovery(event: ChaincodeEvent): void {
+    if (this.stopped) return;
+    const conversationId = recogniseEvent(
+      { transactionId: event.transactionId, payload: event.payload },
+      this.tagKeys(),
+    );
+    if (!conversationId) return;
+    this.options.observer?.onRecognised?.(conversationId, event.transactionId);
+    void this.pull(conversationId, 'live').catch(() => undefined);
   }
 
   /** Groups pending a re-key, read again; one that moved on is handled like a recognised group event. */
