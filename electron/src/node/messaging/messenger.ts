@@ -765,12 +765,8 @@ export class Messenger {
   private async onEvent(event: ChaincodeEvent): Promise<void> {
     const [area] = event.eventName.split('.');
     if (area === 'messages' || area === 'groups') {
-      const conversationId = recogniseEvent(
-        { transactionId: event.transactionId, payload: event.payload },
-        this.tagKeys(),
-      );
+      const conversationId = this.recognise(event);
       if (conversationId) {
-        this.options.observer?.onRecognised?.(conversationId, event.transactionId);
         if (area === 'groups') await this.onGroupEvent(conversationId, event);
         void this.pull(conversationId, 'live').catch(() => undefined);
       } else if (area === 'groups') {
@@ -853,15 +849,20 @@ export class Messenger {
     });
   }
 
-  private recogniseAfterDiscovery(event: ChaincodeEvent): void {
-    if (this.stopped) return;
+  /** The conversation an event's tag names, among those whose current key this device holds. */
+  private recognise(event: ChaincodeEvent): string | undefined {
     const conversationId = recogniseEvent(
       { transactionId: event.transactionId, payload: event.payload },
       this.tagKeys(),
     );
-    if (!conversationId) return;
-    this.options.observer?.onRecognised?.(conversationId, event.transactionId);
-    void this.pull(conversationId, 'live').catch(() => undefined);
+    if (conversationId) this.options.observer?.onRecognised?.(conversationId, event.transactionId);
+    return conversationId ?? undefined;
+  }
+
+  private recogniseAfterDiscovery(event: ChaincodeEvent): void {
+    if (this.stopped) return;
+    const conversationId = this.recognise(event);
+    if (conversationId) void this.pull(conversationId, 'live').catch(() => undefined);
   }
 
   /** Groups pending a re-key, read again; one that moved on is handled like a recognised group event. */

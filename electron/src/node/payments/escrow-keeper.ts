@@ -1,7 +1,6 @@
 import type { EscrowInfo } from '../../common/api';
 import type { ClientSession } from '../session/client-session';
-import { historyPageSchema } from './records';
-import { getEscrow, settleEscrow } from './service';
+import { getEscrow, historyPage, settleEscrow } from './service';
 
 // The sender's side of an escrow deadline. Fabric validates no chaincode
 // time, so a claim endorsed just before claims close could be held and
@@ -17,7 +16,6 @@ const CLAIMS_CLOSE_BEFORE_DEADLINE_MS = 60_000;
 const MARGIN_MS = 1_000;
 /** setTimeout's longest delay; a later moment is waited for in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const HISTORY_PAGE_SIZE = 50;
 
 export interface KeeperClock {
   now(): number;
@@ -46,13 +44,12 @@ export function sessionEscrowLedger(session: ClientSession): EscrowLedger {
     refund: (escrowId) => settleEscrow(session, { escrowId, action: 'refund' }),
     fundedEscrowIds: async () => {
       const ids: string[] = [];
-      let bookmark: string | undefined;
+      let cursor: string | undefined;
       do {
-        const request = { pageSize: HISTORY_PAGE_SIZE, ...(bookmark ? { bookmark } : {}) };
-        const page = await session.ledger.evaluate('payments', 'GetHistory', request, historyPageSchema);
+        const page = await historyPage(session, cursor);
         for (const entry of page.entries) if (entry.kind === 'escrow-out' && entry.escrowId) ids.push(entry.escrowId);
-        bookmark = page.entries.length >= HISTORY_PAGE_SIZE ? page.bookmark : undefined;
-      } while (bookmark);
+        cursor = page.next;
+      } while (cursor);
       return ids;
     },
   };

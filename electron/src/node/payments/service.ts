@@ -7,6 +7,7 @@ import { ServiceError, checkedInput } from '../sharing/errors';
 import {
   balanceSchema,
   escrowSchema,
+  type HistoryEntry,
   historyPageSchema,
   mintSchema,
   toEscrowInfo,
@@ -65,17 +66,25 @@ export async function sendPayment(session: ClientSession, input: In<'sendPayment
   };
 }
 
+/** One page of my history as the ledger has it, and the cursor of the next page if there is one. */
+export async function historyPage(
+  session: ClientSession,
+  cursor: string | undefined,
+): Promise<{ entries: HistoryEntry[]; next?: string }> {
+  const request = { pageSize: HISTORY_PAGE_SIZE, ...(cursor !== undefined ? { bookmark: cursor } : {}) };
+  const page = await session.ledger.evaluate('payments', 'GetHistory', request, historyPageSchema);
+  const full = page.entries.length >= HISTORY_PAGE_SIZE;
+  return { entries: page.entries, ...(full && page.bookmark ? { next: page.bookmark } : {}) };
+}
+
 /** My history, oldest first (the ledger's order), one page per call. */
 export async function paymentHistory(
   session: ClientSession,
   input: In<'paymentHistory'>,
 ): Promise<Page<PaymentRecord>> {
   const { cursor } = checkedInput('paymentHistory', input);
-  const request = { pageSize: HISTORY_PAGE_SIZE, ...(cursor !== undefined ? { bookmark: cursor } : {}) };
-  const page = await session.ledger.evaluate('payments', 'GetHistory', request, historyPageSchema);
-  const full = page.entries.length >= HISTORY_PAGE_SIZE;
-  const next = full && page.bookmark ? page.bookmark : undefined;
-  return { items: page.entries.map(toPaymentRecord), ...(next !== undefined ? { next } : {}) };
+  const page = await historyPage(session, cursor);
+  return { items: page.entries.map(toPaymentRecord), ...(page.next !== undefined ? { next: page.next } : {}) };
 }
 
 const groupPolicySchema = z.object({ policy: z.object({ paymentsAllowed: z.boolean() }) });
