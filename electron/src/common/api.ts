@@ -3,6 +3,8 @@
 // one argument object (validated by the schemas in api-args.ts) and answers
 // with a Result; nothing is thrown across the boundary.
 
+import type { ApiEvent } from './api-events';
+
 /** Typed failure codes the UI can translate; `message` carries the detail. */
 export const API_ERROR_CODES = [
   // Input and session.
@@ -462,55 +464,10 @@ export interface VerifyReport {
 
 // ---- push events ----------------------------------------------------------------
 
-export type ApiEvent =
-  | { type: 'message'; message: MessageView }
-  | {
-      type: 'delivery';
-      /** The message's MessageView.id: a delivery change of another sender's message never touches mine. */
-      messageId: string;
-      conversationId: string;
-      clientMessageId: string;
-      state: DeliveryState;
-      failure?: ApiErrorCode;
-    }
-  | { type: 'conversation'; conversation: ConversationSummary }
-  | { type: 'keyChange'; userId: string }
-  /** The user's own keys: a change this device did not make is pending or was applied. */
-  | { type: 'keyAlarm'; status: OwnKeyStatus }
-  /** A contact's keys: an unsigned change is pending (don't trust it; it may be vetoed). */
-  | { type: 'contactKeyPending'; userId: string; requestedAt: number; effectiveAt: number }
-  /** A contact's pending key change ended (vetoed, approved or completed): what showed it reads the contact again. */
-  | { type: 'contactKeyPendingEnded'; userId: string }
-  | { type: 'sync'; state: SyncState }
-  | { type: 'session'; state: SessionState['state'] }
-  | { type: 'access'; itemId: string; accessor: string }
-  | { type: 'sharedWithMe'; item: SharedWithMe }
-  /** Something this device received could not be kept in its store (a list must never stop growing silently). */
-  | { type: 'storeFailed'; message: string }
-  | { type: 'balance'; balance: number };
-
-/** Every push event type, listed once: transports and the renderer's client accept exactly these. */
-export const API_EVENT_TYPES = [
-  'message',
-  'delivery',
-  'conversation',
-  'keyChange',
-  'keyAlarm',
-  'contactKeyPending',
-  'contactKeyPendingEnded',
-  'sync',
-  'session',
-  'access',
-  'sharedWithMe',
-  'storeFailed',
-  'balance',
-] as const satisfies ReadonlyArray<ApiEvent['type']>;
-export type ApiEventType = (typeof API_EVENT_TYPES)[number];
-
-// Fails to compile when an event type is declared in ApiEvent but not listed.
-type UnlistedEvent = Exclude<ApiEvent['type'], ApiEventType>;
-const everyEventListed: UnlistedEvent extends never ? true : false = true;
-void everyEventListed;
+// Declared once, as a schema, in api-events.ts (the receiving side of every
+// transport parses with it). Re-exported here as types only, so api.ts never
+// loads api-events.ts at run time (api-events.ts reads API_ERROR_CODES from here).
+export type { ApiEvent, ApiEventType } from './api-events';
 
 // ---- the operations -----------------------------------------------------------------
 

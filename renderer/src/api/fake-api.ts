@@ -24,18 +24,38 @@ import type {
   SessionState,
   SharedItem,
   FileData,
-  KTalkEvents,
   MembershipNotice,
   UserSettings,
   OwnKeyStatus,
 } from '../../../electron/src/common/api';
 import { textPreview } from '../../../electron/src/common/message-preview';
-import { isApiMethod, parseApiArgs } from '../../../electron/src/common/api-args';
+import { dispatchApi, parseApiArgs } from '../../../electron/src/common/api-args';
+import { type ApiClient, type ClientOptions, type Transport, clientOver } from './client-core';
+import {
+  DIRECT_POLICY_FIELDS,
+  allowedActions,
+  isManager,
+  keepsAnOwner,
+  mayAddWithRole,
+  mayChangePolicy,
+  mayChangeRole,
+  mayLeave,
+  mayManageMembers,
+  mayPost,
+  mayRemoveMember,
+  mayTransferOwnership,
+} from './fake-role-rules';
 
 // An in-memory KTalkApi for component tests, screenshots and the UI bench.
 // It keeps the rules the UI depends on (roles decide allowed actions, pages
 // come newest first with a cursor to older ones) but nothing is encrypted or
 // sent anywhere. Never used by the app itself or by end-to-end tests.
+//
+// It is a transport, not a second client: what tests and the harness hold is
+// the renderer's own client (client-core.ts) over the fake's transport, so
+// arguments, answers and events take the same checks as over IPC or the web
+// mode. Every group role decision is a call into fake-role-rules.ts, which
+// mirrors the chaincode's rules by name.
 
 export interface FakeUser {
   readonly mspId: string;
@@ -57,6 +77,8 @@ export interface FakeOptions {
   readonly now?: number;
   /** Delay every call (ms) to show loading states. */
   readonly latencyMs?: number;
+  /** Told about each pushed event the client dropped as malformed (default: console.warn, as in the app). */
+  readonly onDroppedEvent?: ClientOptions['onDroppedEvent'];
   /**
    * What survives a restart, shared by the fake instances given the same
    * disk (the conformance suite's restart): the wallet's accounts and the
@@ -85,10 +107,12 @@ const DEFAULT_FAKE_SETTINGS: UserSettings = {
   blockedUsers: [],
 };
 
-/** Built on the neutral API types (not the renderer's client) so Node tests can import the fake too. */
-export interface FakeApi extends KTalkApi, KTalkEvents {
-  /** Pushes an event to subscribers as the real app would. */
+/** The renderer's client over the fake's transport (neutral code, so Node tests can import the fake too), plus controls. */
+export interface FakeApi extends ApiClient {
+  /** Pushes an event to subscribers as the real app would (through the client's event parsing). */
   emit(event: ApiEvent): void;
+  /** Pushes any value as an event, as a broken or newer service might: the client drops what does not parse. */
+  emitRaw(value: unknown): void;
   /** The next call to `method` fails with `code`. */
   failNext(method: keyof KTalkApi, code: ApiErrorCode, message?: string): void;
   /** Every call made, in order (method names). */
@@ -156,18 +180,14 @@ const PROFILE: ProfileSummary = {
   ],
 };
 
-const RANK: Record<GroupRole, number> = { owner: 3, admin: 2, member: 1, reader: 0 };
-const WHO_RANK = { admins: 2, members: 1 } as const;
-
-export function allowedActionsFor(role: GroupRole, policy: GroupPolicy): GroupAction[] {
-  const actions: GroupAction[] = [];
-  if (RANK[role] >= WHO_RANK[policy.whoCanPost] && role !== 'reader') actions.push('post');
-  if (RANK[role] >= WHO_RANK[policy.whoCanInvite] && role !== 'reader') actions.push('invite');
-  if (RANK[role] >= RANK.admin) actions.push('remove', 'changeRole', 'updatePolicy');
-  if (role === 'owner') actions.push('transferOwnership');
-  else actions.push('leave');
-  if (policy.paymentsAllowed && role !== 'reader') actions.push('pay');
-  return actions;
+/** What the fake's getGroup answers as allowedActions: the chaincode's rules, as the service computes them. */
+export function allowedActionsFor(
+  role: GroupRole,
+  policy: GroupPolicy,
+  kind: 'group' | 'direct' = 'group',
+  owners = role === 'owner' ? 1 : 0,
+): GroupAction[] {
+  return allowedActions(kind, role, policy, owners);
 }
 
 const SAMPLE_LINES = [
@@ -182,12 +202,13 @@ const SAMPLE_LINES = [
 export function createFakeApi(options: FakeOptions = {}): FakeApi {
   let now = options.now ?? FAKE_NOW;
   const clock = () => (now += 1000);
-  const listeners = new Set<(event: ApiEvent) => void>();
+  // Raw listeners: what the transport hands the client, which parses each event.
+  const listeners = new Set<(event: unknown) => void>();
   const failures = new Map<string, { code: ApiErrorCode; message?: string }>();
   // The signed-in user's own directory entry as the real client would judge it.
   let ownKeys: OwnKeyStatus = { state: 'ok' };
   const calls: string[] = [];
-  const emit = (event: ApiEvent) => {
+  const emit = (event: unknown) => {
     for (const listener of [...listeners]) listener(event);
   };
 
@@ -508,6 +529,11 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
   });
 
   const getConversation = (id: string) => conversations.get(id);
+  const ownersOf = (c: FakeConversation) => [...c.members.values()].filter((role) => role === 'owner').length;
+  /** Like the service: the owner shown is the first member holding the role (a group may have several). */
+  const syncOwner = (c: FakeConversation) => {
+    c.owner = [...c.members].find(([, role]) => role === 'owner')?.[0] ?? c.owner;
+  };
   const details = (c: FakeConversation): GroupDetails => {
     const myRole = c.members.get(me()) ?? 'reader';
     return {
@@ -516,7 +542,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
       policy: { ...c.policy },
       owner: c.owner,
       myRole,
-      allowedActions: allowedActionsFor(myRole, c.policy),
+      allowedActions: allowedActionsFor(myRole, c.policy, c.summary.kind, ownersOf(c)),
       epochChangedAt: c.epochChangedAt,
     };
   };
@@ -538,13 +564,24 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     if (contact.status !== 'active') return fail('DISABLED', `${to} is disabled`);
     return undefined;
   };
-  const manage = (conversationId: string, action: GroupAction, f: (c: FakeConversation) => Result<GroupDetails>) =>
+  /**
+   * A group operation by a member, as the chaincode runs it: the group, the caller's membership, then `f`
+   * with the caller's role (each operation asks fake-role-rules.ts). Membership of a direct conversation is fixed.
+   */
+  const manage = (
+    conversationId: string,
+    f: (c: FakeConversation, myRole: GroupRole) => Result<GroupDetails>,
+    groupsOnly = true,
+  ) =>
     needSignIn(() => {
       const c = getConversation(conversationId);
       if (!c) return fail<GroupDetails>('NOT_FOUND');
-      if (!c.members.has(me())) return fail<GroupDetails>('NOT_MEMBER', `not a member of ${conversationId}`);
-      if (!details(c).allowedActions.includes(action)) return fail<GroupDetails>('FORBIDDEN', `you may not ${action}`);
-      const result = f(c);
+      const myRole = c.members.get(me());
+      if (!myRole) return fail<GroupDetails>('NOT_MEMBER', `not a member of ${conversationId}`);
+      if (groupsOnly && c.summary.kind !== 'group') {
+        return fail<GroupDetails>('FORBIDDEN', 'membership of a direct conversation is fixed');
+      }
+      const result = f(c, myRole);
       if (result.ok) emit({ type: 'conversation', conversation: { ...c.summary } });
       return result;
     });
@@ -766,7 +803,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         if (!c) return fail('NOT_FOUND');
         if (!c.members.has(me())) return fail('NOT_MEMBER', `not a member of ${conversationId}`);
         if (c.summary.rekeyRequired) return fail('REKEY_REQUIRED');
-        if (c.summary.kind === 'group' && !details(c).allowedActions.includes('post')) return fail('FORBIDDEN');
+        if (c.summary.kind === 'group' && !mayPost(c.policy, c.members.get(me()) ?? 'reader')) return fail('FORBIDDEN');
         // Like the service: a member whose keys changed after being verified holds the message.
         const held = [...c.members.keys()].some((id) => id !== me() && contacts.get(id)?.keyChangePending);
         const pushed = push(c, me(), { type: 'text', text }, clock(), held ? 'failed' : 'pending');
@@ -870,7 +907,9 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         return c.members.has(me()) ? ok(details(c)) : fail('NOT_MEMBER', `not a member of ${conversationId}`);
       }),
     addMember: async ({ conversationId, userId, role }) =>
-      manage(conversationId, 'invite', (c) => {
+      manage(conversationId, (c, myRole) => {
+        if (!mayManageMembers(c.policy, myRole)) return fail('FORBIDDEN', `a ${myRole} cannot add members here`);
+        if (!mayAddWithRole(myRole, role)) return fail('FORBIDDEN', `a ${myRole} cannot add an ${role}`);
         if (c.members.has(userId)) return fail('CONFLICT', 'already a member');
         if (!contacts.has(userId)) return fail('NOT_FOUND');
         c.members.set(userId, role);
@@ -878,10 +917,14 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         return ok(details(c));
       }),
     removeMember: async ({ conversationId, userId }) =>
-      manage(conversationId, 'remove', (c) => {
-        if (!c.members.has(userId)) return fail('NOT_FOUND');
-        if (userId === c.owner) return fail('FORBIDDEN', 'the owner cannot be removed');
+      manage(conversationId, (c, myRole) => {
+        if (!isManager(myRole)) return fail('FORBIDDEN', `a ${myRole} cannot remove members`);
+        if (userId === me()) return fail('BAD_INPUT', 'use Leave to leave a conversation');
+        const target = c.members.get(userId);
+        if (!target) return fail('NOT_FOUND');
+        if (!mayRemoveMember(myRole, target)) return fail('FORBIDDEN', `a ${myRole} cannot remove an ${target}`);
         c.members.delete(userId);
+        syncOwner(c);
         rekey(c);
         notice(c, 'removed', userId);
         return ok(details(c));
@@ -889,32 +932,59 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     leaveGroup: async ({ conversationId }) =>
       needSignIn(() => {
         const c = getConversation(conversationId);
-        if (!c || !c.members.has(me())) return fail('NOT_FOUND');
-        if (c.owner === me()) return fail('FORBIDDEN', 'transfer ownership first');
+        const myRole = c?.members.get(me());
+        if (!c || !myRole) return fail('NOT_FOUND');
+        if (c.summary.kind !== 'group') return fail('FORBIDDEN', 'membership of a direct conversation is fixed');
+        // Like the chaincode: the last owner is refused; with another owner left, an owner leaves like anyone.
+        if (!mayLeave(myRole, ownersOf(c))) {
+          return fail('CONFLICT', 'the last owner must transfer ownership before leaving');
+        }
         c.members.delete(me());
+        syncOwner(c);
         c.summary = { ...c.summary, rekeyRequired: true };
         return ok(null);
       }),
     changeRole: async ({ conversationId, userId, role }) =>
-      manage(conversationId, 'changeRole', (c) => {
-        if (!c.members.has(userId) || role === 'owner') return fail('BAD_INPUT');
+      manage(conversationId, (c, myRole) => {
+        if (!isManager(myRole)) return fail('FORBIDDEN', `a ${myRole} cannot change roles`);
+        const target = c.members.get(userId);
+        if (!target) return fail('NOT_FOUND', `${userId} is not a member`);
+        if (target === role) return fail('CONFLICT', `${userId} is already ${role}`);
+        if (!mayChangeRole(myRole, target, role))
+          return fail('FORBIDDEN', 'an admin cannot demote an owner or make one');
+        if (!keepsAnOwner(target, role, ownersOf(c))) return fail('CONFLICT', 'a group keeps at least one owner');
         c.members.set(userId, role);
+        syncOwner(c);
         return ok(details(c));
       }),
     transferOwnership: async ({ conversationId, userId }) =>
-      manage(conversationId, 'transferOwnership', (c) => {
-        if (!c.members.has(userId)) return fail('NOT_FOUND');
-        c.members.set(c.owner, 'admin');
+      manage(conversationId, (c, myRole) => {
+        if (!mayTransferOwnership(myRole)) return fail('FORBIDDEN', 'only an owner can transfer ownership');
+        if (userId === me()) return fail('BAD_INPUT', 'already the owner');
+        const target = c.members.get(userId);
+        if (!target) return fail('NOT_FOUND', `${userId} is not a member`);
+        if (target === 'owner') return fail('CONFLICT', `${userId} is already an owner`);
+        // The previous owner stays on as an admin and may leave afterwards.
         c.members.set(userId, 'owner');
+        c.members.set(me(), 'admin');
         c.owner = userId;
         return ok(details(c));
       }),
     updatePolicy: async ({ conversationId, policy }) =>
-      manage(conversationId, 'updatePolicy', (c) => {
-        c.policy = { ...c.policy, ...policy };
-        c.summary = { ...c.summary, retentionSeconds: c.policy.retentionSeconds };
-        return ok(details(c));
-      }),
+      manage(
+        conversationId,
+        (c, myRole) => {
+          if (!mayChangePolicy(c.summary.kind, myRole)) return fail('FORBIDDEN', 'only an owner can change the policy');
+          const fixed = (Object.keys(policy) as (keyof GroupPolicy)[]).filter((f) => !DIRECT_POLICY_FIELDS.has(f));
+          if (c.summary.kind === 'direct' && fixed.length > 0) {
+            return fail('FORBIDDEN', `${fixed.sort().join(', ')} cannot change in a direct conversation`);
+          }
+          c.policy = { ...c.policy, ...policy };
+          c.summary = { ...c.summary, retentionSeconds: c.policy.retentionSeconds };
+          return ok(details(c));
+        },
+        false,
+      ),
     shareItem: async ({ file, grantee, expiresAt, canReshare }) =>
       needSignIn(() => {
         const refused = granteeRefusal(grantee);
@@ -1224,31 +1294,31 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     },
   };
 
-  // Every call: recorded, optionally delayed, optionally failed once.
-  const wrapped = {} as Record<string, unknown>;
-  for (const [name, impl] of Object.entries(api) as [string, (input?: unknown) => Promise<Result<unknown>>][]) {
-    wrapped[name] = async (input?: unknown) => {
-      calls.push(name);
+  // The fake as a transport, run the way the hosts run a call (main/ipc.ts, the web route): recorded,
+  // optionally delayed or failed once, arguments checked by the shared schemas, then the implementation.
+  const transport: Transport = {
+    invoke: async (method, args) => {
+      calls.push(method);
       if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
-      const planned = failures.get(name);
+      const planned = failures.get(method);
       if (planned) {
-        failures.delete(name);
+        failures.delete(method);
         return fail(planned.code, planned.message);
       }
-      // Like every transport: the shared schemas check the arguments first (BAD_INPUT with its field and limit).
-      const checked = isApiMethod(name) ? parseApiArgs(name, input === undefined ? [] : [input]) : null;
-      if (checked && !checked.ok) return checked;
-      return impl(input);
-    };
-  }
-
-  return {
-    ...(wrapped as unknown as KTalkApi),
+      const call = parseApiArgs(method, args);
+      return call.ok ? dispatchApi(api, call.value) : call;
+    },
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+  };
+  const client = clientOver(transport, options.onDroppedEvent ? { onDroppedEvent: options.onDroppedEvent } : {});
+
+  return {
+    ...client,
     emit,
+    emitRaw: emit,
     failNext: (method, code, message) => failures.set(method, { code, message }),
     calls,
     now: () => now,
