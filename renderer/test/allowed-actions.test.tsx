@@ -126,6 +126,46 @@ describe('group details show only the allowed actions', () => {
   it('the fake follows the role rules the UI relies on', () => {
     expect(allowedActionsFor('reader', policy)).toEqual(['leave']);
     expect(allowedActionsFor('owner', policy)).not.toContain('leave');
+    expect(allowedActionsFor('owner', policy, 'group', 2)).toContain('leave');
+    expect(allowedActionsFor('admin', policy)).not.toContain('updatePolicy');
     expect(allowedActionsFor('member', { ...policy, whoCanPost: 'admins' })).not.toContain('post');
+  });
+});
+
+describe("the fake's group rules are the chaincode's", () => {
+  async function aliceWithGroup() {
+    const api = createFakeApi({ signedInAs: 'Org1MSP::alice' });
+    const created = await api.createGroup({ title: 'Rules', members: ['Org2MSP::bob'], policy });
+    if (!created.ok) throw new Error('createGroup');
+    return { api, conversationId: created.value.id };
+  }
+
+  it('an admin cannot change the policy (only an owner may), and is not offered it', async () => {
+    const { api, conversationId } = await aliceWithGroup();
+    expect(await api.updatePolicy({ conversationId, policy: { paymentsAllowed: true } })).toMatchObject({ ok: true });
+    // Alice hands ownership to bob and stays on as an admin.
+    const handed = await api.transferOwnership({ conversationId, userId: 'Org2MSP::bob' });
+    if (!handed.ok) throw new Error('transferOwnership');
+    expect(handed.value.myRole).toBe('admin');
+    expect(handed.value.allowedActions).not.toContain('updatePolicy');
+    expect(await api.updatePolicy({ conversationId, policy: { whoCanPost: 'admins' } })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    const after = await api.getGroup({ conversationId });
+    expect(after.ok && after.value.policy).toEqual({ ...policy, paymentsAllowed: true });
+  });
+
+  it('the last owner leaving is refused with CONFLICT and stays; with a second owner, an owner leaves', async () => {
+    const { api, conversationId } = await aliceWithGroup();
+    expect(await api.leaveGroup({ conversationId })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    const still = await api.getGroup({ conversationId });
+    expect(still.ok && still.value.members.map((m) => m.userId)).toContain('Org1MSP::alice');
+    expect(still.ok && still.value.allowedActions).not.toContain('leave');
+    // Like the chaincode: an owner may make another owner; then either may leave.
+    const coOwned = await api.changeRole({ conversationId, userId: 'Org2MSP::bob', role: 'owner' });
+    expect(coOwned.ok && coOwned.value.allowedActions).toContain('leave');
+    expect(await api.leaveGroup({ conversationId })).toEqual({ ok: true, value: null });
+    expect(await api.getGroup({ conversationId })).toMatchObject({ ok: false, error: { code: 'NOT_MEMBER' } });
   });
 });

@@ -95,6 +95,43 @@ export const chatsCases: ConformanceCase[] = [
     },
   },
   {
+    name: "only an owner changes a group's policy: an admin (the owner before a hand-over) is refused with FORBIDDEN and nothing changes",
+    async run(target) {
+      await target.signedInApp('bob', 'policy-bob');
+      const alice = await target.signedInApp('alice', 'policy-alice');
+      const group = await alice.call('createGroup', { title: 'Policy', members: [userIdOf('bob')], policy: POLICY });
+      const conversationId = group.id;
+      await alice.call('updatePolicy', { conversationId, policy: { paymentsAllowed: true } });
+      // Alice hands ownership to bob and stays on as an admin.
+      const handed = await alice.call('transferOwnership', { conversationId, userId: userIdOf('bob') });
+      assert.equal(handed.myRole, 'admin');
+      assert.ok(!handed.allowedActions.includes('updatePolicy'), 'an admin is not offered the policy');
+      assert.equal(
+        await alice.refused('updatePolicy', { conversationId, policy: { whoCanPost: 'admins' } }),
+        'FORBIDDEN',
+      );
+      assert.deepEqual((await alice.call('getGroup', { conversationId })).policy, { ...POLICY, paymentsAllowed: true });
+    },
+  },
+  {
+    name: 'the last owner cannot leave (CONFLICT, still a member); once another member is an owner too, the owner leaves',
+    async run(target) {
+      await target.signedInApp('bob', 'owner-leave-bob');
+      const alice = await target.signedInApp('alice', 'owner-leave-alice');
+      const group = await alice.call('createGroup', { title: 'Owners', members: [userIdOf('bob')], policy: POLICY });
+      const conversationId = group.id;
+      assert.ok(!(await alice.call('getGroup', { conversationId })).allowedActions.includes('leave'));
+      assert.equal(await alice.refused('leaveGroup', { conversationId }), 'CONFLICT');
+      const still = await alice.call('getGroup', { conversationId });
+      assert.ok(still.members.some((m) => m.userId === userIdOf('alice') && m.role === 'owner'));
+      // An owner may make another owner; with two, either may leave.
+      const coOwned = await alice.call('changeRole', { conversationId, userId: userIdOf('bob'), role: 'owner' });
+      assert.ok(coOwned.allowedActions.includes('leave'), 'an owner with a co-owner is offered leave');
+      await alice.call('leaveGroup', { conversationId });
+      assert.equal(await alice.refused('getGroup', { conversationId }), 'NOT_MEMBER');
+    },
+  },
+  {
     name: 'a removed member learns it from the ledger: the group read and a post are refused with NOT_MEMBER',
     realOnly:
       "the fake has no ledger shared between apps, so one app's removal cannot reach another; the renderer's tests drive the fake's removeMe instead",
