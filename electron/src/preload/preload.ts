@@ -2,7 +2,7 @@
 // single invoke and an event subscription. No Electron or Node object
 // reaches the page. A sandboxed preload may require only 'electron', so the
 // channel names are repeated here; a unit test checks they equal api.ts.
-import type { ApiEvent, Result } from '../common/api';
+import type { Result } from '../common/api';
 
 interface IpcEvent {
   readonly senderFrame?: unknown;
@@ -24,7 +24,8 @@ export const BRIDGE_KEY = 'ktalkBridge';
 
 export interface KTalkBridge {
   invoke(method: string, args: unknown[]): Promise<Result<unknown>>;
-  onEvent(listener: (event: ApiEvent) => void): () => void;
+  /** Each pushed event's payload, unchecked: the page's client parses it with the API's event schema. */
+  onEvent(listener: (event: unknown) => void): () => void;
 }
 
 const { contextBridge, ipcRenderer } = require('electron');
@@ -34,7 +35,7 @@ const bridge: KTalkBridge = {
   invoke: (method, args) => ipcRenderer.invoke(INVOKE_CHANNEL, method, args) as Promise<Result<unknown>>,
   onEvent(listener) {
     // Only the payload is handed over: the IPC event object stays here.
-    const relay = (_event: IpcEvent, payload: unknown): void => listener(payload as ApiEvent);
+    const relay = (_event: IpcEvent, payload: unknown): void => listener(payload);
     ipcRenderer.on(EVENT_CHANNEL, relay);
     return () => {
       ipcRenderer.removeListener(EVENT_CHANNEL, relay);
