@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '../../electron/src/common/api';
 import { createApiClient, type KTalkBridge } from '../src/api/client';
+import { createFakeApi } from '../src/api/fake-api';
 
 // The Electron path: every call goes through the preload's one invoke with
 // the method name and an argument list; answers and events are checked
@@ -96,5 +97,25 @@ describe('API client over the Electron bridge', () => {
     expect(attached).toBe(1);
     stopB();
     expect(attached).toBe(0);
+  });
+});
+
+describe('the fake API runs under the same client', () => {
+  it('its events are parsed like the real ones: a malformed one is dropped and reported', () => {
+    const dropped: string[] = [];
+    const api = createFakeApi({ signedInAs: 'Org1MSP::alice', onDroppedEvent: (reason) => dropped.push(reason) });
+    const seen: ApiEvent[] = [];
+    api.subscribe((event) => seen.push(event));
+    api.emitRaw({ type: 'balance', balance: 'lots' });
+    api.emit({ type: 'balance', balance: 2 });
+    expect(seen).toEqual([{ type: 'balance', balance: 2 }]);
+    expect(dropped).toEqual([expect.stringMatching(/event balance: balance/)]);
+  });
+
+  it('input that breaks a schema is refused by the client before the fake sees it', async () => {
+    const api = createFakeApi({ signedInAs: 'Org1MSP::alice' });
+    const answer = await api.sendMessage({ conversationId: 'c1', text: 'x'.repeat(16_001) });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', detail: { field: 'text' } } });
+    expect(api.calls).not.toContain('sendMessage');
   });
 });
