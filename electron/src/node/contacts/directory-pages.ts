@@ -17,7 +17,7 @@ export async function directoryPage(
   const page = await ledger.evaluate(
     'directory',
     'ListOrgDirectory',
-    { mspId, pageSize: 100, ...(cursor ? { bookmark: cursor } : {}) },
+    { mspId, pageSize: PAGE_SIZE, ...(cursor ? { bookmark: cursor } : {}) },
     listDirectorySchema,
   );
   return { users: page.users, ...(page.users.length === PAGE_SIZE && page.bookmark ? { next: page.bookmark } : {}) };

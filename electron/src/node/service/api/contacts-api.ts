@@ -1,4 +1,5 @@
-import { approveKeyChange, directoryPage } from '../../contacts/directory-pages';
+import type { Contact } from '../../../common/api';
+import { directoryPage } from '../../contacts/directory-pages';
 import { currentSafetyNumber, verifyContact } from '../../contacts/safety-numbers';
 import type { AppSession } from '../session';
 import type { Handlers } from './handlers';
@@ -6,18 +7,20 @@ import type { Handlers } from './handlers';
 // The directory and contacts: listing an org, a contact's keys, safety
 // numbers and what the user decided about a key change.
 
-export const contactsApi = (app: AppSession) => {
-  const contactOf = async (userId: string) => {
-    const { senders } = app.need().messenger;
-    return senders.toApiContact(await senders.refresh(userId));
-  };
-  return {
+/** A contact as the directory has them now, with what this user decided about their keys. */
+export async function contactOf(app: AppSession, userId: string): Promise<Contact> {
+  const { senders } = app.need().messenger;
+  return senders.toApiContact(await senders.refresh(userId));
+}
+
+export const contactsApi = (app: AppSession) =>
+  ({
     listDirectory: async ({ mspId, cursor }) => {
       const { session, messenger } = app.need();
       const { users, next } = await directoryPage(session.ledger, mspId, cursor);
       return { items: users.map((u) => messenger.senders.toApiContact(u)), ...(next ? { next } : {}) };
     },
-    getContact: ({ userId }) => contactOf(userId),
+    getContact: ({ userId }) => contactOf(app, userId),
     safetyNumber: async ({ userId }) => {
       const { session, messenger } = app.need();
       const { user, digits } = await currentSafetyNumber(session, messenger.senders, userId);
@@ -32,14 +35,6 @@ export const contactsApi = (app: AppSession) => {
     },
     acknowledgeKeyChange: async ({ userId }) => {
       app.need().messenger.acknowledgeKeyChange(userId);
-      return contactOf(userId);
+      return contactOf(app, userId);
     },
-    /** The compliance officer's co-approval of a recovery (the API lists it with compliance). */
-    approveKeyChange: async ({ userId }) => {
-      await approveKeyChange(app.need().session.ledger, userId);
-      return contactOf(userId);
-    },
-  } satisfies Handlers<
-    'listDirectory' | 'getContact' | 'safetyNumber' | 'markVerified' | 'acknowledgeKeyChange' | 'approveKeyChange'
-  >;
-};
+  }) satisfies Handlers<'listDirectory' | 'getContact' | 'safetyNumber' | 'markVerified' | 'acknowledgeKeyChange'>;
