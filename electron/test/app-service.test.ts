@@ -9,6 +9,7 @@ import { CaError, type CaErrorCode } from '../src/node/ca/ca-admin';
 import { ContactError } from '../src/node/contacts/errors';
 import { CryptoError, type CryptoErrorCode } from '../src/node/crypto/errors';
 import { DirectoryError } from '../src/node/fabric/directory';
+import { HeldForKeyChange } from '../src/node/outbox';
 import { CHAINCODE_CODES, LEDGER_API_CODES, LedgerError, type LedgerErrorCode } from '../src/node/ledger';
 import { adminApi } from '../src/node/service/api/admin-api';
 import { complianceApi } from '../src/node/service/api/compliance-api';
@@ -156,6 +157,7 @@ describe('API error codes', () => {
       new ContactError('KEY_CHANGED', 'x'),
     ];
     for (const error of direct) assert.equal(toApiError(error).code, error.code);
+    assert.equal(toApiError(new HeldForKeyChange('bob changed keys')).code, 'KEY_CHANGED');
   });
 
   it("reads text only for the CA's refusals and the peers' refusal of an identity", () => {

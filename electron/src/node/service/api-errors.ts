@@ -8,6 +8,7 @@ import { ContactError } from '../contacts/errors';
 import { CryptoError, type CryptoErrorCode } from '../crypto/errors';
 import { DirectoryError } from '../fabric/directory';
 import { classifyEndorseError, gatewayErrorText, LedgerError, ledgerApiCode } from '../ledger';
+import { HeldForKeyChange } from '../outbox';
 import { SettingsError } from '../settings/change-settings';
 import { ServiceError } from '../sharing/errors';
 import { StoreError, type StoreErrorCode } from '../store/errors';
@@ -19,7 +20,7 @@ import { SessionError } from './session';
 // knows how those codes read to a person. Each table names every code of
 // its class (a new code fails to compile until it is mapped); classes whose
 // codes already are API codes (session, settings, contacts, sharing and
-// payments, admin, compliance) keep them. Text is read only where Fabric
+// payments, admin, compliance, the outbox's held message) keep them. Text is read only where Fabric
 // says nothing else: the CA's reason for a refused enrollment, and the
 // peers' refusal of a revoked or expired identity.
 
@@ -114,7 +115,9 @@ function codeOf(error: unknown, message: string): ApiErrorCode | null {
   if (error instanceof SessionError || error instanceof SettingsError || error instanceof ContactError) {
     return error.code;
   }
-  if (error instanceof ServiceError || error instanceof ComplianceError) return error.code;
+  if (error instanceof ServiceError || error instanceof ComplianceError || error instanceof HeldForKeyChange) {
+    return error.code;
+  }
   if (error instanceof ProfileError) return PROFILE_API_CODES[error.code];
   if (error instanceof WalletError) return fromCa(WALLET_API_CODES[error.code], message);
   if (error instanceof CaError) return fromCa(CA_API_CODES[error.code], message);
@@ -130,7 +133,7 @@ function codeOf(error: unknown, message: string): ApiErrorCode | null {
   return null;
 }
 
-/** Another class whose `code` is an API code already (the outbox's held message, the messaging modules'). */
+/** Another class whose `code` is an API code already (the messaging modules' own). */
 function ownApiCode(error: unknown): ApiErrorCode | null {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && KNOWN.has(code) ? (code as ApiErrorCode) : null;
