@@ -21,6 +21,7 @@ import { paymentsApi } from '../src/node/service/api/payments-api';
 import { sessionApi } from '../src/node/service/api/session-api';
 import { settingsApi } from '../src/node/service/api/settings-api';
 import { sharingApi } from '../src/node/service/api/sharing-api';
+import type { Handlers } from '../src/node/service/api/handlers';
 import {
   CA_API_CODES,
   CRYPTO_API_CODES,
@@ -105,6 +106,20 @@ describe('API service composition', () => {
         .filter((k) => k !== 'subscribe' && k !== 'close')
         .sort(),
       [...API_METHODS].sort(),
+    );
+  });
+
+  it('refuses at compile time an area that misses a method, adds one or types one unlike KTalkApi', () => {
+    const ok = { getContact: async () => Promise.reject(new Error('unused')) } satisfies Handlers<'getContact'>;
+    // @ts-expect-error getContact is missing
+    const missing = {} satisfies Handlers<'getContact'>;
+    // @ts-expect-error search is not getContact's area
+    const extra = { ...ok, search: async () => [] } satisfies Handlers<'getContact'>;
+    // @ts-expect-error getContact answers a Contact, not a string
+    const mistyped = { getContact: async () => 'bob' } satisfies Handlers<'getContact'>;
+    assert.deepEqual(
+      [ok, missing, extra, mistyped].map((area) => Object.keys(area).length),
+      [1, 0, 2, 1],
     );
   });
 
