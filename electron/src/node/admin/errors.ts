@@ -1,4 +1,5 @@
-import { API_ERROR_CODES, type ApiErrorCode } from '../../common/api';
+import type { ApiErrorCode } from '../../common/api';
+import { ledgerApiCode } from '../ledger/api-code';
 import { LedgerError } from '../ledger/errors';
 
 // Admin operations fail with an API error code the UI can translate; the
@@ -16,19 +17,11 @@ export class AdminError extends Error {
   }
 }
 
-/** The API code for a ledger failure: the chaincode's own code when the API knows it. */
-export function apiCodeOfLedgerError(error: LedgerError): ApiErrorCode {
-  const known = API_ERROR_CODES.find((code) => code === error.code);
-  if (known) return known;
-  return error.code === 'UNAVAILABLE' || error.code === 'UNCERTAIN' || error.code === 'CLOSED'
-    ? 'NETWORK_UNAVAILABLE'
-    : 'INTERNAL';
-}
-
 /** Wraps a failure of `step` as an AdminError, keeping a typed code when there is one. */
 export function adminFailure(error: unknown, step: string): AdminError {
   if (error instanceof AdminError) return new AdminError(error.code, `${step}: ${error.message}`, error.cause);
   const message = error instanceof Error ? error.message : String(error);
-  const code = error instanceof LedgerError ? apiCodeOfLedgerError(error) : 'INTERNAL';
+  // A ledger failure reads as it does everywhere else (the ledger's one table).
+  const code = error instanceof LedgerError ? ledgerApiCode(error.code, error.message) : 'INTERNAL';
   return new AdminError(code, `${step}: ${message}`, error);
 }

@@ -175,3 +175,8 @@ export async function adminListIdentities(session: AdminSession): Promise<Identi
     })
     .sort((a, b) => a.enrollmentId.localeCompare(b.enrollmentId));
 }
+
+/** The people among them: the CA also lists its bootstrap registrar and node identities, which carry no KTalk role. */
+export async function adminListPeople(session: AdminSession): Promise<IdentityRow[]> {
+  return (await adminListIdentities(session)).filter((row) => row.role !== undefined);
+}

@@ -1,3 +1,3 @@
-export { adminListIdentities, adminRegister, adminReissueSecret } from './identities';
+export { adminListIdentities, adminListPeople, adminRegister, adminReissueSecret } from './identities';
 export { adminRevoke, type RevokeOptions, type RevokeProgress } from './revoke';
 export { AdminError } from './errors';

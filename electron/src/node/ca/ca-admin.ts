@@ -24,9 +24,11 @@ export interface Enrollment {
   readonly privateKeyPem: string;
 }
 
+export type CaErrorCode = 'CA_UNREACHABLE' | 'CA_REFUSED' | 'CA_BAD_RESPONSE' | 'BAD_INPUT';
+
 export class CaError extends Error {
   constructor(
-    readonly code: 'CA_UNREACHABLE' | 'CA_REFUSED' | 'CA_BAD_RESPONSE' | 'BAD_INPUT',
+    readonly code: CaErrorCode,
     message: string,
   ) {
     super(message);

@@ -2,7 +2,8 @@ import type { Contract } from '@hyperledger/fabric-gateway';
 import { z } from 'zod';
 import type { ConnectionProfile } from '../../common/connection-profile';
 import type { GatewayConnection } from './gateway';
-import { chaincodeErrorCode, gatewayErrorText } from '../ledger/errors';
+import { classifyEndorseError } from '../ledger/classify';
+import { type ChaincodeCode, chaincodeErrorCode, gatewayErrorText } from '../ledger/errors';
 
 // The client's view of the Directory contract: JSON in, validated JSON out,
 // and the chaincode's error code (CONFLICT, NOT_FOUND, ...) surfaced as a
@@ -12,8 +13,12 @@ export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';
 
   constructor(
-    /** The chaincode's code, or null when the call failed before the chaincode (network, endorsement). */
-    readonly code: string | null,
+    /**
+     * The chaincode's code; ACCESS_DENIED when the peers refused the caller's
+     * identity (revoked or expired certificate); null when the call failed
+     * otherwise before the chaincode (network, endorsement).
+     */
+    readonly code: ChaincodeCode | 'ACCESS_DENIED' | null,
     message: string,
   ) {
     super(message);
@@ -21,7 +26,11 @@ export class DirectoryError extends Error {
 }
 
 function directoryError(error: unknown, action: string): DirectoryError {
-  return new DirectoryError(chaincodeErrorCode(error), `${action}: ${gatewayErrorText(error)}`);
+  const denied = classifyEndorseError(error).kind === 'denied';
+  return new DirectoryError(
+    chaincodeErrorCode(error) ?? (denied ? 'ACCESS_DENIED' : null),
+    `${action}: ${gatewayErrorText(error)}`,
+  );
 }
 
 /** An unsigned key change waiting out its recovery period (chaincode: directory keyChange). */

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DirectoryError, type DirectoryUser } from '../fabric/directory';
-import { isLedgerError, parseAnswer } from '../ledger';
+import { isLedgerError, ledgerApiCode, parseAnswer } from '../ledger';
 import type { ClientSession } from '../session/client-session';
-import { ServiceError, isApiErrorCode } from './errors';
+import { ServiceError } from './errors';
 import { unwrapEpochKey, unwrapForGroup, unwrapForUser } from './item-keys';
 import {
   type ServedItem,
@@ -61,7 +61,7 @@ export async function knownActiveUser(session: ClientSession, userId: string): P
   } catch (error) {
     if (error instanceof DirectoryError) {
       if (error.code === 'NOT_FOUND') throw new ServiceError('UNKNOWN_USER', `nobody is registered as ${userId}`);
-      const code = error.code !== null && isApiErrorCode(error.code) ? error.code : 'NETWORK_UNAVAILABLE';
+      const code = error.code === null ? 'NETWORK_UNAVAILABLE' : ledgerApiCode(error.code, error.message);
       throw new ServiceError(code, error.message);
     }
     throw error;

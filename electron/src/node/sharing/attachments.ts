@@ -62,6 +62,17 @@ export async function uploadAttachment(
   };
 }
 
+/** A message's attachments, uploaded one after another in the order given (the message lists them so). */
+export async function uploadAttachments(
+  session: ClientSession,
+  conversationId: string,
+  files: readonly AttachmentUpload[],
+): Promise<AttachmentRef[]> {
+  const refs: AttachmentRef[] = [];
+  for (const file of files) refs.push(await uploadAttachment(session, conversationId, file));
+  return refs;
+}
+
 /**
  * Fetches an attachment through the access protocol (so the read is on the
  * owner's access log) and opens it with the key from the message; the bytes

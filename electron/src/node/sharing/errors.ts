@@ -1,4 +1,4 @@
-import { API_ERROR_CODES, type ApiErrorCode, type ApiMethod, type InputProblem } from '../../common/api';
+import type { ApiErrorCode, ApiMethod, InputProblem } from '../../common/api';
 import { parseApiArgs } from '../../common/api-args';
 import { isCryptoError } from '../crypto';
 
@@ -22,9 +22,6 @@ export class ServiceError extends Error {
 export function isServiceError(error: unknown, code?: ApiErrorCode): error is ServiceError {
   return error instanceof ServiceError && (code === undefined || error.code === code);
 }
-
-export const isApiErrorCode = (code: string): code is ApiErrorCode =>
-  (API_ERROR_CODES as readonly string[]).includes(code);
 
 /**
  * Validates one method's input with the shared API schema, so a direct call

@@ -5,6 +5,7 @@ export {
   attachmentRefSchema,
   downloadAttachment,
   uploadAttachment,
+  uploadAttachments,
   type AttachmentRef,
 } from './attachments';
 export { ServiceError, isServiceError } from './errors';

@@ -1,0 +1,44 @@
+import { downloadAttachment, uploadAttachments } from '../../sharing';
+import type { AppSession } from '../session';
+import type { Handlers } from './handlers';
+
+// Conversations, messages and search: the messenger's, plus attachments
+// (encrypted items granted to the conversation) uploaded before the post.
+
+export const messagesApi = (app: AppSession) => {
+  const messenger = () => app.need().messenger;
+  return {
+    listConversations: async () => messenger().listConversations(),
+    openDirect: ({ userId }) => messenger().openDirect(userId),
+    listMessages: async ({ conversationId, before, limit }) => messenger().listMessages(conversationId, before, limit),
+    sendMessage: async ({ conversationId, text, attachments }) => {
+      const { session, messenger } = app.need();
+      const refs = await uploadAttachments(session, conversationId, attachments ?? []);
+      return messenger.sendContent(conversationId, { type: 'text', text }, refs);
+    },
+    retryMessage: async ({ conversationId, clientMessageId }) => messenger().retry(conversationId, clientMessageId),
+    deleteMessage: async ({ conversationId, clientMessageId }) => {
+      await messenger().deleteMessage(conversationId, clientMessageId);
+      return null;
+    },
+    markRead: async ({ conversationId }) => {
+      messenger().markRead(conversationId);
+      return null;
+    },
+    getAttachment: async ({ conversationId, sender, clientMessageId, index }) => {
+      const { session, messenger } = app.need();
+      return downloadAttachment(session, messenger.attachmentRef({ conversationId, sender, clientMessageId }, index));
+    },
+    search: async ({ query, limit }) => messenger().search(query, limit),
+  } satisfies Handlers<
+    | 'listConversations'
+    | 'openDirect'
+    | 'listMessages'
+    | 'sendMessage'
+    | 'retryMessage'
+    | 'deleteMessage'
+    | 'markRead'
+    | 'getAttachment'
+    | 'search'
+  >;
+};
