@@ -1,6 +1,7 @@
 import { ZodError } from 'zod';
 import { API_ERROR_CODES, type ApiError, type ApiErrorCode, type InputProblem } from '../../common/api';
 import { refinedApiCode } from '../ledger/api-code';
+import { MessagingError } from '../messaging/messaging-errors';
 
 // Every failure the Node side can raise, as the UI's typed error. Modules
 // throw their own error classes with a `code`; this is the one place that
@@ -64,6 +65,8 @@ export function toApiError(error: unknown): ApiError {
     return { code: 'BAD_INPUT', message: error.issues[0]?.message ?? 'invalid input' };
   }
   const message = error instanceof Error ? error.message : String(error);
+  // Its codes name their cause; the class says how each reads (a total map).
+  if (error instanceof MessagingError) return { code: error.apiCode, message };
   const raw = (error as { code?: unknown } | null)?.code;
   const code = typeof raw === 'string' ? raw : null;
   if (code === 'BAD_ENROLLMENT' || code === 'CA_REFUSED' || code === 'CA_UNREACHABLE') {
