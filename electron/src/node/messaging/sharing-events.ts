@@ -1,3 +1,4 @@
+import type { SharedWithMe } from '../../common/api';
 import type { ClientSession } from '../session/client-session';
 import type { Store } from '../store';
 import type { SharingEvent } from './event-payloads';
@@ -34,25 +35,21 @@ export class SharingEvents {
           ...(grantor !== undefined ? { grantor } : {}),
           ...(Number.isSafeInteger(expiresAt) && expiresAt > 0 ? { expiresAt } : {}),
         };
-        const stored = keepOrReport(
-          (e) => this.session.emit(e),
-          'an item shared with you',
-          () => rememberShared(this.store, item),
-        );
-        if (stored) this.session.emit({ type: 'sharedWithMe', item });
+        this.keepAndShow('an item shared with you', () => (rememberShared(this.store, item) ? item : undefined));
         return;
       }
       case 'sharing.GrantRevoked': {
         // A revoked grant of mine stays listed, marked, so the person knows why it no longer opens.
         const { grantId } = event.payload;
-        const item = keepOrReport(
-          (e) => this.session.emit(e),
-          'a revocation of an item shared with you',
-          () => rememberRevoked(this.store, grantId),
-        );
-        if (item) this.session.emit({ type: 'sharedWithMe', item });
+        this.keepAndShow('a revocation of an item shared with you', () => rememberRevoked(this.store, grantId));
         return;
       }
     }
+  }
+
+  /** A change to the list, stored (a failure is told to the user), then shown when it changed anything. */
+  private keepAndShow(what: string, write: () => SharedWithMe | undefined): void {
+    const item = keepOrReport((e) => this.session.emit(e), what, write);
+    if (item) this.session.emit({ type: 'sharedWithMe', item });
   }
 }
