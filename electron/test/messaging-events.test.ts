@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ChaincodeEvent } from '@hyperledger/fabric-gateway';
 import { API_ERROR_CODES } from '../src/common/api';
@@ -6,12 +8,30 @@ import { apiFailure } from '../src/node/messaging/delivery-failure';
 import type { SharingEvent } from '../src/node/messaging/event-payloads';
 import { EventRouter, type EventHandlers } from '../src/node/messaging/event-router';
 import { MessagingError, type MessagingErrorCode } from '../src/node/messaging/messaging-errors';
+import { CardConfirmations } from '../src/node/messaging/card-confirmations';
+import { MessageViews } from '../src/node/messaging/message-views';
+import { PaymentEvents } from '../src/node/messaging/payment-events';
+import { settledState } from '../src/node/messaging/settled-escrows';
+import { listSharedWithMe } from '../src/node/messaging/shared-with-me';
+import { SharingEvents } from '../src/node/messaging/sharing-events';
 import { toApiError } from '../src/node/service/api-errors';
+import { type Store, openStore } from '../src/node/store';
+import { scratchDir } from '../../network/test/support/scratch-dir';
+import { fakeSession } from './sharing-fake-session';
 
 // The messenger's event router against recording handlers: each event's
 // payload is read with its schema and reaches the one handler that owns it;
-// a payload that does not fit reaches none. And how messaging's own errors
-// read as API codes.
+// a payload that does not fit reaches none. The sharing and payments
+// handlers against a scripted session and a real store. And how messaging's
+// own errors read as API codes.
+
+const ME = 'Org1MSP::alice';
+const OTHER = 'Org2MSP::bob';
+
+async function newStore(): Promise<Store> {
+  const dir = await scratchDir('ktalk-events-');
+  return openStore({ file: path.join(dir, 'ktalk.db'), key: randomBytes(32) });
+}
 
 const event = (eventName: string, payload: unknown): ChaincodeEvent =>
   ({
@@ -82,6 +102,58 @@ describe('messaging: event router', () => {
     await router.route(event('directory.KeysPublished', { userId: 'u' }));
     await router.route(event('sharing.GrantRevoked', { grantId: 'g' }));
     await router.route(event('payments.Minted', { paymentId: 'p', to: 'u' }));
+  });
+});
+
+describe('messaging: sharing and payment events', () => {
+  it('an item shared with me is listed and pushed once; one shared with someone else, or my own access, is not', async () => {
+    const session = await fakeSession(ME);
+    const store = await newStore();
+    const sharing = new SharingEvents(session, store);
+    const granted = { itemId: 'item-1', grantId: 'grant-1', granteeUserId: ME, grantor: OTHER, expiresAt: '9000' };
+    sharing.onSharingEvent({ name: 'sharing.AccessGranted', payload: granted });
+    sharing.onSharingEvent({ name: 'sharing.AccessGranted', payload: granted });
+    sharing.onSharingEvent({
+      name: 'sharing.AccessGranted',
+      payload: { ...granted, grantId: 'g2', granteeUserId: OTHER },
+    });
+    sharing.onSharingEvent({ name: 'sharing.AccessRequested', payload: { itemId: 'item-9', accessor: ME } });
+    sharing.onSharingEvent({ name: 'sharing.AccessRequested', payload: { itemId: 'item-9', accessor: OTHER } });
+    sharing.onSharingEvent({ name: 'sharing.GrantRevoked', payload: { grantId: 'grant-1' } });
+    sharing.onSharingEvent({ name: 'sharing.GrantRevoked', payload: { grantId: 'grant-1' } });
+    const shown = session.events.map((e) =>
+      e.type === 'sharedWithMe' ? { ...e, item: { ...e.item, sharedAt: 0 } } : e,
+    );
+    const item = { itemId: 'item-1', grantId: 'grant-1', sharedAt: 0, grantor: OTHER, expiresAt: 9000 };
+    assert.deepEqual(shown, [
+      { type: 'sharedWithMe', item },
+      { type: 'access', itemId: 'item-9', accessor: OTHER },
+      { type: 'sharedWithMe', item: { ...item, revoked: true } },
+    ]);
+    assert.deepEqual(
+      listSharedWithMe(store).map((i) => [i.grantId, i.revoked]),
+      [['grant-1', true]],
+    );
+    store.close();
+  });
+
+  it('a payment event of mine reads the balance and keeps a settled escrow; one between others reads nothing', async () => {
+    const session = await fakeSession(ME);
+    session.handlers.set('payments.GetBalance', () => ({ balance: 1_250 }));
+    const store = await newStore();
+    const views = new MessageViews(store, () => undefined);
+    const payments = new PaymentEvents(session, store, views, new CardConfirmations(session, store, views));
+    await payments.onPaymentEvent('payments.Transferred', { paymentId: 'p1', from: OTHER, to: 'Org2MSP::dave' });
+    assert.deepEqual(session.calls, []);
+    await payments.onPaymentEvent('payments.EscrowSettled', { escrowId: 'e1', from: OTHER, to: ME, state: 'claimed' });
+    await payments.onPaymentEvent('payments.EscrowSettled', { escrowId: 'e2', from: ME, to: OTHER, state: 'lost' });
+    assert.equal(settledState(store, 'e1'), 'claimed');
+    assert.equal(settledState(store, 'e2'), undefined);
+    assert.deepEqual(session.events, [
+      { type: 'balance', balance: 1_250 },
+      { type: 'balance', balance: 1_250 },
+    ]);
+    store.close();
   });
 });
 
