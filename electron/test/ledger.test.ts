@@ -16,7 +16,7 @@ import {
   submitWithRetry,
   syncEvents,
 } from '../src/node/ledger';
-import { apiFailure } from '../src/node/messaging/messenger';
+import { apiFailure } from '../src/node/messaging/delivery-failure';
 import { toApiError } from '../src/node/service/api-errors';
 
 // The ledger layer against stand-ins for the gateway: which failures are

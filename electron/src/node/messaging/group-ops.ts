@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { GroupAction, GroupDetails, GroupPolicy, GroupRole } from '../../common/api';
-import { leaveGroup, removeMember, submitTagged } from '../groups';
+import type { ConversationSummary, GroupAction, GroupDetails, GroupPolicy, GroupRole } from '../../common/api';
+import { type GroupsContext, leaveGroup, removeMember, submitTagged } from '../groups';
 import { membersWithKeys } from '../groups/member-keys';
-import { LedgerError, parseAnswer } from '../ledger';
-import { membersSchema } from './ledger-records';
-import type { Messenger } from './messenger';
+import { parseAnswer } from '../ledger';
+import type { ClientSession } from '../session/client-session';
+import { type LedgerGroup, membersSchema } from './ledger-records';
+import { MessagingError } from './messaging-errors';
 
 // Group management as the UI calls it. Every membership change rotates the
 // epoch key here, in a remaining member's client, wrapped for exactly the
@@ -13,17 +14,32 @@ import type { Messenger } from './messenger';
 
 const createdSchema = z.object({ conversationId: z.string(), epoch: z.number().int() });
 const rotatedSchema = z.object({ conversationId: z.string(), epoch: z.number().int() });
+const openedSchema = z.object({ conversationId: z.string(), created: z.boolean() });
 
-async function memberList(m: Messenger, conversationId: string) {
+/**
+ * What group management needs from the signed-in user's messaging (the
+ * Messenger): epoch keys are reached only through the groups context, and a
+ * key made here is handed back with keepEpochKey.
+ */
+export interface GroupHost {
+  readonly session: Pick<ClientSession, 'userId' | 'ledger'>;
+  readonly groups: GroupsContext;
+  /** A new epoch key this user made: kept for sealing, reading and recognising events. */
+  keepEpochKey(conversationId: string, epoch: number, key: Uint8Array): void;
+  refreshConversation(conversationId: string): Promise<LedgerGroup>;
+  summary(conversationId: string): ConversationSummary;
+}
+
+async function memberList(m: GroupHost, conversationId: string) {
   return (await m.session.ledger.evaluate('groups', 'ListMembers', { conversationId }, membersSchema)).members;
 }
 
 export async function createGroup(
-  m: Messenger,
+  m: GroupHost,
   input: { title: string; members: string[]; policy: GroupPolicy },
 ): Promise<string> {
   const others = [...new Set(input.members)].filter((id) => id !== m.session.userId);
-  const fresh = await m.keyring.groupKeys.newEpochKey(
+  const fresh = await m.groups.groupKeys.newEpochKey(
     await membersWithKeys([m.session.userId, ...others], m.groups.memberKey),
   );
   const groupId = `g-${randomBytes(12).toString('hex')}`;
@@ -35,12 +51,30 @@ export async function createGroup(
     wrappedKeys: fresh.wrappedKeys,
   });
   const created = parseAnswer(committed.result, createdSchema, 'groups.CreateGroup');
-  m.keyring.remember(created.conversationId, created.epoch, fresh.epochKey);
+  m.keepEpochKey(created.conversationId, created.epoch, fresh.epochKey);
   await m.refreshConversation(created.conversationId);
   return created.conversationId;
 }
 
-export async function groupDetails(m: Messenger, conversationId: string): Promise<GroupDetails> {
+/** Opens (or finds) the direct conversation with this peer; returns its id, refreshed into the store. */
+export async function openDirect(m: GroupHost, peerUserId: string): Promise<string> {
+  if (peerUserId === m.session.userId) {
+    throw new MessagingError('SELF_CONVERSATION', 'a direct conversation needs someone else');
+  }
+  const fresh = await m.groups.groupKeys.newEpochKey(
+    await membersWithKeys([m.session.userId, peerUserId], m.groups.memberKey),
+  );
+  const committed = await submitTagged(m.groups, 'groups', 'OpenDirect', fresh.epochKey, {
+    peerUserId,
+    wrappedKeys: fresh.wrappedKeys,
+  });
+  const opened = parseAnswer(committed.result, openedSchema, 'groups.OpenDirect');
+  if (opened.created) m.keepEpochKey(opened.conversationId, 1, fresh.epochKey);
+  await m.refreshConversation(opened.conversationId);
+  return opened.conversationId;
+}
+
+export async function groupDetails(m: GroupHost, conversationId: string): Promise<GroupDetails> {
   const group = await m.refreshConversation(conversationId);
   const members = await memberList(m, conversationId);
   const owner = members.find((x) => x.role === 'owner')?.userId ?? group.creator;
@@ -75,12 +109,12 @@ export function allowedActions(
   return actions;
 }
 
-export async function addMember(m: Messenger, conversationId: string, userId: string, role: GroupRole): Promise<void> {
+export async function addMember(m: GroupHost, conversationId: string, userId: string, role: GroupRole): Promise<void> {
   const group = await m.refreshConversation(conversationId);
   const ids = (await memberList(m, conversationId)).map((x) => x.userId);
-  if (ids.includes(userId)) throw new LedgerError('CONFLICT', `${userId} is already a member`);
-  const tagKey = await m.keyring.get(conversationId, group.epoch);
-  const fresh = await m.keyring.groupKeys.newEpochKey(await membersWithKeys([...ids, userId], m.groups.memberKey));
+  if (ids.includes(userId)) throw new MessagingError('ALREADY_MEMBER', `${userId} is already a member`);
+  const tagKey = await m.groups.epochKey(conversationId, group.epoch);
+  const fresh = await m.groups.groupKeys.newEpochKey(await membersWithKeys([...ids, userId], m.groups.memberKey));
   const committed = await submitTagged(m.groups, 'groups', 'AddMember', tagKey, {
     conversationId,
     userId,
@@ -88,33 +122,33 @@ export async function addMember(m: Messenger, conversationId: string, userId: st
     wrappedKeys: fresh.wrappedKeys,
   });
   const rotated = parseAnswer(committed.result, rotatedSchema, 'groups.AddMember');
-  m.keyring.remember(conversationId, rotated.epoch, fresh.epochKey);
+  m.keepEpochKey(conversationId, rotated.epoch, fresh.epochKey);
   await m.refreshConversation(conversationId);
 }
 
-export async function removeFromGroup(m: Messenger, conversationId: string, userId: string): Promise<void> {
+export async function removeFromGroup(m: GroupHost, conversationId: string, userId: string): Promise<void> {
   const removed = await removeMember(m.groups, conversationId, userId);
-  m.keyring.remember(conversationId, removed.epoch, removed.epochKey);
+  m.keepEpochKey(conversationId, removed.epoch, removed.epochKey);
   await m.refreshConversation(conversationId);
 }
 
-export async function leave(m: Messenger, conversationId: string): Promise<void> {
+export async function leave(m: GroupHost, conversationId: string): Promise<void> {
   await leaveGroup(m.groups, conversationId);
   await m.refreshConversation(conversationId).catch(() => undefined);
 }
 
-async function tagged(m: Messenger, conversationId: string, transaction: string, request: Record<string, unknown>) {
+async function tagged(m: GroupHost, conversationId: string, transaction: string, request: Record<string, unknown>) {
   const group = await m.refreshConversation(conversationId);
-  const tagKey = await m.keyring.get(conversationId, group.epoch);
+  const tagKey = await m.groups.epochKey(conversationId, group.epoch);
   await submitTagged(m.groups, 'groups', transaction, tagKey, { conversationId, ...request });
   await m.refreshConversation(conversationId);
 }
 
-export const changeRole = (m: Messenger, conversationId: string, userId: string, role: GroupRole) =>
+export const changeRole = (m: GroupHost, conversationId: string, userId: string, role: GroupRole) =>
   tagged(m, conversationId, 'ChangeRole', { userId, role });
 
-export const transferOwnership = (m: Messenger, conversationId: string, userId: string) =>
+export const transferOwnership = (m: GroupHost, conversationId: string, userId: string) =>
   tagged(m, conversationId, 'TransferOwnership', { newOwnerUserId: userId });
 
-export const updatePolicy = (m: Messenger, conversationId: string, policy: Partial<GroupPolicy>) =>
+export const updatePolicy = (m: GroupHost, conversationId: string, policy: Partial<GroupPolicy>) =>
   tagged(m, conversationId, 'UpdatePolicy', { policy });

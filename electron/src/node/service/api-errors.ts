@@ -8,6 +8,7 @@ import { ContactError } from '../contacts/errors';
 import { CryptoError, type CryptoErrorCode } from '../crypto/errors';
 import { DirectoryError } from '../fabric/directory';
 import { classifyEndorseError, gatewayErrorText, LedgerError, ledgerApiCode } from '../ledger';
+import { MessagingError } from '../messaging/messaging-errors';
 import { HeldForKeyChange } from '../outbox';
 import { SettingsError } from '../settings/change-settings';
 import { ServiceError } from '../sharing/errors';
@@ -118,6 +119,8 @@ function codeOf(error: unknown, message: string): ApiErrorCode | null {
   if (error instanceof ServiceError || error instanceof ComplianceError || error instanceof HeldForKeyChange) {
     return error.code;
   }
+  // Messaging's codes name their cause; the class says how each reads (a total map).
+  if (error instanceof MessagingError) return error.apiCode;
   if (error instanceof ProfileError) return PROFILE_API_CODES[error.code];
   if (error instanceof WalletError) return fromCa(WALLET_API_CODES[error.code], message);
   if (error instanceof CaError) return fromCa(CA_API_CODES[error.code], message);

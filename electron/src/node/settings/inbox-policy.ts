@@ -7,7 +7,8 @@ import type { Store } from '../store';
 // filter alone would still let a flooder create direct conversations and
 // invitations: so they are published on the ledger (groups.SetInboxPolicy),
 // where OpenDirect, CreateGroup and AddMember apply them. The client keeps
-// filtering a blocked sender's messages too (messenger.ts), as defence in depth.
+// filtering a blocked sender's messages too (messaging/conversation-sync.ts and
+// message-views.ts), as defence in depth.
 
 const publishedSchema = z.object({
   directFrom: z.enum(['anyone', 'org', 'contacts']),
