@@ -6,6 +6,7 @@ import { setActiveConversation } from '../../lib/active-conversation';
 import { useChatAddons } from '../../lib/chat-addons';
 import { EmptyState, ErrorText } from '../../components/ui';
 import { ConversationView } from './conversation-view';
+import { preloadMessageList } from './lazy-message-list';
 import { loadLastConversation, saveLastConversation } from './last-conversation';
 import { NewChatDialog } from './new-chat-dialog';
 import { Sidebar } from './sidebar';
@@ -16,6 +17,8 @@ export function ChatsPage() {
   const api = useApi();
   const { CreateGroupDialog, GroupDetailsPane } = useChatAddons();
   const { conversations, error, upsert, clearUnread, reload } = useConversations();
+  // Once the list is up, fetch what opening a conversation needs.
+  useEffect(() => preloadMessageList(), []);
   const [activeId, setActiveId] = useState<string | undefined>();
   const [newChat, setNewChat] = useState(false);
   const [newGroup, setNewGroup] = useState(false);
