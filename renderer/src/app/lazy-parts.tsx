@@ -1,6 +1,7 @@
 import { type ComponentType, Suspense, lazy, useState } from 'react';
 import { Spinner } from '../components/ui';
 import { type LaterNamespace, loadNamespaceStrings } from '../i18n';
+import type { OnFirstUse } from '../lib/on-first-use';
 
 // Other features' pages and parts fetched on first use, so the first screen
 // (sign-in, the chat list, a chat) downloads only what it shows. A page waits
@@ -15,27 +16,28 @@ export function lazyPage(load: () => Promise<ComponentType<object>>, strings?: L
   });
 }
 
-/** A dialog fetched the first time it opens, then kept mounted as a static one would be. */
-export function lazyDialog<P extends { readonly open: boolean }>(
-  load: () => Promise<ComponentType<P>>,
-): ComponentType<P> {
-  const Loaded = lazy(async () => ({ default: await load() }));
+/** A dialog mounted the first time it opens, then kept mounted as a static one would be. */
+export function lazyDialog<P extends { readonly open: boolean }>(part: OnFirstUse<P>): ComponentType<P> {
+  function Opened(props: P) {
+    const Dialog = part.useComponent();
+    return (
+      <Suspense fallback={null}>
+        <Dialog {...props} />
+      </Suspense>
+    );
+  }
   function LazyDialog(props: P) {
     const [opened, setOpened] = useState(props.open);
     if (props.open && !opened) setOpened(true);
-    return opened ? (
-      <Suspense fallback={null}>
-        <Loaded {...props} />
-      </Suspense>
-    ) : null;
+    return opened ? <Opened {...props} /> : null;
   }
   return LazyDialog;
 }
 
-/** A side pane fetched when first shown; a spinner holds its place meanwhile. */
-export function lazyPane<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
-  const Loaded = lazy(async () => ({ default: await load() }));
+/** A side pane; a spinner holds its place if its chunk is not here yet. */
+export function lazyPane<P extends object>(part: OnFirstUse<P>): ComponentType<P> {
   function LazyPane(props: P) {
+    const Pane = part.useComponent();
     return (
       <Suspense
         fallback={
@@ -44,7 +46,7 @@ export function lazyPane<P extends object>(load: () => Promise<ComponentType<P>>
           </div>
         }
       >
-        <Loaded {...props} />
+        <Pane {...props} />
       </Suspense>
     );
   }

@@ -15,10 +15,13 @@ import { useConversations } from './use-conversations';
 export function ChatsPage() {
   const { t } = useTranslation('chats');
   const api = useApi();
-  const { CreateGroupDialog, GroupDetailsPane } = useChatAddons();
+  const { CreateGroupDialog, GroupDetailsPane, preload } = useChatAddons();
   const { conversations, error, upsert, clearUnread, reload } = useConversations();
-  // Once the list is up, fetch what opening a conversation needs.
-  useEffect(() => preloadMessageList(), []);
+  // Once the list is up, fetch what opening a conversation (or a group's dialogs) needs.
+  useEffect(() => {
+    preloadMessageList();
+    preload?.();
+  }, [preload]);
   const [activeId, setActiveId] = useState<string | undefined>();
   const [newChat, setNewChat] = useState(false);
   const [newGroup, setNewGroup] = useState(false);

@@ -1,22 +1,20 @@
-import { Suspense, lazy } from 'react';
+import { Suspense } from 'react';
 import { Spinner } from '../../components/ui';
+import { onFirstUse } from '../../lib/on-first-use';
 import type { MessageListProps } from './message-list';
 
 // The message list (react-virtuoso and the bubbles) is a chunk of its own:
 // the first screen is the conversation list, which need not wait for it. The
-// chats page starts fetching it as soon as it is on screen
-// (preloadMessageList), so opening a conversation seldom waits; when it does,
-// the list's own first-page placeholder shows meanwhile.
+// chats page preloads it as soon as it is on screen, so opening a
+// conversation seldom waits; when it does, the list's own first-page
+// placeholder shows meanwhile.
 
-const load = () => import('./message-list');
-const Loaded = lazy(() => load().then((m) => ({ default: m.MessageList })));
+const list = onFirstUse<MessageListProps>(async () => (await import('./message-list')).MessageList);
 
-/** Starts fetching the list's chunk; a failure here is met again, and shown, when the list renders. */
-export function preloadMessageList(): void {
-  load().catch(() => undefined);
-}
+export const preloadMessageList = list.preload;
 
 export function MessageList(props: MessageListProps) {
+  const List = list.useComponent();
   return (
     <Suspense
       fallback={
@@ -25,7 +23,7 @@ export function MessageList(props: MessageListProps) {
         </div>
       }
     >
-      <Loaded {...props} />
+      <List {...props} />
     </Suspense>
   );
 }
