@@ -19,5 +19,16 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
+    rolldownOptions: {
+      output: {
+        // A feature's strings or page entry is named for its feature ("sharing-strings", "payments-page"),
+        // so the chunk list bench:ui prints says what each one holds.
+        chunkFileNames: (chunk) => {
+          const entry = /features\/([^/]+)\/(locales|page)\.tsx?$/.exec(chunk.facadeModuleId ?? '');
+          const name = entry ? `${entry[1]}-${entry[2] === 'locales' ? 'strings' : 'page'}` : '[name]';
+          return `assets/${name}-[hash].js`;
+        },
+      },
+    },
   },
 });

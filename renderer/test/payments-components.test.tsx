@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { createFakeApi } from '../src/api/fake-api';
 import type { MessageView } from '../../electron/src/common/api';
-import { PaymentComposerButton, PaymentMessage, PaymentsPage } from '../src/features/payments';
+import { PaymentComposerButton, PaymentMessage } from '../src/features/payments';
+import { PaymentsPage } from '../src/features/payments/page';
 import { PaidRequestsProvider, paidRequestsOf } from '../src/lib/paid-requests';
 import { renderWithApp } from './render';
 

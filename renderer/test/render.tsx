@@ -9,10 +9,14 @@ import { ToastProvider, TooltipProvider } from '../src/components/ui';
 import { ClockProvider } from '../src/lib/clock';
 import { ChatAddonsProvider } from '../src/lib/chat-addons';
 import { CHAT_ADDONS } from '../src/app/feature-pages';
-import { createI18n, type Language } from '../src/i18n';
+import { allNamespaces, createI18n, type Language } from '../src/i18n';
 
 // Mounts a piece of UI the way the app does (same providers), over the fake
 // API, with the UI's clock set to the fake's (never the wall clock).
+
+// Every feature's strings bundled from the start (the app fetches the later
+// pages' on first use), so a component renders at once in a test.
+const ALL_STRINGS = await allNamespaces();
 
 export interface Rendered extends RenderResult {
   readonly api: FakeApi;
@@ -24,7 +28,7 @@ export function renderWithApp(
 ): Rendered {
   const api = options.api ?? createFakeApi({ signedInAs: 'Org1MSP::alice', seed: true, ...options.fake });
   const language = options.language ?? 'en';
-  const i18n = createI18n(language);
+  const i18n = createI18n(language, ALL_STRINGS);
   const result = render(
     <I18nextProvider i18n={i18n}>
       <SettingsProvider i18n={i18n} initial={{ ...DEFAULT_SETTINGS, language }} persist={false}>

@@ -185,7 +185,8 @@ describe('settings kept by the service', () => {
     };
     const first = launch();
     await userEvent.click(await screen.findByRole('button', { name: 'Settings' }));
-    await userEvent.selectOptions(screen.getByLabelText('Theme'), 'dark');
+    // The settings page and its strings load on first visit (the app's own lazy path, not the tests' bundle).
+    await userEvent.selectOptions(await screen.findByLabelText('Theme'), 'dark');
     await userEvent.selectOptions(screen.getByLabelText('Language'), 'zh-CN');
     await screen.findByRole('heading', { name: '设置' });
     await waitFor(() => expect(disk.settings?.['acc-alice']).toMatchObject({ language: 'zh-CN', theme: 'dark' }));

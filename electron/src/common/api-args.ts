@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import { z } from 'zod/mini';
 import {
   API_METHODS,
   DIRECT_FROM,
@@ -21,17 +22,30 @@ import {
 // Argument schemas for every API method, shared by every transport (Electron
 // IPC, local web mode, the CLI) so there is exactly one validator per
 // operation. Arguments travel positionally as a JSON array: [] or [input].
+// Declared with zod/mini (functional checks, the same core and the same
+// issues as classic zod) because the renderer ships these schemas in its
+// first screen: classic zod's method-chaining API cannot be tree-shaken and
+// was an eighth of that download.
+
+// zod/mini ships no messages: this sets the English ones classic zod sets for
+// itself (the same global config), so a refusal reads the same in the
+// renderer, the service and the CLI.
+z.config(en());
 
 const ID = /^[A-Za-z0-9._:@-]{1,128}$/;
-const id = z.string().regex(ID, 'must be 1-128 characters of letters, digits and ._:@-');
-const userId = z.string().regex(/^[A-Za-z0-9._-]{1,64}::[a-z][a-z0-9._-]{1,63}$/, 'must look like Org1MSP::alice');
-const enrollmentId = z.string().regex(/^[a-z][a-z0-9._-]{1,63}$/, 'must be 2-64 lowercase letters, digits or ._-');
-const mspId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an MSP id');
-const cursor = z.string().min(1).max(2048);
-const time = z.number().int().nonnegative().max(8.64e15);
-const amount = z.number().int('must be whole minor units').positive().max(Number.MAX_SAFE_INTEGER);
-const memo = z.string().max(MAX_MEMO_CHARS);
-const passphrase = z.string().min(8, 'must be at least 8 characters').max(1024);
+const id = z.string().check(z.regex(ID, 'must be 1-128 characters of letters, digits and ._:@-'));
+const userId = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9._-]{1,64}::[a-z][a-z0-9._-]{1,63}$/, 'must look like Org1MSP::alice'));
+const enrollmentId = z
+  .string()
+  .check(z.regex(/^[a-z][a-z0-9._-]{1,63}$/, 'must be 2-64 lowercase letters, digits or ._-'));
+const mspId = z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an MSP id'));
+const cursor = z.string().check(z.minLength(1), z.maxLength(2048));
+const time = z.int().check(z.nonnegative(), z.lte(8.64e15));
+const amount = z.number().check(z.int('must be whole minor units'), z.positive(), z.lte(Number.MAX_SAFE_INTEGER));
+const memo = z.string().check(z.maxLength(MAX_MEMO_CHARS));
+const passphrase = z.string().check(z.minLength(8, 'must be at least 8 characters'), z.maxLength(1024));
 const role = z.enum(['staff', 'admin', 'compliance']);
 const groupRole = z.enum(['owner', 'admin', 'member', 'reader']);
 const whoCan = z.enum(['admins', 'members']);
@@ -40,38 +54,37 @@ export const base64Bytes = (text: string): number =>
   Math.floor((text.length * 3) / 4) - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
 // Files travel base64 in JSON; the limit is on the decoded bytes, as the person counts them.
 const base64 = (maxBytes: number) =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
-    .refine((text) => base64Bytes(text) <= maxBytes, {
+  z.string().check(
+    z.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
+    z.refine((text) => base64Bytes(text) <= maxBytes, {
       message: `must be at most ${maxBytes} bytes`,
       params: { rule: 'too_large', limit: maxBytes, unit: 'bytes' },
-    });
+    }),
+  );
 
 export { MAX_FILE_BYTES, MAX_MESSAGE_CHARS } from './limits';
 
 const fileData = z.strictObject({
-  name: z.string().min(1).max(255),
-  mimeType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type'),
+  name: z.string().check(z.minLength(1), z.maxLength(255)),
+  mimeType: z.string().check(z.regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type')),
   dataBase64: base64(MAX_FILE_BYTES),
 });
-const attachments = z
-  .array(fileData)
-  .max(MAX_MESSAGE_FILES)
-  .refine((files) => files.reduce((sum, f) => sum + base64Bytes(f.dataBase64), 0) <= MAX_MESSAGE_FILES_BYTES, {
+const attachments = z.array(fileData).check(
+  z.maxLength(MAX_MESSAGE_FILES),
+  z.refine((files) => files.reduce((sum, f) => sum + base64Bytes(f.dataBase64), 0) <= MAX_MESSAGE_FILES_BYTES, {
     message: `must be at most ${MAX_MESSAGE_FILES_BYTES} bytes together`,
     params: { rule: 'too_large', limit: MAX_MESSAGE_FILES_BYTES, unit: 'bytes' },
-  });
+  }),
+);
 
 const policy = z.strictObject({
   whoCanPost: whoCan,
   whoCanInvite: whoCan,
-  retentionSeconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(10 * 365 * 24 * 3600)
-    .refine((s) => s === 0 || s >= 60, 'must be 0 (keep) or at least 60 seconds'),
+  retentionSeconds: z.int().check(
+    z.gte(0),
+    z.lte(10 * 365 * 24 * 3600),
+    z.refine((s) => s === 0 || s >= 60, 'must be 0 (keep) or at least 60 seconds'),
+  ),
   paymentsAllowed: z.boolean(),
   crossOrg: z.boolean(),
 });
@@ -84,16 +97,13 @@ const grantee = z.discriminatedUnion('kind', [
 const auditFilter = {
   from: time,
   to: time,
-  actor: userId.optional(),
-  action: z
-    .string()
-    .regex(/^[A-Za-z]+\.[A-Za-z]+$/, 'must look like messages.PostMessage')
-    .optional(),
-  target: z.string().min(1).max(256).optional(),
-  outcome: z.enum(['ok', 'denied']).optional(),
+  actor: z.optional(userId),
+  action: z.optional(z.string().check(z.regex(/^[A-Za-z]+\.[A-Za-z]+$/, 'must look like messages.PostMessage'))),
+  target: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  outcome: z.optional(z.enum(['ok', 'denied'])),
 };
-const window = <T extends { from: number; to: number }>(s: z.ZodType<T>) =>
-  s.refine((f) => f.from <= f.to, 'from must not be after to');
+const window = <S extends z.ZodMiniType<{ from: number; to: number }>>(s: S): S =>
+  s.check(z.refine((f) => f.from <= f.to, 'from must not be after to'));
 
 /** Settings as the API and the stores hold them (the stores parse what they read with it too). */
 export const userSettingsSchema = z.strictObject({
@@ -101,49 +111,54 @@ export const userSettingsSchema = z.strictObject({
   theme: z.enum(THEMES),
   notifications: z.boolean(),
   directFrom: z.enum(DIRECT_FROM),
-  blockedUsers: z
-    .array(userId)
-    .max(1000)
-    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a user')
-    .readonly(),
+  blockedUsers: z.readonly(
+    z.array(userId).check(
+      z.maxLength(1000),
+      z.refine((ids) => new Set(ids).size === ids.length, 'must not repeat a user'),
+    ),
+  ),
 });
 
 const none = z.tuple([]);
-const one = <S extends z.ZodType>(schema: S) => z.tuple([schema]);
+const one = <S extends z.ZodMiniType>(schema: S) => z.tuple([schema]);
 
 export const API_ARGS = {
   networkStatus: none,
   listProfiles: none,
   importProfile: one(
     z.strictObject({
-      name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a short lowercase name'),
-      json: z
-        .string()
-        .min(2)
-        .max(1024 * 1024),
+      name: z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a short lowercase name')),
+      json: z.string().check(z.minLength(2), z.maxLength(1024 * 1024)),
     }),
   ),
   sessionState: none,
   enroll: one(
     z.strictObject({
-      profile: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
+      profile: z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/)),
       mspId,
       enrollmentId,
-      secret: z.string().min(1).max(256),
-      passphrase: passphrase.optional(),
+      secret: z.string().check(z.minLength(1), z.maxLength(256)),
+      passphrase: z.optional(passphrase),
     }),
   ),
-  signIn: one(z.strictObject({ accountId: z.string().min(1).max(256).optional(), passphrase: passphrase.optional() })),
+  signIn: one(
+    z.strictObject({
+      accountId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+      passphrase: z.optional(passphrase),
+    }),
+  ),
   signOut: none,
   rotateKeys: none,
   ownKeyStatus: none,
   vetoKeyChange: none,
   getSettings: none,
-  saveSettings: one(userSettingsSchema.partial()),
-  listDirectory: one(z.strictObject({ mspId, cursor: cursor.optional() })),
+  saveSettings: one(z.partial(userSettingsSchema)),
+  listDirectory: one(z.strictObject({ mspId, cursor: z.optional(cursor) })),
   getContact: one(z.strictObject({ userId })),
   safetyNumber: one(z.strictObject({ userId })),
-  markVerified: one(z.strictObject({ userId, digits: z.string().regex(/^(\d{5} ){11}\d{5}$/, 'not a safety number') })),
+  markVerified: one(
+    z.strictObject({ userId, digits: z.string().check(z.regex(/^(\d{5} ){11}\d{5}$/, 'not a safety number')) }),
+  ),
   acknowledgeKeyChange: one(z.strictObject({ userId })),
   approveKeyChange: one(z.strictObject({ userId })),
   listConversations: none,
@@ -151,15 +166,15 @@ export const API_ARGS = {
   listMessages: one(
     z.strictObject({
       conversationId: id,
-      before: cursor.optional(),
-      limit: z.number().int().min(1).max(500).optional(),
+      before: z.optional(cursor),
+      limit: z.optional(z.int().check(z.gte(1), z.lte(500))),
     }),
   ),
   sendMessage: one(
     z.strictObject({
       conversationId: id,
-      text: z.string().max(MAX_MESSAGE_CHARS),
-      attachments: attachments.optional(),
+      text: z.string().check(z.maxLength(MAX_MESSAGE_CHARS)),
+      attachments: z.optional(attachments),
     }),
   ),
   retryMessage: one(z.strictObject({ conversationId: id, clientMessageId: id })),
@@ -170,16 +185,19 @@ export const API_ARGS = {
       conversationId: id,
       sender: userId,
       clientMessageId: id,
-      index: z.number().int().min(0).max(15),
+      index: z.int().check(z.gte(0), z.lte(15)),
     }),
   ),
   search: one(
-    z.strictObject({ query: z.string().min(1).max(256), limit: z.number().int().min(1).max(200).optional() }),
+    z.strictObject({
+      query: z.string().check(z.minLength(1), z.maxLength(256)),
+      limit: z.optional(z.int().check(z.gte(1), z.lte(200))),
+    }),
   ),
   createGroup: one(
     z.strictObject({
-      title: z.string().trim().min(1).max(100),
-      members: z.array(userId).max(499),
+      title: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+      members: z.array(userId).check(z.maxLength(499)),
       policy,
     }),
   ),
@@ -192,7 +210,7 @@ export const API_ARGS = {
   updatePolicy: one(
     z.strictObject({
       conversationId: id,
-      policy: policy.partial().refine((p) => Object.keys(p).length > 0, 'must change at least one setting'),
+      policy: z.partial(policy).check(z.refine((p) => Object.keys(p).length > 0, 'must change at least one setting')),
     }),
   ),
   shareItem: one(z.strictObject({ file: fileData, grantee, expiresAt: time, canReshare: z.boolean() })),
@@ -202,14 +220,14 @@ export const API_ARGS = {
   revokeGrant: one(z.strictObject({ itemId: id, grantId: id })),
   openItem: one(z.strictObject({ itemId: id })),
   listSharedWithMe: none,
-  accessHistory: one(z.strictObject({ itemId: id, cursor: cursor.optional() })),
+  accessHistory: one(z.strictObject({ itemId: id, cursor: z.optional(cursor) })),
   getBalance: none,
   sendPayment: one(
-    z.strictObject({ to: userId, amount, memo, conversationId: id.optional(), requestId: id.optional() }),
+    z.strictObject({ to: userId, amount, memo, conversationId: z.optional(id), requestId: z.optional(id) }),
   ),
   requestPayment: one(z.strictObject({ conversationId: id, amount, memo })),
-  paymentHistory: one(z.strictObject({ cursor: cursor.optional() })),
-  createEscrow: one(z.strictObject({ to: userId, amount, deadline: time, memo, conversationId: id.optional() })),
+  paymentHistory: one(z.strictObject({ cursor: z.optional(cursor) })),
+  createEscrow: one(z.strictObject({ to: userId, amount, deadline: time, memo, conversationId: z.optional(id) })),
   settleEscrow: one(z.strictObject({ escrowId: id, action: z.enum(['release', 'claim', 'refund']) })),
   getEscrow: one(z.strictObject({ escrowId: id })),
   mint: one(z.strictObject({ to: userId, amount })),
@@ -221,21 +239,18 @@ export const API_ARGS = {
     window(
       z.strictObject({
         ...auditFilter,
-        cursor: cursor.optional(),
-        pageSize: z.number().int().min(1).max(200).optional(),
+        cursor: z.optional(cursor),
+        pageSize: z.optional(z.int().check(z.gte(1), z.lte(200))),
       }),
     ),
   ),
   auditExport: one(window(z.strictObject({ ...auditFilter, format: z.enum(['csv', 'json']) }))),
   auditVerify: one(
     z.strictObject({
-      content: z
-        .string()
-        .min(2)
-        .max(64 * 1024 * 1024),
+      content: z.string().check(z.minLength(2), z.maxLength(64 * 1024 * 1024)),
     }),
   ),
-} as const satisfies Record<ApiMethod, z.ZodType<readonly unknown[]>>;
+} as const satisfies Record<ApiMethod, z.ZodMiniType<readonly unknown[]>>;
 
 // Each schema's parsed input must be exactly what the method declares.
 type SchemaInput<M extends ApiMethod> = z.infer<(typeof API_ARGS)[M]> extends [infer I] ? I : undefined;
@@ -275,10 +290,10 @@ export function parseApiArgs(method: ApiMethod, raw: unknown): Result<ParsedCall
 
 /** The detail as it arrives over a transport, checked before the UI words it. */
 export const inputProblemSchema = z.object({
-  field: z.string().max(256),
+  field: z.string().check(z.maxLength(256)),
   rule: z.enum(['too_long', 'too_short', 'too_large', 'too_small', 'too_many', 'format', 'required']),
-  limit: z.number().optional(),
-  unit: z.enum(['characters', 'bytes', 'items', 'value']).optional(),
+  limit: z.optional(z.number()),
+  unit: z.optional(z.enum(['characters', 'bytes', 'items', 'value'])),
 });
 
 function unitOf(origin: string): InputProblem['unit'] {

@@ -6,8 +6,7 @@ import { useApi, useApiEvent, useReachability, useRefreshSession, useSession } f
 import { Avatar, Badge, Spinner, useToast } from '../components/ui';
 import { ChatsPage } from '../features/chats';
 import { OnboardingPage } from '../features/onboarding';
-import { SettingsPage } from '../features/settings';
-import { AdminPage, CompliancePage, PaymentsPage, SharingPage } from './feature-pages';
+import { AdminPage, CompliancePage, PaymentsPage, SettingsPage, SharingPage } from './feature-pages';
 import { activeConversation } from '../lib/active-conversation';
 import { Icon, type IconName } from '../components/ui/icons';
 import { KeyAlarmBanner } from './key-alarm-banner';

@@ -35,6 +35,8 @@ export interface ChatAddons {
   readonly PaymentMessage: ComponentType<PaymentMessageProps>;
   readonly CreateGroupDialog: ComponentType<CreateGroupDialogProps>;
   readonly GroupDetailsPane: ComponentType<GroupDetailsPaneProps>;
+  /** Starts fetching the add-ons kept out of the first download; chats calls it once the chat is up. */
+  readonly preload?: () => void;
 }
 
 const ChatAddonsContext = createContext<ChatAddons | undefined>(undefined);

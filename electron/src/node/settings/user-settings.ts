@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod/mini';
 import type { UserSettings } from '../../common/api';
 import { userSettingsSchema } from '../../common/api-args';
 import { writeFileAtomic } from '../fs/atomic-file';
@@ -24,12 +25,14 @@ export const DEFAULT_USER_SETTINGS: UserSettings = {
 
 const STORE_KEY = 'user-settings';
 const LAST_USED_FILE = 'settings.json';
-const lastUsedSchema = userSettingsSchema.pick({ language: true, theme: true });
+// The shared schema is declared with zod/mini (see api-args.ts), so it is narrowed with mini's functions.
+const lastUsedSchema = z.partial(z.pick(userSettingsSchema, { language: true, theme: true }));
+const storedSchema = z.partial(userSettingsSchema);
 
 function parsed(raw: string | null): Partial<UserSettings> {
   if (raw === null) return {};
   try {
-    const result = userSettingsSchema.partial().safeParse(JSON.parse(raw));
+    const result = storedSchema.safeParse(JSON.parse(raw));
     return result.success ? result.data : {};
   } catch {
     return {};
@@ -44,7 +47,7 @@ export function blockedSenders(store: Store): ReadonlySet<string> {
 /** The last-used language and theme (defaults when the file is missing or damaged). */
 export async function readLastUsedSettings(appDataDir: string): Promise<UserSettings> {
   const raw = await readFile(path.join(appDataDir, LAST_USED_FILE), 'utf8').catch(() => null);
-  const known = lastUsedSchema.partial().safeParse(parsed(raw));
+  const known = lastUsedSchema.safeParse(parsed(raw));
   return { ...DEFAULT_USER_SETTINGS, ...(known.success ? known.data : {}) };
 }
 

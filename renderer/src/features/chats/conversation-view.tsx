@@ -14,7 +14,7 @@ import { usePrivacy } from '../../lib/privacy';
 import { Avatar, Badge, Button, ErrorText } from '../../components/ui';
 import { Composer } from './composer';
 import { retentionParts } from './delivery';
-import { MessageList } from './message-list';
+import { MessageList } from './lazy-message-list';
 import { SafetyNumberDialog } from './safety-number-dialog';
 import { useMessagePages } from './use-message-pages';
 

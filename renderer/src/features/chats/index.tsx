@@ -6,6 +6,7 @@ import { setActiveConversation } from '../../lib/active-conversation';
 import { useChatAddons } from '../../lib/chat-addons';
 import { EmptyState, ErrorText } from '../../components/ui';
 import { ConversationView } from './conversation-view';
+import { preloadMessageList } from './lazy-message-list';
 import { loadLastConversation, saveLastConversation } from './last-conversation';
 import { NewChatDialog } from './new-chat-dialog';
 import { Sidebar } from './sidebar';
@@ -14,8 +15,13 @@ import { useConversations } from './use-conversations';
 export function ChatsPage() {
   const { t } = useTranslation('chats');
   const api = useApi();
-  const { CreateGroupDialog, GroupDetailsPane } = useChatAddons();
+  const { CreateGroupDialog, GroupDetailsPane, preload } = useChatAddons();
   const { conversations, error, upsert, clearUnread, reload } = useConversations();
+  // Once the list is up, fetch what opening a conversation (or a group's dialogs) needs.
+  useEffect(() => {
+    preloadMessageList();
+    preload?.();
+  }, [preload]);
   const [activeId, setActiveId] = useState<string | undefined>();
   const [newChat, setNewChat] = useState(false);
   const [newGroup, setNewGroup] = useState(false);

@@ -15,18 +15,15 @@ import type { MessagePages } from './use-message-pages';
 /** How far back a search hit is fetched before giving up (pages of PAGE_SIZE). */
 const MAX_PAGES_TO_FOCUS = 100;
 
-export function MessageList({
-  pages,
-  isGroup,
-  onRetry,
-  focusMessageId,
-}: {
+export interface MessageListProps {
   readonly pages: MessagePages;
   readonly isGroup: boolean;
   readonly onRetry: (message: MessageView) => void;
   /** A search hit to bring into view (older pages are fetched until it is loaded). */
   readonly focusMessageId?: string;
-}) {
+}
+
+export function MessageList({ pages, isGroup, onRetry, focusMessageId }: MessageListProps) {
   const { t } = useTranslation('chats');
   const { messages, firstItemIndex, loadOlder, loading, hasOlder, error } = pages;
   const list = useRef<VirtuosoHandle>(null);

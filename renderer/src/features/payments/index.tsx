@@ -1,8 +1,8 @@
-// Payments: balance, send/request, escrow, history; plus the two pieces the
-// chat embeds (the composer's Pay button and payment messages).
+// The two pieces of payments the chat embeds (the composer's Pay button and
+// payment messages); the page itself (balance, send/request, escrow, history)
+// is page.ts, loaded on first visit.
 import '../../components/ui/feature-page.css';
 import './payments.css';
 
-export { PaymentsPage } from './payments-page';
 export { PaymentComposerButton, type PaymentComposerButtonProps } from './payment-composer-button';
 export { PaymentMessage, type PaymentMessageProps } from './payment-message';
