@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import {
   API_ERROR_CODES,
   type AttachmentInfo,
@@ -22,6 +22,8 @@ import {
 // checked against those interfaces at compile time (same keys, each side
 // assignable to the other), so a field added to a view but not here fails
 // to compile instead of being stripped from every event on the way.
+// Declared with zod/mini, like api-args.ts: the renderer parses every event in
+// its first screen, and classic zod's chained API cannot be tree-shaken.
 
 const errorCode = z.enum(API_ERROR_CODES);
 const deliveryState = z.enum(['pending', 'endorsed', 'committed', 'failed', 'erased']);
@@ -36,7 +38,7 @@ const messageContentSchema = z.discriminatedUnion('type', [
     amount: z.number(),
     memo: z.string(),
     to: z.string(),
-    requestId: z.string().optional(),
+    requestId: z.optional(z.string()),
   }),
   z.object({ type: z.literal('payment-request'), amount: z.number(), memo: z.string() }),
   z.object({
@@ -49,7 +51,7 @@ const messageContentSchema = z.discriminatedUnion('type', [
 ]);
 
 const attachmentInfoSchema = z.object({
-  index: z.number().int(),
+  index: z.int(),
   name: z.string(),
   mimeType: z.string(),
   size: z.number(),
@@ -65,23 +67,23 @@ export const messageViewSchema = z.object({
   sentAt: z.number(),
   outgoing: z.boolean(),
   state: deliveryState,
-  failure: errorCode.optional(),
+  failure: z.optional(errorCode),
   verified: z.boolean(),
   epoch: z.number(),
-  content: messageContentSchema.optional(),
-  ledgerConfirmed: z.boolean().optional(),
+  content: z.optional(messageContentSchema),
+  ledgerConfirmed: z.optional(z.boolean()),
   attachments: z.array(attachmentInfoSchema),
-  notice: membershipNoticeSchema.optional(),
+  notice: z.optional(membershipNoticeSchema),
 });
 
 export const conversationSummarySchema = z.object({
   id: z.string(),
   kind: z.enum(['direct', 'group']),
   title: z.string(),
-  peer: z.string().optional(),
+  peer: z.optional(z.string()),
   unread: z.number(),
-  lastMessageAt: z.number().optional(),
-  lastPreview: z.string().optional(),
+  lastMessageAt: z.optional(z.number()),
+  lastPreview: z.optional(z.string()),
   epoch: z.number(),
   retentionSeconds: z.number(),
   rekeyRequired: z.boolean(),
@@ -89,18 +91,18 @@ export const conversationSummarySchema = z.object({
 
 const ownKeyStatusSchema = z.object({
   state: z.enum(['ok', 'pending', 'replaced']),
-  requestedAt: z.number().optional(),
-  effectiveAt: z.number().optional(),
+  requestedAt: z.optional(z.number()),
+  effectiveAt: z.optional(z.number()),
 });
 
 const sharedWithMeSchema = z.object({
   itemId: z.string(),
   grantId: z.string(),
   sharedAt: z.number(),
-  name: z.string().optional(),
-  grantor: z.string().optional(),
-  expiresAt: z.number().optional(),
-  revoked: z.boolean().optional(),
+  name: z.optional(z.string()),
+  grantor: z.optional(z.string()),
+  expiresAt: z.optional(z.number()),
+  revoked: z.optional(z.boolean()),
 });
 
 /** Every push event: a union over `type`, one member per event. */
@@ -113,7 +115,7 @@ export const apiEventSchema = z.discriminatedUnion('type', [
     conversationId: z.string(),
     clientMessageId: z.string(),
     state: deliveryState,
-    failure: errorCode.optional(),
+    failure: z.optional(errorCode),
   }),
   z.object({ type: z.literal('conversation'), conversation: conversationSummarySchema }),
   z.object({ type: z.literal('keyChange'), userId: z.string() }),
@@ -141,7 +143,9 @@ export type ApiEvent = z.infer<typeof apiEventSchema>;
 export type ApiEventType = ApiEvent['type'];
 
 /** Every push event type, read from the schema (transports and tests enumerate these). */
-export const API_EVENT_TYPES: readonly ApiEventType[] = apiEventSchema.options.map((option) => option.shape.type.value);
+export const API_EVENT_TYPES: readonly ApiEventType[] = apiEventSchema._zod.def.options.map(
+  (option) => option._zod.def.shape.type._zod.def.values[0] as ApiEventType,
+);
 
 export type ParsedEvent = { ok: true; event: ApiEvent } | { ok: false; reason: string };
 
