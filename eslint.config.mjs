@@ -18,7 +18,7 @@ const notTooling = {
 const rendererOnly = { group: ['node:*', '**/electron/src/node/**', '**/electron/src/main/**'] };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'build/**', 'chaincode/dist/**', '.ktalk/**'] },
+  { ignores: ['**/node_modules/**', 'build/**', 'chaincode/dist/**', 'protocol/dist/**', '.ktalk/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

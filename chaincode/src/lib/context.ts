@@ -1,28 +1,12 @@
 import { Context } from 'fabric-contract-api';
-import { z } from 'zod';
+import { AUDIT_OUTCOMES, type AuditRecord, userStatusSchema } from '@ktalk/protocol';
 import { toBytes } from './canonical-json';
 import { sortableTime, txTimeMs } from './clock';
 import { ChaincodeError } from './errors';
 import { type Caller, readCaller } from './identity';
 import { key, readJson, writeJson } from './state';
 
-export const AUDIT_OUTCOMES = ['ok', 'denied'] as const;
-
-export const auditRecordSchema = z.object({
-  txId: z.string(),
-  seq: z.number().int(),
-  time: z.number().int(),
-  actor: z.string(),
-  action: z.string(),
-  target: z.string(),
-  outcome: z.enum(AUDIT_OUTCOMES),
-  /** Orgs whose compliance officers may see this record. */
-  orgs: z.array(z.string()),
-  /** Error code for denials, or short non-secret facts (never content). */
-  detail: z.string().optional(),
-  policyVersion: z.number().int().optional(),
-});
-export type AuditRecord = z.infer<typeof auditRecordSchema>;
+export { AUDIT_OUTCOMES, type AuditRecord, auditRecordSchema } from '@ktalk/protocol';
 
 export interface AuditInput {
   action: string;
@@ -33,8 +17,6 @@ export interface AuditInput {
   detail?: string;
   policyVersion?: number;
 }
-
-const userStatusSchema = z.object({ status: z.enum(['active', 'disabled']) }).passthrough();
 
 /**
  * Per-transaction context: the verified caller, the audit appender and the
