@@ -1,3 +1,4 @@
+import { MAX_RETENTION_SECONDS } from '@ktalk/protocol/limits';
 import { z } from 'zod';
 import {
   API_METHODS,
@@ -70,7 +71,7 @@ const policy = z.strictObject({
     .number()
     .int()
     .min(0)
-    .max(10 * 365 * 24 * 3600)
+    .max(MAX_RETENTION_SECONDS)
     .refine((s) => s === 0 || s >= 60, 'must be 0 (keep) or at least 60 seconds'),
   paymentsAllowed: z.boolean(),
   crossOrg: z.boolean(),

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import type { RequestOf } from '@ktalk/protocol';
 import { z } from 'zod';
 import type { GroupAction, GroupDetails, GroupPolicy, GroupRole } from '../../common/api';
 import { leaveGroup, removeMember, submitTagged } from '../groups';
 import { membersWithKeys } from '../groups/member-keys';
 import { LedgerError, parseAnswer } from '../ledger';
-import { membersSchema } from './ledger-records';
 import type { Messenger } from './messenger';
 
 // Group management as the UI calls it. Every membership change rotates the
@@ -15,7 +15,7 @@ const createdSchema = z.object({ conversationId: z.string(), epoch: z.number().i
 const rotatedSchema = z.object({ conversationId: z.string(), epoch: z.number().int() });
 
 async function memberList(m: Messenger, conversationId: string) {
-  return (await m.session.ledger.evaluate('groups', 'ListMembers', { conversationId }, membersSchema)).members;
+  return (await m.session.ledger.evaluate('groups', 'ListMembers', { conversationId })).members;
 }
 
 export async function createGroup(
@@ -103,10 +103,18 @@ export async function leave(m: Messenger, conversationId: string): Promise<void>
   await m.refreshConversation(conversationId).catch(() => undefined);
 }
 
-async function tagged(m: Messenger, conversationId: string, transaction: string, request: Record<string, unknown>) {
+type ConversationChange = 'ChangeRole' | 'TransferOwnership' | 'UpdatePolicy';
+
+async function tagged<T extends ConversationChange>(
+  m: Messenger,
+  conversationId: string,
+  transaction: T,
+  request: Omit<RequestOf<'groups', T>, 'eventTag' | 'conversationId'>,
+) {
   const group = await m.refreshConversation(conversationId);
   const tagKey = await m.keyring.get(conversationId, group.epoch);
-  await submitTagged(m.groups, 'groups', transaction, tagKey, { conversationId, ...request });
+  const full = { conversationId, ...request } as Omit<RequestOf<'groups', T>, 'eventTag'>;
+  await submitTagged(m.groups, 'groups', transaction, tagKey, full);
   await m.refreshConversation(conversationId);
 }
 

@@ -25,15 +25,7 @@ import { openRecord, postProposal, sealPost, sealedPostSchema } from './envelope
 import { Keyring } from './keyring';
 import { messageIdOf } from './message-id';
 import { noteMembershipChange, noticeOf, rememberMembers } from './membership-notices';
-import {
-  type LedgerGroup,
-  type LedgerMessage,
-  groupSchema,
-  membersSchema,
-  messagePageSchema,
-  myConversationsSchema,
-  postedSchema,
-} from './ledger-records';
+import { type LedgerGroup, type LedgerMessage, postedSchema } from './ledger-records';
 import { type PullPriority, PullScheduler, type PullTurn } from './pull-scheduler';
 import { SenderKeys } from './sender-keys';
 import { blockedSenders } from '../settings/user-settings';
@@ -78,7 +70,6 @@ export interface MessengerOptions {
 /** When a card's payment or escrow was not found, it is read again after these waits. */
 const RECHECK_DELAYS_MS = [1_000, 3_000, 10_000, 30_000];
 const openedSchema = z.object({ conversationId: z.string(), created: z.boolean() });
-const balanceSchema = z.object({ balance: z.number() });
 
 export class Messenger {
   readonly keyring: Keyring;
@@ -230,12 +221,10 @@ export class Messenger {
     let bookmark: string | undefined;
     const all: { conversationId: string; since: number }[] = [];
     do {
-      const page = await this.session.ledger.evaluate(
-        'groups',
-        'ListMyConversations',
-        { pageSize: PAGE, ...(bookmark ? { bookmark } : {}) },
-        myConversationsSchema,
-      );
+      const page = await this.session.ledger.evaluate('groups', 'ListMyConversations', {
+        pageSize: PAGE,
+        ...(bookmark ? { bookmark } : {}),
+      });
       all.push(...page.conversations);
       bookmark = page.conversations.length === PAGE ? page.bookmark : undefined;
     } while (bookmark);
@@ -266,7 +255,7 @@ export class Messenger {
   private async readGroup(conversationId: string): Promise<LedgerGroup> {
     let group: LedgerGroup;
     try {
-      group = await this.session.ledger.evaluate('groups', 'GetGroup', { conversationId }, groupSchema);
+      group = await this.session.ledger.evaluate('groups', 'GetGroup', { conversationId });
     } catch (error) {
       if (error instanceof LedgerError && refinedApiCode(error.code, error.message) === 'NOT_MEMBER') {
         this.noteRemoved(conversationId);
@@ -306,7 +295,7 @@ export class Messenger {
   }
 
   async directPeer(conversationId: string): Promise<string | undefined> {
-    const { members } = await this.session.ledger.evaluate('groups', 'ListMembers', { conversationId }, membersSchema);
+    const { members } = await this.session.ledger.evaluate('groups', 'ListMembers', { conversationId });
     return members.map((m) => m.userId).find((id) => id !== this.session.userId);
   }
 
@@ -558,12 +547,7 @@ export class Messenger {
   private async holdForKeyChanges(conversationId: string, refresh: boolean): Promise<void> {
     let others = refresh ? undefined : this.othersSeen.get(conversationId);
     if (!others) {
-      const { members } = await this.session.ledger.evaluate(
-        'groups',
-        'ListMembers',
-        { conversationId },
-        membersSchema,
-      );
+      const { members } = await this.session.ledger.evaluate('groups', 'ListMembers', { conversationId });
       others = members.map((m) => m.userId).filter((id) => id !== this.session.userId);
       this.othersSeen.set(conversationId, others);
     }
@@ -661,12 +645,12 @@ export class Messenger {
     const mark = Number(this.store.getSyncState(markKey) ?? '0');
     const from = cursor?.from ?? Math.max(0, mark - SKEW_MARGIN_MS);
     let highest = cursor?.highest ?? mark;
-    const page = await this.session.ledger.evaluate(
-      'messages',
-      'ListMessages',
-      { conversationId, from, pageSize: this.pullPage, ...(cursor ? { bookmark: cursor.bookmark } : {}) },
-      messagePageSchema,
-    );
+    const page = await this.session.ledger.evaluate('messages', 'ListMessages', {
+      conversationId,
+      from,
+      pageSize: this.pullPage,
+      ...(cursor ? { bookmark: cursor.bookmark } : {}),
+    });
     const blocked = blockedSenders(this.store);
     for (const record of page.messages) {
       highest = Math.max(highest, record.time);
@@ -933,7 +917,7 @@ export class Messenger {
     if (event.eventName.startsWith('payments.') && (payload.to === me || payload.from === me)) {
       const ref = typeof payload.paymentId === 'string' ? payload.paymentId : payload.escrowId;
       if (typeof ref === 'string') this.recheckCards(ref);
-      const { balance } = await this.session.ledger.evaluate('payments', 'GetBalance', {}, balanceSchema);
+      const { balance } = await this.session.ledger.evaluate('payments', 'GetBalance', {});
       this.session.emit({ type: 'balance', balance });
     }
   }

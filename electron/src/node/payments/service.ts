@@ -1,14 +1,11 @@
-import { z } from 'zod';
 import type { EscrowInfo, KTalkApi, Page, PaymentRecord } from '../../common/api';
 import { parseAnswer } from '../ledger';
 import type { ClientSession } from '../session/client-session';
 import { knownActiveUser } from '../sharing/access';
 import { ServiceError, checkedInput } from '../sharing/errors';
 import {
-  balanceSchema,
   escrowSchema,
   type HistoryEntry,
-  historyPageSchema,
   mintSchema,
   toEscrowInfo,
   toPaymentRecord,
@@ -35,7 +32,7 @@ export function checkEscrowDeadline(deadline: number, now: number): void {
 }
 
 async function currentBalance(session: ClientSession): Promise<number> {
-  return (await session.ledger.evaluate('payments', 'GetBalance', {}, balanceSchema)).balance;
+  return (await session.ledger.evaluate('payments', 'GetBalance', {})).balance;
 }
 
 async function emitBalance(session: ClientSession, balance?: number): Promise<void> {
@@ -72,7 +69,7 @@ export async function historyPage(
   cursor: string | undefined,
 ): Promise<{ entries: HistoryEntry[]; next?: string }> {
   const request = { pageSize: HISTORY_PAGE_SIZE, ...(cursor !== undefined ? { bookmark: cursor } : {}) };
-  const page = await session.ledger.evaluate('payments', 'GetHistory', request, historyPageSchema);
+  const page = await session.ledger.evaluate('payments', 'GetHistory', request);
   const full = page.entries.length >= HISTORY_PAGE_SIZE;
   return { entries: page.entries, ...(full && page.bookmark ? { next: page.bookmark } : {}) };
 }
@@ -87,8 +84,6 @@ export async function paymentHistory(
   return { items: page.entries.map(toPaymentRecord), ...(page.next !== undefined ? { next: page.next } : {}) };
 }
 
-const groupPolicySchema = z.object({ policy: z.object({ paymentsAllowed: z.boolean() }) });
-const membersSchema = z.object({ members: z.array(z.object({ userId: z.string() })) });
 
 /**
  * payments.CreateEscrow knows no conversations, so an escrow offered in a
@@ -96,9 +91,9 @@ const membersSchema = z.object({ members: z.array(z.object({ userId: z.string() 
  * parties are members and the conversation allows payments.
  */
 async function requireChatAllowsPayment(session: ClientSession, conversationId: string, to: string): Promise<void> {
-  const group = await session.ledger.evaluate('groups', 'GetGroup', { conversationId }, groupPolicySchema);
+  const group = await session.ledger.evaluate('groups', 'GetGroup', { conversationId });
   if (!group.policy.paymentsAllowed) throw new ServiceError('FORBIDDEN', 'payments are disabled in this conversation');
-  const { members } = await session.ledger.evaluate('groups', 'ListMembers', { conversationId }, membersSchema);
+  const { members } = await session.ledger.evaluate('groups', 'ListMembers', { conversationId });
   if (!members.some((m) => m.userId === to)) {
     throw new ServiceError('FORBIDDEN', 'recipient is not a member of the conversation');
   }
@@ -131,7 +126,7 @@ export async function settleEscrow(session: ClientSession, input: In<'settleEscr
 
 export async function getEscrow(session: ClientSession, input: In<'getEscrow'>): Promise<EscrowInfo> {
   const { escrowId } = checkedInput('getEscrow', input);
-  return toEscrowInfo(await session.ledger.evaluate('payments', 'GetEscrow', { escrowId }, escrowSchema));
+  return toEscrowInfo(await session.ledger.evaluate('payments', 'GetEscrow', { escrowId }));
 }
 
 /** Treasury admins credit a user of their own org (the ledger checks both). */

@@ -1,6 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import type {
   AccountInfo,
   ApiEvent,
@@ -18,7 +17,6 @@ import { type ConnectionProfile, ProfileError, parseConnectionProfile } from '..
 import * as compliance from '../compliance';
 import { safetyNumber } from '../crypto';
 import { rememberFact } from '../messaging/card-facts';
-import { directoryUserSchema } from '../fabric/directory';
 import { profileHealth } from '../fabric/reachability';
 import { writeFileAtomic } from '../fs/atomic-file';
 import { Messenger, type MessengerOptions } from '../messaging/messenger';
@@ -72,8 +70,6 @@ interface Signed {
   /** Refunds the user's open escrows when claims close, so a held claim cannot settle late. */
   readonly escrows: payments.EscrowKeeper;
 }
-
-const listDirectorySchema = z.object({ users: z.array(directoryUserSchema), bookmark: z.string().optional() });
 
 export type AppService = KTalkApi & KTalkEvents & { close(): Promise<void> };
 
@@ -306,12 +302,11 @@ export function createAppService(options: AppServiceOptions = {}): AppService {
     },
     listDirectory: async ({ mspId, cursor }) => {
       const { session, messenger } = need();
-      const page = await session.ledger.evaluate(
-        'directory',
-        'ListOrgDirectory',
-        { mspId, pageSize: 100, ...(cursor ? { bookmark: cursor } : {}) },
-        listDirectorySchema,
-      );
+      const page = await session.ledger.evaluate('directory', 'ListOrgDirectory', {
+        mspId,
+        pageSize: 100,
+        ...(cursor ? { bookmark: cursor } : {}),
+      });
       const items = page.users.map((u) => messenger.senders.toApiContact(u));
       return { items, ...(page.users.length === 100 && page.bookmark ? { next: page.bookmark } : {}) };
     },

@@ -1,5 +1,5 @@
+import { CLOCK_SKEW_MS as PROTOCOL_CLOCK_SKEW_MS } from '@ktalk/protocol';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { AccessRecord, FileData, GrantInfo, Grantee, KTalkApi, Page, SharedItem } from '../../common/api';
 import { MAX_FILE_BYTES } from '../../common/api-args';
 import { parseAnswer } from '../ledger';
@@ -11,8 +11,6 @@ import { wrapForGroup, wrapForUser } from './item-keys';
 import type { MyItems } from './my-items';
 import {
   type ItemRecord,
-  accessPageSchema,
-  grantListSchema,
   grantRecordSchema,
   itemRecordSchema,
   nextCursor,
@@ -29,9 +27,8 @@ import {
 type In<M extends keyof KTalkApi> = Parameters<KTalkApi[M]>[0];
 
 /** The ledger refuses a grant that is not surely active (expiresAt within its 60 s clock skew). */
-const CLOCK_SKEW_MS = 60_000;
+const CLOCK_SKEW_MS = PROTOCOL_CLOCK_SKEW_MS;
 const ACCESS_PAGE_SIZE = 100;
-const groupSchema = z.object({ rekeyRequired: z.boolean() });
 
 export function decodeFile(dataBase64: string, maxBytes: number): Uint8Array {
   const bytes = Buffer.from(dataBase64, 'base64');
@@ -63,7 +60,7 @@ export async function wrapTarget(session: ClientSession, grantee: Grantee): Prom
     return { grantee, wrap: (itemKey) => wrapForUser(itemKey, encryptionKey) };
   }
   // The ledger refuses a group grant while a re-key is pending; ask first so no item is left without its grant.
-  const group = await session.ledger.evaluate('groups', 'GetGroup', { conversationId: grantee.groupId }, groupSchema);
+  const group = await session.ledger.evaluate('groups', 'GetGroup', { conversationId: grantee.groupId });
   if (group.rekeyRequired) {
     throw new ServiceError('REKEY_REQUIRED', `${grantee.groupId} must be re-keyed before anything new is shared in it`);
   }
@@ -155,7 +152,7 @@ export async function grantAccess(session: ClientSession, input: In<'grantAccess
 
 export async function listGrants(session: ClientSession, input: In<'listGrants'>): Promise<GrantInfo[]> {
   const { itemId } = checkedInput('listGrants', input);
-  const { grants } = await session.ledger.evaluate('sharing', 'ListGrants', { itemId }, grantListSchema);
+  const { grants } = await session.ledger.evaluate('sharing', 'ListGrants', { itemId });
   return grants.map((g) => toGrantInfo(g, g.state));
 }
 
@@ -177,7 +174,7 @@ export async function openItem(session: ClientSession, input: In<'openItem'>): P
 export async function accessHistory(session: ClientSession, input: In<'accessHistory'>): Promise<Page<AccessRecord>> {
   const { itemId, cursor } = checkedInput('accessHistory', input);
   const request = { itemId, pageSize: ACCESS_PAGE_SIZE, ...(cursor !== undefined ? { bookmark: cursor } : {}) };
-  const page = await session.ledger.evaluate('sharing', 'ListAccesses', request, accessPageSchema);
+  const page = await session.ledger.evaluate('sharing', 'ListAccesses', request);
   const next = nextCursor(page.bookmark, page.accesses.length, ACCESS_PAGE_SIZE);
   return { items: page.accesses.map(toAccessRecord), ...(next !== undefined ? { next } : {}) };
 }
