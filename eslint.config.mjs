@@ -67,6 +67,27 @@ export default tseslint.config(
     },
   },
   {
+    // The protocol is neutral ground both sides import: zod and itself only.
+    // No Node built-ins (the renderer imports it too), and never the code of
+    // either side or the tooling, so it cannot come to depend on them.
+    files: ['protocol/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeAndElectron, 'ktalk-chaincode'],
+          patterns: [
+            { group: ['node:*'], message: 'protocol/ runs where there is no Node (the renderer): no built-ins' },
+            {
+              regex: '^(\\.\\./)+(chaincode|electron|renderer|network|scripts)(/|$)|^\\.\\./\\.\\./\\.\\.',
+              message: 'protocol/ imports only zod and itself, never chaincode, client, renderer or tooling code',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Neutral code: no Node, no Electron.
     files: ['electron/src/common/**/*.ts'],
     rules: {

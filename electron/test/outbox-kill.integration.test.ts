@@ -46,7 +46,6 @@ const RUN_TIMEOUT_MS = 5 * 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const openedSchema = z.object({ conversationId: z.string(), epoch: z.number().int(), created: z.boolean() });
-const epochKeySchema = z.object({ wrappedKey: z.string() });
 
 interface Run {
   readonly name: string;

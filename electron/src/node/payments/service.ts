@@ -3,14 +3,7 @@ import { parseAnswer } from '../ledger';
 import type { ClientSession } from '../session/client-session';
 import { knownActiveUser } from '../sharing/access';
 import { ServiceError, checkedInput } from '../sharing/errors';
-import {
-  escrowSchema,
-  type HistoryEntry,
-  mintSchema,
-  toEscrowInfo,
-  toPaymentRecord,
-  transferSchema,
-} from './records';
+import { escrowSchema, type HistoryEntry, mintSchema, toEscrowInfo, toPaymentRecord, transferSchema } from './records';
 
 // Payments: the ledger side of credits (balance, transfers, escrow, minting).
 // The chat's payment messages are the messaging code's; this module only
@@ -83,7 +76,6 @@ export async function paymentHistory(
   const page = await historyPage(session, cursor);
   return { items: page.entries.map(toPaymentRecord), ...(page.next !== undefined ? { next: page.next } : {}) };
 }
-
 
 /**
  * payments.CreateEscrow knows no conversations, so an escrow offered in a
