@@ -1,18 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestOf } from '@ktalk/protocol';
-import { z } from 'zod';
 import type { GroupAction, GroupDetails, GroupPolicy, GroupRole } from '../../common/api';
 import { leaveGroup, removeMember, submitTagged } from '../groups';
 import { membersWithKeys } from '../groups/member-keys';
-import { LedgerError, parseAnswer } from '../ledger';
+import { LedgerError, submitted } from '../ledger';
 import type { Messenger } from './messenger';
 
 // Group management as the UI calls it. Every membership change rotates the
 // epoch key here, in a remaining member's client, wrapped for exactly the
 // new member set; the chaincode checks the set and the caller's role.
-
-const createdSchema = z.object({ conversationId: z.string(), epoch: z.number().int() });
-const rotatedSchema = z.object({ conversationId: z.string(), epoch: z.number().int() });
 
 async function memberList(m: Messenger, conversationId: string) {
   return (await m.session.ledger.evaluate('groups', 'ListMembers', { conversationId })).members;
@@ -34,7 +30,7 @@ export async function createGroup(
     members: others.map((userId) => ({ userId, role: 'member' })),
     wrappedKeys: fresh.wrappedKeys,
   });
-  const created = parseAnswer(committed.result, createdSchema, 'groups.CreateGroup');
+  const created = submitted('groups', 'CreateGroup', committed);
   m.keyring.remember(created.conversationId, created.epoch, fresh.epochKey);
   await m.refreshConversation(created.conversationId);
   return created.conversationId;
@@ -87,7 +83,7 @@ export async function addMember(m: Messenger, conversationId: string, userId: st
     role,
     wrappedKeys: fresh.wrappedKeys,
   });
-  const rotated = parseAnswer(committed.result, rotatedSchema, 'groups.AddMember');
+  const rotated = submitted('groups', 'AddMember', committed);
   m.keyring.remember(conversationId, rotated.epoch, fresh.epochKey);
   await m.refreshConversation(conversationId);
 }

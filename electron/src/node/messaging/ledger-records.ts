@@ -4,8 +4,6 @@ import type { ResponseOf } from '@ktalk/protocol';
 // protocol's transaction map (@ktalk/protocol transactions.ts), applied by
 // the ledger client as each answer arrives.
 
-export { postedSchema } from '@ktalk/protocol';
-
 /** groups.GetGroup: the record plus the caller's role. */
 export type LedgerGroup = ResponseOf<'groups', 'GetGroup'>;
 /** One message of messages.ListMessages (its payload while not erased). */

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { z } from 'zod';
 import type { ChaincodeEvent } from '@hyperledger/fabric-gateway';
 import {
   API_ERROR_CODES,
@@ -15,7 +14,7 @@ import {
 import { textPreview } from '../../common/message-preview';
 import { recogniseEvent } from '../../shared/event-tag';
 import { type GroupsContext, groupsContextOf, rekeyIfRequired, submitTagged } from '../groups';
-import { type EventSync, LedgerError, parseAnswer, refinedApiCode, syncWithFileCheckpoint } from '../ledger';
+import { type EventSync, LedgerError, submitted, refinedApiCode, syncWithFileCheckpoint } from '../ledger';
 import { HeldForKeyChange, Outbox, type OutboxMessage } from '../outbox';
 import type { ClientSession } from '../session/client-session';
 import { SNIPPET_CLOSE, SNIPPET_OPEN, type Store, type StoredMessage } from '../store';
@@ -25,7 +24,7 @@ import { openRecord, postProposal, sealPost, sealedPostSchema } from './envelope
 import { Keyring } from './keyring';
 import { messageIdOf } from './message-id';
 import { noteMembershipChange, noticeOf, rememberMembers } from './membership-notices';
-import { type LedgerGroup, type LedgerMessage, postedSchema } from './ledger-records';
+import type { LedgerGroup, LedgerMessage } from './ledger-records';
 import { type PullPriority, PullScheduler, type PullTurn } from './pull-scheduler';
 import { SenderKeys } from './sender-keys';
 import { blockedSenders } from '../settings/user-settings';
@@ -69,7 +68,6 @@ export interface MessengerOptions {
 }
 /** When a card's payment or escrow was not found, it is read again after these waits. */
 const RECHECK_DELAYS_MS = [1_000, 3_000, 10_000, 30_000];
-const openedSchema = z.object({ conversationId: z.string(), created: z.boolean() });
 
 export class Messenger {
   readonly keyring: Keyring;
@@ -360,7 +358,7 @@ export class Messenger {
       peerUserId,
       wrappedKeys: fresh.wrappedKeys,
     });
-    const opened = parseAnswer(committed.result, openedSchema, 'groups.OpenDirect');
+    const opened = submitted('groups', 'OpenDirect', committed);
     if (opened.created) this.keyring.remember(opened.conversationId, 1, fresh.epochKey);
     await this.refreshConversation(opened.conversationId);
     await this.pull(opened.conversationId);
@@ -529,7 +527,7 @@ export class Messenger {
       (c) => postProposal(this.session.connection.gateway, c, message, sealed, tagKey),
       { onEndorsed: () => onEndorsed() },
     );
-    const posted = parseAnswer(committed.result, postedSchema, 'messages.PostMessage');
+    const posted = submitted('messages', 'PostMessage', committed);
     return {
       txId: committed.transactionId,
       blockNumber: committed.blockNumber,

@@ -1,9 +1,9 @@
 import type { EscrowInfo, KTalkApi, Page, PaymentRecord } from '../../common/api';
-import { parseAnswer } from '../ledger';
+import { submitted } from '../ledger';
 import type { ClientSession } from '../session/client-session';
 import { knownActiveUser } from '../sharing/access';
 import { ServiceError, checkedInput } from '../sharing/errors';
-import { escrowSchema, type HistoryEntry, mintSchema, toEscrowInfo, toPaymentRecord, transferSchema } from './records';
+import { type HistoryEntry, toEscrowInfo, toPaymentRecord } from './records';
 
 // Payments: the ledger side of credits (balance, transfers, escrow, minting).
 // The chat's payment messages are the messaging code's; this module only
@@ -42,7 +42,7 @@ export async function sendPayment(session: ClientSession, input: In<'sendPayment
   await knownActiveUser(session, to);
   const request = { toUserId: to, amount, memo, ...(conversationId !== undefined ? { conversationId } : {}) };
   const committed = await session.ledger.submit('payments', 'Transfer', request);
-  const answer = parseAnswer(committed.result, transferSchema, 'payments.Transfer');
+  const answer = submitted('payments', 'Transfer', committed);
   await emitBalance(session, answer.balance);
   return {
     paymentId: answer.paymentId,
@@ -99,7 +99,7 @@ export async function createEscrow(session: ClientSession, input: In<'createEscr
   if (conversationId !== undefined) await requireChatAllowsPayment(session, conversationId, to);
   const request = { toUserId: to, amount, deadline, ...(memo !== '' ? { memo } : {}) };
   const committed = await session.ledger.submit('payments', 'CreateEscrow', request);
-  const escrow = parseAnswer(committed.result, escrowSchema, 'payments.CreateEscrow');
+  const escrow = submitted('payments', 'CreateEscrow', committed);
   await emitBalance(session);
   return toEscrowInfo(escrow);
 }
@@ -109,7 +109,7 @@ const SETTLE = { release: 'ReleaseEscrow', claim: 'ClaimEscrow', refund: 'Refund
 export async function settleEscrow(session: ClientSession, input: In<'settleEscrow'>): Promise<EscrowInfo> {
   const { escrowId, action } = checkedInput('settleEscrow', input);
   const committed = await session.ledger.submit('payments', SETTLE[action], { escrowId });
-  const escrow = parseAnswer(committed.result, escrowSchema, `payments.${SETTLE[action]}`);
+  const escrow = submitted('payments', SETTLE[action], committed);
   // Claims credit the recipient and refunds the sender; a release changes only the recipient's balance.
   const payee = escrow.state === 'refunded' ? escrow.from : escrow.to;
   if (payee === session.userId) await emitBalance(session);
@@ -125,7 +125,7 @@ export async function getEscrow(session: ClientSession, input: In<'getEscrow'>):
 export async function mint(session: ClientSession, input: In<'mint'>): Promise<{ balance: number }> {
   const { to, amount } = checkedInput('mint', input);
   const committed = await session.ledger.submit('payments', 'Mint', { toUserId: to, amount });
-  const answer = parseAnswer(committed.result, mintSchema, 'payments.Mint');
+  const answer = submitted('payments', 'Mint', committed);
   if (answer.toUserId === session.userId) await emitBalance(session, answer.balance);
   return { balance: answer.balance };
 }

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DirectoryError, type DirectoryUser } from '../fabric/directory';
-import { isLedgerError, parseAnswer } from '../ledger';
+import { isLedgerError, submitted } from '../ledger';
 import type { ClientSession } from '../session/client-session';
 import { ServiceError, isApiErrorCode } from './errors';
 import { unwrapEpochKey, unwrapForGroup, unwrapForUser } from './item-keys';
-import { type ServedItem, ticketIdSchema } from './records';
+import type { ServedItem } from './records';
 
 // Reading an item the way the sharing contract allows it: RequestAccess
 // (a submit that records only the attempt, the same whatever the decision),
@@ -85,7 +85,7 @@ export async function epochKeyOf(session: ClientSession, conversationId: string,
 /** Records an access attempt and returns its ticket id if granted; a denial throws its code (FORBIDDEN, EXPIRED, NOT_FOUND). */
 export async function requestTicket(session: ClientSession, itemId: string): Promise<string> {
   const committed = await session.ledger.submit('sharing', 'RequestAccess', { itemId });
-  const { ticketId } = parseAnswer(committed.result, ticketIdSchema, 'sharing.RequestAccess');
+  const { ticketId } = submitted('sharing', 'RequestAccess', committed);
   const ticket = await retryNotFound(() => session.ledger.evaluate('sharing', 'GetTicket', { itemId, ticketId }));
   if (!ticket.ok) throw new ServiceError(ticket.code, `access to ${itemId} was denied (${ticket.code})`);
   return ticketId;

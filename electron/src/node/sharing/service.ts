@@ -2,23 +2,14 @@ import { CLOCK_SKEW_MS as PROTOCOL_CLOCK_SKEW_MS } from '@ktalk/protocol';
 import { randomUUID } from 'node:crypto';
 import type { AccessRecord, FileData, GrantInfo, Grantee, KTalkApi, Page, SharedItem } from '../../common/api';
 import { MAX_FILE_BYTES } from '../../common/api-args';
-import { parseAnswer } from '../ledger';
+import { submitted } from '../ledger';
 import type { ClientSession } from '../session/client-session';
 import { directoryEncryptionKey, epochKeyOf, itemKeyOf, readItem } from './access';
 import { ServiceError, checkedInput } from './errors';
 import { openFile, sealFile } from './item-crypto';
 import { wrapForGroup, wrapForUser } from './item-keys';
 import type { MyItems } from './my-items';
-import {
-  type ItemRecord,
-  grantRecordSchema,
-  itemRecordSchema,
-  nextCursor,
-  toAccessRecord,
-  toGrantInfo,
-  toLedgerGrantee,
-  toSharedItem,
-} from './records';
+import { type ItemRecord, nextCursor, toAccessRecord, toGrantInfo, toLedgerGrantee, toSharedItem } from './records';
 
 // Sharing: encrypted items on the ledger, their grants, and who read them.
 // Each function takes the signed-in session and the API input, throws
@@ -87,7 +78,7 @@ export async function submitGrant(
   // The wrapped key goes in transient data: RevokeGrant purges it from private data, and a copy in the block would outlive that.
   const wrappedKey = Buffer.from(await target.wrap(itemKey), 'base64');
   const committed = await session.ledger.submit('sharing', 'GrantAccess', request, { wrappedKey });
-  const grant = parseAnswer(committed.result, grantRecordSchema, 'sharing.GrantAccess');
+  const grant = submitted('sharing', 'GrantAccess', committed);
   if (target.epoch !== undefined && grant.epoch !== target.epoch) {
     await session.ledger.submit('sharing', 'RevokeGrant', { itemId, grantId: grant.grantId });
     if (retried) throw new ServiceError('CONFLICT', 'the group was re-keyed twice while granting; try again');
@@ -115,7 +106,7 @@ export async function registerItem(
     payload: sealed.payload,
     ownerWrappedKey: Buffer.from(ownerWrappedKey, 'base64'),
   });
-  const item = parseAnswer(committed.result, itemRecordSchema, 'sharing.RegisterItem');
+  const item = submitted('sharing', 'RegisterItem', committed);
   if (item.itemId !== request.itemId || item.contentHash !== request.contentHash || item.owner !== session.userId) {
     throw new ServiceError('VERIFY_FAILED', 'sharing.RegisterItem answered with a different item');
   }
@@ -159,7 +150,7 @@ export async function listGrants(session: ClientSession, input: In<'listGrants'>
 export async function revokeGrant(session: ClientSession, input: In<'revokeGrant'>): Promise<null> {
   const { itemId, grantId } = checkedInput('revokeGrant', input);
   const committed = await session.ledger.submit('sharing', 'RevokeGrant', { itemId, grantId });
-  parseAnswer(committed.result, grantRecordSchema, 'sharing.RevokeGrant');
+  submitted('sharing', 'RevokeGrant', committed);
   return null;
 }
 
