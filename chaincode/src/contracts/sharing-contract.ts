@@ -166,14 +166,12 @@ export class SharingContract extends KTalkContract {
       detail: grantId,
     });
     // A group grantee is left out: naming the conversation would tell every listener the grantor is in it.
-    const event: Record<string, string> = { itemId: req.itemId, grantId };
-    if (grant.grantee.kind === 'user') {
-      // Metadata the grantee's "Shared with you" shows: who shared it and when the access ends.
-      event.granteeUserId = grant.grantee.userId;
-      event.grantor = grant.grantor;
-      event.expiresAt = String(grant.expiresAt);
-    }
-    ctx.emit('sharing.AccessGranted', event);
+    // Metadata the grantee's "Shared with you" shows: who shared it and when the access ends.
+    const toUser =
+      grant.grantee.kind === 'user'
+        ? { granteeUserId: grant.grantee.userId, grantor: grant.grantor, expiresAt: String(grant.expiresAt) }
+        : {};
+    ctx.emit('sharing.AccessGranted', { itemId: req.itemId, grantId, ...toUser });
     return JSON.stringify(grant);
   }
 

@@ -1,5 +1,12 @@
 import { Context } from 'fabric-contract-api';
-import { AUDIT_OUTCOMES, type AuditRecord, userStatusSchema } from '@ktalk/protocol';
+import {
+  AUDIT_OUTCOMES,
+  type AuditRecord,
+  type NamedEventName,
+  type NamedEventPayload,
+  type TaggedEventName,
+  userStatusSchema,
+} from '@ktalk/protocol';
 import { toBytes } from './canonical-json';
 import { sortableTime, txTimeMs } from './clock';
 import { ChaincodeError } from './errors';
@@ -69,8 +76,8 @@ export class KTalkContext extends Context {
     return record;
   }
 
-  /** Events carry ids and metadata only; callers must never pass content. */
-  emit(name: string, payload: Record<string, string | number | boolean>): void {
+  /** Events carry ids and metadata only; callers must never pass content. Names and payloads: the protocol's events.ts. */
+  emit<N extends NamedEventName>(name: N, payload: NamedEventPayload<N>): void {
     this.stub.setEvent(name, toBytes(payload));
   }
 
@@ -79,7 +86,7 @@ export class KTalkContext extends Context {
    * only the caller's tag (an HMAC of the txId under a key derived from the
    * conversation key), which only members can recognise.
    */
-  emitTagged(name: string, tag: string): void {
+  emitTagged(name: TaggedEventName, tag: string): void {
     this.stub.setEvent(name, toBytes({ tag }));
   }
 }
