@@ -1,3 +1,4 @@
+import { CLOCK_SKEW_MS, MAX_ESCROW_MS } from '@ktalk/protocol';
 import type { EscrowInfo, KTalkApi, Page, PaymentRecord } from '../../common/api';
 import { submitted } from '../ledger';
 import type { ClientSession } from '../session/client-session';
@@ -12,9 +13,9 @@ import { type HistoryEntry, toEscrowInfo, toPaymentRecord } from './records';
 type In<M extends keyof KTalkApi> = Parameters<KTalkApi[M]>[0];
 
 const HISTORY_PAGE_SIZE = 50;
-/** payments.CreateEscrow's window: more than two clock skews away, at most 366 days. */
-export const MIN_ESCROW_MS = 120_000;
-export const MAX_ESCROW_MS = 366 * 24 * 3600 * 1000;
+/** payments.CreateEscrow's window (the protocol's): more than two clock skews away, at most 366 days. */
+export const MIN_ESCROW_MS = 2 * CLOCK_SKEW_MS;
+export { MAX_ESCROW_MS };
 
 /** BAD_INPUT for a deadline the chaincode would refuse, judged on the local clock. */
 export function checkEscrowDeadline(deadline: number, now: number): void {
