@@ -18,7 +18,7 @@ const notTooling = {
 const rendererOnly = { group: ['node:*', '**/electron/src/node/**', '**/electron/src/main/**'] };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'build/**', 'chaincode/dist/**', '.ktalk/**'] },
+  { ignores: ['**/node_modules/**', 'build/**', 'chaincode/dist/**', 'protocol/dist/**', '.ktalk/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -63,6 +63,27 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'use ctx.now()' },
+      ],
+    },
+  },
+  {
+    // The protocol is neutral ground both sides import: zod and itself only.
+    // No Node built-ins (the renderer imports it too), and never the code of
+    // either side or the tooling, so it cannot come to depend on them.
+    files: ['protocol/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeAndElectron, 'ktalk-chaincode'],
+          patterns: [
+            { group: ['node:*'], message: 'protocol/ runs where there is no Node (the renderer): no built-ins' },
+            {
+              regex: '^(\\.\\./)+(chaincode|electron|renderer|network|scripts)(/|$)|^\\.\\./\\.\\./\\.\\.',
+              message: 'protocol/ imports only zod and itself, never chaincode, client, renderer or tooling code',
+            },
+          ],
+        },
       ],
     },
   },

@@ -10,6 +10,15 @@ export default defineConfig({
   root: here,
   base: './',
   plugins: [react()],
+  // The protocol's zod-free modules, from source (the package's dist is CommonJS for Node).
+  resolve: {
+    alias: [
+      {
+        find: /^@ktalk\/protocol\/(group-roles|limits)$/,
+        replacement: path.resolve(here, '..', 'protocol', 'src', '$1.ts'),
+      },
+    ],
+  },
   build: {
     outDir: path.resolve(here, '..', 'build', 'renderer-dist'),
     emptyOutDir: true,

@@ -7,6 +7,15 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 export default defineConfig({
   root: here,
   plugins: [react()],
+  // The protocol's zod-free modules, from source (the package's dist is CommonJS for Node).
+  resolve: {
+    alias: [
+      {
+        find: /^@ktalk\/protocol\/(group-roles|limits)$/,
+        replacement: path.resolve(here, '..', 'protocol', 'src', '$1.ts'),
+      },
+    ],
+  },
   test: {
     environment: 'jsdom',
     include: ['test/**/*.test.tsx', 'test/**/*.test.ts'],

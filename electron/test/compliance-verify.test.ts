@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { common, ledger, peer } from '@hyperledger/fabric-protos';
-import type { z } from 'zod';
 import type { ConnectionProfile } from '../src/common/connection-profile';
 import { ComplianceError, auditExport, auditQuery, auditVerify } from '../src/node/compliance';
 import { dataHash, headerHash } from '../src/node/compliance/block-hash';
-import { canonicalJson } from '../src/node/compliance/canonical';
+import { canonicalJson } from '@ktalk/protocol';
+import { responseSchema } from '../src/node/ledger';
 import {
   type ExportDocument,
   exportDigest,
@@ -448,7 +448,7 @@ function auditLedger(records: AuditRecord[]) {
     };
     return { result: Buffer.from(JSON.stringify(record)), transactionId: 'tx-attest', blockNumber: 9n, attempts: 1 };
   };
-  const evaluate = async <T>(contract: string, tx: string, request: unknown, schema: z.ZodType<T>): Promise<T> => {
+  const evaluate = async (contract: 'audit', tx: 'QueryAudit', request: unknown) => {
     assert.equal(`${contract}.${tx}`, 'audit.QueryAudit');
     const req = request as { pageSize: number; bookmark?: string; actor?: string };
     requests.push(JSON.parse(JSON.stringify(req)) as Record<string, unknown>);
@@ -460,7 +460,7 @@ function auditLedger(records: AuditRecord[]) {
       scanned: page.length,
       bookmark: next,
     };
-    return schema.parse(JSON.parse(JSON.stringify(answer)));
+    return responseSchema(contract, tx).parse(JSON.parse(JSON.stringify(answer)));
   };
   return { requests, attestations, ledger: { evaluate, submit } as unknown as ClientSession['ledger'] };
 }

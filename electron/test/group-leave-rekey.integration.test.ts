@@ -1,10 +1,10 @@
+import type { ResponseOf } from '@ktalk/protocol';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { z } from 'zod';
 import { type NetworkContext, down, up } from '../../network/src/network';
 import { isolatedNetwork } from '../../network/test/support/test-network';
 import { isCryptoError, openEnvelope, sealEnvelope, sealedBoxGroupKeys } from '../src/node/crypto';
@@ -40,19 +40,7 @@ const POLICY = {
   crossOrg: true,
 } as const;
 
-const listedSchema = z.object({
-  messages: z.array(
-    z.object({
-      messageId: z.string(),
-      clientMessageId: z.string(),
-      sender: z.string(),
-      epoch: z.number().int(),
-      time: z.number().int(),
-      payload: z.object({ ciphertext: z.string(), nonce: z.string(), signature: z.string() }).optional(),
-    }),
-  ),
-});
-type Listed = z.infer<typeof listedSchema>['messages'][number];
+type Listed = ResponseOf<'messages', 'ListMessages'>['messages'][number];
 
 const bytes = (b64: string): Uint8Array => new Uint8Array(Buffer.from(b64, 'base64'));
 const text = (value: Uint8Array): string => Buffer.from(value).toString('utf8');
@@ -181,12 +169,7 @@ describe(
     };
 
     const list = (user: string, groupId: string) =>
-      session(user).ledger.evaluate(
-        'messages',
-        'ListMessages',
-        { conversationId: groupId, pageSize: 50 },
-        listedSchema,
-      );
+      session(user).ledger.evaluate('messages', 'ListMessages', { conversationId: groupId, pageSize: 50 });
 
     /** The message as `user` lists it, waiting for its org's peer to have it. */
     const listedBy = async (user: string, groupId: string, clientMessageId: string): Promise<Listed> => {
@@ -223,7 +206,7 @@ describe(
       const carol = session('carol');
       await rejectsWithLedger(epochKeyOf(carol)(groupId, newEpoch), 'FORBIDDEN');
       await rejectsWithLedger(
-        carol.ledger.evaluate('groups', 'GetMyEpochKey', { conversationId: groupId }, z.unknown()),
+        carol.ledger.evaluate('groups', 'GetMyEpochKey', { conversationId: groupId }),
         'FORBIDDEN',
       );
       await rejectsWithLedger(list('carol', groupId), 'FORBIDDEN');

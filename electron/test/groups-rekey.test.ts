@@ -3,10 +3,9 @@ import { after, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { Contract, Proposal } from '@hyperledger/fabric-gateway';
 import { gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos';
-import type { z } from 'zod';
 import { generateIdentity, sealedBoxGroupKeys } from '../src/node/crypto';
 import { type GroupsContext, MemberKeyError, directoryMemberKeys, rekeyIfRequired } from '../src/node/groups';
-import { type Committed, type LedgerClient, LedgerError, isLedgerError } from '../src/node/ledger';
+import { type Committed, type LedgerClient, LedgerError, isLedgerError, responseSchema } from '../src/node/ledger';
 import { connectGateway } from '../src/node/fabric/gateway';
 import { eventTag } from '../src/shared/event-tag';
 import { FIXTURE_LEAF_KEY_PEM, FIXTURE_LEAF_PEM } from './support/profile-fixtures';
@@ -77,17 +76,31 @@ function standIn(views: GroupView[], outcomes: Array<'ok' | LedgerError>) {
         attempts: 1,
       };
     },
-    async evaluate<T>(name: string, tx: string, request: unknown, schema: z.ZodType<T>): Promise<T> {
+    async evaluate(name, tx, request) {
       assert.equal(name, 'groups');
+      const schema = responseSchema(name, tx);
       if (tx === 'GetGroup') {
         const view = views[Math.min(reads++, views.length - 1)] as GroupView;
         return schema.parse({
           conversationId: (request as { conversationId: string }).conversationId,
           kind: 'group',
+          creator: 'Org1MSP::owner',
+          creatorOrg: 'Org1MSP',
+          createdAt: 1,
+          updatedAt: 1,
+          policyVersion: 1,
+          memberCount: MEMBERS.length,
+          memberOrgs: ['Org1MSP'],
           epoch: view.epoch,
           rekeyRequired: view.rekeyRequired,
           myRole: view.myRole,
-          policy: { whoCanInvite: view.whoCanInvite ?? 'admins', whoCanPost: 'members' },
+          policy: {
+            whoCanInvite: view.whoCanInvite ?? 'admins',
+            whoCanPost: 'members',
+            retentionSeconds: 0,
+            paymentsAllowed: true,
+            crossOrg: false,
+          },
         });
       }
       if (tx === 'ListMembers') {
@@ -212,6 +225,7 @@ describe('rekeyIfRequired', () => {
         enrollmentId: 'x',
         status: userId === 'Org2MSP::bob' ? ('disabled' as const) : ('active' as const),
         encryptionKey: Buffer.alloc(32, 1).toString('base64'),
+        registeredAt: 0,
       }),
     };
     await assert.rejects(rekeyIfRequired({ ...ctx, memberKey: directoryMemberKeys(directory) }, 'g'), (e: unknown) => {

@@ -21,6 +21,7 @@ async function walletKey(validFrom: number | null): Promise<MessagingKey> {
 }
 
 const record = (key: MessagingKey, keyChange?: MessagingKey): DirectoryUser => ({
+  registeredAt: 0,
   userId: 'Org1MSP::alice',
   mspId: 'Org1MSP',
   enrollmentId: 'alice',

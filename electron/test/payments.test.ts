@@ -4,7 +4,7 @@ import { isLedgerError } from '../src/node/ledger';
 import * as payments from '../src/node/payments';
 import { escrowSchema, historyEntrySchema, toEscrowInfo, toPaymentRecord } from '../src/node/payments/records';
 import { checkEscrowDeadline } from '../src/node/payments/service';
-import { directoryUser, fakeSession, refusal } from './sharing-fake-session';
+import { directoryUser, fakeSession, groupView, refusal } from './sharing-fake-session';
 
 // Unit tests of the payments service: record mapping, the deadline rule,
 // and the service functions on a scripted ledger (requests sent, balance
@@ -184,8 +184,13 @@ describe('payments service on a scripted ledger', () => {
       escrow({ ...(request as object), escrowId: 'e9', from: ALICE }),
     );
     s.handlers.set('payments.GetBalance', () => ({ userId: ALICE, balance: 400 }));
-    s.handlers.set('groups.GetGroup', () => ({ policy: { paymentsAllowed: true } }));
-    s.handlers.set('groups.ListMembers', () => ({ members: [{ userId: ALICE }, { userId: BOB }] }));
+    s.handlers.set('groups.GetGroup', () => groupView({ policy: { paymentsAllowed: true } }));
+    s.handlers.set('groups.ListMembers', () => ({
+      members: [
+        { userId: ALICE, role: 'owner', since: 1 },
+        { userId: BOB, role: 'member', since: 1 },
+      ],
+    }));
 
     const made = await payments.createEscrow(s, { to: BOB, amount: 500, deadline, memo: '', conversationId: 'dm-1' });
     assert.equal(made.escrowId, 'e9');
@@ -193,14 +198,14 @@ describe('payments service on a scripted ledger', () => {
     assert.deepEqual(sent?.request, { toUserId: BOB, amount: 500, deadline });
     assert.deepEqual(s.events, [{ type: 'balance', balance: 400 }]);
 
-    s.handlers.set('groups.GetGroup', () => ({ policy: { paymentsAllowed: false } }));
+    s.handlers.set('groups.GetGroup', () => groupView({ policy: { paymentsAllowed: false } }));
     const calls = s.calls.length;
     await rejectsCode(
       payments.createEscrow(s, { to: BOB, amount: 1, deadline, memo: '', conversationId: 'dm-1' }),
       'FORBIDDEN',
     );
-    s.handlers.set('groups.GetGroup', () => ({ policy: { paymentsAllowed: true } }));
-    s.handlers.set('groups.ListMembers', () => ({ members: [{ userId: ALICE }] }));
+    s.handlers.set('groups.GetGroup', () => groupView({ policy: { paymentsAllowed: true } }));
+    s.handlers.set('groups.ListMembers', () => ({ members: [{ userId: ALICE, role: 'owner', since: 1 }] }));
     await rejectsCode(
       payments.createEscrow(s, { to: BOB, amount: 1, deadline, memo: '', conversationId: 'g' }),
       'FORBIDDEN',

@@ -1,8 +1,8 @@
-import type { z } from 'zod';
+import type { ResponseOf } from '@ktalk/protocol';
 import type { ApiEvent } from '../src/common/api';
 import { generateIdentity } from '../src/node/crypto';
 import { DirectoryError, type DirectoryClient, type DirectoryUser } from '../src/node/fabric/directory';
-import { LedgerError, parseAnswer, type LedgerClient, type Transient } from '../src/node/ledger';
+import { LedgerError, parseAnswer, responseSchema, type LedgerClient, type Transient } from '../src/node/ledger';
 import type { ClientSession } from '../src/node/session/client-session';
 import type { Account, MessagingKey } from '../src/node/wallet';
 import { scratchDir } from '../../network/test/support/scratch-dir';
@@ -70,9 +70,9 @@ export async function fakeSession(
     submitProposal() {
       return Promise.reject(new Error('not used by these services'));
     },
-    async evaluate<T>(contract: string, transaction: string, request: unknown, schema: z.ZodType<T>): Promise<T> {
+    async evaluate(contract, transaction, request) {
       const name = `${contract}.${transaction}`;
-      return parseAnswer(answer(run('evaluate', name, request)), schema, name);
+      return parseAnswer(answer(run('evaluate', name, request)), responseSchema(contract, transaction), name);
     },
   };
   const directory: DirectoryClient = {
@@ -131,11 +131,44 @@ export async function directoryUser(userId: string): Promise<{ record: Directory
       userId,
       mspId,
       enrollmentId,
+      registeredAt: 0,
       status: 'active',
       encryptionKey: key.encryptionPublicKey,
       signingKey: key.signingPublicKey,
       keysSince: 1,
     },
     secretKey: new Uint8Array(Buffer.from(key.encryptionSecretKey, 'base64')),
+  };
+}
+
+type GroupView = ResponseOf<'groups', 'GetGroup'>;
+
+/** A complete groups.GetGroup answer (the protocol's response schema checks every field), with `overrides` applied. */
+export function groupView(
+  overrides: Partial<Omit<GroupView, 'policy'>> & { policy?: Partial<GroupView['policy']> } = {},
+): GroupView {
+  const { policy, ...rest } = overrides;
+  return {
+    conversationId: 'g1',
+    kind: 'group',
+    creator: 'Org1MSP::alice',
+    creatorOrg: 'Org1MSP',
+    createdAt: 1,
+    updatedAt: 1,
+    policyVersion: 1,
+    epoch: 1,
+    memberCount: 2,
+    memberOrgs: ['Org1MSP'],
+    rekeyRequired: false,
+    myRole: 'owner',
+    ...rest,
+    policy: {
+      whoCanPost: 'members',
+      whoCanInvite: 'admins',
+      retentionSeconds: 0,
+      paymentsAllowed: true,
+      crossOrg: false,
+      ...policy,
+    },
   };
 }

@@ -20,7 +20,14 @@ import {
   toGrantInfo,
 } from '../src/node/sharing/records';
 import { checkExpiry } from '../src/node/sharing/service';
-import { type FakeSession, directoryUser, fakeSession, messagingKeyPair, refusal } from './sharing-fake-session';
+import {
+  type FakeSession,
+  directoryUser,
+  fakeSession,
+  groupView,
+  messagingKeyPair,
+  refusal,
+} from './sharing-fake-session';
 
 // Unit tests of the sharing service: the item format and key wrapping, the
 // mapping of chaincode records, and the service functions on a scripted
@@ -461,7 +468,7 @@ describe('sharing service on a scripted ledger', () => {
     const wrappedAt = new Map<number, string>();
     for (const [epoch, key] of epochKeys) wrappedAt.set(epoch, b64(await wrapKey(key, mine)));
     let current = 1;
-    s.handlers.set('groups.GetGroup', () => ({ rekeyRequired: false }));
+    s.handlers.set('groups.GetGroup', () => groupView({ rekeyRequired: false }));
     s.handlers.set('groups.GetMyEpochKey', (request) => {
       const epoch = (request as { epoch?: number }).epoch ?? current;
       current = 2; // the group is re-keyed right after alice read epoch 1
@@ -505,7 +512,7 @@ describe('attachments on a scripted ledger', () => {
     const epochKey = randomBytes(32);
     const mine = new Uint8Array(Buffer.from(s.messagingKey().encryptionPublicKey, 'base64'));
     const wrappedEpoch = b64(await wrapKey(epochKey, mine));
-    s.handlers.set('groups.GetGroup', () => ({ rekeyRequired: false }));
+    s.handlers.set('groups.GetGroup', () => groupView({ rekeyRequired: false }));
     s.handlers.set('groups.GetMyEpochKey', () => ({
       conversationId: 'dm-1',
       epoch: 1,
@@ -557,7 +564,7 @@ describe('attachments on a scripted ledger', () => {
 
   it('a conversation waiting for a re-key is refused (REKEY_REQUIRED) before any item is registered', async () => {
     const s = await fakeSession(ALICE);
-    s.handlers.set('groups.GetGroup', () => ({ rekeyRequired: true }));
+    s.handlers.set('groups.GetGroup', () => groupView({ rekeyRequired: true }));
     const upload = { name: 'x', mimeType: 'a/b', dataBase64: b64(Buffer.from('x')) };
     await rejectsCode(sharing.uploadAttachment(s, 'team', upload), 'REKEY_REQUIRED');
     assert.deepEqual(

@@ -413,7 +413,15 @@ describe('messaging keys and the directory (stand-in directory)', () => {
           if (!ed25519Verify(record.signingKey, statement, signature))
             throw new DirectoryError('FORBIDDEN', 'FORBIDDEN');
         }
-        record = { userId, mspId: 'Org1MSP', enrollmentId: 'alice', status: 'active', ...keys, keysSince: clock };
+        record = {
+          userId,
+          mspId: 'Org1MSP',
+          enrollmentId: 'alice',
+          status: 'active',
+          registeredAt: 0,
+          ...keys,
+          keysSince: clock,
+        };
         if (state.lose) {
           state.lose = false;
           throw new DirectoryError(null, 'commit status deadline exceeded');

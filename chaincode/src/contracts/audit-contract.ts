@@ -1,5 +1,4 @@
 import { Info, Transaction } from 'fabric-contract-api';
-import { z } from 'zod';
 
 import { CLOCK_SKEW_MS, sortableTime } from '../lib/clock';
 import { type AuditRecord, KTalkContext, auditRecordSchema } from '../lib/context';
@@ -7,27 +6,9 @@ import { badInput } from '../lib/errors';
 import { requireRole } from '../lib/identity';
 import { KTalkContract } from '../lib/ktalk-contract';
 import { key, mustReadJson, prefixEnd } from '../lib/state';
-import { bookmark, id, pageSize, parseRequest, sha256Hex, strictObject, timestampMs } from '../lib/validate';
+import { parseTransactionRequest } from '../lib/validate';
 import { readPage } from '../lib/state';
 import { keySafe } from '../lib/identity';
-
-const text = z.string().min(1).max(256);
-const querySchema = strictObject({
-  from: timestampMs.optional(),
-  to: timestampMs.optional(),
-  actor: text.optional(),
-  action: text.optional(),
-  target: text.optional(),
-  pageSize,
-  bookmark: bookmark.optional(),
-});
-const getSchema = strictObject({ time: timestampMs, txId: id, seq: z.number().int().nonnegative().max(9999) });
-const exportSchema = strictObject({
-  /** SHA-256 (hex) of the export's canonical body: window, filter, anchor and every record. */
-  digest: sha256Hex,
-  records: z.number().int().nonnegative().max(1_000_000),
-  anchorHeight: z.number().int().positive(),
-});
 
 /**
  * Read-only view of the audit trail for compliance officers. Each officer
@@ -55,7 +36,7 @@ export class AuditContract extends KTalkContract {
   async QueryAudit(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
     requireRole(caller, 'compliance');
-    const req = parseRequest(querySchema, request);
+    const req = parseTransactionRequest('audit', 'QueryAudit', request);
     if (req.from !== undefined && req.to !== undefined && req.from > req.to) throw badInput('from is after to');
 
     const prefix = key('audit', caller.mspId, '');
@@ -89,7 +70,7 @@ export class AuditContract extends KTalkContract {
   async RecordExport(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
     requireRole(caller, 'compliance');
-    const req = parseRequest(exportSchema, request);
+    const req = parseTransactionRequest('audit', 'RecordExport', request);
     const record = await ctx.audit({
       action: 'audit.export',
       target: req.digest,
@@ -103,7 +84,7 @@ export class AuditContract extends KTalkContract {
   async GetAuditRecord(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
     requireRole(caller, 'compliance');
-    const req = parseRequest(getSchema, request);
+    const req = parseTransactionRequest('audit', 'GetAuditRecord', request);
     const k = key('audit', caller.mspId, sortableTime(req.time), req.txId, req.seq.toString().padStart(4, '0'));
     return JSON.stringify(await mustReadJson(ctx, k, auditRecordSchema, 'audit record'));
   }

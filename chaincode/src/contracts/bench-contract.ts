@@ -1,13 +1,12 @@
 import { Info, Transaction } from 'fabric-contract-api';
-import { z } from 'zod';
 // A value import: fabric-contract-api recognises ctx by its emitted design:paramtypes.
 import { KTalkContext } from '../lib/context';
 import { KTalkContract } from '../lib/ktalk-contract';
 import { key } from '../lib/state';
-import { id, parseRequest, strictObject } from '../lib/validate';
+import { parseTransactionRequest } from '../lib/validate';
 
 /** Large enough for the benchmark's 1 KiB value, small enough to stay a baseline. */
-export const BENCH_MAX_VALUE_CHARS = 4096;
+export { BENCH_MAX_VALUE_CHARS } from '@ktalk/protocol';
 
 /**
  * The network benchmark's baseline (npm run bench:network, workload A): one
@@ -24,7 +23,7 @@ export class BenchContract extends KTalkContract {
 
   @Transaction()
   async Put(ctx: KTalkContext, request: string): Promise<string> {
-    const req = parseRequest(strictObject({ key: id, value: z.string().max(BENCH_MAX_VALUE_CHARS) }), request);
+    const req = parseTransactionRequest('bench', 'Put', request);
     await ctx.stub.putState(key('bench', req.key), Buffer.from(req.value, 'utf8'));
     return JSON.stringify({ key: req.key });
   }

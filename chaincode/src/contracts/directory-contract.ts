@@ -1,6 +1,5 @@
 import type { Context } from 'fabric-contract-api';
 import { Info, Transaction } from 'fabric-contract-api';
-import { z } from 'zod';
 import { sortableTime, surelyReached } from '../lib/clock';
 // A value import: fabric-contract-api recognises ctx by its emitted design:paramtypes.
 import { KTalkContext } from '../lib/context';
@@ -16,47 +15,14 @@ import {
 import { KTalkContract } from '../lib/ktalk-contract';
 import { LIMITS } from '../lib/limits';
 import { key, prefixEnd, readJson, readPage, writeJson } from '../lib/state';
-import { ID_PATTERN, base64, bookmark, id, pageSize, parseRequest, strictObject, timestampMs } from '../lib/validate';
-
-/** `<mspId>::<enrollmentId>`, both parts non-empty. */
-export const userIdSchema = id.refine((s) => {
-  const sep = s.indexOf('::');
-  return sep > 0 && sep + 2 < s.length && !s.slice(sep + 2).includes('::');
-}, 'must be <mspId>::<enrollmentId>');
-
-/** Canonical padded base64 that decodes to exactly `bytes` bytes. */
-export const exactBase64 = (bytes: number) =>
-  base64(bytes).refine((s) => {
-    const buf = Buffer.from(s, 'base64');
-    return buf.length === bytes && buf.toString('base64') === s;
-  }, `must encode exactly ${bytes} bytes`);
-
-/** An unsigned key change waiting out its recovery period (or a compliance officer's approval). */
-export const keyChangeSchema = z.object({
-  encryptionKey: z.string(),
-  signingKey: z.string(),
-  requestedAt: z.number().int(),
-  /** From then on anyone may complete it (CompleteKeyChange). */
-  effectiveAt: z.number().int(),
-});
-export type KeyChange = z.infer<typeof keyChangeSchema>;
-
-export const userRecordSchema = z.object({
-  userId: z.string(),
-  mspId: z.string(),
-  enrollmentId: z.string(),
-  status: z.enum(['active', 'disabled']),
-  encryptionKey: z.string().optional(),
-  signingKey: z.string().optional(),
-  keysSince: z.number().int().optional(),
-  keyChange: keyChangeSchema.optional(),
-  registeredAt: z.number().int(),
-  statusChangedAt: z.number().int().optional(),
-  statusChangedBy: z.string().optional(),
-});
-export type UserRecord = z.infer<typeof userRecordSchema>;
-
-const keyHistorySchema = z.object({ encryptionKey: z.string(), signingKey: z.string(), validFrom: z.number().int() });
+import { parseTransactionRequest } from '../lib/validate';
+import {
+  ID_PATTERN,
+  type KeyHistoryRecord,
+  type UserRecord,
+  keyHistorySchema,
+  userRecordSchema,
+} from '@ktalk/protocol';
 
 export const userKey = (userId: string): string => key('user', userId);
 const keyHistoryPrefix = (userId: string): string => key('userkeys', userId, '');
@@ -98,14 +64,7 @@ export class DirectoryContract extends KTalkContract {
   @Transaction()
   async PublishKeys(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(
-      strictObject({
-        encryptionKey: exactBase64(32),
-        signingKey: exactBase64(32),
-        signature: exactBase64(64).optional(),
-      }),
-      request,
-    );
+    const req = parseTransactionRequest('directory', 'PublishKeys', request);
     const keys: KeyPair = { encryptionKey: req.encryptionKey, signingKey: req.signingKey };
     const now = ctx.now();
     const existing = await readUser(ctx, caller.userId);
@@ -146,7 +105,7 @@ export class DirectoryContract extends KTalkContract {
   @Transaction()
   async VetoKeyChange(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ signature: exactBase64(64) }), request);
+    const req = parseTransactionRequest('directory', 'VetoKeyChange', request);
     const existing = await readUser(ctx, caller.userId);
     const pending = existing?.keyChange;
     if (!existing?.signingKey || !pending) throw notFound(`${caller.userId} has no pending key change`);
@@ -164,7 +123,7 @@ export class DirectoryContract extends KTalkContract {
   @Transaction()
   async ApproveKeyChange(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ userId: userIdSchema }), request);
+    const req = parseTransactionRequest('directory', 'ApproveKeyChange', request);
     requireRole(caller, 'compliance');
     if (orgOfUserId(req.userId) !== caller.mspId)
       throw forbidden('compliance approves key changes of its own org only');
@@ -178,7 +137,7 @@ export class DirectoryContract extends KTalkContract {
   @Transaction()
   async CompleteKeyChange(ctx: KTalkContext, request: string): Promise<string> {
     await activeUser(ctx);
-    const req = parseRequest(strictObject({ userId: userIdSchema }), request);
+    const req = parseTransactionRequest('directory', 'CompleteKeyChange', request);
     const existing = await readUser(ctx, req.userId);
     if (!existing?.keyChange) throw notFound(`${req.userId} has no pending key change`);
     const now = ctx.now();
@@ -224,7 +183,7 @@ export class DirectoryContract extends KTalkContract {
   @Transaction(false)
   async GetUser(ctx: KTalkContext, request: string): Promise<string> {
     await activeUser(ctx);
-    const req = parseRequest(strictObject({ userId: userIdSchema }), request);
+    const req = parseTransactionRequest('directory', 'GetUser', request);
     const user = await readUser(ctx, req.userId);
     if (!user) throw notFound(`${req.userId} not found`);
     return JSON.stringify(user);
@@ -233,11 +192,11 @@ export class DirectoryContract extends KTalkContract {
   @Transaction(false)
   async GetKeysAt(ctx: KTalkContext, request: string): Promise<string> {
     await activeUser(ctx);
-    const req = parseRequest(strictObject({ userId: userIdSchema, at: timestampMs }), request);
+    const req = parseTransactionRequest('directory', 'GetKeysAt', request);
     const start = keyHistoryPrefix(req.userId);
     // Inclusive of a rotation at exactly `at`.
     const end = key('userkeys', req.userId, sortableTime(req.at + 1));
-    let found: z.infer<typeof keyHistorySchema> | null = null;
+    let found: KeyHistoryRecord | null = null;
     const iterator = await ctx.stub.getStateByRange(start, end);
     try {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
@@ -253,10 +212,7 @@ export class DirectoryContract extends KTalkContract {
   @Transaction(false)
   async ListOrgDirectory(ctx: KTalkContext, request: string): Promise<string> {
     await activeUser(ctx);
-    const req = parseRequest(
-      strictObject({ mspId: id, pageSize: pageSize.optional(), bookmark: bookmark.optional() }),
-      request,
-    );
+    const req = parseTransactionRequest('directory', 'ListOrgDirectory', request);
     const prefix = key('user', `${req.mspId}::`);
     const page = await readPage(
       ctx,
@@ -281,7 +237,7 @@ export class DirectoryContract extends KTalkContract {
 
   private async setStatus(ctx: KTalkContext, request: string, status: UserRecord['status']): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ userId: userIdSchema }), request);
+    const req = parseTransactionRequest('directory', status === 'disabled' ? 'DisableUser' : 'EnableUser', request);
     requireRole(caller, 'admin');
     if (orgOfUserId(req.userId) !== caller.mspId) throw forbidden('admins manage users of their own org only');
     if (req.userId === caller.userId) throw forbidden('an admin cannot change their own status');
@@ -309,3 +265,5 @@ export class DirectoryContract extends KTalkContract {
     return JSON.stringify(record);
   }
 }
+
+export type { UserRecord };

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Info, Transaction } from 'fabric-contract-api';
-import { z } from 'zod';
 // A value import: fabric-contract-api recognises ctx by its emitted design:paramtypes.
 import { KTalkContext } from '../lib/context';
 import { ChaincodeError, badInput, forbidden, notFound } from '../lib/errors';
@@ -8,14 +7,13 @@ import { orgOfUserId } from '../lib/identity';
 import { KTalkContract } from '../lib/ktalk-contract';
 import { LIMITS } from '../lib/limits';
 import { key, prefixRange, readJson, readPage, writeJson } from '../lib/state';
-import { bookmark, eventTag, id, pageSize, parseRequest, strictObject } from '../lib/validate';
+import { parseTransactionRequest } from '../lib/validate';
 import {
   type GroupPolicy,
   type GroupRecord,
   epochKeyKey,
   epochKeyRecordSchema,
   groupKey,
-  groupRoleSchema,
   isManager,
   listMembers,
   mayManageMembers,
@@ -25,29 +23,21 @@ import {
   memberOfRecordSchema,
   memberRecordSchema,
   orgsOf,
-  policyRequestSchema,
   readGroup,
   requireMember,
 } from '../domain/groups';
+import { inboxKey, readInboxPolicy, requireMayInvite, requireMayOpenDirect } from '../domain/inbox';
+import { activeUser, requireReachableUser } from './directory-contract';
 import {
-  DIRECT_FROM,
-  INBOX_LIST_MAX,
-  inboxKey,
-  readInboxPolicy,
-  requireMayInvite,
-  requireMayOpenDirect,
-} from '../domain/inbox';
-import { activeUser, exactBase64, requireReachableUser, userIdSchema } from './directory-contract';
-
-/** X25519 sealed box of a 32-byte group key: 32 (ephemeral pk) + 32 + 16 (MAC). */
-export const WRAPPED_KEY_BYTES = 80;
-
-const wrappedKeysSchema = z
-  .record(userIdSchema, exactBase64(WRAPPED_KEY_BYTES))
-  .refine((m) => Object.keys(m).length >= 1 && Object.keys(m).length <= LIMITS.groupMembers, 'wrong number of keys');
-type WrappedKeys = z.infer<typeof wrappedKeysSchema>;
-
-const conversationId = id;
+  DIRECT_POLICY_FIELDS as DIRECT_POLICY_FIELD_NAMES,
+  type WrappedKeys,
+  mayAddWithRole,
+  mayChangePolicy,
+  mayChangeRole,
+  mayLeave,
+  mayRemove,
+  mayTransferOwnership,
+} from '@ktalk/protocol';
 
 /** Deterministic 1:1 id, so both sides find the same conversation. */
 export function directConversationId(a: string, b: string): string {
@@ -90,7 +80,7 @@ async function deleteMember(ctx: KTalkContext, convId: string, userId: string): 
 }
 
 /** Only retention applies to both sides alike; the other fields would let one side decide for the other. */
-const DIRECT_POLICY_FIELDS: ReadonlySet<string> = new Set(['retentionSeconds']);
+const DIRECT_POLICY_FIELDS: ReadonlySet<string> = new Set(DIRECT_POLICY_FIELD_NAMES);
 
 function requireGroupKind(group: GroupRecord): void {
   if (group.kind !== 'group') throw forbidden('membership of a direct conversation is fixed');
@@ -114,10 +104,7 @@ export class GroupsContract extends KTalkContract {
   @Transaction()
   async OpenDirect(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(
-      strictObject({ peerUserId: userIdSchema, wrappedKeys: wrappedKeysSchema, eventTag }),
-      request,
-    );
+    const req = parseTransactionRequest('groups', 'OpenDirect', request);
     if (req.peerUserId === caller.userId) throw badInput('cannot open a direct conversation with yourself');
     const convId = directConversationId(caller.userId, req.peerUserId);
     const existing = await readGroup(ctx, convId);
@@ -156,17 +143,7 @@ export class GroupsContract extends KTalkContract {
   @Transaction()
   async CreateGroup(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(
-      strictObject({
-        groupId: conversationId,
-        name: z.string().min(1).max(128).optional(),
-        policy: policyRequestSchema,
-        members: z.array(strictObject({ userId: userIdSchema, role: groupRoleSchema })).max(LIMITS.groupMembers - 1),
-        wrappedKeys: wrappedKeysSchema,
-        eventTag,
-      }),
-      request,
-    );
+    const req = parseTransactionRequest('groups', 'CreateGroup', request);
     if (req.groupId.startsWith('dm-')) throw badInput('group ids starting with dm- are reserved');
     const ids = req.members.map((m) => m.userId);
     if (new Set(ids).size !== ids.length) throw badInput('members contains duplicates');
@@ -213,21 +190,15 @@ export class GroupsContract extends KTalkContract {
   @Transaction()
   async AddMember(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(
-      strictObject({
-        conversationId,
-        userId: userIdSchema,
-        role: groupRoleSchema,
-        wrappedKeys: wrappedKeysSchema,
-        eventTag,
-      }),
-      request,
-    );
+    const req = parseTransactionRequest('groups', 'AddMember', request);
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
     requireGroupKind(group);
     if (!mayManageMembers(group.policy, role)) throw forbidden(`a ${role} cannot add members here`);
-    if (req.role === 'owner' && role !== 'owner') throw forbidden('only an owner can add an owner');
-    if (!isManager(role) && req.role === 'admin') throw forbidden('only owners and admins can add an admin');
+    if (!mayAddWithRole(role, req.role)) {
+      throw forbidden(
+        req.role === 'owner' ? 'only an owner can add an owner' : 'only owners and admins can add an admin',
+      );
+    }
     const members = await listMembers(ctx, req.conversationId);
     if (members.some((m) => m.userId === req.userId)) throw new ChaincodeError('CONFLICT', 'already a member');
     if (members.length + 1 > LIMITS.groupMembers) throw new ChaincodeError('LIMIT_EXCEEDED', 'group is full');
@@ -253,10 +224,7 @@ export class GroupsContract extends KTalkContract {
   @Transaction()
   async RemoveMember(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(
-      strictObject({ conversationId, userId: userIdSchema, wrappedKeys: wrappedKeysSchema, eventTag }),
-      request,
-    );
+    const req = parseTransactionRequest('groups', 'RemoveMember', request);
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
     requireGroupKind(group);
     if (!isManager(role)) throw forbidden(`a ${role} cannot remove members`);
@@ -264,7 +232,7 @@ export class GroupsContract extends KTalkContract {
     const members = await listMembers(ctx, req.conversationId);
     const target = members.find((m) => m.userId === req.userId);
     if (!target) throw notFound(`${req.userId} is not a member`);
-    if (target.role === 'owner' && role !== 'owner') throw forbidden('an admin cannot remove an owner');
+    if (!mayRemove(role, target.role)) throw forbidden('an admin cannot remove an owner');
     const remaining = members.filter((m) => m.userId !== req.userId);
     requireExactCoverage(
       req.wrappedKeys,
@@ -298,20 +266,12 @@ export class GroupsContract extends KTalkContract {
   @Transaction()
   async Leave(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(
-      strictObject({
-        conversationId,
-        // Refused by name, so a client still on the old protocol fails loudly.
-        wrappedKeys: z.never({ error: 'Leave takes no keys; a remaining member re-keys (groups.Rekey)' }).optional(),
-        eventTag,
-      }),
-      request,
-    );
+    const req = parseTransactionRequest('groups', 'Leave', request);
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
     requireGroupKind(group);
     const members = await listMembers(ctx, req.conversationId);
     const remaining = members.filter((m) => m.userId !== caller.userId).map((m) => m.userId);
-    if (role === 'owner' && !members.some((m) => m.role === 'owner' && m.userId !== caller.userId)) {
+    if (!mayLeave(role, members.filter((m) => m.role === 'owner' && m.userId !== caller.userId).length)) {
       throw new ChaincodeError('CONFLICT', 'the last owner must transfer ownership before leaving');
     }
 
@@ -341,15 +301,7 @@ export class GroupsContract extends KTalkContract {
   @Transaction()
   async Rekey(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(
-      strictObject({
-        groupId: conversationId,
-        epoch: z.number().int().min(2),
-        wrappedKeys: wrappedKeysSchema,
-        eventTag,
-      }),
-      request,
-    );
+    const req = parseTransactionRequest('groups', 'Rekey', request);
     const { group, role } = await requireMember(ctx, req.groupId, caller.userId);
     requireGroupKind(group);
     if (!mayManageMembers(group.policy, role)) throw forbidden(`a ${role} cannot re-key this group`);
@@ -374,10 +326,7 @@ export class GroupsContract extends KTalkContract {
   @Transaction()
   async ChangeRole(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(
-      strictObject({ conversationId, userId: userIdSchema, role: groupRoleSchema, eventTag }),
-      request,
-    );
+    const req = parseTransactionRequest('groups', 'ChangeRole', request);
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
     requireGroupKind(group);
     if (!isManager(role)) throw forbidden(`a ${role} cannot change roles`);
@@ -385,7 +334,7 @@ export class GroupsContract extends KTalkContract {
     const target = members.find((m) => m.userId === req.userId);
     if (!target) throw notFound(`${req.userId} is not a member`);
     if (target.role === req.role) throw new ChaincodeError('CONFLICT', `${req.userId} is already ${req.role}`);
-    if (role !== 'owner' && (target.role === 'owner' || req.role === 'owner')) {
+    if (!mayChangeRole(role, target.role, req.role)) {
       throw forbidden('an admin cannot demote an owner or make one');
     }
     if (target.role === 'owner' && members.filter((m) => m.role === 'owner').length === 1) {
@@ -406,10 +355,10 @@ export class GroupsContract extends KTalkContract {
   @Transaction()
   async TransferOwnership(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ conversationId, newOwnerUserId: userIdSchema, eventTag }), request);
+    const req = parseTransactionRequest('groups', 'TransferOwnership', request);
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
     requireGroupKind(group);
-    if (role !== 'owner') throw forbidden('only an owner can transfer ownership');
+    if (!mayTransferOwnership(role)) throw forbidden('only an owner can transfer ownership');
     if (req.newOwnerUserId === caller.userId) throw badInput('already the owner');
     const target = await readJson(ctx, memberKey(req.conversationId, req.newOwnerUserId), memberRecordSchema);
     if (!target) throw notFound(`${req.newOwnerUserId} is not a member`);
@@ -436,20 +385,12 @@ export class GroupsContract extends KTalkContract {
   @Transaction()
   async UpdatePolicy(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(
-      strictObject({
-        conversationId,
-        policy: policyRequestSchema.partial(),
-        expectedPolicyVersion: z.number().int().min(1).optional(),
-        eventTag,
-      }),
-      request,
-    );
+    const req = parseTransactionRequest('groups', 'UpdatePolicy', request);
     if (Object.keys(req.policy).length === 0) throw badInput('policy: nothing to change');
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
     // Groups need an owner. Either side of a direct conversation may set what
     // binds both alike (retention), never what one side would impose on the other.
-    if (group.kind === 'group' && role !== 'owner') throw forbidden('only an owner can change the policy');
+    if (!mayChangePolicy(group.kind, role)) throw forbidden('only an owner can change the policy');
     const fixed = Object.keys(req.policy).filter((f) => !DIRECT_POLICY_FIELDS.has(f));
     if (group.kind === 'direct' && fixed.length > 0) {
       throw forbidden(`${fixed.sort().join(', ')} cannot change in a direct conversation; only retentionSeconds can`);
@@ -483,11 +424,7 @@ export class GroupsContract extends KTalkContract {
   @Transaction()
   async SetInboxPolicy(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const list = z
-      .array(userIdSchema)
-      .max(INBOX_LIST_MAX)
-      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a user');
-    const req = parseRequest(strictObject({ directFrom: z.enum(DIRECT_FROM), contacts: list, blocked: list }), request);
+    const req = parseTransactionRequest('groups', 'SetInboxPolicy', request);
     if (req.blocked.includes(caller.userId)) throw badInput('you cannot block yourself');
     const policy = {
       directFrom: req.directFrom,
@@ -502,14 +439,14 @@ export class GroupsContract extends KTalkContract {
   @Transaction(false)
   async GetMyInboxPolicy(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    parseRequest(strictObject({}), request);
+    parseTransactionRequest('groups', 'GetMyInboxPolicy', request);
     return JSON.stringify(await readInboxPolicy(ctx, caller.userId));
   }
 
   @Transaction(false)
   async GetGroup(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ conversationId }), request);
+    const req = parseTransactionRequest('groups', 'GetGroup', request);
     const { group, role } = await requireMember(ctx, req.conversationId, caller.userId);
     // Always present, so clients need not know records from before the flag.
     return JSON.stringify({ ...group, rekeyRequired: group.rekeyRequired === true, myRole: role });
@@ -518,7 +455,7 @@ export class GroupsContract extends KTalkContract {
   @Transaction(false)
   async ListMembers(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ conversationId }), request);
+    const req = parseTransactionRequest('groups', 'ListMembers', request);
     await requireMember(ctx, req.conversationId, caller.userId);
     return JSON.stringify({ members: await listMembers(ctx, req.conversationId) });
   }
@@ -526,7 +463,7 @@ export class GroupsContract extends KTalkContract {
   @Transaction(false)
   async GetMyEpochKey(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ conversationId, epoch: z.number().int().min(1).optional() }), request);
+    const req = parseTransactionRequest('groups', 'GetMyEpochKey', request);
     const { group } = await requireMember(ctx, req.conversationId, caller.userId);
     const epoch = req.epoch ?? group.epoch;
     if (epoch > group.epoch) throw notFound(`epoch ${epoch} does not exist yet`);
@@ -543,7 +480,7 @@ export class GroupsContract extends KTalkContract {
   @Transaction(false)
   async ListMyConversations(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ pageSize: pageSize.optional(), bookmark: bookmark.optional() }), request);
+    const req = parseTransactionRequest('groups', 'ListMyConversations', request);
     const prefix = key('memberof', caller.userId, '');
     const { start, end } = prefixRange(prefix);
     const page = await readPage(ctx, start, end, req.pageSize ?? LIMITS.pageSize, req.bookmark, memberOfRecordSchema);
@@ -579,3 +516,5 @@ export class GroupsContract extends KTalkContract {
     return epoch;
   }
 }
+
+export { WRAPPED_KEY_BYTES } from '@ktalk/protocol';

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Info, Transaction } from 'fabric-contract-api';
-import { z } from 'zod';
 import { CLOCK_SKEW_MS, sortableTime } from '../lib/clock';
 // A value import: fabric-contract-api recognises ctx by its emitted design:paramtypes.
 import { KTalkContext } from '../lib/context';
@@ -18,7 +17,7 @@ import {
   writeJson,
   writePrivateJson,
 } from '../lib/state';
-import { bookmark, eventTag, id, pageSize, parseRequest, sha256Hex, strictObject, timestampMs } from '../lib/validate';
+import { parseTransactionRequest } from '../lib/validate';
 import {
   type GroupRecord,
   listMembers,
@@ -28,7 +27,14 @@ import {
   requireNoPendingRekey,
 } from '../domain/groups';
 import { requireMayPostDirect } from '../domain/inbox';
-import { activeUser, exactBase64 } from './directory-contract';
+import { activeUser } from './directory-contract';
+import {
+  type MessagePayload,
+  type MessageRecord,
+  messageIndexSchema,
+  messagePayloadSchema,
+  messageRecordSchema,
+} from '@ktalk/protocol';
 
 // Layout: the public record is keyed by time so listings are range scans;
 // an index by message id serves replays and deletes. Content lives only in
@@ -37,34 +43,7 @@ import { activeUser, exactBase64 } from './directory-contract';
 //   msgidx|<conv>|<messageId>       -> { time }
 //   private ktalkMessages: msg|<conv>|<messageId> -> payload
 
-export const MAX_ATTACHMENTS = 16;
 const DEFAULT_PURGE_LIMIT = 50;
-
-const attachmentSchema = strictObject({ itemId: id, contentHash: sha256Hex });
-
-export const messageRecordSchema = z.object({
-  conversationId: z.string(),
-  messageId: z.string(),
-  clientMessageId: z.string(),
-  sender: z.string(),
-  epoch: z.number().int(),
-  time: z.number().int(),
-  txId: z.string(),
-  status: z.enum(['active', 'erased']),
-  ciphertextHash: z.string().optional(),
-  size: z.number().int().optional(),
-  erasedAt: z.number().int().optional(),
-  reason: z.enum(['retention', 'sender']).optional(),
-});
-export type MessageRecord = z.infer<typeof messageRecordSchema>;
-
-const payloadSchema = z.object({
-  ciphertext: z.string(),
-  nonce: z.string(),
-  signature: z.string(),
-  attachments: z.array(z.object({ itemId: z.string(), contentHash: z.string() })),
-});
-const indexSchema = z.object({ time: z.number().int() });
 
 /** Same (conversation, sender, client id) always maps to the same message id. */
 export function messageIdFor(conversationId: string, sender: string, clientMessageId: string): string {
@@ -93,7 +72,7 @@ function tombstone(record: MessageRecord, now: number, reason: 'retention' | 'se
 }
 
 async function findMessage(ctx: KTalkContext, conv: string, messageId: string): Promise<MessageRecord | null> {
-  const index = await readJson(ctx, indexKey(conv, messageId), indexSchema);
+  const index = await readJson(ctx, indexKey(conv, messageId), messageIndexSchema);
   if (!index) return null;
   return readJson(ctx, recordKey(conv, index.time, messageId), messageRecordSchema);
 }
@@ -107,18 +86,7 @@ export class MessagesContract extends KTalkContract {
   @Transaction()
   async PostMessage(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(
-      strictObject({
-        conversationId: id,
-        epoch: z.number().int().min(1),
-        clientMessageId: id,
-        nonce: exactBase64(24),
-        signature: exactBase64(64),
-        attachments: z.array(attachmentSchema).max(MAX_ATTACHMENTS),
-        eventTag,
-      }),
-      request,
-    );
+    const req = parseTransactionRequest('messages', 'PostMessage', request);
     const ciphertext = ciphertextFromTransient(ctx);
     const ciphertextHash = createHash('sha256').update(ciphertext).digest('hex');
     // Only reads of the group and member records: posting never writes a shared key.
@@ -177,16 +145,7 @@ export class MessagesContract extends KTalkContract {
   @Transaction(false)
   async ListMessages(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(
-      strictObject({
-        conversationId: id,
-        from: timestampMs.optional(),
-        to: timestampMs.optional(),
-        pageSize,
-        bookmark: bookmark.optional(),
-      }),
-      request,
-    );
+    const req = parseTransactionRequest('messages', 'ListMessages', request);
     if (req.from !== undefined && req.to !== undefined && req.from > req.to) throw badInput('from is after to');
     await requireMember(ctx, req.conversationId, caller.userId);
     const prefix = key('msg', req.conversationId, '');
@@ -195,7 +154,7 @@ export class MessagesContract extends KTalkContract {
     const upper = req.to === undefined ? prefixEnd(prefix) : key('msg', req.conversationId, sortableTime(req.to + 1));
     const page = await readPage(ctx, lower, upper, req.pageSize, req.bookmark, messageRecordSchema);
     const records = page.records.map((r) => r.value);
-    const messages: Array<MessageRecord & { payload?: z.infer<typeof payloadSchema> }> = [];
+    const messages: Array<MessageRecord & { payload?: MessagePayload }> = [];
     for (const record of records) {
       const payload =
         record.status === 'active'
@@ -203,7 +162,7 @@ export class MessagesContract extends KTalkContract {
               ctx,
               COLLECTIONS.messages,
               privateKey(record.conversationId, record.messageId),
-              payloadSchema,
+              messagePayloadSchema,
             )
           : null;
       messages.push(payload ? { ...record, payload } : record);
@@ -214,7 +173,7 @@ export class MessagesContract extends KTalkContract {
   @Transaction()
   async DeleteMessage(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(strictObject({ conversationId: id, messageId: id, eventTag }), request);
+    const req = parseTransactionRequest('messages', 'DeleteMessage', request);
     const record = await findMessage(ctx, req.conversationId, req.messageId);
     if (!record) throw notFound(`message ${req.messageId} not found`);
     // Senders may erase their own words even after leaving the conversation.
@@ -238,15 +197,7 @@ export class MessagesContract extends KTalkContract {
   @Transaction()
   async PurgeExpired(ctx: KTalkContext, request: string): Promise<string> {
     const caller = await activeUser(ctx);
-    const req = parseRequest(
-      strictObject({
-        conversationId: id,
-        limit: z.number().int().min(1).max(LIMITS.pageSize).optional(),
-        // Optional: an org admin's scheduled job holds no conversation key to tag with.
-        eventTag: eventTag.optional(),
-      }),
-      request,
-    );
+    const req = parseTransactionRequest('messages', 'PurgeExpired', request);
     const group = await readGroup(ctx, req.conversationId);
     if (!group) throw notFound(`conversation ${req.conversationId} not found`);
     await this.requirePurger(ctx, group, caller.userId, caller.mspId, caller.role === 'admin');
@@ -327,3 +278,5 @@ export class MessagesContract extends KTalkContract {
     );
   }
 }
+
+export { MAX_ATTACHMENTS, type MessageRecord, messageRecordSchema } from '@ktalk/protocol';

@@ -1,5 +1,4 @@
 import { Info, Transaction } from 'fabric-contract-api';
-import { z } from 'zod';
 import { memberRole, requireMember } from '../domain/groups';
 import {
   type EscrowRecord,
@@ -23,30 +22,17 @@ import { type Caller, orgOfUserId } from '../lib/identity';
 import { KTalkContract } from '../lib/ktalk-contract';
 import { LIMITS } from '../lib/limits';
 import { mustReadJson, writeJson } from '../lib/state';
-import { bookmark, id, pageSize, parseRequest, positiveAmount, strictObject, timestampMs } from '../lib/validate';
+import { parseTransactionRequest } from '../lib/validate';
+import { MAX_ESCROW_MS } from '@ktalk/protocol';
 import { prefixRange, readPage } from '../lib/state';
 import { keySafe } from '../lib/identity';
 
-const memo = z.string().max(280);
-/** Escrows settle within a year; longer locks are almost certainly mistakes. */
-const MAX_ESCROW_MS = 366 * 24 * 3600 * 1000;
 /**
  * Claims close CLOCK_SKEW_MS before the deadline (stamped time), so the
  * deadline must leave the recipient a window even if the sender's own stamp
  * ran a full skew ahead.
  */
 const MIN_ESCROW_MS = 2 * CLOCK_SKEW_MS;
-
-const mintSchema = strictObject({ toUserId: id, amount: positiveAmount, memo: memo.optional() });
-const transferSchema = strictObject({ toUserId: id, amount: positiveAmount, memo, conversationId: id.optional() });
-const historySchema = strictObject({ pageSize, bookmark: bookmark.optional() });
-const createEscrowSchema = strictObject({
-  toUserId: id,
-  amount: positiveAmount,
-  deadline: timestampMs,
-  memo: memo.optional(),
-});
-const escrowOnly = strictObject({ escrowId: id });
 
 /**
  * Credits in integer minor units. Balances are per-user keys; every change
@@ -61,7 +47,7 @@ export class PaymentsContract extends KTalkContract {
   @Transaction()
   async Mint(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const req = parseRequest(mintSchema, request);
+    const req = parseTransactionRequest('payments', 'Mint', request);
     if (!caller.treasury) throw forbidden('requires an admin with ktalk.treasury=true');
     if (orgOfUserId(req.toUserId) !== caller.mspId) throw forbidden('may only mint to users of your own org');
     if (req.amount > LIMITS.mintPerTransaction) {
@@ -88,7 +74,7 @@ export class PaymentsContract extends KTalkContract {
   @Transaction()
   async Transfer(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const req = parseRequest(transferSchema, request);
+    const req = parseTransactionRequest('payments', 'Transfer', request);
     if (req.toUserId === caller.userId) throw badInput('a self-transfer is not a payment');
     await requireActiveUser(ctx, req.toUserId);
     if (req.conversationId !== undefined) {
@@ -134,14 +120,14 @@ export class PaymentsContract extends KTalkContract {
   @Transaction(false)
   async GetBalance(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    parseRequest(strictObject({}), request);
+    parseTransactionRequest('payments', 'GetBalance', request);
     return JSON.stringify({ userId: caller.userId, balance: await readBalance(ctx, caller.userId) });
   }
 
   @Transaction(false)
   async GetHistory(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const req = parseRequest(historySchema, request);
+    const req = parseTransactionRequest('payments', 'GetHistory', request);
     const { start, end } = prefixRange(historyPrefix(caller.userId));
     const page = await readPage(ctx, start, end, req.pageSize, req.bookmark, historyEntrySchema);
     return JSON.stringify({ entries: page.records.map((r) => r.value), bookmark: page.bookmark });
@@ -150,7 +136,7 @@ export class PaymentsContract extends KTalkContract {
   @Transaction()
   async CreateEscrow(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const req = parseRequest(createEscrowSchema, request);
+    const req = parseTransactionRequest('payments', 'CreateEscrow', request);
     const now = ctx.now();
     if (req.toUserId === caller.userId) throw badInput('an escrow to yourself is not a payment');
     if (req.deadline <= now + MIN_ESCROW_MS) {
@@ -195,7 +181,7 @@ export class PaymentsContract extends KTalkContract {
   @Transaction()
   async ReleaseEscrow(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const escrow = await openEscrow(ctx, request);
+    const escrow = await openEscrow(ctx, 'ReleaseEscrow', request);
     if (caller.userId !== escrow.from) throw forbidden('only the sender may release');
     return this.settle(ctx, caller, escrow, 'released');
   }
@@ -203,7 +189,7 @@ export class PaymentsContract extends KTalkContract {
   @Transaction()
   async ClaimEscrow(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const escrow = await openEscrow(ctx, request);
+    const escrow = await openEscrow(ctx, 'ClaimEscrow', request);
     if (caller.userId !== escrow.to) throw forbidden('only the recipient may claim');
     // A recipient stamping late cannot claim after the deadline.
     if (!surelyBefore(ctx.now(), escrow.deadline)) {
@@ -225,7 +211,7 @@ export class PaymentsContract extends KTalkContract {
   @Transaction()
   async RefundEscrow(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const escrow = await openEscrow(ctx, request);
+    const escrow = await openEscrow(ctx, 'RefundEscrow', request);
     const now = ctx.now();
     if (caller.userId === escrow.from) {
       if (surelyBefore(now, escrow.deadline)) {
@@ -241,7 +227,7 @@ export class PaymentsContract extends KTalkContract {
   @Transaction(false)
   async GetEscrow(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const req = parseRequest(escrowOnly, request);
+    const req = parseTransactionRequest('payments', 'GetEscrow', request);
     const escrow = await mustReadJson(ctx, escrowKey(req.escrowId), escrowSchema, 'escrow');
     if (caller.userId !== escrow.from && caller.userId !== escrow.to) throw forbidden('not a party to this escrow');
     return JSON.stringify(escrow);
@@ -292,8 +278,12 @@ export class PaymentsContract extends KTalkContract {
   }
 }
 
-async function openEscrow(ctx: KTalkContext, request: string): Promise<EscrowRecord> {
-  const req = parseRequest(escrowOnly, request);
+async function openEscrow(
+  ctx: KTalkContext,
+  transaction: 'ReleaseEscrow' | 'ClaimEscrow' | 'RefundEscrow',
+  request: string,
+): Promise<EscrowRecord> {
+  const req = parseTransactionRequest('payments', transaction, request);
   const escrow = await mustReadJson(ctx, escrowKey(req.escrowId), escrowSchema, 'escrow');
   if (escrow.state !== 'open') throw new ChaincodeError('CONFLICT', `escrow already ${escrow.state}`);
   return escrow;

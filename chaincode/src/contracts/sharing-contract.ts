@@ -1,6 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
 import { Info, Transaction } from 'fabric-contract-api';
-import { z } from 'zod';
 import { memberRole, readGroup, requireNoPendingRekey } from '../domain/groups';
 import { requireActiveUser } from '../domain/payments';
 import {
@@ -40,42 +39,12 @@ import { KTalkContract } from '../lib/ktalk-contract';
 import { LIMITS } from '../lib/limits';
 import { COLLECTIONS, key, readJson, readPrivateJson, writeJson, writePrivateJson } from '../lib/state';
 import { transientBytes } from '../lib/transient';
-import { bookmark, id, pageSize, parseRequest, sha256Hex, strictObject, timestampMs } from '../lib/validate';
+import { parseTransactionRequest } from '../lib/validate';
 import { prefixRange, readPage } from '../lib/state';
 import { keySafe } from '../lib/identity';
 
 /** A sealed box of a 32-byte data key is 80 bytes; leave room for other key sizes. */
 const MAX_WRAPPED_KEY_BYTES = 384;
-/** Refuses a wrapped key put in the request, where it would stay in the block after any purge. */
-const notInRequest = (field: string) =>
-  z.never({ error: `${field} travels in the transient map (transient '${field}'), never in the request` }).optional();
-const mimeType = z
-  .string()
-  .max(127)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/, 'must be type/subtype');
-
-const registerSchema = strictObject({
-  itemId: id,
-  contentHash: sha256Hex,
-  size: z.number().int().nonnegative().max(LIMITS.itemPayloadBytes),
-  mimeType,
-  ownerWrappedKey: notInRequest('ownerWrappedKey'),
-});
-const granteeRequest = z.discriminatedUnion('kind', [
-  strictObject({ kind: z.literal('user'), userId: id }),
-  strictObject({ kind: z.literal('group'), conversationId: id }),
-]);
-const grantRequestSchema = strictObject({
-  itemId: id,
-  grantee: granteeRequest,
-  canReshare: z.boolean(),
-  expiresAt: timestampMs,
-  wrappedKey: notInRequest('wrappedKey'),
-});
-const itemOnly = strictObject({ itemId: id });
-const revokeSchema = strictObject({ itemId: id, grantId: id });
-const listAccessesSchema = strictObject({ itemId: id, pageSize: pageSize.optional(), bookmark: bookmark.optional() });
-const readSchema = strictObject({ itemId: id, ticketId: id });
 
 const target = (itemId: string): string => `item:${itemId}`;
 
@@ -93,7 +62,7 @@ export class SharingContract extends KTalkContract {
   @Transaction()
   async RegisterItem(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const req = parseRequest(registerSchema, request);
+    const req = parseTransactionRequest('sharing', 'RegisterItem', request);
     // The ciphertext travels in the transient map so it never lands in a block.
     const payload = transientBytes(ctx, 'payload', LIMITS.itemPayloadBytes);
     // So does the owner's wrapped key: it lands only in private data.
@@ -125,7 +94,7 @@ export class SharingContract extends KTalkContract {
   @Transaction()
   async GrantAccess(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const req = parseRequest(grantRequestSchema, request);
+    const req = parseTransactionRequest('sharing', 'GrantAccess', request);
     // Off the request, so RevokeGrant's purge leaves no copy in any block.
     const wrappedKey = transientBytes(ctx, 'wrappedKey', MAX_WRAPPED_KEY_BYTES);
     const now = ctx.now();
@@ -197,21 +166,19 @@ export class SharingContract extends KTalkContract {
       detail: grantId,
     });
     // A group grantee is left out: naming the conversation would tell every listener the grantor is in it.
-    const event: Record<string, string> = { itemId: req.itemId, grantId };
-    if (grant.grantee.kind === 'user') {
-      // Metadata the grantee's "Shared with you" shows: who shared it and when the access ends.
-      event.granteeUserId = grant.grantee.userId;
-      event.grantor = grant.grantor;
-      event.expiresAt = String(grant.expiresAt);
-    }
-    ctx.emit('sharing.AccessGranted', event);
+    // Metadata the grantee's "Shared with you" shows: who shared it and when the access ends.
+    const toUser =
+      grant.grantee.kind === 'user'
+        ? { granteeUserId: grant.grantee.userId, grantor: grant.grantor, expiresAt: String(grant.expiresAt) }
+        : {};
+    ctx.emit('sharing.AccessGranted', { itemId: req.itemId, grantId, ...toUser });
     return JSON.stringify(grant);
   }
 
   @Transaction()
   async RevokeGrant(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const req = parseRequest(revokeSchema, request);
+    const req = parseTransactionRequest('sharing', 'RevokeGrant', request);
     const item = await readItem(ctx, req.itemId);
     if (!item) throw notFound(`item ${req.itemId} not found`);
     const grant = await readJson(ctx, grantKey(req.itemId, req.grantId), grantSchema);
@@ -245,7 +212,7 @@ export class SharingContract extends KTalkContract {
   @Transaction(false)
   async ListGrants(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const req = parseRequest(itemOnly, request);
+    const req = parseTransactionRequest('sharing', 'ListGrants', request);
     await requireOwner(ctx, req.itemId, caller.userId);
     const grants = await listGrants(ctx, req.itemId);
     const byId = new Map(grants.map((g) => [g.grantId, g]));
@@ -263,7 +230,7 @@ export class SharingContract extends KTalkContract {
   @Transaction(false)
   async ListAccesses(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const req = parseRequest(listAccessesSchema, request);
+    const req = parseTransactionRequest('sharing', 'ListAccesses', request);
     const item = await requireOwner(ctx, req.itemId, caller.userId);
     const { start, end } = prefixRange(key('access', req.itemId, ''));
     const page = await readPage(ctx, start, end, req.pageSize ?? LIMITS.pageSize, req.bookmark, accessSchema);
@@ -297,7 +264,7 @@ export class SharingContract extends KTalkContract {
   @Transaction()
   async RequestAccess(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const req = parseRequest(itemOnly, request);
+    const req = parseTransactionRequest('sharing', 'RequestAccess', request);
     const now = ctx.now();
     const txId = ctx.stub.getTxID();
     const item = await readItem(ctx, req.itemId);
@@ -331,7 +298,7 @@ export class SharingContract extends KTalkContract {
   @Transaction(false)
   async GetTicket(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const req = parseRequest(readSchema, request);
+    const req = parseTransactionRequest('sharing', 'GetTicket', request);
     const ticket = await readJson(ctx, ticketKey(req.itemId, caller.userId, req.ticketId), ticketSchema);
     if (!ticket) throw notFound('no committed access request of yours with this id');
     const decision = await decideTicket(ctx, ticket, caller.userId, ctx.now());
@@ -350,7 +317,7 @@ export class SharingContract extends KTalkContract {
   @Transaction(false)
   async ReadItem(ctx: KTalkContext, request: string): Promise<string> {
     const caller = keySafe(await ctx.activeCaller());
-    const req = parseRequest(readSchema, request);
+    const req = parseTransactionRequest('sharing', 'ReadItem', request);
     const now = ctx.now();
     const item = await readItem(ctx, req.itemId);
     if (!item) throw notFound(`item ${req.itemId} not found`);

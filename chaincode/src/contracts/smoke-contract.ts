@@ -1,13 +1,11 @@
 import { Info, Transaction } from 'fabric-contract-api';
-import { z } from 'zod';
+import { noteSchema } from '@ktalk/protocol';
 // A value import: fabric-contract-api recognises ctx by its emitted design:paramtypes.
 import { KTalkContext } from '../lib/context';
 import { forbidden } from '../lib/errors';
 import { KTalkContract } from '../lib/ktalk-contract';
 import { key, mustReadJson, readJson, writeJson } from '../lib/state';
-import { id, parseRequest, strictObject } from '../lib/validate';
-
-const noteSchema = z.object({ owner: z.string(), text: z.string(), time: z.number().int(), txId: z.string() });
+import { parseTransactionRequest } from '../lib/validate';
 
 /** The first end-to-end path: a write, a read back, and an event. */
 @Info({ title: 'SmokeContract', description: 'Network health check: write, read, event' })
@@ -18,7 +16,7 @@ export class SmokeContract extends KTalkContract {
 
   @Transaction()
   async PutNote(ctx: KTalkContext, request: string): Promise<string> {
-    const req = parseRequest(strictObject({ noteId: id, text: z.string().max(256) }), request);
+    const req = parseTransactionRequest('smoke', 'PutNote', request);
     const caller = await ctx.activeCaller();
     const noteKey = key('smoke', req.noteId);
     // A note belongs to whoever wrote it first; only they may overwrite it.
@@ -33,7 +31,7 @@ export class SmokeContract extends KTalkContract {
 
   @Transaction(false)
   async GetNote(ctx: KTalkContext, request: string): Promise<string> {
-    const req = parseRequest(strictObject({ noteId: id }), request);
+    const req = parseTransactionRequest('smoke', 'GetNote', request);
     ctx.caller();
     return JSON.stringify(await mustReadJson(ctx, key('smoke', req.noteId), noteSchema, 'note'));
   }

@@ -1,5 +1,5 @@
 import type { Context } from 'fabric-contract-api';
-import { z } from 'zod';
+import { type InboxPolicy, inboxPolicySchema } from '@ktalk/protocol';
 import { forbidden } from '../lib/errors';
 import { orgOfUserId } from '../lib/identity';
 import { key, readJson } from '../lib/state';
@@ -17,22 +17,7 @@ import { listMembers } from './groups';
 // (groups.GetMyInboxPolicy); a refusal names no reason, so a blocked sender
 // cannot tell a block from an org or contacts rule.
 
-export const DIRECT_FROM = ['anyone', 'org', 'contacts'] as const;
-export type DirectFrom = (typeof DIRECT_FROM)[number];
-
-/** Per list; a deployment's users number in the thousands at most. */
-export const INBOX_LIST_MAX = 1000;
-
-export const inboxPolicySchema = z.object({
-  /** Who may open a direct conversation: anyone, my org's users, or my contacts. */
-  directFrom: z.enum(DIRECT_FROM),
-  /** Who counts as a contact for directFrom=contacts. */
-  contacts: z.array(z.string()),
-  /** Never reach me: no direct conversation, no group invitation, whatever directFrom says. */
-  blocked: z.array(z.string()),
-  updatedAt: z.number().int(),
-});
-export type InboxPolicy = z.infer<typeof inboxPolicySchema>;
+export { DIRECT_FROM, type DirectFrom, INBOX_LIST_MAX, type InboxPolicy, inboxPolicySchema } from '@ktalk/protocol';
 
 export const ANYONE: Omit<InboxPolicy, 'updatedAt'> = { directFrom: 'anyone', contacts: [], blocked: [] };
 

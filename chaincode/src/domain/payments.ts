@@ -1,61 +1,15 @@
-import { z } from 'zod';
+import { type HistoryEntry, balanceSchema, userStatusSchema } from '@ktalk/protocol';
 import { sortableTime } from '../lib/clock';
 import type { KTalkContext } from '../lib/context';
 import { ChaincodeError, notFound } from '../lib/errors';
 import { LIMITS } from '../lib/limits';
 import { key, readJson, writeJson } from '../lib/state';
 
+// Record schemas: @ktalk/protocol records/payments.ts.
 // Balances live one key per user (no global counter, so unrelated transfers
 // never touch the same key). Two transfers reading the same balance in
 // parallel are serialised by Fabric's MVCC check: one is invalidated at
 // commit (MVCC_READ_CONFLICT) and the client retries it.
-
-export const balanceSchema = z.object({ userId: z.string(), balance: z.number().int().nonnegative() });
-export type BalanceRecord = z.infer<typeof balanceSchema>;
-
-export const HISTORY_KINDS = [
-  'mint',
-  'transfer-out',
-  'transfer-in',
-  'escrow-out',
-  'escrow-in',
-  /** Notices to the payer (delta 0, the amount left at creation): released by the payer, claimed by the recipient. */
-  'escrow-released',
-  'escrow-claimed',
-  'escrow-refund',
-] as const;
-
-export const historyEntrySchema = z.object({
-  txId: z.string(),
-  time: z.number().int(),
-  kind: z.enum(HISTORY_KINDS),
-  /** Signed change to this user's balance (0 for a pure notice). */
-  delta: z.number().int(),
-  amount: z.number().int(),
-  counterparty: z.string(),
-  balanceAfter: z.number().int(),
-  memo: z.string().optional(),
-  conversationId: z.string().optional(),
-  escrowId: z.string().optional(),
-});
-export type HistoryEntry = z.infer<typeof historyEntrySchema>;
-
-export const ESCROW_STATES = ['open', 'released', 'claimed', 'refunded'] as const;
-export const escrowSchema = z.object({
-  escrowId: z.string(),
-  from: z.string(),
-  to: z.string(),
-  amount: z.number().int().positive(),
-  deadline: z.number().int(),
-  memo: z.string().optional(),
-  createdAt: z.number().int(),
-  state: z.enum(ESCROW_STATES),
-  settledAt: z.number().int().optional(),
-  settledBy: z.string().optional(),
-});
-export type EscrowRecord = z.infer<typeof escrowSchema>;
-
-const directoryUserSchema = z.object({ status: z.enum(['active', 'disabled']) }).passthrough();
 
 export const balanceKey = (userId: string): string => key('balance', userId);
 export const escrowKey = (escrowId: string): string => key('escrow', escrowId);
@@ -67,7 +21,7 @@ export async function readBalance(ctx: KTalkContext, userId: string): Promise<nu
 
 /** Payees must be in the directory and active; the directory is the other contract's. */
 export async function requireActiveUser(ctx: KTalkContext, userId: string): Promise<void> {
-  const user = await readJson(ctx, key('user', userId), directoryUserSchema);
+  const user = await readJson(ctx, key('user', userId), userStatusSchema);
   if (user === null) throw notFound(`user ${userId} not found`);
   if (user.status !== 'active') throw new ChaincodeError('DISABLED', `${userId} is disabled`);
 }
@@ -100,3 +54,14 @@ export async function appendHistory(
   const record: HistoryEntry = { txId, time, ...entry };
   await writeJson(ctx, key('payhist', userId, sortableTime(time), txId), record);
 }
+
+export {
+  type BalanceRecord,
+  type EscrowRecord,
+  type HistoryEntry,
+  ESCROW_STATES,
+  HISTORY_KINDS,
+  balanceSchema,
+  escrowSchema,
+  historyEntrySchema,
+} from '@ktalk/protocol';

@@ -1,12 +1,9 @@
 import type { Context } from 'fabric-contract-api';
 
-/**
- * How far a proposal's timestamp (set by the client) may differ from the
- * peers' clocks: the peers' peer.authentication.timewindow. Every time rule
- * in the chaincode keeps this guard band in the direction that favours the
- * rule, not the caller. network/src/config/node-config.ts sets the same value.
- */
-export const CLOCK_SKEW_MS = 60_000;
+import { CLOCK_SKEW_MS } from '@ktalk/protocol';
+
+/** The protocol's clock skew guard band (network/src/config/node-config.ts sets the peers' time window to it). */
+export { CLOCK_SKEW_MS };
 
 /**
  * True only if the true time is before `instant` whatever the caller's skew:

@@ -1,28 +1,19 @@
 import { Context } from 'fabric-contract-api';
-import { z } from 'zod';
+import {
+  AUDIT_OUTCOMES,
+  type AuditRecord,
+  type NamedEventName,
+  type NamedEventPayload,
+  type TaggedEventName,
+  userStatusSchema,
+} from '@ktalk/protocol';
 import { toBytes } from './canonical-json';
 import { sortableTime, txTimeMs } from './clock';
 import { ChaincodeError } from './errors';
 import { type Caller, readCaller } from './identity';
 import { key, readJson, writeJson } from './state';
 
-export const AUDIT_OUTCOMES = ['ok', 'denied'] as const;
-
-export const auditRecordSchema = z.object({
-  txId: z.string(),
-  seq: z.number().int(),
-  time: z.number().int(),
-  actor: z.string(),
-  action: z.string(),
-  target: z.string(),
-  outcome: z.enum(AUDIT_OUTCOMES),
-  /** Orgs whose compliance officers may see this record. */
-  orgs: z.array(z.string()),
-  /** Error code for denials, or short non-secret facts (never content). */
-  detail: z.string().optional(),
-  policyVersion: z.number().int().optional(),
-});
-export type AuditRecord = z.infer<typeof auditRecordSchema>;
+export { AUDIT_OUTCOMES, type AuditRecord, auditRecordSchema } from '@ktalk/protocol';
 
 export interface AuditInput {
   action: string;
@@ -33,8 +24,6 @@ export interface AuditInput {
   detail?: string;
   policyVersion?: number;
 }
-
-const userStatusSchema = z.object({ status: z.enum(['active', 'disabled']) }).passthrough();
 
 /**
  * Per-transaction context: the verified caller, the audit appender and the
@@ -87,8 +76,8 @@ export class KTalkContext extends Context {
     return record;
   }
 
-  /** Events carry ids and metadata only; callers must never pass content. */
-  emit(name: string, payload: Record<string, string | number | boolean>): void {
+  /** Events carry ids and metadata only; callers must never pass content. Names and payloads: the protocol's events.ts. */
+  emit<N extends NamedEventName>(name: N, payload: NamedEventPayload<N>): void {
     this.stub.setEvent(name, toBytes(payload));
   }
 
@@ -97,7 +86,7 @@ export class KTalkContext extends Context {
    * only the caller's tag (an HMAC of the txId under a key derived from the
    * conversation key), which only members can recognise.
    */
-  emitTagged(name: string, tag: string): void {
+  emitTagged(name: TaggedEventName, tag: string): void {
     this.stub.setEvent(name, toBytes({ tag }));
   }
 }

@@ -1,22 +1,10 @@
-// Every rejection carries a stable code so clients can branch on it without
-// parsing prose. The message format `CODE: text` survives the trip through
-// the peer, which only forwards the error string.
-export const ERROR_CODES = [
-  'BAD_INPUT',
-  'TOO_LARGE',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'DISABLED',
-  'CONFLICT',
-  'STALE_EPOCH',
-  'EXPIRED',
-  'INSUFFICIENT_FUNDS',
-  'LIMIT_EXCEEDED',
-  /** A member left: a remaining manager must re-key (groups.Rekey) before anything new is sealed. */
-  'REKEY_REQUIRED',
-] as const;
+import type { ErrorCode } from '@ktalk/protocol';
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+// Every rejection carries a stable code (declared in @ktalk/protocol) so
+// clients can branch on it without parsing prose. The message format
+// `CODE: text` survives the trip through the peer, which only forwards the
+// error string.
+export { ERROR_CODES, type ErrorCode } from '@ktalk/protocol';
 
 export class ChaincodeError extends Error {
   constructor(

@@ -1,6 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 import { ChaincodeError, forbidden } from './errors';
-import { ID_PATTERN } from './validate';
+import { ID_PATTERN } from '@ktalk/protocol';
 
 export const ROLES = ['admin', 'staff', 'compliance'] as const;
 export type Role = (typeof ROLES)[number];

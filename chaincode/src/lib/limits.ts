@@ -1,5 +1,9 @@
-// Size limits, overridable per deployment through the chaincode process
-// environment (the same value must be set on every peer's chaincode).
+import { DEFAULT_LIMITS, type Limits } from '@ktalk/protocol';
+
+// The protocol's limits, overridable per deployment through the chaincode
+// process environment (the same value must be set on every peer's
+// chaincode). The request schemas keep the protocol's bounds, so an
+// override only tightens what the contracts' own checks allow.
 function limitFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -10,12 +14,12 @@ function limitFromEnv(name: string, fallback: number): number {
   return parsed;
 }
 
-export const LIMITS = {
-  envelopeBytes: limitFromEnv('KTALK_MAX_ENVELOPE_BYTES', 64 * 1024),
-  itemPayloadBytes: limitFromEnv('KTALK_MAX_ITEM_BYTES', 8 * 1024 * 1024),
-  argumentBytes: limitFromEnv('KTALK_MAX_ARGUMENT_BYTES', 256 * 1024),
-  groupMembers: limitFromEnv('KTALK_MAX_GROUP_MEMBERS', 500),
-  pageSize: limitFromEnv('KTALK_MAX_PAGE_SIZE', 200),
-  mintPerTransaction: limitFromEnv('KTALK_MAX_MINT', 1_000_000_00),
-  balance: limitFromEnv('KTALK_MAX_BALANCE', 1_000_000_000_00),
-} as const;
+export const LIMITS: Limits = {
+  envelopeBytes: limitFromEnv('KTALK_MAX_ENVELOPE_BYTES', DEFAULT_LIMITS.envelopeBytes),
+  itemPayloadBytes: limitFromEnv('KTALK_MAX_ITEM_BYTES', DEFAULT_LIMITS.itemPayloadBytes),
+  argumentBytes: limitFromEnv('KTALK_MAX_ARGUMENT_BYTES', DEFAULT_LIMITS.argumentBytes),
+  groupMembers: limitFromEnv('KTALK_MAX_GROUP_MEMBERS', DEFAULT_LIMITS.groupMembers),
+  pageSize: limitFromEnv('KTALK_MAX_PAGE_SIZE', DEFAULT_LIMITS.pageSize),
+  mintPerTransaction: limitFromEnv('KTALK_MAX_MINT', DEFAULT_LIMITS.mintPerTransaction),
+  balance: limitFromEnv('KTALK_MAX_BALANCE', DEFAULT_LIMITS.balance),
+};

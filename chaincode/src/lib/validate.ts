@@ -1,4 +1,11 @@
-import { z } from 'zod';
+import {
+  type ContractName,
+  type ParsedRequestOf,
+  TRANSACTIONS,
+  type TransactionName,
+  type TransactionSpec,
+} from '@ktalk/protocol';
+import type { z } from 'zod';
 import { ChaincodeError, badInput } from './errors';
 import { LIMITS } from './limits';
 
@@ -34,30 +41,16 @@ export function parseRequest<T>(schema: z.ZodType<T>, raw: unknown): T {
   return result.data;
 }
 
-export const ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
-export const id = z.string().regex(ID_PATTERN, 'must be 1-128 chars of [A-Za-z0-9._:@-]');
-export const base64 = (maxBytes: number) =>
-  z
-    .string()
-    .max(Math.ceil(maxBytes / 3) * 4 + 4)
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
-    .refine((s) => s.length % 4 === 0, 'must be padded base64');
-export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
-export const positiveAmount = z
-  .number()
-  .int('must be an integer in minor units')
-  .positive('must be positive')
-  .max(Number.MAX_SAFE_INTEGER, 'too large');
-export const timestampMs = z.number().int().nonnegative().max(8.64e15);
-export const pageSize = z.number().int().min(1).max(LIMITS.pageSize);
-export const bookmark = z.string().max(1024);
+/** The protocol's request schema of `contract.name` (the very object the client's calls are typed from). */
+export function requestSchema<C extends ContractName>(contract: C, name: TransactionName<C>): z.ZodType {
+  return (TRANSACTIONS[contract][name] as TransactionSpec).request;
+}
 
-/** A strict object: unknown fields (e.g. a claimed `sender`) are rejected. */
-export const strictObject = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape);
-
-/** An event tag: HMAC-SHA256 output the client computes (chaincode/README.md, "Events"). */
-export const EVENT_TAG_BYTES = 32;
-export const eventTag = base64(EVENT_TAG_BYTES).refine((s) => {
-  const bytes = Buffer.from(s, 'base64');
-  return bytes.length === EVENT_TAG_BYTES && bytes.toString('base64') === s;
-}, `must be canonical base64 of exactly ${EVENT_TAG_BYTES} bytes`);
+/** `raw` validated against the protocol's request schema of `contract.name`. */
+export function parseTransactionRequest<C extends ContractName, T extends TransactionName<C>>(
+  contract: C,
+  name: T,
+  raw: unknown,
+): ParsedRequestOf<C, T> {
+  return parseRequest(requestSchema(contract, name), raw) as ParsedRequestOf<C, T>;
+}

@@ -1,3 +1,4 @@
+import { MAX_RETENTION_SECONDS } from '@ktalk/protocol/limits';
 import { en } from 'zod/locales';
 import { z } from 'zod/mini';
 import {
@@ -82,7 +83,7 @@ const policy = z.strictObject({
   whoCanInvite: whoCan,
   retentionSeconds: z.int().check(
     z.gte(0),
-    z.lte(10 * 365 * 24 * 3600),
+    z.lte(MAX_RETENTION_SECONDS),
     z.refine((s) => s === 0 || s >= 60, 'must be 0 (keep) or at least 60 seconds'),
   ),
   paymentsAllowed: z.boolean(),

@@ -19,11 +19,23 @@ import net from 'node:net';
 
 export const CHAINCODE_DIR = path.join(REPO_ROOT, 'chaincode');
 
+/** Where the chaincode finds @ktalk/protocol (the workspace package it bundles). */
+export function protocolDirOf(chaincodeDir: string): string {
+  return path.dirname(require.resolve('@ktalk/protocol/package.json', { paths: [chaincodeDir] }));
+}
+
 /**
- * The label changes whenever the built chaincode or its collections change,
- * which drives redeploys: a new label is a new definition and sequence.
+ * The label changes whenever the built chaincode, the protocol it validates
+ * with (built into protocol/dist and bundled with it) or its collections
+ * change, which drives redeploys: a new label is a new definition and
+ * sequence. Only the JS and the package.json files count, walked in sorted
+ * order, so the same build always gives the same label (and package id).
  */
-export async function chaincodeLabel(chaincodeDir: string, collections: object[]): Promise<string> {
+export async function chaincodeLabel(
+  chaincodeDir: string,
+  collections: object[],
+  protocolDir: string = protocolDirOf(chaincodeDir),
+): Promise<string> {
   const hash = createHash('sha256');
   const walk = async (dir: string): Promise<void> => {
     for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -38,6 +50,13 @@ export async function chaincodeLabel(chaincodeDir: string, collections: object[]
     throw new NetworkError('chaincode is not built', 'run npm run build first');
   }
   hash.update(await readFile(path.join(chaincodeDir, 'package.json')));
+  hash.update('\0protocol\0');
+  try {
+    await walk(path.join(protocolDir, 'dist'));
+  } catch {
+    throw new NetworkError('the protocol package is not built', 'run npm run build first');
+  }
+  hash.update(await readFile(path.join(protocolDir, 'package.json')));
   hash.update(JSON.stringify(collections));
   return `${CHAINCODE_NAME}_${hash.digest('hex').slice(0, 12)}`;
 }

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { IdentityRow, Role } from '../../common/api';
 import { COMPLIANCE_AFFILIATION } from '../../shared/cert-attributes';
-import { directoryUserSchema } from '../fabric/directory';
 import type { ClientSession } from '../session/client-session';
 import { type CaIdentity, certificateOwner, sessionRegistrar } from './ca-registrar';
 import { AdminError, adminFailure } from './errors';
@@ -111,7 +110,6 @@ export async function adminReissueSecret(
   return { enrollmentId: request.enrollmentId, secret };
 }
 
-const directoryPageSchema = z.object({ users: z.array(directoryUserSchema), bookmark: z.string().optional() });
 const DIRECTORY_PAGE = 100;
 const MAX_DIRECTORY_PAGES = 1_000;
 
@@ -120,12 +118,11 @@ async function orgDirectory(session: AdminSession): Promise<Map<string, 'active'
   const statuses = new Map<string, 'active' | 'disabled'>();
   let bookmark: string | undefined;
   for (let page = 0; page < MAX_DIRECTORY_PAGES; page++) {
-    const answer = await session.ledger.evaluate(
-      'directory',
-      'ListOrgDirectory',
-      { mspId: session.identity.mspId, pageSize: DIRECTORY_PAGE, ...(bookmark ? { bookmark } : {}) },
-      directoryPageSchema,
-    );
+    const answer = await session.ledger.evaluate('directory', 'ListOrgDirectory', {
+      mspId: session.identity.mspId,
+      pageSize: DIRECTORY_PAGE,
+      ...(bookmark ? { bookmark } : {}),
+    });
     for (const user of answer.users) statuses.set(user.userId, user.status);
     if (answer.users.length < DIRECTORY_PAGE || !answer.bookmark || answer.bookmark === bookmark) return statuses;
     bookmark = answer.bookmark;

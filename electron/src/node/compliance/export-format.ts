@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditFilter } from '../../common/api';
-import { canonicalJson } from './canonical';
+import { canonicalJson } from '@ktalk/protocol';
 import { csvDocument } from './csv';
 import { notAnExport } from './errors';
 import { type AuditRecord, auditRecordSchema } from './records';

@@ -2,7 +2,7 @@ import type { ApiInput, AuditFilter, AuditRecordView, Page } from '../../common/
 import { API_ARGS } from '../../common/api-args';
 import type { ClientSession } from '../session/client-session';
 import { badInput } from './errors';
-import { type AuditRecord, matchesFilter, queryAnswerSchema, toView } from './records';
+import { type AuditRecord, matchesFilter, toView } from './records';
 
 // One page of the caller's org copy of the audit trail. The chaincode
 // filters actor/action/target within each page it scans and not outcome, so
@@ -27,20 +27,15 @@ export async function queryChaincodePage(
   pageSize: number,
   bookmark: string | undefined,
 ): Promise<ChaincodePage> {
-  const answer = await session.ledger.evaluate(
-    'audit',
-    'QueryAudit',
-    {
-      from: filter.from,
-      to: filter.to,
-      actor: filter.actor,
-      action: filter.action,
-      target: filter.target,
-      pageSize,
-      bookmark,
-    },
-    queryAnswerSchema,
-  );
+  const answer = await session.ledger.evaluate('audit', 'QueryAudit', {
+    from: filter.from,
+    to: filter.to,
+    actor: filter.actor,
+    action: filter.action,
+    target: filter.target,
+    pageSize,
+    bookmark,
+  });
   // matchesFilter re-checks what the chaincode filtered too: a record outside the query never reaches a view.
   return { records: answer.records.filter((r) => matchesFilter(r, filter)), bookmark: answer.bookmark };
 }

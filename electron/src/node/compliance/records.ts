@@ -1,38 +1,20 @@
-import { z } from 'zod';
+import { CLOCK_SKEW_MS, type AuditRecord as LedgerAuditRecord, queriedAuditRecordSchema } from '@ktalk/protocol';
+import type { z } from 'zod';
 import type { AuditFilter, AuditRecordView } from '../../common/api';
 
-// The audit record exactly as the chaincode stores it (chaincode
-// lib/context.ts), and as QueryAudit returns it with `edge` added. Strict:
-// a field the client does not know (content, say) is refused, never passed
-// on into a view or an export.
+// The audit record exactly as the chaincode stores it, and as QueryAudit
+// returns it with `edge` added: the protocol's schemas (@ktalk/protocol
+// records/audit.ts, contracts/audit.ts). Strict: a field the client does not
+// know (content, say) is refused, never passed on into a view or an export.
 
-/** A record's ledger form; its canonical JSON is the value under its key. */
-export const ledgerAuditRecordSchema = z.strictObject({
-  txId: z.string().min(1).max(256),
-  seq: z.number().int().nonnegative().max(9999),
-  time: z.number().int().nonnegative(),
-  actor: z.string().max(256),
-  action: z.string().max(256),
-  target: z.string().max(256),
-  outcome: z.enum(['ok', 'denied']),
-  orgs: z.array(z.string().max(64)).max(64),
-  detail: z.string().max(1024).optional(),
-  policyVersion: z.number().int().optional(),
-});
-export type LedgerAuditRecord = z.infer<typeof ledgerAuditRecordSchema>;
-
-/** As QueryAudit returns it: stamped outside [from, to] (clock skew) carries edge: true. */
-export const auditRecordSchema = ledgerAuditRecordSchema.extend({ edge: z.literal(true).optional() });
-export type AuditRecord = z.infer<typeof auditRecordSchema>;
-
-export const queryAnswerSchema = z.object({
-  records: z.array(auditRecordSchema),
-  scanned: z.number().int().nonnegative(),
-  bookmark: z.string(),
-});
-
-/** How far the chaincode widens the window each side (its CLOCK_SKEW_MS). */
-export const CLOCK_SKEW_MS = 60_000;
+export {
+  type AuditRecord as LedgerAuditRecord,
+  CLOCK_SKEW_MS,
+  auditPageSchema as queryAnswerSchema,
+  auditRecordSchema as ledgerAuditRecordSchema,
+  queriedAuditRecordSchema as auditRecordSchema,
+} from '@ktalk/protocol';
+export type AuditRecord = z.infer<typeof queriedAuditRecordSchema>;
 
 /** The state key of an org's copy of a record (chaincode: key('audit', org, sortableTime, txId, seq)). */
 export function auditKey(mspId: string, record: Pick<LedgerAuditRecord, 'time' | 'txId' | 'seq'>): string {

@@ -3,7 +3,7 @@ import { API_ARGS } from '../../common/api-args';
 import type { ClientSession } from '../session/client-session';
 import { type DecodedBlock, type LocatedTransaction, decodeBlock, locateTransaction } from './block-decode';
 import { headerHash } from './block-hash';
-import { canonicalJson } from './canonical';
+import { canonicalJson } from '@ktalk/protocol';
 import { badInput } from './errors';
 import { type ExportDocument, exportDigest, parseExportDocument } from './export-format';
 import { type BlockSource, qsccBlockSource } from './qscc';

@@ -1,12 +1,10 @@
-import { z } from 'zod';
-import { directoryUserSchema, type DirectoryUser } from '../fabric/directory';
+import type { DirectoryUser } from '../fabric/directory';
 import type { LedgerClient } from '../ledger';
 
 // The org directory a page at a time, and the compliance officer's
 // co-approval of a user's pending key change (directory contract).
 
 const PAGE_SIZE = 100;
-const listDirectorySchema = z.object({ users: z.array(directoryUserSchema), bookmark: z.string().optional() });
 
 /** One page of an org's users; `next` only when the page was full and the ledger gave a bookmark. */
 export async function directoryPage(
@@ -14,12 +12,11 @@ export async function directoryPage(
   mspId: string,
   cursor: string | undefined,
 ): Promise<{ users: DirectoryUser[]; next?: string }> {
-  const page = await ledger.evaluate(
-    'directory',
-    'ListOrgDirectory',
-    { mspId, pageSize: PAGE_SIZE, ...(cursor ? { bookmark: cursor } : {}) },
-    listDirectorySchema,
-  );
+  const page = await ledger.evaluate('directory', 'ListOrgDirectory', {
+    mspId,
+    pageSize: PAGE_SIZE,
+    ...(cursor ? { bookmark: cursor } : {}),
+  });
   return { users: page.users, ...(page.users.length === PAGE_SIZE && page.bookmark ? { next: page.bookmark } : {}) };
 }
 

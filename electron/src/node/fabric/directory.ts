@@ -1,5 +1,13 @@
 import type { Contract } from '@hyperledger/fabric-gateway';
-import { z } from 'zod';
+import {
+  type RequestOf,
+  type ResponseOf,
+  type TransactionName,
+  type UserRecord as DirectoryUser,
+  type keysAtSchema,
+  transaction,
+} from '@ktalk/protocol';
+import type { z } from 'zod';
 import type { ConnectionProfile } from '../../common/connection-profile';
 import type { GatewayConnection } from './gateway';
 import { classifyEndorseError } from '../ledger/classify';
@@ -33,33 +41,14 @@ function directoryError(error: unknown, action: string): DirectoryError {
   );
 }
 
-/** An unsigned key change waiting out its recovery period (chaincode: directory keyChange). */
-export const keyChangeSchema = z.object({
-  encryptionKey: z.string(),
-  signingKey: z.string(),
-  requestedAt: z.number().int(),
-  effectiveAt: z.number().int(),
-});
-export type PendingKeyChange = z.infer<typeof keyChangeSchema>;
-
-export const directoryUserSchema = z.object({
-  userId: z.string(),
-  mspId: z.string(),
-  enrollmentId: z.string(),
-  status: z.enum(['active', 'disabled']),
-  encryptionKey: z.string().optional(),
-  signingKey: z.string().optional(),
-  keysSince: z.number().int().optional(),
-  keyChange: keyChangeSchema.optional(),
-});
-export type DirectoryUser = z.infer<typeof directoryUserSchema>;
-
-export const keysAtSchema = z.object({
-  userId: z.string(),
-  encryptionKey: z.string(),
-  signingKey: z.string(),
-  validFrom: z.number().int(),
-});
+/** The directory's records (@ktalk/protocol records/directory.ts). */
+export {
+  keyChangeSchema,
+  keysAtSchema,
+  userRecordSchema as directoryUserSchema,
+  type KeyChange as PendingKeyChange,
+  type UserRecord as DirectoryUser,
+} from '@ktalk/protocol';
 export type KeysAt = z.infer<typeof keysAtSchema>;
 
 export interface PublishedKeys {
@@ -93,20 +82,26 @@ function decode<T>(schema: z.ZodType<T>, bytes: Uint8Array, action: string): T {
 
 export function directoryClient(connection: GatewayConnection, profile: ConnectionProfile): DirectoryClient {
   const contract: Contract = connection.gateway.getNetwork(profile.channel).getContract(profile.chaincode, 'directory');
-  const call = async <T>(submit: boolean, tx: string, request: unknown, schema: z.ZodType<T>): Promise<T> => {
+  // Typed from the protocol's transaction map, like LedgerClient's calls.
+  const call = async <T extends TransactionName<'directory'>>(
+    tx: T,
+    request: RequestOf<'directory', T>,
+  ): Promise<ResponseOf<'directory', T>> => {
+    const spec = transaction('directory', tx);
+    const schema = spec.response as z.ZodType<ResponseOf<'directory', T>>;
     const args = { arguments: [JSON.stringify(request)] };
     let bytes: Uint8Array;
     try {
-      bytes = submit ? await contract.submit(tx, args) : await contract.evaluate(tx, args);
+      bytes = spec.kind === 'submit' ? await contract.submit(tx, args) : await contract.evaluate(tx, args);
     } catch (error) {
       throw directoryError(error, `directory.${tx}`);
     }
     return decode(schema, bytes, `directory.${tx}`);
   };
   return {
-    publishKeys: (keys) => call(true, 'PublishKeys', keys, directoryUserSchema),
-    vetoKeyChange: (signature) => call(true, 'VetoKeyChange', { signature }, directoryUserSchema),
-    getUser: (userId) => call(false, 'GetUser', { userId }, directoryUserSchema),
-    getKeysAt: (userId, at) => call(false, 'GetKeysAt', { userId, at }, keysAtSchema),
+    publishKeys: (keys) => call('PublishKeys', keys),
+    vetoKeyChange: (signature) => call('VetoKeyChange', { signature }),
+    getUser: (userId) => call('GetUser', { userId }),
+    getKeysAt: (userId, at) => call('GetKeysAt', { userId, at }),
   };
 }

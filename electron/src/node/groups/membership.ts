@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { parseAnswer } from '../ledger';
+import { submitted } from '../ledger';
 import type { GroupsContext } from './context';
 import { listMemberIds, readGroupState } from './group-ledger';
 import { membersWithKeys } from './member-keys';
@@ -9,13 +8,6 @@ import { submitTagged } from './tagged-submit';
 // Leaving makes no key (the leaver would know it); removing makes the next
 // one here, in a remaining manager's client, for exactly who stays.
 
-const leaveAnswerSchema = z.object({
-  conversationId: z.string(),
-  epoch: z.number().int().min(1),
-  rekeyRequired: z.literal(true),
-});
-const removeAnswerSchema = z.object({ conversationId: z.string(), epoch: z.number().int().min(2) });
-
 /** groups.Leave: the group stays at its epoch, marked for a re-key by someone who stays. */
 export async function leaveGroup(
   ctx: GroupsContext,
@@ -24,7 +16,7 @@ export async function leaveGroup(
   const group = await readGroupState(ctx.ledger, conversationId);
   const tagKey = await ctx.epochKey(conversationId, group.epoch);
   const committed = await submitTagged(ctx, 'groups', 'Leave', tagKey, { conversationId });
-  const answer = parseAnswer(committed.result, leaveAnswerSchema, 'groups.Leave');
+  const answer = submitted('groups', 'Leave', committed);
   return { epoch: answer.epoch, transactionId: committed.transactionId };
 }
 
@@ -43,6 +35,6 @@ export async function removeMember(
     userId,
     wrappedKeys: fresh.wrappedKeys,
   });
-  const answer = parseAnswer(committed.result, removeAnswerSchema, 'groups.RemoveMember');
+  const answer = submitted('groups', 'RemoveMember', committed);
   return { epoch: answer.epoch, epochKey: fresh.epochKey, transactionId: committed.transactionId };
 }

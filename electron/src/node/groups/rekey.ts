@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { isLedgerError, parseAnswer, sleep } from '../ledger';
+import { isLedgerError, submitted, sleep } from '../ledger';
 import type { GroupsContext } from './context';
 import { listMemberIds, mayManageMembers, readGroupState } from './group-ledger';
 import { membersWithKeys } from './member-keys';
@@ -25,8 +24,6 @@ export type RekeyOutcome =
   /** Another member's client re-keyed first; fetch the key of `epoch` (GetMyEpochKey). */
   | { readonly status: 'rekeyed-elsewhere'; readonly epoch: number };
 
-const rekeyAnswerSchema = z.object({ conversationId: z.string(), epoch: z.number().int().min(2) });
-
 /** Re-reads after losing a race; a few rounds cover a Leave that lands between read and submit. */
 const MAX_ROUNDS = 3;
 const ROUND_DELAY_MS = 300;
@@ -51,7 +48,7 @@ export async function rekeyIfRequired(ctx: GroupsContext, groupId: string): Prom
         epoch,
         wrappedKeys: fresh.wrappedKeys,
       });
-      const answer = parseAnswer(committed.result, rekeyAnswerSchema, 'groups.Rekey');
+      const answer = submitted('groups', 'Rekey', committed);
       return {
         status: 'rekeyed',
         epoch: answer.epoch,

@@ -1,5 +1,6 @@
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import { eventTag, proposalWithTxId } from '../../shared/event-tag';
+import type { ContractName, RequestOf, SubmitName } from '@ktalk/protocol';
 import type { Committed, LedgerClient, Transient } from '../ledger';
 
 // Conversation transactions carry an event tag bound to their own
@@ -14,12 +15,12 @@ export interface TaggedSubmitter {
 }
 
 /** Submits `contract.transaction(request + eventTag)`, the tag made with `tagKey` (an epoch key). */
-export function submitTagged(
+export function submitTagged<C extends ContractName, T extends SubmitName<C>>(
   via: TaggedSubmitter,
-  contract: string,
-  transaction: string,
+  contract: C,
+  transaction: T,
   tagKey: Uint8Array,
-  request: Readonly<Record<string, unknown>>,
+  request: Omit<RequestOf<C, T>, 'eventTag'>,
   transient?: Transient,
 ): Promise<Committed> {
   return via.ledger.submitProposal(contract, (c) =>

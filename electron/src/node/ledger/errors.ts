@@ -1,22 +1,10 @@
 // Typed ledger errors, and the chaincode's refusal code read out of a
 // gateway error (the peers put `CODE: detail` in the error details).
+import { type ErrorCode, errorCodeIn } from '@ktalk/protocol';
 
-export const CHAINCODE_CODES = [
-  'BAD_INPUT',
-  'TOO_LARGE',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'DISABLED',
-  'CONFLICT',
-  'STALE_EPOCH',
-  'EXPIRED',
-  'INSUFFICIENT_FUNDS',
-  'LIMIT_EXCEEDED',
-  'REKEY_REQUIRED',
-] as const;
-export type ChaincodeCode = (typeof CHAINCODE_CODES)[number];
-
-const CODE = new RegExp(`\\b(${CHAINCODE_CODES.join('|')}):`);
+/** The chaincode's refusal codes: the protocol's (@ktalk/protocol errors.ts). */
+export { ERROR_CODES as CHAINCODE_CODES } from '@ktalk/protocol';
+export type ChaincodeCode = ErrorCode;
 
 /** Failures that are not the chaincode's answer. */
 export type TransportCode =
@@ -78,8 +66,8 @@ export function gatewayErrorText(error: unknown): string {
 /** The chaincode's refusal code carried by a gateway error, or null. */
 export function chaincodeErrorCode(error: unknown): ChaincodeCode | null {
   for (const text of gatewayErrorTexts(error)) {
-    const match = CODE.exec(text)?.[1];
-    if (match) return match as ChaincodeCode;
+    const code = errorCodeIn(text);
+    if (code !== null) return code;
   }
   return null;
 }

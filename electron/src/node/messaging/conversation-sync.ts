@@ -4,7 +4,6 @@ import type { ClientSession } from '../session/client-session';
 import { blockedSenders } from '../settings/user-settings';
 import type { Store } from '../store';
 import type { Conversations } from './conversations';
-import { messagePageSchema } from './ledger-records';
 import { noteMembershipChange } from './membership-notices';
 import type { MessageReceiver } from './message-receiver';
 import type { MessageViews } from './message-views';
@@ -156,12 +155,12 @@ export class ConversationSync {
     const mark = Number(this.store.getSyncState(markKey) ?? '0');
     const from = cursor?.from ?? Math.max(0, mark - SKEW_MARGIN_MS);
     let highest = cursor?.highest ?? mark;
-    const page = await this.session.ledger.evaluate(
-      'messages',
-      'ListMessages',
-      { conversationId, from, pageSize: this.pullPage, ...(cursor ? { bookmark: cursor.bookmark } : {}) },
-      messagePageSchema,
-    );
+    const page = await this.session.ledger.evaluate('messages', 'ListMessages', {
+      conversationId,
+      from,
+      pageSize: this.pullPage,
+      ...(cursor ? { bookmark: cursor.bookmark } : {}),
+    });
     const blocked = blockedSenders(this.store);
     for (const record of page.messages) {
       highest = Math.max(highest, record.time);

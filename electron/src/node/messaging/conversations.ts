@@ -2,7 +2,7 @@ import { LedgerError, refinedApiCode } from '../ledger';
 import type { ClientSession } from '../session/client-session';
 import type { Store } from '../store';
 import type { Keyring } from './keyring';
-import { type LedgerGroup, groupSchema, membersSchema, myConversationsSchema } from './ledger-records';
+import type { LedgerGroup } from './ledger-records';
 import { rememberMembers } from './membership-notices';
 import type { MessageViews } from './message-views';
 
@@ -39,12 +39,10 @@ export class Conversations {
     let bookmark: string | undefined;
     const all: Membership[] = [];
     do {
-      const page = await this.session.ledger.evaluate(
-        'groups',
-        'ListMyConversations',
-        { pageSize: PAGE, ...(bookmark ? { bookmark } : {}) },
-        myConversationsSchema,
-      );
+      const page = await this.session.ledger.evaluate('groups', 'ListMyConversations', {
+        pageSize: PAGE,
+        ...(bookmark ? { bookmark } : {}),
+      });
       all.push(...page.conversations);
       bookmark = page.conversations.length === PAGE ? page.bookmark : undefined;
     } while (bookmark);
@@ -79,7 +77,7 @@ export class Conversations {
   }
 
   async directPeer(conversationId: string): Promise<string | undefined> {
-    const { members } = await this.session.ledger.evaluate('groups', 'ListMembers', { conversationId }, membersSchema);
+    const { members } = await this.session.ledger.evaluate('groups', 'ListMembers', { conversationId });
     return members.map((m) => m.userId).find((id) => id !== this.session.userId);
   }
 
@@ -114,7 +112,7 @@ export class Conversations {
   async readGroup(conversationId: string): Promise<LedgerGroup> {
     let group: LedgerGroup;
     try {
-      group = await this.session.ledger.evaluate('groups', 'GetGroup', { conversationId }, groupSchema);
+      group = await this.session.ledger.evaluate('groups', 'GetGroup', { conversationId });
     } catch (error) {
       if (error instanceof LedgerError && refinedApiCode(error.code, error.message) === 'NOT_MEMBER') {
         this.noteRemoved(conversationId);

@@ -1,20 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import type { RequestOf } from '@ktalk/protocol';
 import type { ConversationSummary, GroupAction, GroupDetails, GroupPolicy, GroupRole } from '../../common/api';
 import { type GroupsContext, leaveGroup, removeMember, submitTagged } from '../groups';
 import { membersWithKeys } from '../groups/member-keys';
-import { parseAnswer } from '../ledger';
+import { submitted } from '../ledger';
 import type { ClientSession } from '../session/client-session';
-import { type LedgerGroup, membersSchema } from './ledger-records';
+import type { LedgerGroup } from './ledger-records';
 import { MessagingError } from './messaging-errors';
 
 // Group management as the UI calls it. Every membership change rotates the
 // epoch key here, in a remaining member's client, wrapped for exactly the
 // new member set; the chaincode checks the set and the caller's role.
-
-const createdSchema = z.object({ conversationId: z.string(), epoch: z.number().int() });
-const rotatedSchema = z.object({ conversationId: z.string(), epoch: z.number().int() });
-const openedSchema = z.object({ conversationId: z.string(), created: z.boolean() });
 
 /**
  * What group management needs from the signed-in user's messaging (the
@@ -31,7 +27,7 @@ export interface GroupHost {
 }
 
 async function memberList(m: GroupHost, conversationId: string) {
-  return (await m.session.ledger.evaluate('groups', 'ListMembers', { conversationId }, membersSchema)).members;
+  return (await m.session.ledger.evaluate('groups', 'ListMembers', { conversationId })).members;
 }
 
 export async function createGroup(
@@ -50,7 +46,7 @@ export async function createGroup(
     members: others.map((userId) => ({ userId, role: 'member' })),
     wrappedKeys: fresh.wrappedKeys,
   });
-  const created = parseAnswer(committed.result, createdSchema, 'groups.CreateGroup');
+  const created = submitted('groups', 'CreateGroup', committed);
   m.keepEpochKey(created.conversationId, created.epoch, fresh.epochKey);
   await m.refreshConversation(created.conversationId);
   return created.conversationId;
@@ -68,7 +64,7 @@ export async function openDirect(m: GroupHost, peerUserId: string): Promise<stri
     peerUserId,
     wrappedKeys: fresh.wrappedKeys,
   });
-  const opened = parseAnswer(committed.result, openedSchema, 'groups.OpenDirect');
+  const opened = submitted('groups', 'OpenDirect', committed);
   if (opened.created) m.keepEpochKey(opened.conversationId, 1, fresh.epochKey);
   await m.refreshConversation(opened.conversationId);
   return opened.conversationId;
@@ -121,7 +117,7 @@ export async function addMember(m: GroupHost, conversationId: string, userId: st
     role,
     wrappedKeys: fresh.wrappedKeys,
   });
-  const rotated = parseAnswer(committed.result, rotatedSchema, 'groups.AddMember');
+  const rotated = submitted('groups', 'AddMember', committed);
   m.keepEpochKey(conversationId, rotated.epoch, fresh.epochKey);
   await m.refreshConversation(conversationId);
 }
@@ -137,10 +133,18 @@ export async function leave(m: GroupHost, conversationId: string): Promise<void>
   await m.refreshConversation(conversationId).catch(() => undefined);
 }
 
-async function tagged(m: GroupHost, conversationId: string, transaction: string, request: Record<string, unknown>) {
+type ConversationChange = 'ChangeRole' | 'TransferOwnership' | 'UpdatePolicy';
+
+async function tagged<T extends ConversationChange>(
+  m: GroupHost,
+  conversationId: string,
+  transaction: T,
+  request: Omit<RequestOf<'groups', T>, 'eventTag' | 'conversationId'>,
+) {
   const group = await m.refreshConversation(conversationId);
   const tagKey = await m.groups.epochKey(conversationId, group.epoch);
-  await submitTagged(m.groups, 'groups', transaction, tagKey, { conversationId, ...request });
+  const full = { conversationId, ...request } as Omit<RequestOf<'groups', T>, 'eventTag'>;
+  await submitTagged(m.groups, 'groups', transaction, tagKey, full);
   await m.refreshConversation(conversationId);
 }
 

@@ -2,7 +2,6 @@ import { type GroupKeyProvider, sealedBoxGroupKeys } from '../crypto';
 import { LedgerError } from '../ledger/errors';
 import type { ClientSession } from '../session/client-session';
 import { messagingIdentity } from '../wallet/messaging-keys';
-import { epochKeySchema } from './ledger-records';
 
 // The epoch keys this user holds, fetched from the ledger once and kept in
 // memory. A key was wrapped to whichever X25519 key the wrapper saw in the
@@ -21,12 +20,7 @@ export class Keyring {
   async get(conversationId: string, epoch: number): Promise<Uint8Array> {
     const known = this.keys.get(conversationId)?.get(epoch);
     if (known) return known;
-    const record = await this.session.ledger.evaluate(
-      'groups',
-      'GetMyEpochKey',
-      { conversationId, epoch },
-      epochKeySchema,
-    );
+    const record = await this.session.ledger.evaluate('groups', 'GetMyEpochKey', { conversationId, epoch });
     const key = await this.unwrap(record.wrappedKey);
     this.remember(conversationId, epoch, key);
     return key;

@@ -4,7 +4,6 @@ import type { MembershipNotice } from '../../common/api';
 import { LedgerError, refinedApiCode } from '../ledger';
 import type { ClientSession } from '../session/client-session';
 import { NOTICE_SENDER, type Store, type StoredMessage } from '../store';
-import { membersSchema } from './ledger-records';
 
 // "bob was added / removed / left" in a group's timeline. Membership events
 // carry only a tag, so who changed is found by comparing the member list
@@ -31,7 +30,7 @@ export function noticeOf(message: StoredMessage): MembershipNotice | undefined {
 }
 
 async function memberIds(session: ClientSession, conversationId: string): Promise<string[]> {
-  const { members } = await session.ledger.evaluate('groups', 'ListMembers', { conversationId }, membersSchema);
+  const { members } = await session.ledger.evaluate('groups', 'ListMembers', { conversationId });
   return members.map((m) => m.userId).sort();
 }
 

@@ -1,6 +1,6 @@
 import type { MessageContent, MessageView } from '../../common/api';
 import { type GroupsContext, rekeyIfRequired } from '../groups';
-import { LedgerError, parseAnswer } from '../ledger';
+import { LedgerError, submitted } from '../ledger';
 import { HeldForKeyChange, Outbox, type OutboxMessage } from '../outbox';
 import type { ClientSession } from '../session/client-session';
 import type { Store } from '../store';
@@ -9,7 +9,6 @@ import type { Conversations } from './conversations';
 import { apiFailure } from './delivery-failure';
 import { postProposal, sealPost, sealedPostSchema } from './envelopes';
 import type { Keyring } from './keyring';
-import { membersSchema, postedSchema } from './ledger-records';
 import { messageIdOf } from './message-id';
 import type { MessageViews } from './message-views';
 import { MessagingError } from './messaging-errors';
@@ -139,7 +138,7 @@ export class OutboxAdapter {
       (c) => postProposal(this.session.connection.gateway, c, message, sealed, tagKey),
       { onEndorsed: () => onEndorsed() },
     );
-    const posted = parseAnswer(committed.result, postedSchema, 'messages.PostMessage');
+    const posted = submitted('messages', 'PostMessage', committed);
     return {
       txId: committed.transactionId,
       blockNumber: committed.blockNumber,
@@ -157,12 +156,7 @@ export class OutboxAdapter {
   private async holdForKeyChanges(conversationId: string, refresh: boolean): Promise<void> {
     let others = refresh ? undefined : this.othersSeen.get(conversationId);
     if (!others) {
-      const { members } = await this.session.ledger.evaluate(
-        'groups',
-        'ListMembers',
-        { conversationId },
-        membersSchema,
-      );
+      const { members } = await this.session.ledger.evaluate('groups', 'ListMembers', { conversationId });
       others = members.map((m) => m.userId).filter((id) => id !== this.session.userId);
       this.othersSeen.set(conversationId, others);
     }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { ClientSession } from '../session/client-session';
 import type { Store } from '../store';
 import type { CardConfirmations } from './card-confirmations';
@@ -9,8 +8,6 @@ import { type SettledState, rememberSettled } from './settled-escrows';
 // The payments contract's events where this user is a party: a settled
 // escrow updates the previews offering it, cards naming the payment or
 // escrow are looked up again, and the balance is read and pushed.
-
-const balanceSchema = z.object({ balance: z.number() });
 
 export class PaymentEvents {
   constructor(
@@ -29,7 +26,7 @@ export class PaymentEvents {
     }
     const ref = payload.paymentId ?? payload.escrowId;
     if (ref !== undefined) this.cards.recheck(ref);
-    const { balance } = await this.session.ledger.evaluate('payments', 'GetBalance', {}, balanceSchema);
+    const { balance } = await this.session.ledger.evaluate('payments', 'GetBalance', {});
     this.session.emit({ type: 'balance', balance });
   }
 

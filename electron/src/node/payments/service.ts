@@ -1,19 +1,10 @@
-import { z } from 'zod';
+import { CLOCK_SKEW_MS, MAX_ESCROW_MS } from '@ktalk/protocol';
 import type { EscrowInfo, KTalkApi, Page, PaymentRecord } from '../../common/api';
-import { parseAnswer } from '../ledger';
+import { submitted } from '../ledger';
 import type { ClientSession } from '../session/client-session';
 import { knownActiveUser } from '../sharing/access';
 import { ServiceError, checkedInput } from '../sharing/errors';
-import {
-  balanceSchema,
-  escrowSchema,
-  type HistoryEntry,
-  historyPageSchema,
-  mintSchema,
-  toEscrowInfo,
-  toPaymentRecord,
-  transferSchema,
-} from './records';
+import { type HistoryEntry, toEscrowInfo, toPaymentRecord } from './records';
 
 // Payments: the ledger side of credits (balance, transfers, escrow, minting).
 // The chat's payment messages are the messaging code's; this module only
@@ -22,9 +13,9 @@ import {
 type In<M extends keyof KTalkApi> = Parameters<KTalkApi[M]>[0];
 
 const HISTORY_PAGE_SIZE = 50;
-/** payments.CreateEscrow's window: more than two clock skews away, at most 366 days. */
-export const MIN_ESCROW_MS = 120_000;
-export const MAX_ESCROW_MS = 366 * 24 * 3600 * 1000;
+/** payments.CreateEscrow's window (the protocol's): more than two clock skews away, at most 366 days. */
+export const MIN_ESCROW_MS = 2 * CLOCK_SKEW_MS;
+export { MAX_ESCROW_MS };
 
 /** BAD_INPUT for a deadline the chaincode would refuse, judged on the local clock. */
 export function checkEscrowDeadline(deadline: number, now: number): void {
@@ -35,7 +26,7 @@ export function checkEscrowDeadline(deadline: number, now: number): void {
 }
 
 async function currentBalance(session: ClientSession): Promise<number> {
-  return (await session.ledger.evaluate('payments', 'GetBalance', {}, balanceSchema)).balance;
+  return (await session.ledger.evaluate('payments', 'GetBalance', {})).balance;
 }
 
 async function emitBalance(session: ClientSession, balance?: number): Promise<void> {
@@ -52,7 +43,7 @@ export async function sendPayment(session: ClientSession, input: In<'sendPayment
   await knownActiveUser(session, to);
   const request = { toUserId: to, amount, memo, ...(conversationId !== undefined ? { conversationId } : {}) };
   const committed = await session.ledger.submit('payments', 'Transfer', request);
-  const answer = parseAnswer(committed.result, transferSchema, 'payments.Transfer');
+  const answer = submitted('payments', 'Transfer', committed);
   await emitBalance(session, answer.balance);
   return {
     paymentId: answer.paymentId,
@@ -72,7 +63,7 @@ export async function historyPage(
   cursor: string | undefined,
 ): Promise<{ entries: HistoryEntry[]; next?: string }> {
   const request = { pageSize: HISTORY_PAGE_SIZE, ...(cursor !== undefined ? { bookmark: cursor } : {}) };
-  const page = await session.ledger.evaluate('payments', 'GetHistory', request, historyPageSchema);
+  const page = await session.ledger.evaluate('payments', 'GetHistory', request);
   const full = page.entries.length >= HISTORY_PAGE_SIZE;
   return { entries: page.entries, ...(full && page.bookmark ? { next: page.bookmark } : {}) };
 }
@@ -87,18 +78,15 @@ export async function paymentHistory(
   return { items: page.entries.map(toPaymentRecord), ...(page.next !== undefined ? { next: page.next } : {}) };
 }
 
-const groupPolicySchema = z.object({ policy: z.object({ paymentsAllowed: z.boolean() }) });
-const membersSchema = z.object({ members: z.array(z.object({ userId: z.string() })) });
-
 /**
  * payments.CreateEscrow knows no conversations, so an escrow offered in a
  * chat is held to the rules an in-chat Transfer gets from the ledger: both
  * parties are members and the conversation allows payments.
  */
 async function requireChatAllowsPayment(session: ClientSession, conversationId: string, to: string): Promise<void> {
-  const group = await session.ledger.evaluate('groups', 'GetGroup', { conversationId }, groupPolicySchema);
+  const group = await session.ledger.evaluate('groups', 'GetGroup', { conversationId });
   if (!group.policy.paymentsAllowed) throw new ServiceError('FORBIDDEN', 'payments are disabled in this conversation');
-  const { members } = await session.ledger.evaluate('groups', 'ListMembers', { conversationId }, membersSchema);
+  const { members } = await session.ledger.evaluate('groups', 'ListMembers', { conversationId });
   if (!members.some((m) => m.userId === to)) {
     throw new ServiceError('FORBIDDEN', 'recipient is not a member of the conversation');
   }
@@ -112,7 +100,7 @@ export async function createEscrow(session: ClientSession, input: In<'createEscr
   if (conversationId !== undefined) await requireChatAllowsPayment(session, conversationId, to);
   const request = { toUserId: to, amount, deadline, ...(memo !== '' ? { memo } : {}) };
   const committed = await session.ledger.submit('payments', 'CreateEscrow', request);
-  const escrow = parseAnswer(committed.result, escrowSchema, 'payments.CreateEscrow');
+  const escrow = submitted('payments', 'CreateEscrow', committed);
   await emitBalance(session);
   return toEscrowInfo(escrow);
 }
@@ -122,7 +110,7 @@ const SETTLE = { release: 'ReleaseEscrow', claim: 'ClaimEscrow', refund: 'Refund
 export async function settleEscrow(session: ClientSession, input: In<'settleEscrow'>): Promise<EscrowInfo> {
   const { escrowId, action } = checkedInput('settleEscrow', input);
   const committed = await session.ledger.submit('payments', SETTLE[action], { escrowId });
-  const escrow = parseAnswer(committed.result, escrowSchema, `payments.${SETTLE[action]}`);
+  const escrow = submitted('payments', SETTLE[action], committed);
   // Claims credit the recipient and refunds the sender; a release changes only the recipient's balance.
   const payee = escrow.state === 'refunded' ? escrow.from : escrow.to;
   if (payee === session.userId) await emitBalance(session);
@@ -131,14 +119,14 @@ export async function settleEscrow(session: ClientSession, input: In<'settleEscr
 
 export async function getEscrow(session: ClientSession, input: In<'getEscrow'>): Promise<EscrowInfo> {
   const { escrowId } = checkedInput('getEscrow', input);
-  return toEscrowInfo(await session.ledger.evaluate('payments', 'GetEscrow', { escrowId }, escrowSchema));
+  return toEscrowInfo(await session.ledger.evaluate('payments', 'GetEscrow', { escrowId }));
 }
 
 /** Treasury admins credit a user of their own org (the ledger checks both). */
 export async function mint(session: ClientSession, input: In<'mint'>): Promise<{ balance: number }> {
   const { to, amount } = checkedInput('mint', input);
   const committed = await session.ledger.submit('payments', 'Mint', { toUserId: to, amount });
-  const answer = parseAnswer(committed.result, mintSchema, 'payments.Mint');
+  const answer = submitted('payments', 'Mint', committed);
   if (answer.toUserId === session.userId) await emitBalance(session, answer.balance);
   return { balance: answer.balance };
 }

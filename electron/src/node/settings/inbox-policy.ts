@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import type { UserSettings } from '../../common/api';
-import { type LedgerClient, parseAnswer } from '../ledger';
+import { type LedgerClient, submitted } from '../ledger';
 import type { Store } from '../store';
 
 // The inbox policy and block list are the person's settings, but a client
@@ -9,12 +8,6 @@ import type { Store } from '../store';
 // where OpenDirect, CreateGroup and AddMember apply them. The client keeps
 // filtering a blocked sender's messages too (messaging/conversation-sync.ts and
 // message-views.ts), as defence in depth.
-
-const publishedSchema = z.object({
-  directFrom: z.enum(['anyone', 'org', 'contacts']),
-  contacts: z.array(z.string()),
-  blocked: z.array(z.string()),
-});
 
 /**
  * "My contacts": people I verified (safety numbers) and the other member of
@@ -40,5 +33,5 @@ export async function publishInboxPolicy(
     contacts: contactsOf(store, directPeers, blocked),
     blocked,
   });
-  parseAnswer(committed.result, publishedSchema, 'groups.SetInboxPolicy');
+  submitted('groups', 'SetInboxPolicy', committed);
 }

@@ -1,17 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DirectoryError, type DirectoryUser } from '../fabric/directory';
-import { isLedgerError, ledgerApiCode, parseAnswer } from '../ledger';
+import { isLedgerError, ledgerApiCode, submitted } from '../ledger';
 import type { ClientSession } from '../session/client-session';
 import { ServiceError } from './errors';
 import { unwrapEpochKey, unwrapForGroup, unwrapForUser } from './item-keys';
-import {
-  type ServedItem,
-  epochKeySchema,
-  myConversationsSchema,
-  servedItemSchema,
-  ticketIdSchema,
-  ticketSchema,
-} from './records';
+import type { ServedItem } from './records';
 
 // Reading an item the way the sharing contract allows it: RequestAccess
 // (a submit that records only the attempt, the same whatever the decision),
@@ -85,17 +78,15 @@ export interface EpochKey {
 /** My copy of a conversation's epoch key (the current epoch unless given). */
 export async function epochKeyOf(session: ClientSession, conversationId: string, epoch?: number): Promise<EpochKey> {
   const request = epoch === undefined ? { conversationId } : { conversationId, epoch };
-  const record = await session.ledger.evaluate('groups', 'GetMyEpochKey', request, epochKeySchema);
+  const record = await session.ledger.evaluate('groups', 'GetMyEpochKey', request);
   return { epoch: record.epoch, key: await unwrapEpochKey(record.wrappedKey, mySecretKeys(session)) };
 }
 
 /** Records an access attempt and returns its ticket id if granted; a denial throws its code (FORBIDDEN, EXPIRED, NOT_FOUND). */
 export async function requestTicket(session: ClientSession, itemId: string): Promise<string> {
   const committed = await session.ledger.submit('sharing', 'RequestAccess', { itemId });
-  const { ticketId } = parseAnswer(committed.result, ticketIdSchema, 'sharing.RequestAccess');
-  const ticket = await retryNotFound(() =>
-    session.ledger.evaluate('sharing', 'GetTicket', { itemId, ticketId }, ticketSchema),
-  );
+  const { ticketId } = submitted('sharing', 'RequestAccess', committed);
+  const ticket = await retryNotFound(() => session.ledger.evaluate('sharing', 'GetTicket', { itemId, ticketId }));
   if (!ticket.ok) throw new ServiceError(ticket.code, `access to ${itemId} was denied (${ticket.code})`);
   return ticketId;
 }
@@ -103,7 +94,7 @@ export async function requestTicket(session: ClientSession, itemId: string): Pro
 /** The ciphertext and my wrapped key, served against a fresh committed ticket. */
 export async function readItem(session: ClientSession, itemId: string): Promise<ServedItem> {
   const ticketId = await requestTicket(session, itemId);
-  return retryNotFound(() => session.ledger.evaluate('sharing', 'ReadItem', { itemId, ticketId }, servedItemSchema));
+  return retryNotFound(() => session.ledger.evaluate('sharing', 'ReadItem', { itemId, ticketId }));
 }
 
 /**
@@ -124,12 +115,7 @@ export async function itemKeyOf(
   }
   let bookmark: string | undefined;
   do {
-    const page = await session.ledger.evaluate(
-      'groups',
-      'ListMyConversations',
-      bookmark ? { bookmark } : {},
-      myConversationsSchema,
-    );
+    const page = await session.ledger.evaluate('groups', 'ListMyConversations', bookmark ? { bookmark } : {});
     for (const { conversationId: candidate } of page.conversations) {
       const key = await tryGroupKey(session, served.wrappedKey, candidate, epoch);
       if (key) return key;

@@ -1,85 +1,22 @@
-import { z } from 'zod';
+import type { GrantRecord, ItemRecord, ResponseOf } from '@ktalk/protocol';
 import type { AccessRecord, GrantInfo, Grantee, SharedItem } from '../../common/api';
 
-// The sharing contract's answers, validated as they arrive (a peer's answer
-// is input like any other), and their mapping to the API's types.
+// The sharing contract's answers (schemas: @ktalk/protocol, applied as they
+// arrive) mapped to the API's types.
 
-const text = z.string().min(1);
-const time = z.number().int().nonnegative();
-
-export const itemRecordSchema = z.object({
-  itemId: text,
-  owner: text,
-  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
-  ciphertextHash: z.string(),
-  size: z.number().int().nonnegative(),
-  ciphertextSize: z.number().int().nonnegative(),
-  mimeType: text,
-  createdAt: time,
-  txId: text,
-});
-export type ItemRecord = z.infer<typeof itemRecordSchema>;
-
-const granteeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('user'), userId: text }),
-  z.object({ kind: z.literal('group'), conversationId: text }),
-]);
-
-export const grantRecordSchema = z.object({
-  grantId: text,
-  itemId: text,
-  grantor: text,
-  grantee: granteeSchema,
-  canReshare: z.boolean(),
-  expiresAt: time,
-  createdAt: time,
-  parentGrantId: z.string().optional(),
-  epoch: z.number().int().min(1).optional(),
-  revokedAt: time.optional(),
-  revokedBy: z.string().optional(),
-});
-export type GrantRecord = z.infer<typeof grantRecordSchema>;
-
-const grantState = z.enum(['active', 'revoked', 'expired']);
-export const grantListSchema = z.object({ grants: z.array(grantRecordSchema.extend({ state: grantState })) });
-
-const accessCode = z.enum(['FORBIDDEN', 'EXPIRED', 'NOT_FOUND']);
-export const accessRecordSchema = z.object({
-  itemId: text,
-  accessor: text,
-  time,
-  txId: text,
-  outcome: z.enum(['granted', 'denied']),
-  grantId: z.string().optional(),
-  code: accessCode.optional(),
-});
-export const accessPageSchema = z.object({ accesses: z.array(accessRecordSchema), bookmark: z.string().optional() });
-
-export const ticketIdSchema = z.object({ ticketId: text });
-export const ticketSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), ticketId: text, grantId: text, expiresAt: time }),
-  z.object({ ok: z.literal(false), ticketId: text, code: accessCode }),
-]);
-
-export const servedItemSchema = z.object({
-  itemId: text,
-  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
-  ciphertextHash: z.string(),
-  mimeType: text,
-  size: z.number().int().nonnegative(),
-  grantId: text,
-  granteeKind: z.enum(['owner', 'user', 'group']),
-  epoch: z.number().int().min(1).optional(),
-  wrappedKey: text,
-  payload: z.string(),
-});
-export type ServedItem = z.infer<typeof servedItemSchema>;
-
-export const epochKeySchema = z.object({ epoch: z.number().int().min(1), wrappedKey: text });
-export const myConversationsSchema = z.object({
-  conversations: z.array(z.object({ conversationId: text })),
-  bookmark: z.string().optional(),
-});
+export {
+  type GrantRecord,
+  type ItemRecord,
+  type ServedItem,
+  accessPageSchema,
+  grantListSchema,
+  grantSchema as grantRecordSchema,
+  itemSchema as itemRecordSchema,
+  servedItemSchema,
+  ticketDecisionSchema as ticketSchema,
+  ticketIdSchema,
+} from '@ktalk/protocol';
+type AccessEntry = ResponseOf<'sharing', 'ListAccesses'>['accesses'][number];
 
 export function toApiGrantee(grantee: GrantRecord['grantee']): Grantee {
   return grantee.kind === 'user'
@@ -105,7 +42,7 @@ export function toGrantInfo(grant: GrantRecord, state: GrantInfo['state'] = 'act
   };
 }
 
-export function toAccessRecord(record: z.infer<typeof accessRecordSchema>): AccessRecord {
+export function toAccessRecord(record: AccessEntry): AccessRecord {
   return {
     time: record.time,
     accessor: record.accessor,

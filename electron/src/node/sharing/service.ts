@@ -1,26 +1,15 @@
+import { CLOCK_SKEW_MS as PROTOCOL_CLOCK_SKEW_MS } from '@ktalk/protocol';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { AccessRecord, FileData, GrantInfo, Grantee, KTalkApi, Page, SharedItem } from '../../common/api';
 import { MAX_FILE_BYTES } from '../../common/api-args';
-import { parseAnswer } from '../ledger';
+import { submitted } from '../ledger';
 import type { ClientSession } from '../session/client-session';
 import { directoryEncryptionKey, epochKeyOf, itemKeyOf, readItem } from './access';
 import { ServiceError, checkedInput } from './errors';
 import { openFile, sealFile } from './item-crypto';
 import { wrapForGroup, wrapForUser } from './item-keys';
 import type { MyItems } from './my-items';
-import {
-  type ItemRecord,
-  accessPageSchema,
-  grantListSchema,
-  grantRecordSchema,
-  itemRecordSchema,
-  nextCursor,
-  toAccessRecord,
-  toGrantInfo,
-  toLedgerGrantee,
-  toSharedItem,
-} from './records';
+import { type ItemRecord, nextCursor, toAccessRecord, toGrantInfo, toLedgerGrantee, toSharedItem } from './records';
 
 // Sharing: encrypted items on the ledger, their grants, and who read them.
 // Each function takes the signed-in session and the API input, throws
@@ -29,9 +18,8 @@ import {
 type In<M extends keyof KTalkApi> = Parameters<KTalkApi[M]>[0];
 
 /** The ledger refuses a grant that is not surely active (expiresAt within its 60 s clock skew). */
-const CLOCK_SKEW_MS = 60_000;
+const CLOCK_SKEW_MS = PROTOCOL_CLOCK_SKEW_MS;
 const ACCESS_PAGE_SIZE = 100;
-const groupSchema = z.object({ rekeyRequired: z.boolean() });
 
 export function decodeFile(dataBase64: string, maxBytes: number): Uint8Array {
   const bytes = Buffer.from(dataBase64, 'base64');
@@ -63,7 +51,7 @@ export async function wrapTarget(session: ClientSession, grantee: Grantee): Prom
     return { grantee, wrap: (itemKey) => wrapForUser(itemKey, encryptionKey) };
   }
   // The ledger refuses a group grant while a re-key is pending; ask first so no item is left without its grant.
-  const group = await session.ledger.evaluate('groups', 'GetGroup', { conversationId: grantee.groupId }, groupSchema);
+  const group = await session.ledger.evaluate('groups', 'GetGroup', { conversationId: grantee.groupId });
   if (group.rekeyRequired) {
     throw new ServiceError('REKEY_REQUIRED', `${grantee.groupId} must be re-keyed before anything new is shared in it`);
   }
@@ -90,7 +78,7 @@ export async function submitGrant(
   // The wrapped key goes in transient data: RevokeGrant purges it from private data, and a copy in the block would outlive that.
   const wrappedKey = Buffer.from(await target.wrap(itemKey), 'base64');
   const committed = await session.ledger.submit('sharing', 'GrantAccess', request, { wrappedKey });
-  const grant = parseAnswer(committed.result, grantRecordSchema, 'sharing.GrantAccess');
+  const grant = submitted('sharing', 'GrantAccess', committed);
   if (target.epoch !== undefined && grant.epoch !== target.epoch) {
     await session.ledger.submit('sharing', 'RevokeGrant', { itemId, grantId: grant.grantId });
     if (retried) throw new ServiceError('CONFLICT', 'the group was re-keyed twice while granting; try again');
@@ -118,7 +106,7 @@ export async function registerItem(
     payload: sealed.payload,
     ownerWrappedKey: Buffer.from(ownerWrappedKey, 'base64'),
   });
-  const item = parseAnswer(committed.result, itemRecordSchema, 'sharing.RegisterItem');
+  const item = submitted('sharing', 'RegisterItem', committed);
   if (item.itemId !== request.itemId || item.contentHash !== request.contentHash || item.owner !== session.userId) {
     throw new ServiceError('VERIFY_FAILED', 'sharing.RegisterItem answered with a different item');
   }
@@ -155,14 +143,14 @@ export async function grantAccess(session: ClientSession, input: In<'grantAccess
 
 export async function listGrants(session: ClientSession, input: In<'listGrants'>): Promise<GrantInfo[]> {
   const { itemId } = checkedInput('listGrants', input);
-  const { grants } = await session.ledger.evaluate('sharing', 'ListGrants', { itemId }, grantListSchema);
+  const { grants } = await session.ledger.evaluate('sharing', 'ListGrants', { itemId });
   return grants.map((g) => toGrantInfo(g, g.state));
 }
 
 export async function revokeGrant(session: ClientSession, input: In<'revokeGrant'>): Promise<null> {
   const { itemId, grantId } = checkedInput('revokeGrant', input);
   const committed = await session.ledger.submit('sharing', 'RevokeGrant', { itemId, grantId });
-  parseAnswer(committed.result, grantRecordSchema, 'sharing.RevokeGrant');
+  submitted('sharing', 'RevokeGrant', committed);
   return null;
 }
 
@@ -177,7 +165,7 @@ export async function openItem(session: ClientSession, input: In<'openItem'>): P
 export async function accessHistory(session: ClientSession, input: In<'accessHistory'>): Promise<Page<AccessRecord>> {
   const { itemId, cursor } = checkedInput('accessHistory', input);
   const request = { itemId, pageSize: ACCESS_PAGE_SIZE, ...(cursor !== undefined ? { bookmark: cursor } : {}) };
-  const page = await session.ledger.evaluate('sharing', 'ListAccesses', request, accessPageSchema);
+  const page = await session.ledger.evaluate('sharing', 'ListAccesses', request);
   const next = nextCursor(page.bookmark, page.accesses.length, ACCESS_PAGE_SIZE);
   return { items: page.accesses.map(toAccessRecord), ...(next !== undefined ? { next } : {}) };
 }

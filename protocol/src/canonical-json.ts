@@ -1,7 +1,7 @@
-// The chaincode writes every value as JSON with sorted keys and undefined
-// fields dropped; the same form here lets a record be compared byte for
-// byte with the value in a block's write set.
-
+// Endorsers on different orgs must produce byte-identical write sets, so
+// every JSON value the chaincode writes has sorted keys and no undefined
+// fields; the client uses the same form to compare a record byte for byte
+// with the value in a block's write set.
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
