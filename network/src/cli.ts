@@ -1,12 +1,15 @@
+import path from 'node:path';
 import { prepareBinaries, type NetworkContext, deploy, down, reset, status, up } from './network';
 import { NetworkError } from './errors';
 import { revokeUser } from './channel/revoke';
+import { CHAINCODE_DIR } from './nodes/chaincode';
+import { packChaincode } from './nodes/chaincode-tarball';
 import { appProfileFor, devProfileCopies } from './connection-profile';
 import { dataDir, defaultDataDir } from './paths';
 import { buildTopology, portBaseFromEnv } from './topology';
 
 const USAGE =
-  'usage: network <up|down|reset|status|deploy|binaries>\n       network revoke --org <Org1|Org2> --id <enrollment id> [--admin <ktalk admin>]';
+  'usage: network <up|down|reset|status|deploy|binaries|pack-chaincode>\n       network revoke --org <Org1|Org2> --id <enrollment id> [--admin <ktalk admin>]';
 
 /** `--name value` pairs after the command. */
 function flags(args: readonly string[]): Map<string, string> {
@@ -71,6 +74,10 @@ async function main(command: string | undefined, rest: readonly string[]): Promi
     case 'deploy':
       await deploy(ctx);
       return 0;
+    case 'pack-chaincode': {
+      console.log(await packChaincode(CHAINCODE_DIR, path.join(CHAINCODE_DIR, '..', 'build')));
+      return 0;
+    }
     case 'binaries': {
       const bins = await prepareBinaries(ctx);
       console.log(`fabric ${bins.fabric.version}: ${bins.fabric.dir} (${bins.fabric.source})`);

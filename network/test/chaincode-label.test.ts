@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { run } from '../src/exec';
 import { CHAINCODE_DIR, chaincodeLabel, protocolDirOf } from '../src/nodes/chaincode';
+import { packChaincode } from '../src/nodes/chaincode-tarball';
 import { scratchDir } from './support/scratch-dir';
 
 // The CCaaS label decides redeploys and, through the package's bytes, the
@@ -69,5 +71,25 @@ describe('chaincodeLabel', () => {
     const label = await chaincodeLabel(CHAINCODE_DIR, COLLECTIONS);
     assert.equal(await chaincodeLabel(CHAINCODE_DIR, COLLECTIONS), label);
     assert.equal(await chaincodeLabel(CHAINCODE_DIR, COLLECTIONS, dir), label);
+  });
+});
+
+describe('chaincode tarball (what an org deploys as its CCaaS server)', () => {
+  it('bundles the protocol inside the package, and the packed chaincode resolves it from there', async () => {
+    const out = await scratchDir('ktalk-pack-');
+    const tarball = await packChaincode(CHAINCODE_DIR, out);
+    const listed = await run('tar', ['tzf', tarball]);
+    assert.equal(listed.code, 0, listed.stderr);
+    const files = listed.stdout.split('\n');
+    assert.ok(files.includes('package/dist/src/index.js'), 'the built chaincode');
+    assert.ok(files.includes('package/node_modules/@ktalk/protocol/package.json'), 'the protocol, bundled');
+    assert.ok(files.includes('package/node_modules/@ktalk/protocol/dist/transactions.js'), 'its transaction map');
+    assert.ok(!files.some((f) => f.startsWith('package/dist/test/')), 'no tests shipped');
+
+    const unpacked = path.join(out, 'unpacked');
+    await mkdir(unpacked);
+    assert.equal((await run('tar', ['xzf', tarball, '-C', unpacked])).code, 0);
+    const resolved = require.resolve('@ktalk/protocol', { paths: [path.join(unpacked, 'package', 'dist', 'src')] });
+    assert.ok(resolved.startsWith(path.join(unpacked, 'package', 'node_modules')), resolved);
   });
 });

@@ -49,3 +49,42 @@ export const DIRECT_POLICY_FIELDS: readonly string[] = ['retentionSeconds'];
 
 /** Anyone may leave, except the last owner (who must transfer ownership first). */
 export const mayLeave = (actor: GroupRole, otherOwners: number): boolean => actor !== 'owner' || otherOwners > 0;
+
+/** A role change that would leave the group without an owner is refused (CONFLICT). */
+export const keepsAnOwner = (from: GroupRole, to: GroupRole, owners: number): boolean =>
+  from !== 'owner' || to === 'owner' || owners > 1;
+
+export const GROUP_ACTIONS = [
+  'post',
+  'invite',
+  'remove',
+  'changeRole',
+  'transferOwnership',
+  'updatePolicy',
+  'leave',
+  'pay',
+] as const;
+export type GroupAction = (typeof GROUP_ACTIONS)[number];
+
+/**
+ * What a conversation offers its member: exactly what the rules above let
+ * them do, so the client (and the UI's fake) never offers what the chaincode
+ * refuses. `owners` counts every owner, the caller included.
+ */
+export function allowedActions(
+  kind: 'group' | 'direct',
+  role: GroupRole,
+  policy: RolePolicy & { readonly paymentsAllowed: boolean },
+  owners: number,
+): GroupAction[] {
+  const actions: GroupAction[] = [];
+  if (mayPost(policy, role)) actions.push('post');
+  if (policy.paymentsAllowed && role !== 'reader') actions.push('pay');
+  if (kind === 'direct') return [...actions, 'updatePolicy'];
+  if (mayManageMembers(policy, role)) actions.push('invite');
+  if (isManager(role)) actions.push('remove', 'changeRole');
+  if (mayTransferOwnership(role)) actions.push('transferOwnership');
+  if (mayChangePolicy(kind, role)) actions.push('updatePolicy');
+  if (mayLeave(role, role === 'owner' ? owners - 1 : owners)) actions.push('leave');
+  return actions;
+}

@@ -31,6 +31,7 @@ import { activeUser, requireReachableUser } from './directory-contract';
 import {
   DIRECT_POLICY_FIELDS as DIRECT_POLICY_FIELD_NAMES,
   type WrappedKeys,
+  keepsAnOwner,
   mayAddWithRole,
   mayChangePolicy,
   mayChangeRole,
@@ -337,7 +338,7 @@ export class GroupsContract extends KTalkContract {
     if (!mayChangeRole(role, target.role, req.role)) {
       throw forbidden('an admin cannot demote an owner or make one');
     }
-    if (target.role === 'owner' && members.filter((m) => m.role === 'owner').length === 1) {
+    if (!keepsAnOwner(target.role, req.role, members.filter((m) => m.role === 'owner').length)) {
       throw new ChaincodeError('CONFLICT', 'a group keeps at least one owner');
     }
 

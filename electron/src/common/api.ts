@@ -1,3 +1,4 @@
+import type { GroupAction } from '@ktalk/protocol/group-roles';
 // The whole surface between the UI and the privileged side, declared once.
 // Neutral code: no Node and no DOM APIs here. Every operation takes at most
 // one argument object (validated by the schemas in api-args.ts) and answers
@@ -228,8 +229,8 @@ export interface GroupMemberInfo {
   readonly role: GroupRole;
 }
 
-export type GroupAction =
-  'post' | 'invite' | 'remove' | 'changeRole' | 'transferOwnership' | 'updatePolicy' | 'leave' | 'pay';
+/** What a member may do in a conversation (the protocol's role rules decide). */
+export type { GroupAction };
 
 export interface GroupDetails {
   readonly conversation: ConversationSummary;

@@ -42,9 +42,9 @@ import {
   mayLeave,
   mayManageMembers,
   mayPost,
-  mayRemoveMember,
+  mayRemove,
   mayTransferOwnership,
-} from './fake-role-rules';
+} from '@ktalk/protocol/group-roles';
 
 // An in-memory KTalkApi for component tests, screenshots and the UI bench.
 // It keeps the rules the UI depends on (roles decide allowed actions, pages
@@ -54,8 +54,8 @@ import {
 // It is a transport, not a second client: what tests and the harness hold is
 // the renderer's own client (client-core.ts) over the fake's transport, so
 // arguments, answers and events take the same checks as over IPC or the web
-// mode. Every group role decision is a call into fake-role-rules.ts, which
-// mirrors the chaincode's rules by name.
+// mode. Every group role decision is a call into the protocol's role rules
+// (@ktalk/protocol/group-roles), the very functions the chaincode enforces.
 
 export interface FakeUser {
   readonly mspId: string;
@@ -566,7 +566,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
   };
   /**
    * A group operation by a member, as the chaincode runs it: the group, the caller's membership, then `f`
-   * with the caller's role (each operation asks fake-role-rules.ts). Membership of a direct conversation is fixed.
+   * with the caller's role (each operation asks the protocol's role rules). Membership of a direct conversation is fixed.
    */
   const manage = (
     conversationId: string,
@@ -922,7 +922,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         if (userId === me()) return fail('BAD_INPUT', 'use Leave to leave a conversation');
         const target = c.members.get(userId);
         if (!target) return fail('NOT_FOUND');
-        if (!mayRemoveMember(myRole, target)) return fail('FORBIDDEN', `a ${myRole} cannot remove an ${target}`);
+        if (!mayRemove(myRole, target)) return fail('FORBIDDEN', `a ${myRole} cannot remove an ${target}`);
         c.members.delete(userId);
         syncOwner(c);
         rekey(c);
@@ -936,7 +936,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         if (!c || !myRole) return fail('NOT_FOUND');
         if (c.summary.kind !== 'group') return fail('FORBIDDEN', 'membership of a direct conversation is fixed');
         // Like the chaincode: the last owner is refused; with another owner left, an owner leaves like anyone.
-        if (!mayLeave(myRole, ownersOf(c))) {
+        if (!mayLeave(myRole, ownersOf(c) - (myRole === 'owner' ? 1 : 0))) {
           return fail('CONFLICT', 'the last owner must transfer ownership before leaving');
         }
         c.members.delete(me());
@@ -975,7 +975,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         conversationId,
         (c, myRole) => {
           if (!mayChangePolicy(c.summary.kind, myRole)) return fail('FORBIDDEN', 'only an owner can change the policy');
-          const fixed = (Object.keys(policy) as (keyof GroupPolicy)[]).filter((f) => !DIRECT_POLICY_FIELDS.has(f));
+          const fixed = (Object.keys(policy) as (keyof GroupPolicy)[]).filter((f) => !DIRECT_POLICY_FIELDS.includes(f));
           if (c.summary.kind === 'direct' && fixed.length > 0) {
             return fail('FORBIDDEN', `${fixed.sort().join(', ')} cannot change in a direct conversation`);
           }

@@ -1,56 +1,54 @@
-import { z } from 'zod';
-import { SETTLED_STATES } from './settled-escrows';
+import { NAMED_EVENTS, type NamedEventName, type NamedEventPayload, taggedEventSchema } from '@ktalk/protocol';
+import type { z } from 'zod';
 
-// The chaincode events this client reads, each payload's schema once (the
-// chaincode's `ctx.emit` / `ctx.emitTagged` calls write them). Schemas are
-// lenient about fields the client does not read, so a chaincode that adds
-// one does not make its events unreadable here.
+// The chaincode events this client reads, each read with the protocol's
+// payload schema for its name: the schema objects the chaincode's
+// `ctx.emit` / `ctx.emitTagged` are typed from. A field the chaincode adds
+// later is stripped, not refused, so old clients keep reading new events.
 
-/** messages.* and groups.*: only the caller's tag, which members recognise (shared/event-tag.ts). */
-export const taggedEventSchema = z.object({ tag: z.string() });
+export { taggedEventSchema };
 
-/** directory.*: whose entry changed (KeyChangeRequested, KeyChangeVetoed, KeysPublished, UserDisabled, UserEnabled). */
-export const directoryEventSchema = z.object({ userId: z.string() });
-export type DirectoryEventPayload = z.infer<typeof directoryEventSchema>;
+type NamesIn<Area extends string> = Extract<NamedEventName, `${Area}.${string}`>;
 
-export const accessRequestedSchema = z.object({ itemId: z.string(), accessor: z.string().optional() });
-/** A grantee that is a group is left out of the event (naming the conversation would leak membership). */
-export const accessGrantedSchema = z.object({
-  itemId: z.string(),
-  grantId: z.string(),
-  granteeUserId: z.string().optional(),
-  grantor: z.string().optional(),
-  /** Written as a string by the chaincode. */
-  expiresAt: z.union([z.string(), z.number()]).optional(),
-});
-export const grantRevokedSchema = z.object({ grantId: z.string() });
+/** directory.*: whose entry changed (keys published, a key change requested or vetoed, disabled, enabled). */
+export type DirectoryEventPayload = { readonly userId: string };
+export type DirectoryEventName = NamesIn<'directory'>;
 
 /** The sharing events the client acts on, by name. */
-export const SHARING_EVENTS = {
-  'sharing.AccessRequested': accessRequestedSchema,
-  'sharing.AccessGranted': accessGrantedSchema,
-  'sharing.GrantRevoked': grantRevokedSchema,
-} as const;
-export type SharingEventName = keyof typeof SHARING_EVENTS;
+export const SHARING_EVENT_NAMES = [
+  'sharing.AccessRequested',
+  'sharing.AccessGranted',
+  'sharing.GrantRevoked',
+] as const;
+export type SharingEventName = (typeof SHARING_EVENT_NAMES)[number];
 export type SharingEvent = {
-  [N in SharingEventName]: { readonly name: N; readonly payload: z.infer<(typeof SHARING_EVENTS)[N]> };
+  [N in SharingEventName]: { readonly name: N; readonly payload: NamedEventPayload<N> };
 }[SharingEventName];
 
-/** payments.* (Minted, Transferred, EscrowCreated, EscrowSettled): the parties and what moved. */
-export const paymentEventSchema = z.object({
-  paymentId: z.string().optional(),
-  escrowId: z.string().optional(),
-  from: z.string().optional(),
-  to: z.string().optional(),
-  /** EscrowSettled only; a state this client does not know is not a settlement it shows. */
-  state: z.string().optional(),
-});
-export type PaymentEventPayload = z.infer<typeof paymentEventSchema>;
+/** payments.*: the parties and what moved, as one shape whose fields each event fills in part. */
+export interface PaymentEventPayload {
+  readonly paymentId?: string;
+  readonly escrowId?: string;
+  readonly from?: string;
+  readonly to?: string;
+  /** EscrowSettled only: how it settled. */
+  readonly state?: NamedEventPayload<'payments.EscrowSettled'>['state'];
+}
+export type PaymentEventName = NamesIn<'payments'>;
 
-export const settledStateSchema = z.enum(SETTLED_STATES);
+export const isNamedIn =
+  <Area extends string>(area: Area) =>
+  (name: string): name is NamesIn<Area> =>
+    name.startsWith(`${area}.`) && Object.hasOwn(NAMED_EVENTS, name);
+
+/** A named event's payload read with its protocol schema, or null: not JSON, or not that event's shape. */
+export function parseNamedPayload<N extends NamedEventName>(name: N, payload: Uint8Array): NamedEventPayload<N> | null {
+  // zod's output type of the map's entry for N is NamedEventPayload<N>; TypeScript cannot see it through the index.
+  return parsePayload(NAMED_EVENTS[name] as unknown as z.ZodType<NamedEventPayload<N>>, payload);
+}
 
 /** The payload's JSON read with its schema, or null: not JSON, or not this event's shape. */
-export function parsePayload<S extends z.ZodType>(schema: S, payload: Uint8Array): z.infer<S> | null {
+export function parsePayload<T>(schema: z.ZodType<T>, payload: Uint8Array): T | null {
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(payload).toString('utf8'));

@@ -1,13 +1,15 @@
 import type { ChaincodeEvent } from '@hyperledger/fabric-gateway';
 import {
+  type DirectoryEventName,
   type DirectoryEventPayload,
+  type PaymentEventName,
   type PaymentEventPayload,
-  SHARING_EVENTS,
+  SHARING_EVENT_NAMES,
   type SharingEvent,
   type SharingEventName,
-  directoryEventSchema,
+  isNamedIn,
+  parseNamedPayload,
   parsePayload,
-  paymentEventSchema,
   taggedEventSchema,
 } from './event-payloads';
 
@@ -22,9 +24,9 @@ export interface EventHandlers {
   /** groups.*: a membership, role, key or policy change in some conversation. */
   membership(event: ChaincodeEvent): Promise<void>;
   /** directory.*: someone's directory entry (keys, status) changed. */
-  directory(eventName: string, payload: DirectoryEventPayload): Promise<void>;
+  directory(eventName: DirectoryEventName, payload: DirectoryEventPayload): Promise<void>;
   sharing(event: SharingEvent): void;
-  payment(eventName: string, payload: PaymentEventPayload): Promise<void>;
+  payment(eventName: PaymentEventName, payload: PaymentEventPayload): Promise<void>;
 }
 
 export class EventRouter {
@@ -40,8 +42,9 @@ export class EventRouter {
         if (parsePayload(taggedEventSchema, event.payload)) await this.handlers.membership(event);
         return;
       case 'directory': {
-        const payload = parsePayload(directoryEventSchema, event.payload);
-        if (payload) await this.handlers.directory(event.eventName, payload).catch(() => undefined);
+        const name = event.eventName;
+        const payload = isDirectoryEvent(name) ? parseNamedPayload(name, event.payload) : null;
+        if (isDirectoryEvent(name) && payload) await this.handlers.directory(name, payload).catch(() => undefined);
         return;
       }
       case 'sharing': {
@@ -56,8 +59,9 @@ export class EventRouter {
         return;
       }
       case 'payments': {
-        const payload = parsePayload(paymentEventSchema, event.payload);
-        if (payload) await this.handlers.payment(event.eventName, payload).catch(() => undefined);
+        const name = event.eventName;
+        const payload = isPaymentEvent(name) ? parseNamedPayload(name, event.payload) : null;
+        if (isPaymentEvent(name) && payload) await this.handlers.payment(name, payload).catch(() => undefined);
         return;
       }
       default:
@@ -66,8 +70,11 @@ export class EventRouter {
   }
 }
 
+const isDirectoryEvent = isNamedIn('directory');
+const isPaymentEvent = isNamedIn('payments');
+
 function isSharingEventName(name: string): name is SharingEventName {
-  return Object.hasOwn(SHARING_EVENTS, name);
+  return (SHARING_EVENT_NAMES as readonly string[]).includes(name);
 }
 
 function sharingEvent(event: ChaincodeEvent): SharingEvent | null {
@@ -75,15 +82,15 @@ function sharingEvent(event: ChaincodeEvent): SharingEvent | null {
   if (!isSharingEventName(name)) return null;
   switch (name) {
     case 'sharing.AccessRequested': {
-      const payload = parsePayload(SHARING_EVENTS[name], event.payload);
+      const payload = parseNamedPayload(name, event.payload);
       return payload ? { name, payload } : null;
     }
     case 'sharing.AccessGranted': {
-      const payload = parsePayload(SHARING_EVENTS[name], event.payload);
+      const payload = parseNamedPayload(name, event.payload);
       return payload ? { name, payload } : null;
     }
     case 'sharing.GrantRevoked': {
-      const payload = parsePayload(SHARING_EVENTS[name], event.payload);
+      const payload = parseNamedPayload(name, event.payload);
       return payload ? { name, payload } : null;
     }
   }

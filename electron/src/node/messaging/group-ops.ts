@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { RequestOf } from '@ktalk/protocol';
-import type { ConversationSummary, GroupAction, GroupDetails, GroupPolicy, GroupRole } from '../../common/api';
+import { type RequestOf, allowedActions } from '@ktalk/protocol';
+import type { ConversationSummary, GroupDetails, GroupPolicy, GroupRole } from '../../common/api';
 import { type GroupsContext, leaveGroup, removeMember, submitTagged } from '../groups';
 import { membersWithKeys } from '../groups/member-keys';
 import { submitted } from '../ledger';
@@ -84,25 +84,6 @@ export async function groupDetails(m: GroupHost, conversationId: string): Promis
     allowedActions: allowedActions(group.kind, group.myRole, policy, members.filter((x) => x.role === 'owner').length),
     epochChangedAt: group.updatedAt,
   };
-}
-
-/** The chaincode's rules, mirrored so the UI offers only what will be accepted. */
-export function allowedActions(
-  kind: 'group' | 'direct',
-  role: GroupRole,
-  policy: GroupPolicy,
-  owners: number,
-): GroupAction[] {
-  const manager = role === 'owner' || role === 'admin';
-  const actions: GroupAction[] = [];
-  if (role !== 'reader' && (policy.whoCanPost === 'members' || manager)) actions.push('post');
-  if (policy.paymentsAllowed && role !== 'reader') actions.push('pay');
-  if (kind === 'direct') return [...actions, 'updatePolicy'];
-  if (manager || (role === 'member' && policy.whoCanInvite === 'members')) actions.push('invite');
-  if (manager) actions.push('remove', 'changeRole');
-  if (role === 'owner') actions.push('transferOwnership', 'updatePolicy');
-  if (role !== 'owner' || owners > 1) actions.push('leave');
-  return actions;
 }
 
 export async function addMember(m: GroupHost, conversationId: string, userId: string, role: GroupRole): Promise<void> {

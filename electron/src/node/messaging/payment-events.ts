@@ -1,7 +1,7 @@
 import type { ClientSession } from '../session/client-session';
 import type { Store } from '../store';
 import type { CardConfirmations } from './card-confirmations';
-import { type PaymentEventPayload, settledStateSchema } from './event-payloads';
+import type { PaymentEventPayload } from './event-payloads';
 import type { MessageViews } from './message-views';
 import { type SettledState, rememberSettled } from './settled-escrows';
 
@@ -20,9 +20,8 @@ export class PaymentEvents {
   async onPaymentEvent(eventName: string, payload: PaymentEventPayload): Promise<void> {
     const me = this.session.userId;
     if (payload.to !== me && payload.from !== me) return;
-    const settled = settledStateSchema.safeParse(payload.state);
-    if (eventName === 'payments.EscrowSettled' && payload.escrowId !== undefined && settled.success) {
-      this.onEscrowSettled(payload.escrowId, settled.data);
+    if (eventName === 'payments.EscrowSettled' && payload.escrowId !== undefined && payload.state !== undefined) {
+      this.onEscrowSettled(payload.escrowId, payload.state);
     }
     const ref = payload.paymentId ?? payload.escrowId;
     if (ref !== undefined) this.cards.recheck(ref);

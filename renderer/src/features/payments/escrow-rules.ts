@@ -1,3 +1,4 @@
+import { CLOCK_SKEW_MS, MAX_ESCROW_MS } from '@ktalk/protocol/limits';
 import type { EscrowInfo } from '../../../../electron/src/common/api';
 
 // Mirrors the chaincode's rules so the UI offers only what would succeed:
@@ -5,7 +6,7 @@ import type { EscrowInfo } from '../../../../electron/src/common/api';
 // skew before the deadline; the sender may refund from then on (closing the
 // escrow is what stops a claim endorsed earlier and held back from settling
 // late), the recipient a skew after the deadline.
-export const CLOCK_SKEW_MS = 60_000;
+export { CLOCK_SKEW_MS, MAX_ESCROW_MS };
 
 export type EscrowAction = 'release' | 'claim' | 'refund';
 
@@ -21,6 +22,5 @@ export function allowedEscrowActions(escrow: EscrowInfo, me: string, now: number
   return actions;
 }
 
-/** Escrows must run at least two skews and at most a year (the chaincode refuses otherwise). */
+/** Escrows must run at least two skews (plus time to sign) and at most the protocol's longest (the chaincode refuses otherwise). */
 export const MIN_ESCROW_MS = 2 * CLOCK_SKEW_MS + 30_000;
-export const MAX_ESCROW_MS = 365 * 24 * 3600 * 1000;
