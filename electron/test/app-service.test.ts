@@ -9,6 +9,7 @@ import { CaError, type CaErrorCode } from '../src/node/ca/ca-admin';
 import { ContactError } from '../src/node/contacts/errors';
 import { CryptoError, type CryptoErrorCode } from '../src/node/crypto/errors';
 import { DirectoryError } from '../src/node/fabric/directory';
+import { MemberKeyError, type MemberKeyErrorCode } from '../src/node/groups';
 import { HeldForKeyChange } from '../src/node/outbox';
 import { CHAINCODE_CODES, LEDGER_API_CODES, LedgerError, type LedgerErrorCode } from '../src/node/ledger';
 import { adminApi } from '../src/node/service/api/admin-api';
@@ -25,6 +26,7 @@ import type { Handlers } from '../src/node/service/api/handlers';
 import {
   CA_API_CODES,
   CRYPTO_API_CODES,
+  MEMBER_KEY_API_CODES,
   PROFILE_API_CODES,
   STORE_API_CODES,
   WALLET_API_CODES,
@@ -147,6 +149,7 @@ describe('API error codes', () => {
     ['store', STORE_API_CODES, (c) => new StoreError(c as StoreErrorCode, 'x')],
     ['profile', PROFILE_API_CODES, (c) => new ProfileError(c as ProfileErrorCode, 'x')],
     ['ledger', LEDGER_API_CODES, (c) => new LedgerError(c as LedgerErrorCode, 'x')],
+    ['member keys', MEMBER_KEY_API_CODES, (c) => new MemberKeyError(c as MemberKeyErrorCode, 'u', 'x')],
   ];
 
   it("maps every code of each module's error class to a member of API_ERROR_CODES, as the table says", () => {

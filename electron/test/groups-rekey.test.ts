@@ -128,7 +128,7 @@ async function contextWith(
     gateway,
     memberKey: async (userId) => {
       const pair = keys.get(userId);
-      if (!pair) throw new MemberKeyError(userId, 'unknown');
+      if (!pair) throw new MemberKeyError('NO_KEYS', userId, 'unknown');
       return pair.publicKey;
     },
     epochKey: async (_conversationId, epoch) => {

@@ -8,10 +8,14 @@ import type { DirectoryClient } from '../fabric/directory';
 /** A member's current X25519 public key (32 bytes); throws MemberKeyError when there is none to use. */
 export type MemberKeyLookup = (userId: string) => Promise<Uint8Array>;
 
+/** Why no key can be used: the member is disabled, has never published keys, or published a malformed one. */
+export type MemberKeyErrorCode = 'MEMBER_DISABLED' | 'NO_KEYS' | 'MALFORMED_KEY';
+
 export class MemberKeyError extends Error {
   override readonly name = 'MemberKeyError';
 
   constructor(
+    readonly code: MemberKeyErrorCode,
     readonly userId: string,
     message: string,
   ) {
@@ -25,11 +29,16 @@ const X25519_KEY_BYTES = 32;
 export function directoryMemberKeys(directory: Pick<DirectoryClient, 'getUser'>): MemberKeyLookup {
   return async (userId) => {
     const user = await directory.getUser(userId);
-    if (user.status !== 'active') throw new MemberKeyError(userId, `${userId} is ${user.status}`);
-    if (user.encryptionKey === undefined) throw new MemberKeyError(userId, `${userId} has published no keys`);
+    if (user.status !== 'active') throw new MemberKeyError('MEMBER_DISABLED', userId, `${userId} is ${user.status}`);
+    if (user.encryptionKey === undefined)
+      throw new MemberKeyError('NO_KEYS', userId, `${userId} has published no keys`);
     const key = new Uint8Array(Buffer.from(user.encryptionKey, 'base64'));
     if (key.length !== X25519_KEY_BYTES || Buffer.from(key).toString('base64') !== user.encryptionKey) {
-      throw new MemberKeyError(userId, `${userId}'s encryption key is not canonical base64 of 32 bytes`);
+      throw new MemberKeyError(
+        'MALFORMED_KEY',
+        userId,
+        `${userId}'s encryption key is not canonical base64 of 32 bytes`,
+      );
     }
     return key;
   };

@@ -9,6 +9,7 @@ import { CryptoError, type CryptoErrorCode } from '../crypto/errors';
 import { DirectoryError } from '../fabric/directory';
 import { classifyEndorseError, gatewayErrorText, LedgerError, ledgerApiCode } from '../ledger';
 import { MessagingError } from '../messaging/messaging-errors';
+import { MemberKeyError, type MemberKeyErrorCode } from '../groups';
 import { HeldForKeyChange } from '../outbox';
 import { SettingsError } from '../settings/change-settings';
 import { ServiceError } from '../sharing/errors';
@@ -72,6 +73,13 @@ export const STORE_API_CODES = {
   CLOSED: 'NETWORK_UNAVAILABLE',
 } as const satisfies Record<StoreErrorCode, ApiErrorCode>;
 
+export const MEMBER_KEY_API_CODES = {
+  MEMBER_DISABLED: 'DISABLED',
+  // Someone who never signed in has no keys to wrap a group key for.
+  NO_KEYS: 'UNKNOWN_USER',
+  MALFORMED_KEY: 'INTERNAL',
+} as const satisfies Record<MemberKeyErrorCode, ApiErrorCode>;
+
 export const PROFILE_API_CODES = {
   NOT_FOUND: 'PROFILE_INVALID',
   UNREADABLE: 'PROFILE_INVALID',
@@ -133,6 +141,7 @@ function codeOf(error: unknown, message: string): ApiErrorCode | null {
   if (error instanceof DirectoryError) return error.code === null ? 'INTERNAL' : ledgerApiCode(error.code, message);
   if (error instanceof CryptoError) return CRYPTO_API_CODES[error.code];
   if (error instanceof StoreError) return STORE_API_CODES[error.code];
+  if (error instanceof MemberKeyError) return MEMBER_KEY_API_CODES[error.code];
   return null;
 }
 
