@@ -1,3 +1,4 @@
+import { DEFAULT_GROUP_POLICY } from '@ktalk/protocol';
 import type { ResponseOf } from '@ktalk/protocol';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -32,13 +33,7 @@ import { type LiveSession, liveSession } from './support/live-session';
 // their ciphertext with any epoch key it ever held. Alice (Org1) owns the
 // groups; carol (Org1) leaves or is removed; bob (Org2) stays.
 
-const POLICY = {
-  whoCanPost: 'members',
-  whoCanInvite: 'admins',
-  retentionSeconds: 0,
-  paymentsAllowed: false,
-  crossOrg: true,
-} as const;
+const POLICY = DEFAULT_GROUP_POLICY;
 
 type Listed = ResponseOf<'messages', 'ListMessages'>['messages'][number];
 

@@ -11,6 +11,15 @@ export interface RolePolicy {
   readonly whoCanInvite: 'admins' | 'members';
 }
 
+/** A new group's policy unless its creator chooses otherwise: everyone posts, managers invite, nothing expires. */
+export const DEFAULT_GROUP_POLICY = {
+  whoCanPost: 'members',
+  whoCanInvite: 'admins',
+  retentionSeconds: 0,
+  paymentsAllowed: false,
+  crossOrg: true,
+} as const satisfies RolePolicy & { retentionSeconds: number; paymentsAllowed: boolean; crossOrg: boolean };
+
 export const isManager = (role: GroupRole): boolean => role === 'owner' || role === 'admin';
 
 /** Who may change the member set (add members, re-key): managers, and members if the policy lets them invite. */

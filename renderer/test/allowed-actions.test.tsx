@@ -1,3 +1,4 @@
+import { DEFAULT_GROUP_POLICY } from '@ktalk/protocol/group-roles';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
@@ -6,13 +7,7 @@ import { allowedActionsFor, createFakeApi } from '../src/api/fake-api';
 import { GroupDetailsPane } from '../src/features/groups';
 import { renderWithApp } from './render';
 
-const policy = {
-  whoCanPost: 'members',
-  whoCanInvite: 'admins',
-  retentionSeconds: 0,
-  paymentsAllowed: false,
-  crossOrg: true,
-} as const;
+const policy = DEFAULT_GROUP_POLICY;
 
 function details(
   myRole: GroupDetails['myRole'],

@@ -1,3 +1,4 @@
+import { DEFAULT_GROUP_POLICY } from '@ktalk/protocol';
 import assert from 'node:assert/strict';
 import { DirectoryContract } from '../../src/contracts/directory-contract';
 import { GroupsContract } from '../../src/contracts/groups-contract';
@@ -92,13 +93,7 @@ export const TAG = b64(32, 9);
 export const wrappedFor = (...who: Array<TestIdentity | string>): Record<string, string> =>
   Object.fromEntries(who.map((w, i) => [typeof w === 'string' ? w : userIdFor(w), b64(80, i + 1)]));
 
-export const openPolicy = {
-  whoCanPost: 'members',
-  whoCanInvite: 'admins',
-  retentionSeconds: 0,
-  paymentsAllowed: false,
-  crossOrg: true,
-} as const;
+export const openPolicy = DEFAULT_GROUP_POLICY;
 
 export function ok<T>(outcome: Outcome<T>): T & object {
   if (!outcome.ok) assert.fail(`expected success, got ${outcome.error.message}`);

@@ -1,3 +1,4 @@
+import { DEFAULT_GROUP_POLICY } from '@ktalk/protocol/group-roles';
 import { useTranslation } from 'react-i18next';
 import type { GroupPolicy, WhoCan } from '../../../../electron/src/common/api';
 import { Field, Select, Switch } from '../../components/ui';
@@ -5,13 +6,7 @@ import { Field, Select, Switch } from '../../components/ui';
 /** Retention choices offered (seconds; 0 = keep). A policy set elsewhere to another value is kept as is. */
 export const RETENTION_PRESETS = [0, 86_400, 7 * 86_400, 30 * 86_400, 90 * 86_400] as const;
 
-export const DEFAULT_POLICY: GroupPolicy = {
-  whoCanPost: 'members',
-  whoCanInvite: 'admins',
-  retentionSeconds: 0,
-  paymentsAllowed: false,
-  crossOrg: true,
-};
+export const DEFAULT_POLICY: GroupPolicy = DEFAULT_GROUP_POLICY;
 
 const WHO: readonly WhoCan[] = ['members', 'admins'];
 
