@@ -146,7 +146,11 @@ describe('UI: administration and compliance on the live network', { timeout: 40 
     await sent
       .locator('.message-failure')
       .getByText('Your access has been revoked by an administrator.')
-      .waitFor({ timeout: 300_000 });
+      .waitFor({ timeout: 300_000 })
+      .catch(async (error: unknown) => {
+        // Say what the message showed instead: another failure's words, or still pending.
+        throw new Error(`the message shows: ${JSON.stringify(await sent.innerText())}`, { cause: error });
+      });
     // Refused once, final: no retry loop and no promise to send it later.
     await sent.getByTestId('delivery').filter({ hasText: 'Not sent' }).waitFor();
     assert.equal(await sent.getByRole('button', { name: 'Retry' }).count(), 0, 'no retry that cannot succeed');

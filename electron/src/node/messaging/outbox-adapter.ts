@@ -1,4 +1,5 @@
 import type { MessageContent, MessageView } from '../../common/api';
+import { DirectoryError } from '../fabric/directory';
 import { type GroupsContext, rekeyIfRequired } from '../groups';
 import { LedgerError, submitted } from '../ledger';
 import { HeldForKeyChange, Outbox, type OutboxMessage } from '../outbox';
@@ -108,7 +109,21 @@ export class OutboxAdapter {
     return group.epoch;
   }
 
+  /**
+   * Sealing reads the ledger and the directory. The outbox keeps a ledger
+   * refusal's code (final, and worded by its cause: a revoked certificate
+   * reads as revoked); a directory refusal is the same ledger's, so it is
+   * handed on as one instead of an unexplained "could not seal".
+   */
   private async prepare(message: OutboxMessage): Promise<{ epoch: number; payload: Uint8Array }> {
+    try {
+      return await this.seal(message);
+    } catch (error) {
+      throw error instanceof DirectoryError ? new LedgerError(error.code ?? 'FAILED', error.message) : error;
+    }
+  }
+
+  private async seal(message: OutboxMessage): Promise<{ epoch: number; payload: Uint8Array }> {
     const content = contentOf(message) ?? { type: 'text' as const, text: '' };
     const refs = message.attachments as AttachmentRef[];
     await this.holdForKeyChanges(message.conversationId, true);
