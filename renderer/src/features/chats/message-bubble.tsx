@@ -15,6 +15,7 @@ import {
   useErrorSentence,
 } from '../../components/ui';
 import { deliveryInfo } from './delivery';
+import { FormattedText } from './formatted-text';
 import { downloadFile, formatBytes } from './files';
 
 export interface MessageBubbleProps {
@@ -75,7 +76,7 @@ function Body({ message }: { message: MessageView }) {
   if (message.state === 'erased') return <p className="message-erased">{t('erased')}</p>;
   const content = message.content;
   if (!content) return <p className="message-erased">{t('undecryptable')}</p>;
-  if (content.type === 'text') return content.text ? <p className="message-text">{content.text}</p> : null;
+  if (content.type === 'text') return content.text ? <FormattedText text={content.text} /> : null;
   return <PaymentMessage content={content} message={message} />;
 }
 
