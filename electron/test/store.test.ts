@@ -21,6 +21,7 @@ import {
   storeKeyFilePath,
 } from '../src/node/store';
 import { migrate } from '../src/node/store/migrations';
+import { clearDraft, readDraft, writeDraft } from '../src/node/messaging/drafts';
 import { KDF_INTERACTIVE, passphraseProtector } from '../src/node/wallet';
 
 // The local store: encrypted at rest, typed errors for a wrong key or a
@@ -116,6 +117,27 @@ describe('store: encryption at rest and opening', () => {
       again.getMessage({ conversationId: 'c1', sender: 'Org2MSP::bob', clientMessageId: 'm1' })?.body,
       'the secret launch codes are tangerine',
     );
+    again.close();
+  });
+
+  it('a draft survives closing and reopening the store, encrypted on the disk; blank text and clearing remove it', async () => {
+    const file = newFile();
+    const key = newKey();
+    const store = openStore({ file, key });
+    store.upsertConversation({ id: 'c1', kind: 'direct', title: 'Bob' });
+    store.upsertConversation({ id: 'c2', kind: 'direct', title: 'Dave' });
+    writeDraft(store, 'c1', 'unsent plan: mandarin');
+    writeDraft(store, 'c2', 'other');
+    writeDraft(store, 'c2', '   ');
+    store.close();
+    const bytes = await readFile(file);
+    assert.equal(bytes.includes(Buffer.from('mandarin')), false);
+    const again = openStore({ file, key });
+    assert.equal(readDraft(again, 'c1'), 'unsent plan: mandarin');
+    assert.equal(readDraft(again, 'c2'), undefined);
+    assert.equal(clearDraft(again, 'c1'), true);
+    assert.equal(clearDraft(again, 'c1'), false);
+    assert.equal(readDraft(again, 'c1'), undefined);
     again.close();
   });
 

@@ -181,6 +181,7 @@ export const API_ARGS = {
   retryMessage: one(z.strictObject({ conversationId: id, clientMessageId: id })),
   deleteMessage: one(z.strictObject({ conversationId: id, clientMessageId: id })),
   markRead: one(z.strictObject({ conversationId: id })),
+  saveDraft: one(z.strictObject({ conversationId: id, text: z.string().check(z.maxLength(MAX_MESSAGE_CHARS)) })),
   getAttachment: one(
     z.strictObject({
       conversationId: id,

@@ -87,6 +87,7 @@ export const conversationSummarySchema = z.object({
   epoch: z.number(),
   retentionSeconds: z.number(),
   rekeyRequired: z.boolean(),
+  draft: z.optional(z.string()),
 });
 
 const ownKeyStatusSchema = z.object({

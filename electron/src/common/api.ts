@@ -222,6 +222,8 @@ export interface ConversationSummary {
   readonly retentionSeconds: number;
   /** A member left; a manager's client must re-key before anyone posts. */
   readonly rekeyRequired: boolean;
+  /** What this user began writing here and has not sent (kept in this device's encrypted store). */
+  readonly draft?: string;
 }
 
 export interface GroupMemberInfo {
@@ -521,6 +523,12 @@ export interface KTalkApi {
   retryMessage: Op<{ conversationId: string; clientMessageId: string }, MessageView>;
   deleteMessage: Op<{ conversationId: string; clientMessageId: string }, null>;
   markRead: Op<{ conversationId: string }, null>;
+  /**
+   * Keeps the unsent text of a conversation on this device (encrypted store), for the sidebar's
+   * "Draft:" and the composer after a restart; blank text removes it, and sending clears it.
+   * Answers the conversation as it is now.
+   */
+  saveDraft: Op<{ conversationId: string; text: string }, ConversationSummary>;
   /** The message by its full identity (sender too): a colliding clientMessageId never opens another's file. */
   getAttachment: Op<{ conversationId: string; sender: string; clientMessageId: string; index: number }, FileData>;
   search: Op<{ query: string; limit?: number }, SearchHit[]>;
@@ -599,6 +607,7 @@ export const API_METHODS = [
   'retryMessage',
   'deleteMessage',
   'markRead',
+  'saveDraft',
   'getAttachment',
   'search',
   'createGroup',

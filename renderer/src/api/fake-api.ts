@@ -818,8 +818,9 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
           })),
         };
         c.messages[c.messages.length - 1] = withFiles;
+        const { draft, ...withoutDraft } = c.summary;
         c.summary = {
-          ...c.summary,
+          ...withoutDraft,
           lastPreview: textPreview(
             text,
             attachments.map((a) => a.name),
@@ -827,6 +828,8 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         };
         // Pushed too, like the service, so every view of the list sees it at once.
         emit({ type: 'message', message: withFiles });
+        // Like the service: sending clears the draft, and the list hears so.
+        if (draft !== undefined) emit({ type: 'conversation', conversation: { ...c.summary } });
         return ok(withFiles);
       }),
     retryMessage: async ({ conversationId, clientMessageId }) =>
@@ -857,6 +860,15 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         // Like the service: every view of the list drops the badge.
         if (hadUnread) emit({ type: 'conversation', conversation: { ...c.summary } });
         return ok(null);
+      }),
+    saveDraft: async ({ conversationId, text }) =>
+      needSignIn(() => {
+        const c = getConversation(conversationId);
+        if (!c) return fail('NOT_FOUND');
+        // Like the service: blank text removes the draft.
+        const { draft: _old, ...withoutDraft } = c.summary;
+        c.summary = text.trim() === '' ? withoutDraft : { ...withoutDraft, draft: text };
+        return ok({ ...c.summary });
       }),
     getAttachment: async ({ conversationId, sender, clientMessageId, index }) => {
       const m = getConversation(conversationId)?.messages.find(

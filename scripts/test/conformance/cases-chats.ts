@@ -21,6 +21,40 @@ async function unreadIn(app: ConformanceApp, conversationId: string): Promise<nu
 
 export const chatsCases: ConformanceCase[] = [
   {
+    name: 'a draft is kept per conversation, shown in its summary, removed when blank and cleared by sending',
+    async run(target) {
+      const carol = await target.signedInApp('carol', 'draft-carol');
+      const bob = await target.signedInApp('bob', 'draft-bob');
+      const { sent } = await target.sendDirect(carol, bob, 'before the draft');
+      const id = sent.conversationId;
+      const draftIn = async () => (await carol.call('listConversations')).find((c) => c.id === id)?.draft;
+      const saved = await carol.call('saveDraft', { conversationId: id, text: 'half **written**\nsecond line' });
+      assert.equal(saved.id, id);
+      assert.equal(saved.draft, 'half **written**\nsecond line');
+      assert.equal(await draftIn(), 'half **written**\nsecond line');
+      // Only this user's device keeps it: the other side's summary has none.
+      assert.equal((await bob.call('listConversations')).find((c) => c.id === id)?.draft, undefined);
+      assert.equal((await carol.call('saveDraft', { conversationId: id, text: '  \n ' })).draft, undefined);
+      assert.equal(await draftIn(), undefined);
+      await carol.call('saveDraft', { conversationId: id, text: 'about to send' });
+      const seen = carol.events.length;
+      await carol.call('sendMessage', { conversationId: id, text: 'about to send' });
+      assert.equal(await draftIn(), undefined);
+      const cleared = carol.events
+        .slice(seen)
+        .find((e) => e.type === 'conversation' && e.conversation.id === id && e.conversation.draft === undefined);
+      assert.ok(cleared, 'a conversation event without the draft follows the send');
+      // Bad input changes nothing.
+      await carol.call('saveDraft', { conversationId: id, text: 'kept' });
+      assert.equal(
+        await carol.refused('saveDraft', { conversationId: 'no-such-conversation', text: 'x' }),
+        'NOT_FOUND',
+      );
+      assert.equal(await carol.refused('saveDraft', { conversationId: id, text: 'x'.repeat(16_001) }), 'BAD_INPUT');
+      assert.equal(await draftIn(), 'kept');
+    },
+  },
+  {
     name: 'a message carries an id of its own, and markVerified verifies only the safety number of the current keys',
     async run(target) {
       // A pair no other case opens a direct conversation for: each case's apps are new devices

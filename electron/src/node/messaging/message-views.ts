@@ -11,6 +11,7 @@ import { blockedSenders } from '../settings/user-settings';
 import { type MessagePage, SNIPPET_CLOSE, SNIPPET_OPEN, type Store, type StoredMessage } from '../store';
 import { isCard, isConfirmed } from './card-facts';
 import { type AttachmentRef, contentOf } from './content-codec';
+import { readDraft } from './drafts';
 import { apiFailure } from './delivery-failure';
 import { messageIdOf } from './message-id';
 import { noticeOf } from './membership-notices';
@@ -42,6 +43,7 @@ export class MessageViews {
     const last = this.lastMessage(conversationId);
     const content = last ? contentOf(last) : undefined;
     const peer = this.peerOf(c.id);
+    const draft = readDraft(this.store, c.id);
     return {
       id: c.id,
       kind: c.kind,
@@ -62,6 +64,7 @@ export class MessageViews {
       epoch: c.epoch,
       retentionSeconds: c.retentionSeconds,
       rekeyRequired: c.rekeyRequired,
+      ...(draft !== undefined ? { draft } : {}),
     };
   }
 

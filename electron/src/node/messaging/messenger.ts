@@ -7,6 +7,7 @@ import type { Store } from '../store';
 import { CardConfirmations } from './card-confirmations';
 import type { AttachmentRef } from './content-codec';
 import { ConversationSync, type SyncOptions } from './conversation-sync';
+import { clearDraft, writeDraft } from './drafts';
 import { Conversations } from './conversations';
 import { EventRouter } from './event-router';
 import { type GroupHost, openDirect } from './group-ops';
@@ -208,6 +209,20 @@ export class Messenger implements GroupHost {
     this.store.markRead(conversationId);
     // Every view of the list (the sidebar, another window) drops the badge, not only the caller.
     if (before > 0) this.session.emit({ type: 'conversation', conversation: this.summary(conversationId) });
+  }
+
+  /** Keeps the conversation's unsent text (blank removes it); answers the conversation with it. */
+  saveDraft(conversationId: string, text: string): ConversationSummary {
+    this.views.requireConversation(conversationId);
+    writeDraft(this.store, conversationId, text);
+    return this.summary(conversationId);
+  }
+
+  /** After a send: the draft is gone, and every view of the list hears so. */
+  clearDraft(conversationId: string): void {
+    if (clearDraft(this.store, conversationId)) {
+      this.session.emit({ type: 'conversation', conversation: this.summary(conversationId) });
+    }
   }
 
   search(query: string, limit: number | undefined): SearchHit[] {

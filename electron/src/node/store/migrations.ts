@@ -199,6 +199,18 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE verifiedAt IS NOT NULL;
     `,
   },
+  {
+    // The unsent text of each conversation (messaging/drafts.ts), inside the encrypted store like
+    // every message: a draft survives a restart and never sits in clear on the disk.
+    version: 7,
+    sql: `
+      CREATE TABLE drafts (
+        conversationId TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+        text           TEXT NOT NULL,
+        updatedAt      INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

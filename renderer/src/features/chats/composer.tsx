@@ -1,19 +1,23 @@
 import { useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiError, MessageView } from '../../../../electron/src/common/api';
+import type { ApiError, ConversationSummary, MessageView } from '../../../../electron/src/common/api';
 import { useApi } from '../../api/context';
 import { useChatAddons } from '../../lib/chat-addons';
 import { Icon } from '../../components/ui/icons';
 import { Button, ErrorText } from '../../components/ui';
 import { MAX_MESSAGE_CHARS } from '../../../../electron/src/common/limits';
 import { formatNumber } from '../../lib/format';
+import { useDraft } from './use-draft';
 import { MAX_ATTACHMENT_BYTES, MAX_FILES, MAX_FILE_BYTES, attachmentProblem, formatBytes, toUpload } from './files';
 
 /** The counter appears when the message is within a tenth of the limit. */
 const COUNTER_FROM = Math.floor(MAX_MESSAGE_CHARS * 0.9);
 
-// Writing a message: Enter sends, Shift+Enter starts a new line; files come
-// from the paper-clip button or are dropped anywhere on the composer.
+// Writing a message: Enter sends, Shift+Enter starts a new line, Esc cancels
+// (the reply or edit mode the composer is in, through onCancel); files come
+// from the paper-clip button or are dropped anywhere on the composer. The
+// unsent text is the conversation's draft (use-draft.ts), restored when the
+// conversation opens again, even after a restart.
 
 export interface ComposerProps {
   readonly conversationId: string;
@@ -22,13 +26,29 @@ export interface ComposerProps {
   readonly disabledReason?: string;
   readonly paymentsAllowed: boolean;
   readonly onSent: (message: MessageView) => void;
+  /** The conversation's saved draft, to start from. */
+  readonly initialDraft?: string;
+  /** The draft was saved: the conversation as the service has it now (the sidebar shows "Draft:"). */
+  readonly onDraftSaved?: (conversation: ConversationSummary) => void;
+  /** Esc in the composer: leaves a reply or edit mode (whoever offers one passes it here). */
+  readonly onCancel?: () => void;
 }
 
-export function Composer({ conversationId, peerUserIds, disabledReason, paymentsAllowed, onSent }: ComposerProps) {
+export function Composer({
+  conversationId,
+  peerUserIds,
+  disabledReason,
+  paymentsAllowed,
+  onSent,
+  initialDraft,
+  onDraftSaved,
+  onCancel,
+}: ComposerProps) {
   const { t, i18n } = useTranslation('chats');
   const api = useApi();
   const { PaymentComposerButton } = useChatAddons();
-  const [text, setText] = useState('');
+  const [text, setText] = useState(initialDraft ?? '');
+  const draft = useDraft(conversationId, onDraftSaved);
   const [files, setFiles] = useState<File[]>([]);
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -62,6 +82,8 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
       setLimit(null);
       return setError(result.error);
     }
+    // The service cleared the draft with the send; nothing older may follow it.
+    draft.cancel();
     setText('');
     setFiles([]);
     setLimit(null);
@@ -72,6 +94,9 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
+    } else if (event.key === 'Escape' && onCancel && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      onCancel();
     }
   };
 
@@ -168,6 +193,7 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
           aria-label={t('composerLabel')}
           onChange={(event) => {
             setText(event.target.value);
+            draft.schedule(event.target.value);
             setError(null);
           }}
           onKeyDown={onKeyDown}

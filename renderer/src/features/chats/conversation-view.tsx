@@ -25,6 +25,7 @@ export function ConversationView({
   group,
   groupError,
   focusMessageId,
+  onSummary,
 }: {
   readonly summary: ConversationSummary;
   readonly detailsOpen: boolean;
@@ -34,6 +35,8 @@ export function ConversationView({
   /** Why the group's details could not be read (after a removal: not a member any more). */
   readonly groupError?: ApiError | null;
   readonly focusMessageId?: string;
+  /** The conversation changed here (its draft was saved): the list shows it. */
+  readonly onSummary?: (conversation: ConversationSummary) => void;
 }) {
   const { t, i18n } = useTranslation('chats');
   const api = useApi();
@@ -252,6 +255,8 @@ export function ConversationView({
         disabledReason={disabledReason}
         paymentsAllowed={isGroup ? (group?.allowedActions.includes('pay') ?? false) : true}
         onSent={pages.put}
+        initialDraft={summary.draft}
+        onDraftSaved={onSummary}
       />
       {safetyFor ? (
         <SafetyNumberDialog

@@ -9,6 +9,9 @@ import { ConversationView } from './conversation-view';
 import { preloadMessageList } from './lazy-message-list';
 import { loadLastConversation, saveLastConversation } from './last-conversation';
 import { NewChatDialog } from './new-chat-dialog';
+import { QuickSwitcher } from './quick-switcher';
+import { ShortcutsSheet } from './shortcuts-sheet';
+import { usePageShortcuts } from '../../lib/shortcuts';
 import { Sidebar } from './sidebar';
 import { useConversations } from './use-conversations';
 
@@ -27,6 +30,9 @@ export function ChatsPage() {
   const [newGroup, setNewGroup] = useState(false);
   const [detailsOpen, setDetailsOpen] = useState(false);
   const [focus, setFocus] = useState<SearchHit | null>(null);
+  const [switcher, setSwitcher] = useState(false);
+  const [shortcuts, setShortcuts] = useState(false);
+  usePageShortcuts({ switcher: () => setSwitcher(true), help: () => setShortcuts(true) });
   const [group, setGroup] = useState<GroupDetails | null>(null);
   const [groupError, setGroupError] = useState<ApiError | null>(null);
   const account = useSession().account;
@@ -118,6 +124,7 @@ export function ChatsPage() {
           focusMessageId={focus?.conversationId === active.id ? focus.messageId : undefined}
           detailsOpen={detailsOpen}
           onToggleDetails={() => setDetailsOpen((open) => !open)}
+          onSummary={upsert}
         />
       ) : (
         <div className="conversation conversation-empty">
@@ -144,6 +151,8 @@ export function ChatsPage() {
           ) : null}
         </div>
       ) : null}
+      <QuickSwitcher open={switcher} onOpenChange={setSwitcher} conversations={conversations ?? []} onSelect={select} />
+      <ShortcutsSheet open={shortcuts} onOpenChange={setShortcuts} />
       <NewChatDialog
         open={newChat}
         onOpenChange={setNewChat}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, ConversationSummary, SearchHit } from '../../../../electron/src/common/api';
-import { ATTACHMENT_MARK } from '../../../../electron/src/common/message-preview';
+import { ATTACHMENT_MARK, textPreview } from '../../../../electron/src/common/message-preview';
 import { useApi } from '../../api/context';
 import { Icon } from '../../components/ui/icons';
 import { Avatar, Badge, Button, EmptyState, ErrorText, Input, Spinner } from '../../components/ui';
@@ -144,8 +144,14 @@ export function Sidebar({
                       {/* Its own box: text in a flex row is clipped without an ellipsis. */}
                       <span className="conversation-title-text">{c.title}</span>
                     </span>
-                    <span className="conversation-preview">
-                      <Preview text={c.lastPreview ?? ''} />
+                    <span className="conversation-preview" data-testid="conversation-preview">
+                      {c.draft !== undefined ? (
+                        <>
+                          <span className="draft-label">{t('draftLabel')}</span> {textPreview(c.draft, [])}
+                        </>
+                      ) : (
+                        <Preview text={c.lastPreview ?? ''} />
+                      )}
                     </span>
                   </span>
                   <span className="conversation-side">

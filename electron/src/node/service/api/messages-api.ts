@@ -14,7 +14,9 @@ export const messagesApi = (app: AppSession) => {
     sendMessage: async ({ conversationId, text, attachments }) => {
       const { session, messenger } = app.need();
       const refs = await uploadAttachments(session, conversationId, attachments ?? []);
-      return messenger.sendContent(conversationId, { type: 'text', text }, refs);
+      const sent = messenger.sendContent(conversationId, { type: 'text', text }, refs);
+      messenger.clearDraft(conversationId);
+      return sent;
     },
     retryMessage: async ({ conversationId, clientMessageId }) => messenger().retry(conversationId, clientMessageId),
     deleteMessage: async ({ conversationId, clientMessageId }) => {
@@ -29,6 +31,7 @@ export const messagesApi = (app: AppSession) => {
       const { session, messenger } = app.need();
       return downloadAttachment(session, messenger.attachmentRef({ conversationId, sender, clientMessageId }, index));
     },
+    saveDraft: async ({ conversationId, text }) => messenger().saveDraft(conversationId, text),
     search: async ({ query, limit }) => messenger().search(query, limit),
   } satisfies Handlers<
     | 'listConversations'
@@ -38,6 +41,7 @@ export const messagesApi = (app: AppSession) => {
     | 'retryMessage'
     | 'deleteMessage'
     | 'markRead'
+    | 'saveDraft'
     | 'getAttachment'
     | 'search'
   >;
