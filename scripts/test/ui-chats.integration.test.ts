@@ -389,4 +389,90 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     await a.getByRole('heading', { name: 'Settings' }).waitFor();
     assertNoErrors([alice, bob]);
   });
+
+  it('a formatted message from alice (Org1) appears formatted for bob (Org2): elements, never HTML; links only after a confirmation', async () => {
+    const { page: a } = alice;
+    const { page: b } = bob;
+    const text = [
+      '**Launch** plan: _final_ ~~draft~~ with `npm run ship`',
+      '```',
+      'const secret = "<img src=x onerror=alert(1)>";',
+      '```',
+      '- first step',
+      '- second step',
+      '> quoted decision',
+      '[the plan](https://example.com/plan?id=7) [trap](javascript:alert(1)) <script>alert(2)</script>',
+    ].join('\n');
+    await goTo(alice, 'chats');
+    await openConversation(a, 'bob');
+    const box = a.getByRole('textbox', { name: 'Message' });
+    await box.fill(text);
+    await box.press('Enter');
+    const sent = a.locator('[data-testid="message"]', { hasText: 'quoted decision' });
+    await sent.getByTestId('delivery').filter({ hasText: 'Delivered' }).waitFor({ timeout: LEDGER });
+
+    await goTo(bob, 'chats');
+    await openConversation(b, 'alice');
+    const received = b.locator('[data-testid="message"]', { hasText: 'quoted decision' });
+    await received.waitFor({ timeout: LEDGER });
+    const body = received.getByTestId('message-text');
+    assert.equal(await body.locator('strong').innerText(), 'Launch');
+    assert.equal(await body.locator('em').innerText(), 'final');
+    assert.equal(await body.locator('s').innerText(), 'draft');
+    assert.equal(await body.locator('p code').innerText(), 'npm run ship');
+    assert.equal(await body.locator('pre.message-code').innerText(), 'const secret = "<img src=x onerror=alert(1)>";');
+    assert.deepEqual(await body.locator('ul li').allInnerTexts(), ['first step', 'second step']);
+    assert.equal(await body.locator('blockquote').innerText(), 'quoted decision');
+    // No markup from the message: no element it named exists, its text shows as written.
+    assert.equal(await received.locator('img, script, a, iframe').count(), 0);
+    assert.match(await body.innerText(), /\[trap\]\(javascript:alert\(1\)\) <script>alert\(2\)<\/script>/);
+    assert.deepEqual(await body.locator('button.message-link').allInnerTexts(), ['the plan']);
+    // The sidebar's preview is the text without markers.
+    await conversationItem(b, 'alice')
+      .locator('.conversation-preview', { hasText: /^Launch plan: final draft with npm run ship/ })
+      .waitFor();
+    await screenshot(bob, 'chats-formatted-message');
+
+    // The link opens only after a confirmation that shows its full address, and then outside the app.
+    await b.evaluate('window.__opened = []; window.open = (...args) => { window.__opened.push(args); return null; }');
+    const link = body.getByRole('button', { name: 'the plan' });
+    await link.click();
+    const confirm = b.getByRole('alertdialog', { name: 'Open this link?' });
+    assert.equal(await confirm.getByTestId('link-address').innerText(), 'https://example.com/plan?id=7');
+    await screenshot(bob, 'chats-link-confirmation');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    assert.deepEqual(await b.evaluate('window.__opened'), []);
+    await link.click();
+    await b.getByRole('alertdialog').getByRole('button', { name: 'Open link' }).click();
+    assert.deepEqual(await b.evaluate('window.__opened'), [
+      ['https://example.com/plan?id=7', '_blank', 'noopener,noreferrer'],
+    ]);
+    assertNoErrors([alice, bob]);
+  });
+
+  it('keyboard: Ctrl+K jumps to a conversation, ? lists the shortcuts, Esc closes the sheet', async () => {
+    const { page: b } = bob;
+    await goTo(bob, 'chats');
+    await b.keyboard.press('Control+k');
+    const switcher = b.getByRole('dialog', { name: 'Go to a conversation' });
+    await switcher.getByRole('combobox', { name: 'Conversation name' }).fill('ali');
+    await b.keyboard.press('Enter');
+    await b.getByRole('heading', { name: /alice/ }).waitFor();
+    await switcher.waitFor({ state: 'detached' });
+    await b.getByRole('heading', { name: /alice/ }).click();
+    await b.keyboard.press('?');
+    const sheet = b.getByTestId('shortcuts-sheet');
+    await sheet.waitFor();
+    assert.deepEqual(await sheet.locator('dd').allInnerTexts(), [
+      'Send the message',
+      'New line in the message',
+      'Cancel a reply or an edit, close a dialog',
+      'Go to a conversation',
+      'Show the keyboard shortcuts',
+    ]);
+    await screenshot(bob, 'chats-shortcuts-sheet');
+    await b.keyboard.press('Escape');
+    await sheet.waitFor({ state: 'detached' });
+    assertNoErrors([bob]);
+  });
 });
