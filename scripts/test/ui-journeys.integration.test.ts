@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { up } from '../../network/src/network';
@@ -48,6 +50,18 @@ async function bodyText(page: Page): Promise<string> {
 /** The status pill reads `text` (it follows the service's sync events). */
 async function status(page: Page, text: string): Promise<void> {
   await page.locator('.sync-badge', { hasText: new RegExp(`^${text}$`) }).waitFor({ timeout: LEDGER });
+}
+
+/** Every file under `dir` that contains `needle` (for "nothing in clear on the disk"). */
+async function filesContaining(dir: string, needle: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    if ((await readFile(file)).includes(Buffer.from(needle))) found.push(file);
+  }
+  return found;
 }
 
 describe('UI journeys across time on the live network', { timeout: 40 * 60_000 }, () => {
@@ -219,5 +233,64 @@ describe('UI journeys across time on the live network', { timeout: 40 * 60_000 }
       assert.equal(await carol.page.evaluate('document.documentElement.dataset.theme'), 'dark');
     });
     assertNoErrors([carol]);
+  });
+
+  it('a draft survives a restart of the app: encrypted on the disk, shown as "Draft:" in the sidebar, in the composer again, cleared by sending', async () => {
+    const draft = 'Draft about the **persimmon** order';
+    let { page } = alice;
+    await withFailureShots('journey-draft', [alice], async () => {
+      await page.locator('.conversation-item', { hasText: 'bob' }).first().click();
+      await page.getByRole('textbox', { name: 'Message' }).fill(draft);
+      const bobItem = page.locator('.conversation-item', { hasText: 'bob' }).first();
+      await bobItem
+        .getByTestId('conversation-preview')
+        .filter({ hasText: 'Draft: Draft about the persimmon order' })
+        .waitFor();
+      // Saved by the service after the pause in typing: wait until it has it.
+      for (;;) {
+        const list = await aliceApp.service.listConversations();
+        if (list.ok && list.value.some((c) => c.draft === draft)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+    assertNoErrors([alice]);
+
+    await aliceApp.stop();
+    // Quit: the store is one encrypted file, and no file of the app holds the draft in clear.
+    assert.deepEqual(await filesContaining(aliceApp.dataDir, 'persimmon'), []);
+    await aliceApp.start();
+    await alice.context.close();
+    alice = await openApp(browser, aliceApp, 'alice');
+    pages.push(alice);
+    page = alice.page;
+    await withFailureShots('journey-draft-restart', [alice], async () => {
+      await signInScreen(page, 'alice');
+      await signIn(page, PASSPHRASE);
+      await status(page, 'Online');
+      const bobItem = page.locator('.conversation-item', { hasText: 'bob' }).first();
+      await bobItem
+        .getByTestId('conversation-preview')
+        .filter({ hasText: 'Draft: Draft about the persimmon order' })
+        .waitFor();
+      await screenshot(alice, 'journey-draft-after-restart');
+      await bobItem.click();
+      const box = page.getByRole('textbox', { name: 'Message' });
+      // The composer starts from the draft the store kept.
+      await page.waitForFunction(
+        `document.querySelector('textarea.composer-input')?.value === ${JSON.stringify(draft)}`,
+      );
+      await box.press('Enter');
+      const sent = page.locator('[data-testid="message"]', { hasText: 'Draft about the persimmon order' });
+      await sent.getByTestId('delivery').filter({ hasText: 'Delivered' }).waitFor({ timeout: LEDGER });
+      // Sent as formatted text, and the draft is gone from the sidebar and the store.
+      assert.equal(await sent.locator('strong').innerText(), 'persimmon');
+      await bobItem
+        .getByTestId('conversation-preview')
+        .filter({ hasText: /^Draft about the persimmon order$/ })
+        .waitFor();
+      const list = await aliceApp.service.listConversations();
+      assert.ok(list.ok && list.value.every((c) => c.draft === undefined), 'no draft is left');
+    });
+    assertNoErrors([alice]);
   });
 });
