@@ -30,6 +30,16 @@ const section = async (page: Page, id: string) => {
   await page.locator('.page-loading').waitFor({ state: 'detached' });
 };
 const settle = (page: Page) => page.waitForTimeout(400);
+const FORMATTED = [
+  '**Release checklist** for _Friday_ (~~Thursday~~):',
+  '- run `npm run build`',
+  '- tag the release',
+  '```',
+  'git tag v1.4.0 && git push --tags',
+  '```',
+  '> Ship only after the security review.',
+  'Notes: [release wiki](https://wiki.example.com/release)',
+].join('\n');
 
 const SCREENS: readonly Screen[] = [
   {
@@ -68,6 +78,32 @@ const SCREENS: readonly Screen[] = [
     open: async (page) => {
       await conversation(page, 'carol');
       await page.locator('[data-testid="message"]').first().waitFor();
+    },
+  },
+  {
+    // A formatted message (the Markdown subset of common/markdown.ts), and a draft left in another conversation.
+    name: 'chat-formatted',
+    user: 'Org1MSP::alice',
+    open: async (page) => {
+      await conversation(page, 'bob');
+      await page.locator('textarea.composer-input').fill('Numbers for **Friday**, nearly done');
+      await conversation(page, 'carol');
+      await page.evaluate(`(() => {
+        const fake = window.ktalkFake;
+        const carol = [...fake.conversations.values()].find((c) => c.summary.peer === 'Org1MSP::carol');
+        fake.receive(carol.summary.id, 'Org1MSP::carol', ${JSON.stringify(FORMATTED)});
+      })()`);
+      await page.locator('.message-formatted strong').first().waitFor();
+      await page.locator('.draft-label').waitFor();
+    },
+  },
+  {
+    name: 'shortcuts',
+    user: 'Org1MSP::alice',
+    open: async (page) => {
+      await page.locator('.conversation-item').first().waitFor();
+      await page.keyboard.press('?');
+      await page.locator('[data-testid="shortcuts-sheet"]').waitFor();
     },
   },
   {

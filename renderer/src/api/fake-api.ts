@@ -351,7 +351,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     conversation.summary = {
       ...conversation.summary,
       lastMessageAt: sentAt,
-      lastPreview: content.type === 'text' ? content.text.slice(0, 80) : undefined,
+      lastPreview: content.type === 'text' ? textPreview(content.text, []) : undefined,
     };
     return message;
   }
