@@ -9,6 +9,7 @@ import {
   parseInline,
   parseMarkdown,
 } from '../src/common/markdown';
+import { externalLinkDecision } from '../src/main/external-links';
 import { textPreview } from '../src/common/message-preview';
 
 const text = (t: string): Inline => ({ type: 'text', text: t });
@@ -115,6 +116,18 @@ describe('markdown subset', () => {
       assert.deepEqual(hrefs(blocks), [], source);
       assert.equal(markdownToPlainText(source), source, source);
     }
+  });
+
+  it("every link a message can carry is one the Electron shell would open, in the shell's own normalised form", () => {
+    const source = [
+      '[a](https://example.com/x?y=1#z) [b](mailto:ops@example.com) https://例え.jp/path',
+      '[c](https://EXAMPLE.com) [d](https://example.com/%0a) https://example.com/a_b-c~d',
+    ].join('\n');
+    const found = hrefs(parseMarkdown(source));
+    assert.equal(found.length, 6);
+    for (const href of found) assert.deepEqual(externalLinkDecision(href), { open: true, url: href });
+    // An internationalised host reads as punycode in the confirmation (no look-alike letters).
+    assert.ok(found.includes('https://xn--r8jz45g.jp/path'));
   });
 
   it('HTML in a message is text, never markup', () => {
