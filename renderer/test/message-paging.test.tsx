@@ -90,6 +90,44 @@ describe('message list paging', () => {
     );
   });
 
+  it('the answer to a send that arrives after its delivery event does not take the message back to sending', async () => {
+    const { hook, api, id } = setup(3);
+    await loaded(hook, 3);
+    const sent: MessageView = {
+      ...(hook.result.current.messages.at(-1) as MessageView),
+      id: 'mine-1',
+      clientMessageId: 'mine-1',
+      outgoing: true,
+      state: 'pending',
+    };
+    // The push comes first (the service emits it before it answers), then the refusal, then the answer.
+    act(() => api.emit({ type: 'message', message: sent }));
+    act(() =>
+      api.emit({
+        type: 'delivery',
+        messageId: 'mine-1',
+        conversationId: id,
+        clientMessageId: 'mine-1',
+        state: 'failed',
+        failure: 'CERT_REVOKED',
+      }),
+    );
+    await waitFor(() => expect(hook.result.current.messages.at(-1)).toMatchObject({ state: 'failed' }));
+    act(() => hook.result.current.put(sent));
+    expect(hook.result.current.messages.at(-1)).toMatchObject({ state: 'failed', failure: 'CERT_REVOKED' });
+    // A retry's way back is its delivery event, which still applies.
+    act(() =>
+      api.emit({
+        type: 'delivery',
+        messageId: 'mine-1',
+        conversationId: id,
+        clientMessageId: 'mine-1',
+        state: 'pending',
+      }),
+    );
+    await waitFor(() => expect(hook.result.current.messages.at(-1)).toMatchObject({ state: 'pending' }));
+  });
+
   it("another sender's message reusing a clientMessageId is a message of its own and never changes the one shown", async () => {
     const { hook, api, id } = setup(10);
     await loaded(hook, 10);

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiError, MessageView } from '../../../../electron/src/common/api';
+import type { ApiError, DeliveryState, MessageView } from '../../../../electron/src/common/api';
 import { useApi, useApiEvent } from '../../api/context';
 
 // A conversation's messages, oldest first, loaded a page at a time going
@@ -22,6 +22,26 @@ export function chronological(items: readonly MessageView[]): MessageView[] {
   return [...items].reverse().sort((a, b) => a.sentAt - b.sentAt);
 }
 
+/** How far a delivery has got; a retry is the one way back, and it comes as a delivery event. */
+const DELIVERY_PROGRESS: Record<DeliveryState, number> = {
+  pending: 0,
+  endorsed: 1,
+  committed: 2,
+  failed: 2,
+  erased: 3,
+};
+
+/**
+ * An API answer travels apart from the event stream (a POST's response
+ * against Server-Sent Events, or IPC replies against pushes), so the answer
+ * to a send can arrive after the delivery event that already failed or
+ * committed that message. It must not take the message back to "sending".
+ */
+export function notBehind(incoming: MessageView, known: MessageView | undefined): MessageView {
+  if (!known || DELIVERY_PROGRESS[known.state] <= DELIVERY_PROGRESS[incoming.state]) return incoming;
+  return { ...incoming, state: known.state, failure: known.failure };
+}
+
 export interface MessagePages {
   readonly messages: MessageView[];
   readonly firstItemIndex: number;
@@ -29,7 +49,7 @@ export interface MessagePages {
   readonly hasOlder: boolean;
   readonly error: ApiError | null;
   loadOlder(): Promise<void>;
-  /** Puts or replaces a message (an own send, a retry's answer). */
+  /** Puts or replaces a message (an own send, a retry's answer), never taking its delivery state back. */
   put(message: MessageView): void;
 }
 
@@ -94,7 +114,7 @@ export function useMessagePages(conversationId: string): MessagePages {
       const at = current.findIndex((m) => m.id === message.id);
       if (at < 0) return [...current, message];
       const next = current.slice();
-      next[at] = message;
+      next[at] = notBehind(message, current[at]);
       return next;
     });
   }, []);
