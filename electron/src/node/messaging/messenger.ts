@@ -1,5 +1,13 @@
 import path from 'node:path';
-import type { ConversationSummary, MessageContent, MessageView, Page, SearchHit, SyncState } from '../../common/api';
+import type {
+  ConversationSummary,
+  MessageContent,
+  MessageView,
+  Page,
+  SearchHit,
+  SyncState,
+  ThreadView,
+} from '../../common/api';
 import { type GroupsContext, groupsContextOf, submitTagged } from '../groups';
 import { type EventSync, syncWithFileCheckpoint } from '../ledger';
 import type { ClientSession } from '../session/client-session';
@@ -62,7 +70,7 @@ export class Messenger implements GroupHost {
       (conversationId, epoch) => keyring.get(conversationId, epoch),
       (userId) => senders.encryptionKey(userId),
     );
-    this.views = new MessageViews(store, (conversationId) => this.conversations.peerOf(conversationId));
+    this.views = new MessageViews(store, session.userId, (conversationId) => this.conversations.peerOf(conversationId));
     this.conversations = new Conversations(session, store, keyring, this.views);
     this.cards = new CardConfirmations(session, store, this.views);
     const receiver = new MessageReceiver(session, store, keyring, senders, this.views, this.cards);
@@ -180,8 +188,22 @@ export class Messenger implements GroupHost {
   }
 
   /** Written to the store first (pending), then sent by the outbox. */
-  sendContent(conversationId: string, content: MessageContent, attachments: AttachmentRef[] = []): MessageView {
-    return this.outbox.sendContent(conversationId, content, attachments);
+  sendContent(
+    conversationId: string,
+    content: MessageContent,
+    attachments: AttachmentRef[] = [],
+    replyTo?: string,
+  ): MessageView {
+    return this.outbox.sendContent(conversationId, content, attachments, replyTo);
+  }
+
+  /** Toggles this user's reaction; answers the target's view with it counted. */
+  react(conversationId: string, messageId: string, emoji: string, on: boolean): MessageView {
+    return this.outbox.react(conversationId, messageId, emoji, on);
+  }
+
+  listThread(conversationId: string, messageId: string): ThreadView {
+    return this.views.thread(conversationId, messageId);
   }
 
   retry(conversationId: string, clientMessageId: string): MessageView {

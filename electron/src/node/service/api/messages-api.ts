@@ -11,11 +11,13 @@ export const messagesApi = (app: AppSession) => {
     listConversations: async () => messenger().listConversations(),
     openDirect: ({ userId }) => messenger().openDirect(userId),
     listMessages: async ({ conversationId, before, limit }) => messenger().listMessages(conversationId, before, limit),
-    sendMessage: async ({ conversationId, text, attachments }) => {
+    sendMessage: async ({ conversationId, text, attachments, replyTo }) => {
       const { session, messenger } = app.need();
       const refs = await uploadAttachments(session, conversationId, attachments ?? []);
-      return messenger.sendContent(conversationId, { type: 'text', text }, refs);
+      return messenger.sendContent(conversationId, { type: 'text', text }, refs, replyTo);
     },
+    react: async ({ conversationId, messageId, emoji, on }) => messenger().react(conversationId, messageId, emoji, on),
+    listThread: async ({ conversationId, messageId }) => messenger().listThread(conversationId, messageId),
     retryMessage: async ({ conversationId, clientMessageId }) => messenger().retry(conversationId, clientMessageId),
     deleteMessage: async ({ conversationId, clientMessageId }) => {
       await messenger().deleteMessage(conversationId, clientMessageId);
@@ -35,6 +37,8 @@ export const messagesApi = (app: AppSession) => {
     | 'openDirect'
     | 'listMessages'
     | 'sendMessage'
+    | 'react'
+    | 'listThread'
     | 'retryMessage'
     | 'deleteMessage'
     | 'markRead'
