@@ -7,6 +7,7 @@ import { Icon } from '../../components/ui/icons';
 import { Button, ErrorText } from '../../components/ui';
 import { MAX_MESSAGE_CHARS } from '../../../../electron/src/common/limits';
 import { formatNumber } from '../../lib/format';
+import { displayName } from '../../lib/names';
 import { MAX_ATTACHMENT_BYTES, MAX_FILES, MAX_FILE_BYTES, attachmentProblem, formatBytes, toUpload } from './files';
 
 /** The counter appears when the message is within a tenth of the limit. */
@@ -22,9 +23,20 @@ export interface ComposerProps {
   readonly disabledReason?: string;
   readonly paymentsAllowed: boolean;
   readonly onSent: (message: MessageView) => void;
+  /** The message being answered (a quote above the field; Esc cancels it). */
+  readonly replyTo?: MessageView;
+  readonly onCancelReply?: () => void;
 }
 
-export function Composer({ conversationId, peerUserIds, disabledReason, paymentsAllowed, onSent }: ComposerProps) {
+export function Composer({
+  conversationId,
+  peerUserIds,
+  disabledReason,
+  paymentsAllowed,
+  onSent,
+  replyTo,
+  onCancelReply,
+}: ComposerProps) {
   const { t, i18n } = useTranslation('chats');
   const api = useApi();
   const { PaymentComposerButton } = useChatAddons();
@@ -56,6 +68,7 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
       conversationId,
       text: body,
       ...(attachments.length ? { attachments } : {}),
+      ...(replyTo ? { replyTo: replyTo.id } : {}),
     });
     setSending(false);
     if (!result.ok) {
@@ -65,6 +78,7 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
     setText('');
     setFiles([]);
     setLimit(null);
+    onCancelReply?.();
     onSent(result.value);
   };
 
@@ -72,6 +86,9 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
+    } else if (event.key === 'Escape' && replyTo) {
+      event.preventDefault();
+      onCancelReply?.();
     }
   };
 
@@ -101,6 +118,7 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
       data-testid="composer"
     >
       {dragging ? <div className="drop-hint">{t('dropFiles')}</div> : null}
+      {replyTo ? <ReplyingTo message={replyTo} onCancel={onCancelReply} /> : null}
       {files.length > 0 ? (
         <ul className="pending-files" aria-label={t('attachments')}>
           {files.map((file, index) => (
@@ -183,6 +201,21 @@ export function Composer({ conversationId, peerUserIds, disabledReason, payments
           <Icon name="send" />
         </Button>
       </div>
+    </div>
+  );
+}
+
+/** The message being answered, above the field. */
+function ReplyingTo({ message, onCancel }: { message: MessageView; onCancel: (() => void) | undefined }) {
+  const { t } = useTranslation('chats');
+  const excerpt = message.content?.type === 'text' ? message.content.text.slice(0, 120) : '';
+  return (
+    <div className="composer-reply" data-testid="composer-reply">
+      <span className="reply-quote-sender">{t('relations.replyingTo', { name: displayName(message.sender) })}</span>
+      <span className="reply-quote-excerpt">{excerpt}</span>
+      <Button variant="ghost" size="icon" aria-label={t('relations.cancelReply')} onClick={onCancel}>
+        ×
+      </Button>
     </div>
   );
 }
