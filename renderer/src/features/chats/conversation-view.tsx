@@ -57,6 +57,8 @@ export function ConversationView({
     setJump(null);
     setRelationError(null);
   }, [summary.id]);
+  // A search hit asked for after a jump wins.
+  useEffect(() => setJump(null), [focusMessageId]);
   const actions = useMemo<MessageActions>(
     () => ({
       reply: (message) => setReplyTo(message),

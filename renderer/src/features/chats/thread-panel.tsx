@@ -42,6 +42,12 @@ export function ThreadPanel({ conversationId, rootId, onClose, canReply }: Threa
     }
   });
 
+  // Delivery of a reply in the thread (ours going from sending to delivered).
+  useApiEvent('delivery', (event) => {
+    if (event.conversationId !== conversationId) return;
+    if (event.messageId === rootId || thread?.replies.some((m) => m.id === event.messageId)) void load();
+  });
+
   const send = async () => {
     const body = text.trim();
     if (!body || sending) return;
