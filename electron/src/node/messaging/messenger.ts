@@ -213,7 +213,8 @@ export class Messenger implements GroupHost {
   async deleteMessage(conversationId: string, clientMessageId: string): Promise<void> {
     const key = { conversationId, sender: this.session.userId, clientMessageId };
     const stored = this.store.getMessage(key);
-    if (!stored || !stored.messageId) {
+    // A pending message already carries its id (for replies and reactions), but is not on the ledger yet.
+    if (!stored || !stored.messageId || (stored.state !== 'committed' && stored.state !== 'erased')) {
       throw new MessagingError('NO_MESSAGE', 'only your own sent messages can be deleted');
     }
     const tagKey = await this.keyring.get(conversationId, stored.epoch);

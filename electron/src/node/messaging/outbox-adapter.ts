@@ -88,6 +88,7 @@ export class OutboxAdapter {
       attachments,
       ...relation,
     });
+    this.nameOwn(conversationId, clientMessageId);
     const stored = this.store.getMessage({ conversationId, sender: this.session.userId, clientMessageId });
     if (!stored) throw new MessagingError('OUTBOX_LOST', 'the outbox lost a message it had just written');
     this.store.touchConversation(conversationId, stored.sentAt, 0);
@@ -109,16 +110,23 @@ export class OutboxAdapter {
   react(conversationId: string, messageId: string, emoji: string, on: boolean): MessageView {
     this.requireSendable(conversationId);
     const to = this.requireTarget(conversationId, messageId);
-    this.outbox.enqueue({
+    const clientMessageId = this.outbox.enqueue({
       conversationId,
       body: '',
       attachments: [],
       ...relationFields(this.store, conversationId, '', { type: 'reaction', to, key: emoji, on }),
     });
+    this.nameOwn(conversationId, clientMessageId);
     const view = this.views.byId(conversationId, to);
     if (!view) throw new MessagingError('NO_MESSAGE', `no message ${to} in ${conversationId}`);
     this.session.emit({ type: 'message', message: view });
     return view;
+  }
+
+  /** Our new message gets its ledger id at once (the same hash), so a relation can find it while pending. */
+  private nameOwn(conversationId: string, clientMessageId: string): void {
+    const key = { conversationId, sender: this.session.userId, clientMessageId };
+    this.store.assignMessageId(key, messageIdOf(key));
   }
 
   private requireSendable(conversationId: string): void {

@@ -395,6 +395,17 @@ export class Store {
     };
   }
 
+  /**
+   * Names our own pending message by the id the ledger will give it (the
+   * same hash), so a reply or reaction can find it before it is committed.
+   */
+  assignMessageId(key: MessageKey, messageId: string): void {
+    const k = parseInput(messageKeySchema, key, 'message key');
+    this.prepare(
+      'UPDATE messages SET messageId = ? WHERE conversationId = ? AND sender = ? AND clientMessageId = ? AND messageId IS NULL',
+    ).run(String(messageId), k.conversationId, k.sender, k.clientMessageId);
+  }
+
   /** A message of this conversation by its ledger message id (a pending one of ours has none yet). */
   findByMessageId(conversationId: string, messageId: string): StoredMessage | null {
     const row = this.prepare('SELECT * FROM messages WHERE conversationId = ? AND messageId = ? LIMIT 1').get(
