@@ -3,7 +3,13 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_LIMITS } from '@ktalk/protocol/limits';
 import { aggregateReactions, isEmojiKey } from '../src/common/reactions';
-import { PADDED_MAX, decodePlaintext, encodePlaintext, paddedLength } from '../src/node/messaging/content-codec';
+import {
+  NEWER_CONTENT_JSON,
+  PADDED_MAX,
+  decodePlaintext,
+  encodePlaintext,
+  paddedLength,
+} from '../src/node/messaging/content-codec';
 import { messageIdOf } from '../src/node/messaging/message-id';
 import { MessageViews } from '../src/node/messaging/message-views';
 import { relationFields } from '../src/node/messaging/relations';
@@ -186,6 +192,26 @@ describe('relations in the views', () => {
       undefined,
     );
     assert.equal(views.thread(CONV, self).replies.length, 0);
+  });
+
+  it('a message of a newer format is kept as such and its view asks for a newer KTalk', async () => {
+    const store = await newStore();
+    const views = new MessageViews(store, ME, () => undefined);
+    store.upsertMessage({
+      conversationId: CONV,
+      sender: BOB,
+      clientMessageId: 'future',
+      sentAt: time++,
+      body: '',
+      contentJson: NEWER_CONTENT_JSON,
+      epoch: 1,
+      verified: true,
+      messageId: id(BOB, 'future'),
+    });
+    const view = views.byId(CONV, id(BOB, 'future'));
+    assert.equal(view?.needsNewerClient, true);
+    assert.equal(view?.content, undefined);
+    assert.equal(view?.verified, true, 'its signature checked out: only its format is unknown');
   });
 
   it('1,000 reactions on one message aggregate quickly and name only the first few', async () => {
