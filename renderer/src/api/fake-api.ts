@@ -427,6 +427,15 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     SAMPLE_LINES.forEach((line, i) => push(d1, i % 2 ? self : p1, { type: 'text', text: line }, base + i * 600_000));
     push(d1, p1, { type: 'payment-request', amount: 2500, memo: 'Team lunch' }, base + 4_000_000);
     d1.summary = { ...d1.summary, unread: 2 };
+    // A few reactions, as the screenshots show them.
+    const reacted = d1.messages[0]?.id;
+    if (reacted) {
+      d1.reactions = [
+        { to: reacted, sender: p1, key: '👍', on: true },
+        { to: reacted, sender: self, key: '👍', on: true },
+        { to: reacted, sender: p1, key: '🎉', on: true },
+      ];
+    }
     const d2 = addConversation(
       'direct',
       nameOf(p2),
