@@ -576,6 +576,17 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
       (await alice.call('listThread', { conversationId: group.id, messageId: root.id })).replies.map((m) => m.id),
       [reply.id],
     );
+
+    // What the ledger shows every peer of the channel (the public record's size): a reaction, a reply and a
+    // short text are one padded size, so nobody outside the conversation tells them apart.
+    const { messages } = await dave.ledger.evaluate('messages', 'ListMessages', {
+      conversationId: group.id,
+      pageSize: 50,
+    });
+    const sizes = messages.filter((m) => m.sender !== DAVE).map((m) => m.size);
+    assert.equal(sizes.length, 3, 'the root, the reply and the reaction');
+    assert.equal(new Set(sizes).size, 1, `sizes ${sizes.join(', ')}`);
+    assert.ok((sizes[0] ?? 0) >= 256 && (sizes[0] ?? 0) <= 256 + 64, `size ${sizes[0]}`);
   });
 
   it("another member reusing a message's clientMessageId changes nothing it shows: text, attachment, search hit, delivery state", async () => {
