@@ -16,6 +16,7 @@ import type { PullScheduler, PullTurn } from '../src/node/messaging/pull-schedul
 import type { MessageContent } from '../src/common/api';
 import { groupsContextOf, submitTagged } from '../src/node/groups';
 import { encodePlaintext } from '../src/node/messaging/content-codec';
+import { messageIdOf } from '../src/node/messaging/message-id';
 import { postProposal, sealPost } from '../src/node/messaging/envelopes';
 import { Keyring } from '../src/node/messaging/keyring';
 import { type AttachmentRef, uploadAttachment } from '../src/node/sharing';
@@ -482,12 +483,14 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     clientMessageId: string,
     content: MessageContent,
     refs: AttachmentRef[] = [],
+    /** What goes inside the envelope, when not the app's own encoding of `content`. */
+    plaintext: Uint8Array = encodePlaintext(content, refs),
   ) => {
     const keyring = new Keyring(dave);
     const sealed = await sealPost(
       dave,
       keyring,
-      { conversationId, clientMessageId, epoch, plaintext: encodePlaintext(content, refs) },
+      { conversationId, clientMessageId, epoch, plaintext },
       refs.map((r) => ({ itemId: r.itemId, contentHash: r.contentHash })),
     );
     const tagKey = await keyring.get(conversationId, epoch);
@@ -496,6 +499,95 @@ describe('client core through the API on the live network', { timeout: 30 * 60_0
     );
     return { keyring, tagKey };
   };
+
+  it('relations from a modified client (a reply to itself, to another conversation or to nothing, a reaction elsewhere, a bad emoji, a newer format) are ignored or labelled; real replies and reactions still work', async () => {
+    const dave = await daveSession();
+    const DAVE = 'Org2MSP::dave';
+    const group = await alice.call('createGroup', {
+      title: 'Relations',
+      members: ['Org2MSP::bob', DAVE],
+      policy: POLICY,
+    });
+    const other = await alice.call('createGroup', { title: 'Elsewhere', members: [DAVE], policy: POLICY });
+    const elsewhere = await alice.call('sendMessage', { conversationId: other.id, text: 'in the other room' });
+    const root = await alice.call('sendMessage', { conversationId: group.id, text: 'the real root' });
+    await alice.waitFor(other.id, (m) => m.id === elsewhere.id && m.state === 'committed');
+    await alice.waitFor(group.id, (m) => m.id === root.id && m.state === 'committed');
+
+    const text = (t: string): MessageContent => ({ type: 'text', text: t });
+    const post = (clientMessageId: string, plaintext: Uint8Array) =>
+      rawPost(dave, group.id, group.epoch, clientMessageId, text(''), [], plaintext);
+    const selfId = messageIdOf({ conversationId: group.id, sender: DAVE, clientMessageId: 'rel-self' });
+    const nowhere = `m-${'f'.repeat(40)}`;
+    await post('rel-self', encodePlaintext(text('a reply to myself'), [], { type: 'reply', to: selfId }));
+    await post('rel-elsewhere', encodePlaintext(text('a reply elsewhere'), [], { type: 'reply', to: elsewhere.id }));
+    await post('rel-none', encodePlaintext(text('a reply to nothing'), [], { type: 'reply', to: nowhere }));
+    await post(
+      'rx-elsewhere',
+      encodePlaintext(text(''), [], { type: 'reaction', to: elsewhere.id, key: '👍', on: true }),
+    );
+    const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+    // Past the app's own checks: a reaction whose "emoji" is a message, and a format from the future.
+    await post(
+      'rx-words',
+      json({
+        v: 2,
+        content: text(''),
+        attachments: [],
+        rel: { type: 'reaction', to: root.id, key: 'send money', on: true },
+      }),
+    );
+    await post('future', json({ v: 9, content: { type: 'hologram' }, attachments: [] }));
+
+    // The legitimate path, after the attack: bob replies and reacts.
+    await bob.waitFor(group.id, (m) => m.id === root.id);
+    const reply = await bob.call('sendMessage', { conversationId: group.id, text: 'a real reply', replyTo: root.id });
+    await bob.call('react', { conversationId: group.id, messageId: root.id, emoji: '🎉', on: true });
+
+    const future = await alice.waitFor(group.id, (m) => m.sender === DAVE && m.clientMessageId === 'future');
+    assert.equal(future.needsNewerClient, true);
+    assert.equal(future.content, undefined);
+    const self = await alice.waitFor(group.id, (m) => m.sender === DAVE && m.clientMessageId === 'rel-self');
+    assert.equal(self.replyTo, undefined, 'a reply to itself is a plain message');
+    const toOther = await alice.waitFor(group.id, (m) => m.sender === DAVE && m.clientMessageId === 'rel-elsewhere');
+    assert.deepEqual(toOther.replyTo, { id: elsewhere.id, missing: true });
+    const toNothing = await alice.waitFor(group.id, (m) => m.sender === DAVE && m.clientMessageId === 'rel-none');
+    assert.deepEqual(toNothing.replyTo, { id: nowhere, missing: true });
+    const real = await alice.waitFor(group.id, (m) => m.id === reply.id);
+    assert.deepEqual(real.replyTo, { id: root.id, sender: 'Org1MSP::alice', excerpt: 'the real root' });
+    const rootView = await alice.waitFor(
+      group.id,
+      (m) => m.id === root.id && m.replyCount === 1 && m.reactions !== undefined,
+    );
+    assert.deepEqual(rootView.reactions, [{ emoji: '🎉', count: 1, mine: false, by: ['Org2MSP::bob'] }]);
+    const page = await alice.call('listMessages', { conversationId: group.id, limit: 200 });
+    assert.equal(
+      page.items.some((m) => m.clientMessageId === 'rx-elsewhere'),
+      false,
+      'a reaction shows as no message',
+    );
+    // Malformed content (a reaction key that is no emoji) reads as a message this device cannot show, never as a reaction.
+    const words = page.items.find((m) => m.sender === DAVE && m.clientMessageId === 'rx-words');
+    assert.equal(words?.content, undefined);
+    assert.equal(words?.verified, false);
+    const otherPage = await alice.call('listMessages', { conversationId: other.id });
+    assert.equal(otherPage.items.find((m) => m.id === elsewhere.id)?.reactions, undefined);
+    assert.deepEqual(
+      (await alice.call('listThread', { conversationId: group.id, messageId: root.id })).replies.map((m) => m.id),
+      [reply.id],
+    );
+
+    // What the ledger shows every peer of the channel (the public record's size): a reaction, a reply and a
+    // short text are one padded size, so nobody outside the conversation tells them apart.
+    const { messages } = await dave.ledger.evaluate('messages', 'ListMessages', {
+      conversationId: group.id,
+      pageSize: 50,
+    });
+    const sizes = messages.filter((m) => m.sender !== DAVE).map((m) => m.size);
+    assert.equal(sizes.length, 3, 'the root, the reply and the reaction');
+    assert.equal(new Set(sizes).size, 1, `sizes ${sizes.join(', ')}`);
+    assert.ok((sizes[0] ?? 0) >= 256 && (sizes[0] ?? 0) <= 256 + 64, `size ${sizes[0]}`);
+  });
 
   it("another member reusing a message's clientMessageId changes nothing it shows: text, attachment, search hit, delivery state", async () => {
     const dave = await daveSession();

@@ -146,7 +146,7 @@ describe('messaging: sharing and payment events', () => {
     const session = await fakeSession(ME);
     session.handlers.set('payments.GetBalance', () => ({ userId: ME, balance: 1_250 }));
     const store = await newStore();
-    const views = new MessageViews(store, () => undefined);
+    const views = new MessageViews(store, ME, () => undefined);
     const payments = new PaymentEvents(session, store, views, new CardConfirmations(session, store, views));
     await payments.onPaymentEvent('payments.Transferred', { paymentId: 'p1', from: OTHER, to: 'Org2MSP::dave' });
     assert.deepEqual(session.calls, []);

@@ -47,7 +47,7 @@ async function adapterWithRefusedDirectory() {
     senders,
     {} as GroupsContext,
     conversations,
-    new MessageViews(store, () => PEER),
+    new MessageViews(store, ME, () => PEER),
     () => revoked++,
   );
   return { session, adapter, revoked: () => revoked };

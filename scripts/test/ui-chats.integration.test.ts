@@ -475,4 +475,77 @@ describe('UI: chats and groups on the live network', { timeout: 40 * 60_000 }, (
     await sheet.waitFor({ state: 'detached' });
     assertNoErrors([bob]);
   });
+
+  it('replies, a thread and reactions travel between the orgs inside the encrypted content', async () => {
+    const { page: a } = alice;
+    const { page: b } = bob;
+    await goTo(alice, 'chats');
+    await openConversation(a, 'bob');
+    await send(a, 'Thread root: the plan for Friday.');
+
+    // bob answers it: the composer shows what he answers; the reply quotes it on both sides.
+    await goTo(bob, 'chats');
+    await openConversation(b, 'alice');
+    const root = message(b, 'Thread root: the plan for Friday.');
+    await root.waitFor({ timeout: LEDGER });
+    await root.hover();
+    await root.getByTestId('reply-button').click();
+    await b.getByTestId('composer-reply').filter({ hasText: 'Thread root: the plan' }).waitFor();
+    await send(b, 'Agreed on Friday.');
+    await b.getByTestId('composer-reply').waitFor({ state: 'detached' });
+    const reply = message(a, 'Agreed on Friday.');
+    await reply.waitFor({ timeout: LEDGER });
+    const quote = reply.getByTestId('reply-quote');
+    await quote.filter({ hasText: 'Thread root: the plan for Friday.' }).waitFor();
+    await quote.filter({ hasText: 'alice' }).waitFor();
+
+    // A click on the quote brings the original into view, marked.
+    await quote.click();
+    await a
+      .locator('[data-testid="message"][data-focused]', { hasText: 'Thread root: the plan for Friday.' })
+      .waitFor();
+
+    // "1 reply" under the root; alice answers in the thread panel; both sides then read "2 replies".
+    const aRoot = message(a, 'Thread root: the plan for Friday.');
+    await aRoot.getByTestId('thread-link').filter({ hasText: '1 reply' }).waitFor({ timeout: LEDGER });
+    await aRoot.getByTestId('thread-link').click();
+    const panel = a.getByTestId('thread-panel');
+    await panel.locator('[data-testid="message"]', { hasText: 'Agreed on Friday.' }).waitFor();
+    const threadBox = panel.getByTestId('thread-reply');
+    await threadBox.fill('Me too, in the thread.');
+    await threadBox.press('Enter');
+    await panel.getByTestId('thread-count').filter({ hasText: '2 replies' }).waitFor({ timeout: LEDGER });
+    await panel
+      .locator('[data-testid="message"]', { hasText: 'Me too, in the thread.' })
+      .getByTestId('delivery')
+      .filter({ hasText: 'Delivered' })
+      .waitFor({ timeout: LEDGER });
+    await screenshot(alice, 'chats-thread-panel');
+    await root.getByTestId('thread-link').filter({ hasText: '2 replies' }).waitFor({ timeout: LEDGER });
+    await message(b, 'Me too, in the thread.').getByTestId('reply-quote').waitFor({ timeout: LEDGER });
+    await panel.getByRole('button', { name: 'Close thread' }).click();
+
+    // alice reacts to bob's reply; bob sees it and who it is from; bob adds his; alice takes hers back.
+    await reply.hover();
+    await reply.getByTestId('react-button').click();
+    await reply.getByRole('button', { name: 'React with 👍' }).click();
+    const aChip = reply.locator('[data-testid="reaction-chip"][data-emoji="👍"]');
+    await aChip.filter({ hasText: '1' }).waitFor();
+    assert.equal(await aChip.getAttribute('aria-pressed'), 'true');
+    const bChip = message(b, 'Agreed on Friday.').locator('[data-testid="reaction-chip"][data-emoji="👍"]');
+    await bChip.filter({ hasText: '1' }).waitFor({ timeout: LEDGER });
+    assert.equal(await bChip.getAttribute('aria-pressed'), 'false');
+    assert.match((await bChip.getAttribute('aria-label')) ?? '', /alice/);
+    await bChip.click();
+    await bChip.filter({ hasText: '2' }).waitFor();
+    await aChip.filter({ hasText: '2' }).waitFor({ timeout: LEDGER });
+    await screenshot(bob, 'chats-reactions');
+    // Toggled off once alice's own "on" is on the ledger (last toggle wins by ledger order).
+    await aChip.click();
+    await aChip.filter({ hasText: '1' }).waitFor();
+    assert.equal(await aChip.getAttribute('aria-pressed'), 'false');
+    await bChip.filter({ hasText: '1' }).waitFor({ timeout: LEDGER });
+    assert.doesNotMatch((await bChip.getAttribute('aria-label')) ?? '', /alice/);
+    assertNoErrors([alice, bob]);
+  });
 });

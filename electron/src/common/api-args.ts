@@ -1,5 +1,6 @@
 import { MAX_RETENTION_SECONDS } from '@ktalk/protocol/limits';
 import { en } from 'zod/locales';
+import { isEmojiKey } from './reactions';
 import { z } from 'zod/mini';
 import {
   API_METHODS,
@@ -35,6 +36,8 @@ z.config(en());
 
 const ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 const id = z.string().check(z.regex(ID, 'must be 1-128 characters of letters, digits and ._:@-'));
+/** A message's id (MessageView.id): the ledger's hash of conversation, sender and clientMessageId. */
+const messageId = z.string().check(z.regex(/^m-[0-9a-f]{40}$/, 'must be a message id'));
 const userId = z
   .string()
   .check(z.regex(/^[A-Za-z0-9._-]{1,64}::[a-z][a-z0-9._-]{1,63}$/, 'must look like Org1MSP::alice'));
@@ -176,8 +179,18 @@ export const API_ARGS = {
       conversationId: id,
       text: z.string().check(z.maxLength(MAX_MESSAGE_CHARS)),
       attachments: z.optional(attachments),
+      replyTo: z.optional(messageId),
     }),
   ),
+  react: one(
+    z.strictObject({
+      conversationId: id,
+      messageId,
+      emoji: z.string().check(z.refine(isEmojiKey, { message: 'not one emoji' })),
+      on: z.boolean(),
+    }),
+  ),
+  listThread: one(z.strictObject({ conversationId: id, messageId })),
   retryMessage: one(z.strictObject({ conversationId: id, clientMessageId: id })),
   deleteMessage: one(z.strictObject({ conversationId: id, clientMessageId: id })),
   markRead: one(z.strictObject({ conversationId: id })),

@@ -7,6 +7,8 @@ import {
   type MessageContent,
   type MessageView,
   type OwnKeyStatus,
+  type ReactionSummary,
+  type ReplyQuote,
   type SessionState,
   type SharedWithMe,
   type SyncState,
@@ -59,6 +61,20 @@ const attachmentInfoSchema = z.object({
 
 const membershipNoticeSchema = z.object({ change: z.enum(['added', 'removed', 'left']), userId: z.string() });
 
+const replyQuoteSchema = z.object({
+  id: z.string(),
+  sender: z.optional(z.string()),
+  excerpt: z.optional(z.string()),
+  missing: z.optional(z.boolean()),
+});
+
+const reactionSummarySchema = z.object({
+  emoji: z.string(),
+  count: z.number(),
+  mine: z.boolean(),
+  by: z.array(z.string()),
+});
+
 export const messageViewSchema = z.object({
   id: z.string(),
   conversationId: z.string(),
@@ -74,6 +90,11 @@ export const messageViewSchema = z.object({
   ledgerConfirmed: z.optional(z.boolean()),
   attachments: z.array(attachmentInfoSchema),
   notice: z.optional(membershipNoticeSchema),
+  replyTo: z.optional(replyQuoteSchema),
+  threadRoot: z.optional(z.string()),
+  replyCount: z.optional(z.number()),
+  reactions: z.optional(z.array(reactionSummarySchema)),
+  needsNewerClient: z.optional(z.boolean()),
 });
 
 export const conversationSummarySchema = z.object({
@@ -178,10 +199,12 @@ const viewsMatch: [
   SameVariants<z.infer<typeof messageContentSchema>, MessageContent>,
   Same<z.infer<typeof attachmentInfoSchema>, AttachmentInfo>,
   Same<z.infer<typeof membershipNoticeSchema>, MembershipNotice>,
+  Same<z.infer<typeof replyQuoteSchema>, ReplyQuote>,
+  Same<z.infer<typeof reactionSummarySchema>, ReactionSummary>,
   Same<z.infer<typeof conversationSummarySchema>, ConversationSummary>,
   Same<z.infer<typeof ownKeyStatusSchema>, OwnKeyStatus>,
   Same<z.infer<typeof sharedWithMeSchema>, SharedWithMe>,
   Same<z.infer<typeof syncState>, SyncState>,
   Same<z.infer<typeof sessionStateName>, SessionState['state']>,
-] = [true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true];
 void viewsMatch;

@@ -290,6 +290,40 @@ export interface MessageView {
   readonly attachments: AttachmentInfo[];
   /** Set on a timeline notice the client wrote from the group's events (no content, nobody sent it). */
   readonly notice?: MembershipNotice;
+  /** A reply: the message it quotes. */
+  readonly replyTo?: ReplyQuote;
+  /** A reply: the first message of its chain (what the thread panel opens). */
+  readonly threadRoot?: string;
+  /** A thread's root: how many replies its chain has (absent for none). */
+  readonly replyCount?: number;
+  /** Reactions, one entry per emoji in the order first reacted (absent for none). */
+  readonly reactions?: ReactionSummary[];
+  /** The content is of a newer format or type than this client reads: say a newer KTalk is needed. */
+  readonly needsNewerClient?: boolean;
+}
+
+/** The message a reply quotes; `missing` when this device does not have it (erased, or never seen). */
+export interface ReplyQuote {
+  readonly id: string;
+  readonly sender?: string;
+  readonly excerpt?: string;
+  readonly missing?: boolean;
+}
+
+/** One emoji's reactions: each user counted once (their last toggle wins), `by` names the first few. */
+export interface ReactionSummary {
+  readonly emoji: string;
+  readonly count: number;
+  /** This user's own reaction is on. */
+  readonly mine: boolean;
+  readonly by: string[];
+}
+
+/** A thread: its root (absent when this device does not have it) and the replies, oldest first. */
+export interface ThreadView {
+  readonly rootId: string;
+  readonly root?: MessageView;
+  readonly replies: MessageView[];
 }
 
 /** "bob was added / removed / left", in the timeline where it happened. */
@@ -519,7 +553,15 @@ export interface KTalkApi {
   openDirect: Op<{ userId: string }, ConversationSummary>;
   /** Newest first; `before` is the previous page's `next`, to page back in time. */
   listMessages: Op<{ conversationId: string; before?: string; limit?: number }, Page<MessageView>>;
-  sendMessage: Op<{ conversationId: string; text: string; attachments?: AttachmentUpload[] }, MessageView>;
+  /** `replyTo`: the id of a message of this conversation it answers (NOT_FOUND when there is none). */
+  sendMessage: Op<
+    { conversationId: string; text: string; attachments?: AttachmentUpload[]; replyTo?: string },
+    MessageView
+  >;
+  /** Toggles this user's reaction on a message; answers the message's view with its reactions. */
+  react: Op<{ conversationId: string; messageId: string; emoji: string; on: boolean }, MessageView>;
+  /** The thread a message is the root of (or, for a reply, the thread it is in). */
+  listThread: Op<{ conversationId: string; messageId: string }, ThreadView>;
   retryMessage: Op<{ conversationId: string; clientMessageId: string }, MessageView>;
   deleteMessage: Op<{ conversationId: string; clientMessageId: string }, null>;
   markRead: Op<{ conversationId: string }, null>;
@@ -604,6 +646,8 @@ export const API_METHODS = [
   'openDirect',
   'listMessages',
   'sendMessage',
+  'react',
+  'listThread',
   'retryMessage',
   'deleteMessage',
   'markRead',

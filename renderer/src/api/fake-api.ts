@@ -29,6 +29,7 @@ import type {
   OwnKeyStatus,
 } from '../../../electron/src/common/api';
 import { textPreview } from '../../../electron/src/common/message-preview';
+import { type ReactionToggle, aggregateReactions } from '../../../electron/src/common/reactions';
 import { dispatchApi, parseApiArgs } from '../../../electron/src/common/api-args';
 import { type ApiClient, type ClientOptions, type Transport, clientOver } from './client-core';
 import {
@@ -140,6 +141,8 @@ export interface FakeConversation {
   policy: GroupPolicy;
   owner: string;
   messages: MessageView[];
+  /** Reaction toggles in arrival order (the fake's ledger order), with the message each points at. */
+  reactions?: (ReactionToggle & { to: string })[];
   epochChangedAt?: number;
 }
 
@@ -162,9 +165,20 @@ const DAY = 86_400_000;
 /** The fake's default start time: fixed, so nothing a test sees depends on the day it runs. */
 export const FAKE_NOW = Date.UTC(2026, 10, 23, 9, 30);
 const idOf = (u: { mspId: string; enrollmentId: string }) => `${u.mspId}::${u.enrollmentId}`;
-/** The fake's MessageView.id: like the ledger's, it names conversation, sender and clientMessageId together. */
-const fakeMessageId = (conversationId: string, sender: string, clientMessageId: string) =>
-  `${conversationId}|${sender}|${clientMessageId}`;
+/**
+ * The fake's MessageView.id: like the ledger's, it names conversation, sender and clientMessageId together,
+ * in the same shape (m- and 40 hex digits, what api-args accepts): five FNV-1a rounds, not a secure hash.
+ */
+const fakeMessageId = (conversationId: string, sender: string, clientMessageId: string) => {
+  const text = `${conversationId}\n${sender}\n${clientMessageId}`;
+  let hex = '';
+  for (let round = 0; round < 5; round++) {
+    let h = (0x811c9dc5 ^ round) >>> 0;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    hex += h.toString(16).padStart(8, '0');
+  }
+  return `m-${hex}`;
+};
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const fail = <T>(code: ApiErrorCode, message = code.toLowerCase().replace(/_/g, ' ')): Result<T> => ({
   ok: false,
@@ -322,6 +336,36 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     return conversation;
   }
 
+  /** Like the service's views: reactions folded, replies counted, a reply's quote read from its target. */
+  function withRelations(c: FakeConversation, m: MessageView): MessageView {
+    const reactions = aggregateReactions(
+      (c.reactions ?? []).filter((r) => r.to === m.id),
+      me(),
+    );
+    const replyCount = c.messages.filter((r) => r.threadRoot === m.id && r.state !== 'erased').length;
+    const target = m.replyTo && c.messages.find((t) => t.id === m.replyTo?.id);
+    const quoted = target?.content && target.state !== 'erased' ? target : undefined;
+    const replyTo = m.replyTo
+      ? quoted
+        ? {
+            id: m.replyTo.id,
+            sender: quoted.sender,
+            excerpt: textPreview(
+              quoted.content?.type === 'text' ? quoted.content.text : '',
+              quoted.attachments.map((a) => a.name),
+            ).slice(0, 120),
+          }
+        : { id: m.replyTo.id, missing: true }
+      : undefined;
+    const { reactions: _r, replyCount: _n, replyTo: _q, ...rest } = m;
+    return {
+      ...rest,
+      ...(replyTo ? { replyTo } : {}),
+      ...(replyCount > 0 ? { replyCount } : {}),
+      ...(reactions.length > 0 ? { reactions } : {}),
+    };
+  }
+
   function push(
     conversation: FakeConversation,
     sender: string,
@@ -383,6 +427,15 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
     SAMPLE_LINES.forEach((line, i) => push(d1, i % 2 ? self : p1, { type: 'text', text: line }, base + i * 600_000));
     push(d1, p1, { type: 'payment-request', amount: 2500, memo: 'Team lunch' }, base + 4_000_000);
     d1.summary = { ...d1.summary, unread: 2 };
+    // A few reactions, as the screenshots show them.
+    const reacted = d1.messages[0]?.id;
+    if (reacted) {
+      d1.reactions = [
+        { to: reacted, sender: p1, key: '👍', on: true },
+        { to: reacted, sender: self, key: '👍', on: true },
+        { to: reacted, sender: p1, key: '🎉', on: true },
+      ];
+    }
     const d2 = addConversation(
       'direct',
       nameOf(p2),
@@ -794,13 +847,17 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         const items = c.messages
           .slice(start, end)
           .reverse()
-          .filter((m) => !blocked.has(m.sender));
+          .filter((m) => !blocked.has(m.sender))
+          .map((m) => withRelations(c, m));
         return ok({ items, next: start > 0 ? String(start) : undefined });
       }),
-    sendMessage: async ({ conversationId, text, attachments = [] }) =>
+    sendMessage: async ({ conversationId, text, attachments = [], replyTo }) =>
       needSignIn(() => {
         const c = getConversation(conversationId);
         if (!c) return fail('NOT_FOUND');
+        // Like the service: a reply's target must be a message of this conversation.
+        const target = replyTo === undefined ? undefined : c.messages.find((m) => m.id === replyTo);
+        if (replyTo !== undefined && (!target || target.state === 'erased')) return fail('NOT_FOUND');
         if (!c.members.has(me())) return fail('NOT_MEMBER', `not a member of ${conversationId}`);
         if (c.summary.rekeyRequired) return fail('REKEY_REQUIRED');
         if (c.summary.kind === 'group' && !mayPost(c.policy, c.members.get(me()) ?? 'reader')) return fail('FORBIDDEN');
@@ -810,6 +867,7 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
         const message: MessageView = held ? { ...pushed, failure: 'KEY_CHANGED' } : pushed;
         const withFiles: MessageView = {
           ...message,
+          ...(target ? { replyTo: { id: target.id }, threadRoot: target.threadRoot ?? target.id } : {}),
           attachments: attachments.map((a, index) => ({
             index,
             name: a.name,
@@ -827,10 +885,36 @@ export function createFakeApi(options: FakeOptions = {}): FakeApi {
           ),
         };
         // Pushed too, like the service, so every view of the list sees it at once.
-        emit({ type: 'message', message: withFiles });
+        emit({ type: 'message', message: withRelations(c, withFiles) });
+        const root = target && c.messages.find((m) => m.id === (target.threadRoot ?? target.id));
+        if (root) emit({ type: 'message', message: withRelations(c, root) });
         // Like the service: sending clears the draft, and the list hears so.
         if (draft !== undefined) emit({ type: 'conversation', conversation: { ...c.summary } });
-        return ok(withFiles);
+        return ok(withRelations(c, withFiles));
+      }),
+    react: async ({ conversationId, messageId, emoji, on }) =>
+      needSignIn(() => {
+        const c = getConversation(conversationId);
+        if (!c) return fail('NOT_FOUND');
+        if (!c.members.has(me())) return fail('NOT_MEMBER', `not a member of ${conversationId}`);
+        const target = c.messages.find((m) => m.id === messageId && m.state !== 'erased');
+        if (!target) return fail('NOT_FOUND');
+        c.reactions = [...(c.reactions ?? []), { to: messageId, sender: me(), key: emoji, on }];
+        const view = withRelations(c, target);
+        emit({ type: 'message', message: view });
+        return ok(view);
+      }),
+    listThread: async ({ conversationId, messageId }) =>
+      needSignIn(() => {
+        const c = getConversation(conversationId);
+        if (!c) return fail('NOT_FOUND');
+        const start = c.messages.find((m) => m.id === messageId);
+        const rootId = start?.threadRoot ?? messageId;
+        const root = c.messages.find((m) => m.id === rootId && m.state !== 'erased');
+        const replies = c.messages
+          .filter((m) => m.threadRoot === rootId && m.state !== 'erased')
+          .map((m) => withRelations(c, m));
+        return ok({ rootId, ...(root ? { root: withRelations(c, root) } : {}), replies });
       }),
     retryMessage: async ({ conversationId, clientMessageId }) =>
       needSignIn(() => {

@@ -55,6 +55,42 @@ export const chatsCases: ConformanceCase[] = [
     },
   },
   {
+    // On one device (the fake carries no relation between instances; the live UI test carries them across orgs).
+    name: 'a reply quotes its message and counts under it; a reaction counts once per user and toggles off; a relation to a message not there is refused',
+    async run(target) {
+      // A pair no other case opens a direct conversation for (see the first case).
+      const alice = await target.signedInApp('alice', 'relations-alice');
+      const dave = await target.signedInApp('dave', 'relations-dave');
+      const { received } = await target.sendDirect(alice, dave, 'the plan');
+      const conversationId = received.conversationId;
+      const reply = await dave.call('sendMessage', { conversationId, text: 'agreed', replyTo: received.id });
+      assert.deepEqual(reply.replyTo, { id: received.id, sender: userIdOf('alice'), excerpt: 'the plan' });
+      assert.equal(reply.threadRoot, received.id);
+      const page = await dave.call('listMessages', { conversationId });
+      assert.equal(page.items.find((m) => m.id === received.id)?.replyCount, 1);
+      assert.deepEqual(
+        (await dave.call('listThread', { conversationId, messageId: reply.id })).replies.map((m) => m.id),
+        [reply.id],
+        "a reply's thread is its root's",
+      );
+
+      const on = { conversationId, messageId: received.id, emoji: '👍', on: true };
+      await dave.call('react', on);
+      // Sent twice (a second device, a retry): one user still counts once.
+      const twice = await dave.call('react', on);
+      assert.deepEqual(twice.reactions, [{ emoji: '👍', count: 1, mine: true, by: [userIdOf('dave')] }]);
+      const listed = await dave.call('listMessages', { conversationId });
+      assert.equal(listed.items.length, page.items.length, 'a reaction is no message in the timeline');
+      const off = await dave.call('react', { ...on, on: false });
+      assert.equal(off.reactions, undefined, 'the last toggle wins');
+
+      const nowhere = `m-${'0'.repeat(40)}`;
+      assert.equal(await dave.refused('react', { ...on, messageId: nowhere }), 'NOT_FOUND');
+      assert.equal(await dave.refused('sendMessage', { conversationId, text: 'x', replyTo: nowhere }), 'NOT_FOUND');
+      assert.equal(await dave.refused('react', { ...on, emoji: 'hello' }), 'BAD_INPUT');
+    },
+  },
+  {
     name: 'a message carries an id of its own, and markVerified verifies only the safety number of the current keys',
     async run(target) {
       // A pair no other case opens a direct conversation for: each case's apps are new devices

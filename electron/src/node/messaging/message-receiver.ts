@@ -1,12 +1,13 @@
 import type { ClientSession } from '../session/client-session';
 import type { Store } from '../store';
 import type { CardConfirmations } from './card-confirmations';
-import { decodePlaintext, storedContent } from './content-codec';
+import { NEWER_CONTENT_JSON, decodePlaintext, storedContent } from './content-codec';
 import { openRecord } from './envelopes';
 import type { Keyring } from './keyring';
 import type { LedgerMessage } from './ledger-records';
 import { messageIdOf } from './message-id';
 import type { MessageViews } from './message-views';
+import { relationFields } from './relations';
 import type { SenderKeys } from './sender-keys';
 
 // One message record read from the ledger, into the store: opened (signature
@@ -52,12 +53,19 @@ export class MessageReceiver {
       opened = await openRecord(this.keyring, this.senders, record);
     }
     const decoded = opened.ok ? decodePlaintext(opened.plaintext) : null;
-    const stored = decoded ? storedContent(decoded.content) : { body: '' };
+    const message = decoded?.kind === 'message' ? decoded : undefined;
+    const stored = message
+      ? storedContent(message.content)
+      : decoded?.kind === 'newer'
+        ? { body: '', contentJson: NEWER_CONTENT_JSON }
+        : { body: '' };
+    const relation = relationFields(this.store, record.conversationId, messageIdOf(key), message?.relation);
     const { inserted } = this.store.upsertMessage({
       ...key,
       sentAt: record.time,
       ...stored,
-      attachments: decoded?.attachments ?? [],
+      ...relation,
+      attachments: message?.attachments ?? [],
       epoch: record.epoch,
       verified: opened.ok && decoded !== null,
       txId: record.txId,
@@ -74,6 +82,8 @@ export class MessageReceiver {
         state: 'committed',
       });
     }
+    if (inserted && relation.relTo) this.emitRelated(record.conversationId, relation.threadRoot ?? relation.relTo);
+    if (inserted && relation.relType === 'reaction') return;
     if (inserted) {
       // upsertMessage already moved the conversation up and counted it unread (once).
       const stored = this.store.getMessage(key);
@@ -83,5 +93,11 @@ export class MessageReceiver {
       }
       this.session.emit({ type: 'conversation', conversation: this.views.summary(record.conversationId) });
     }
+  }
+
+  /** The message a reaction or reply points at changed (its reactions, its reply count): pushed again. */
+  private emitRelated(conversationId: string, messageId: string): void {
+    const view = this.views.byId(conversationId, messageId);
+    if (view) this.session.emit({ type: 'message', message: view });
   }
 }

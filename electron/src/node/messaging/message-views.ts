@@ -4,18 +4,21 @@ import type {
   MessageContent,
   MessageView,
   Page,
+  ReplyQuote,
   SearchHit,
+  ThreadView,
 } from '../../common/api';
 import { textPreview } from '../../common/message-preview';
 import { blockedSenders } from '../settings/user-settings';
 import { type MessagePage, SNIPPET_CLOSE, SNIPPET_OPEN, type Store, type StoredMessage } from '../store';
 import { isCard, isConfirmed } from './card-facts';
-import { type AttachmentRef, contentOf } from './content-codec';
+import { type AttachmentRef, NEWER_CONTENT_JSON, contentOf } from './content-codec';
 import { readDraft } from './drafts';
 import { apiFailure } from './delivery-failure';
 import { messageIdOf } from './message-id';
 import { noticeOf } from './membership-notices';
 import { MessagingError } from './messaging-errors';
+import { aggregateReactions } from '../../common/reactions';
 import { type SettledState, settledState } from './settled-escrows';
 
 // What the UI reads, built from the store's rows: a message as a
@@ -27,6 +30,8 @@ type MessageKey = { conversationId: string; sender: string; clientMessageId: str
 export class MessageViews {
   constructor(
     private readonly store: Store,
+    /** This user: whose reactions are "mine". */
+    private readonly me: string,
     /** The other member of a direct conversation, when the sync has read it. */
     private readonly peerOf: (conversationId: string) => string | undefined,
   ) {}
@@ -126,6 +131,7 @@ export class MessageViews {
     const unreadable = !m.verified && m.body === '' && m.direction === 'in';
     const content = unreadable ? undefined : contentOf(m);
     const notice = noticeOf(m);
+    const id = messageIdOf(m);
     const attachments = m.attachments.map((a, index) => {
       const ref = a as Partial<AttachmentRef>;
       return {
@@ -135,8 +141,10 @@ export class MessageViews {
         size: ref.size ?? 0,
       };
     });
+    const reactions = aggregateReactions(this.store.reactionsTo(m.conversationId, id), this.me);
+    const replyCount = this.store.replyCount(m.conversationId, id);
     return {
-      id: messageIdOf(m),
+      id,
       conversationId: m.conversationId,
       clientMessageId: m.clientMessageId,
       sender: m.sender,
@@ -150,7 +158,41 @@ export class MessageViews {
       ...(isCard(content) ? { ledgerConfirmed: isConfirmed(this.store, content, m.sender) } : {}),
       attachments,
       ...(notice ? { notice } : {}),
+      ...(m.relType === 'reply' && m.relTo ? { replyTo: this.quote(m.conversationId, m.relTo) } : {}),
+      ...(m.relType === 'reply' && m.threadRoot ? { threadRoot: m.threadRoot } : {}),
+      ...(replyCount > 0 ? { replyCount } : {}),
+      ...(reactions.length > 0 ? { reactions } : {}),
+      ...(m.contentJson === NEWER_CONTENT_JSON ? { needsNewerClient: true } : {}),
     };
+  }
+
+  /** A message of this conversation by its id, as the UI shows it (undefined when this device does not have it). */
+  byId(conversationId: string, messageId: string): MessageView | undefined {
+    const stored = this.store.findByMessageId(conversationId, messageId);
+    return stored && stored.state !== 'erased' && stored.relType !== 'reaction' ? this.view(stored) : undefined;
+  }
+
+  /** The thread `messageId` is the root of, or the one it is a reply in. */
+  thread(conversationId: string, messageId: string): ThreadView {
+    this.requireConversation(conversationId);
+    const start = this.store.findByMessageId(conversationId, messageId);
+    const rootId = start?.relType === 'reply' && start.threadRoot ? start.threadRoot : messageId;
+    const root = this.byId(conversationId, rootId);
+    const blocked = blockedSenders(this.store);
+    const replies = this.store
+      .threadReplies(conversationId, rootId)
+      .filter((m) => !blocked.has(m.sender))
+      .map((m) => this.view(m));
+    return { rootId, ...(root ? { root } : {}), replies };
+  }
+
+  /** What a reply shows of the message it answers: sender and a short excerpt, or that it is gone. */
+  private quote(conversationId: string, to: string): ReplyQuote {
+    const target = this.store.findByMessageId(conversationId, to);
+    const content =
+      target && target.state !== 'erased' && target.relType !== 'reaction' ? contentOf(target) : undefined;
+    if (!target || !content) return { id: to, missing: true };
+    return { id: to, sender: target.sender, excerpt: previewOf(content, target, undefined, false).slice(0, 120) };
   }
 
   private lastMessage(conversationId: string): StoredMessage | undefined {

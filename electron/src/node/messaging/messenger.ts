@@ -1,5 +1,13 @@
 import path from 'node:path';
-import type { ConversationSummary, MessageContent, MessageView, Page, SearchHit, SyncState } from '../../common/api';
+import type {
+  ConversationSummary,
+  MessageContent,
+  MessageView,
+  Page,
+  SearchHit,
+  SyncState,
+  ThreadView,
+} from '../../common/api';
 import { type GroupsContext, groupsContextOf, submitTagged } from '../groups';
 import { type EventSync, syncWithFileCheckpoint } from '../ledger';
 import type { ClientSession } from '../session/client-session';
@@ -63,7 +71,7 @@ export class Messenger implements GroupHost {
       (conversationId, epoch) => keyring.get(conversationId, epoch),
       (userId) => senders.encryptionKey(userId),
     );
-    this.views = new MessageViews(store, (conversationId) => this.conversations.peerOf(conversationId));
+    this.views = new MessageViews(store, session.userId, (conversationId) => this.conversations.peerOf(conversationId));
     this.conversations = new Conversations(session, store, keyring, this.views);
     this.cards = new CardConfirmations(session, store, this.views);
     const receiver = new MessageReceiver(session, store, keyring, senders, this.views, this.cards);
@@ -181,8 +189,22 @@ export class Messenger implements GroupHost {
   }
 
   /** Written to the store first (pending), then sent by the outbox. */
-  sendContent(conversationId: string, content: MessageContent, attachments: AttachmentRef[] = []): MessageView {
-    return this.outbox.sendContent(conversationId, content, attachments);
+  sendContent(
+    conversationId: string,
+    content: MessageContent,
+    attachments: AttachmentRef[] = [],
+    replyTo?: string,
+  ): MessageView {
+    return this.outbox.sendContent(conversationId, content, attachments, replyTo);
+  }
+
+  /** Toggles this user's reaction; answers the target's view with it counted. */
+  react(conversationId: string, messageId: string, emoji: string, on: boolean): MessageView {
+    return this.outbox.react(conversationId, messageId, emoji, on);
+  }
+
+  listThread(conversationId: string, messageId: string): ThreadView {
+    return this.views.thread(conversationId, messageId);
   }
 
   retry(conversationId: string, clientMessageId: string): MessageView {
@@ -192,7 +214,8 @@ export class Messenger implements GroupHost {
   async deleteMessage(conversationId: string, clientMessageId: string): Promise<void> {
     const key = { conversationId, sender: this.session.userId, clientMessageId };
     const stored = this.store.getMessage(key);
-    if (!stored || !stored.messageId) {
+    // A pending message already carries its id (for replies and reactions), but is not on the ledger yet.
+    if (!stored || !stored.messageId || (stored.state !== 'committed' && stored.state !== 'erased')) {
       throw new MessagingError('NO_MESSAGE', 'only your own sent messages can be deleted');
     }
     const tagKey = await this.keyring.get(conversationId, stored.epoch);

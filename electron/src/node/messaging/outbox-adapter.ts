@@ -13,6 +13,7 @@ import type { Keyring } from './keyring';
 import { messageIdOf } from './message-id';
 import type { MessageViews } from './message-views';
 import { MessagingError } from './messaging-errors';
+import { relationFields, relationOf } from './relations';
 import type { SenderKeys } from './sender-keys';
 
 // What this user sends goes through the durable outbox (../outbox): written
@@ -67,20 +68,81 @@ export class OutboxAdapter {
   }
 
   /** Written to the store first (pending), then sent by the outbox. */
-  sendContent(conversationId: string, content: MessageContent, attachments: AttachmentRef[]): MessageView {
-    this.views.requireConversation(conversationId);
-    if (this.conversations.wasRemoved(conversationId)) {
-      // The chaincode's own answer when we last asked; a re-add clears it (Conversations.readGroup).
-      throw new MessagingError('REMOVED', `FORBIDDEN: not a member of ${conversationId}`);
-    }
-    const clientMessageId = this.outbox.enqueue({ conversationId, ...storedContent(content), attachments });
+  sendContent(
+    conversationId: string,
+    content: MessageContent,
+    attachments: AttachmentRef[],
+    replyTo?: string,
+  ): MessageView {
+    this.requireSendable(conversationId);
+    // The reply's own id is not known before the outbox names it; a new message can never be its own target.
+    const relation = replyTo
+      ? relationFields(this.store, conversationId, '', {
+          type: 'reply',
+          to: this.requireTarget(conversationId, replyTo),
+        })
+      : {};
+    const clientMessageId = this.outbox.enqueue({
+      conversationId,
+      ...storedContent(content),
+      attachments,
+      ...relation,
+    });
+    this.nameOwn(conversationId, clientMessageId);
     const stored = this.store.getMessage({ conversationId, sender: this.session.userId, clientMessageId });
     if (!stored) throw new MessagingError('OUTBOX_LOST', 'the outbox lost a message it had just written');
     this.store.touchConversation(conversationId, stored.sentAt, 0);
     const view = this.views.view(stored);
     // Pushed too, so a view that did not send it (a payment from the composer's dialog) shows it at once.
     this.session.emit({ type: 'message', message: view });
+    if (relation.threadRoot) {
+      const root = this.views.byId(conversationId, relation.threadRoot);
+      if (root) this.session.emit({ type: 'message', message: root });
+    }
     return view;
+  }
+
+  /**
+   * A reaction is a message like any other on the ledger (same envelope,
+   * padded to the same size as a short text); in the store it is a row the
+   * timeline leaves out, folded into its target's view.
+   */
+  react(conversationId: string, messageId: string, emoji: string, on: boolean): MessageView {
+    this.requireSendable(conversationId);
+    const to = this.requireTarget(conversationId, messageId);
+    const clientMessageId = this.outbox.enqueue({
+      conversationId,
+      body: '',
+      attachments: [],
+      ...relationFields(this.store, conversationId, '', { type: 'reaction', to, key: emoji, on }),
+    });
+    this.nameOwn(conversationId, clientMessageId);
+    const view = this.views.byId(conversationId, to);
+    if (!view) throw new MessagingError('NO_MESSAGE', `no message ${to} in ${conversationId}`);
+    this.session.emit({ type: 'message', message: view });
+    return view;
+  }
+
+  /** Our new message gets its ledger id at once (the same hash), so a relation can find it while pending. */
+  private nameOwn(conversationId: string, clientMessageId: string): void {
+    const key = { conversationId, sender: this.session.userId, clientMessageId };
+    this.store.assignMessageId(key, messageIdOf(key));
+  }
+
+  private requireSendable(conversationId: string): void {
+    this.views.requireConversation(conversationId);
+    if (this.conversations.wasRemoved(conversationId)) {
+      // The chaincode's own answer when we last asked; a re-add clears it (Conversations.readGroup).
+      throw new MessagingError('REMOVED', `FORBIDDEN: not a member of ${conversationId}`);
+    }
+  }
+
+  /** A relation's target must be a message of this conversation this device has (on the ledger already). */
+  private requireTarget(conversationId: string, messageId: string): string {
+    if (!this.views.byId(conversationId, messageId)) {
+      throw new MessagingError('NO_MESSAGE', `no message ${messageId} in ${conversationId}`);
+    }
+    return messageId;
   }
 
   retry(conversationId: string, clientMessageId: string): MessageView {
@@ -135,7 +197,7 @@ export class OutboxAdapter {
         conversationId: message.conversationId,
         clientMessageId: message.clientMessageId,
         epoch,
-        plaintext: encodePlaintext(content, refs),
+        plaintext: encodePlaintext(content, refs, relationOf(message)),
       },
       refs.map((r) => ({ itemId: r.itemId, contentHash: r.contentHash })),
     );

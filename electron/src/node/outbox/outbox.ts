@@ -9,8 +9,9 @@ import {
   type StoredMessage,
   attachmentsSchema,
   MAX_BODY_CHARS,
+  relationFieldsSchema,
 } from '../store/schemas';
-import { type MessageRow, type Store, fileNamesOf, parseInput, toStoredMessage } from '../store/store';
+import { type MessageRow, type Store, fileNamesOf, parseInput, relationColumns, toStoredMessage } from '../store/store';
 
 // The durable outbox. enqueue() writes the message as `pending` in one
 // SQLite transaction before any network I/O; a worker then sends each
@@ -68,6 +69,7 @@ export const draftSchema = z.strictObject({
   /** Structured content's JSON, out of band of the text (see store schema 5). */
   contentJson: z.string().max(MAX_BODY_CHARS).optional(),
   attachments: attachmentsSchema.default([]),
+  ...relationFieldsSchema.shape,
 });
 export type Draft = z.input<typeof draftSchema>;
 
@@ -187,8 +189,8 @@ export class Outbox {
       this.store
         .prepare(
           `INSERT INTO messages (conversationId, clientMessageId, sender, sentAt, body, contentJson, attachments,
-             fileNames, state, epoch, verified, direction)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 1, 'out')`,
+             fileNames, state, epoch, verified, direction, relType, relTo, relKey, relOn, threadRoot)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 1, 'out', ?, ?, ?, ?, ?)`,
         )
         .run(
           d.conversationId,
@@ -200,8 +202,9 @@ export class Outbox {
           JSON.stringify(d.attachments satisfies Attachment[]),
           fileNamesOf(d.attachments),
           conversation.epoch,
+          ...Object.values(relationColumns(d)),
         );
-      this.store.touchConversation(d.conversationId, sentAt, 0);
+      if (d.relType !== 'reaction') this.store.touchConversation(d.conversationId, sentAt, 0);
     })();
     this.emit({ conversationId: d.conversationId, clientMessageId, state: 'pending', previous: null });
     if (this.running) this.ensureLane(d.conversationId);

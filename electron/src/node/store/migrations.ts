@@ -211,6 +211,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    // Relations inside the encrypted content (content format v2): a reply or a reaction points
+    // at another message of the conversation by its ledger message id. Reactions are rows the
+    // timeline leaves out; threadRoot groups a reply chain. Older rows have no relation.
+    version: 8,
+    sql: `
+      ALTER TABLE messages ADD COLUMN relType TEXT;
+      ALTER TABLE messages ADD COLUMN relTo TEXT;
+      ALTER TABLE messages ADD COLUMN relKey TEXT;
+      ALTER TABLE messages ADD COLUMN relOn INTEGER;
+      ALTER TABLE messages ADD COLUMN threadRoot TEXT;
+      CREATE INDEX messages_by_relation ON messages (conversationId, relTo) WHERE relTo IS NOT NULL;
+      CREATE INDEX messages_by_thread ON messages (conversationId, threadRoot) WHERE threadRoot IS NOT NULL;
+      CREATE INDEX messages_by_message_id ON messages (conversationId, messageId) WHERE messageId IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

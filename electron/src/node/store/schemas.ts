@@ -76,6 +76,22 @@ export type Attachment = z.infer<typeof attachmentSchema>;
 export const MAX_BODY_CHARS = 64 * 1024;
 const body = z.string().max(MAX_BODY_CHARS);
 
+/**
+ * A message's relation to another message of its conversation (schema 7),
+ * as the content's `rel` said: a reply (`threadRoot` is the first message of
+ * its chain, set by the writer) or a reaction toggled on or off. Reactions
+ * are rows too, so an outgoing one goes through the outbox like any
+ * message; the timeline, previews and unread counts leave them out.
+ */
+export const relationFieldsSchema = z.strictObject({
+  relType: z.enum(['reply', 'reaction']).optional(),
+  relTo: id.optional(),
+  relKey: z.string().min(1).max(64).optional(),
+  relOn: z.boolean().optional(),
+  threadRoot: id.optional(),
+});
+export type RelationFields = z.input<typeof relationFieldsSchema>;
+
 export const incomingMessageSchema = z.strictObject({
   conversationId: id,
   clientMessageId: id,
@@ -92,6 +108,7 @@ export const incomingMessageSchema = z.strictObject({
   messageId: id.optional(),
   /** Our own message seen on the ledger (another device, or the sync after a crash). */
   direction: z.enum(['in', 'out']).default('in'),
+  ...relationFieldsSchema.shape,
 });
 export type IncomingMessage = z.input<typeof incomingMessageSchema>;
 
@@ -119,6 +136,18 @@ export interface StoredMessage {
   readonly direction: 'in' | 'out';
   /** A membership notice this client wrote into the timeline (JSON), not a message anyone sent. */
   readonly notice: string | null;
+  readonly relType: 'reply' | 'reaction' | null;
+  readonly relTo: string | null;
+  readonly relKey: string | null;
+  readonly relOn: boolean | null;
+  readonly threadRoot: string | null;
+}
+
+/** One reaction row aimed at a message, in ledger order (sentAt, then arrival). */
+export interface ReactionRow {
+  readonly sender: string;
+  readonly key: string;
+  readonly on: boolean;
 }
 
 /** The sender of the timeline's membership notices: no user id has this form. */

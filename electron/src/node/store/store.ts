@@ -14,6 +14,8 @@ import {
   type MessageState,
   type NoticeInput,
   type PageRequest,
+  type ReactionRow,
+  type RelationFields,
   type SearchHit,
   type SearchRequest,
   type StoredMessage,
@@ -59,6 +61,11 @@ export interface MessageRow {
   readonly payload: Buffer | null;
   readonly attempts: number;
   readonly notice: string | null;
+  readonly relType?: 'reply' | 'reaction' | null;
+  readonly relTo?: string | null;
+  readonly relKey?: string | null;
+  readonly relOn?: number | null;
+  readonly threadRoot?: string | null;
 }
 
 interface ContactRow extends Omit<Contact, 'keyChangePending' | 'verifiedSigningKey' | 'verifiedEncryptionKey'> {
@@ -125,6 +132,22 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
     verified: row.verified === 1,
     direction: row.direction,
     notice: row.notice ?? null,
+    relType: row.relType ?? null,
+    relTo: row.relTo ?? null,
+    relKey: row.relKey ?? null,
+    relOn: row.relOn === null || row.relOn === undefined ? null : row.relOn === 1,
+    threadRoot: row.threadRoot ?? null,
+  };
+}
+
+/** The relation columns of a row being written (null when the message has none). */
+export function relationColumns(m: RelationFields) {
+  return {
+    relType: m.relType ?? null,
+    relTo: m.relTo ?? null,
+    relKey: m.relKey ?? null,
+    relOn: m.relOn === undefined ? null : m.relOn ? 1 : 0,
+    threadRoot: m.threadRoot ?? null,
   };
 }
 
@@ -285,9 +308,11 @@ export class Store {
       this.requireConversation(m.conversationId);
       const inserted = this.prepare(
         `INSERT INTO messages (conversationId, clientMessageId, sender, sentAt, body, contentJson, attachments,
-             fileNames, state, txId, blockNumber, messageId, epoch, verified, direction)
+             fileNames, state, txId, blockNumber, messageId, epoch, verified, direction,
+             relType, relTo, relKey, relOn, threadRoot)
            VALUES (@conversationId, @clientMessageId, @sender, @sentAt, @body, @contentJson, @attachments,
-             @fileNames, 'committed', @txId, @blockNumber, @messageId, @epoch, @verified, @direction)
+             @fileNames, 'committed', @txId, @blockNumber, @messageId, @epoch, @verified, @direction,
+             @relType, @relTo, @relKey, @relOn, @threadRoot)
            ON CONFLICT (conversationId, sender, clientMessageId) DO NOTHING`,
       ).run({
         ...m,
@@ -298,9 +323,11 @@ export class Store {
         blockNumber: m.blockNumber ?? null,
         messageId: m.messageId ?? null,
         verified: m.verified ? 1 : 0,
+        ...relationColumns(m),
       }).changes;
       if (inserted === 1) {
-        this.touchConversation(m.conversationId, m.sentAt, m.direction === 'in' ? 1 : 0);
+        // A reaction is not activity in the timeline: no unread, no move up.
+        if (m.relType !== 'reaction') this.touchConversation(m.conversationId, m.sentAt, m.direction === 'in' ? 1 : 0);
         return { inserted: true };
       }
       this.prepare(
@@ -357,7 +384,7 @@ export class Store {
       : [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
     // Row-value comparison walks messages_by_time from the cursor down.
     const rows = this.prepare(
-      `SELECT * FROM messages WHERE conversationId = ? AND (sentAt, id) < (?, ?)
+      `SELECT * FROM messages WHERE conversationId = ? AND (sentAt, id) < (?, ?) AND relType IS NOT 'reaction'
          ORDER BY sentAt DESC, id DESC LIMIT ?`,
     ).all(r.conversationId, sentAt, id, r.limit + 1) as MessageRow[];
     const page = rows.slice(0, r.limit);
@@ -366,6 +393,59 @@ export class Store {
       messages: page.map(toStoredMessage),
       nextCursor: rows.length > r.limit && last ? `${last.sentAt}.${last.id}` : null,
     };
+  }
+
+  /**
+   * Names our own pending message by the id the ledger will give it (the
+   * same hash), so a reply or reaction can find it before it is committed.
+   */
+  assignMessageId(key: MessageKey, messageId: string): void {
+    const k = parseInput(messageKeySchema, key, 'message key');
+    this.prepare(
+      'UPDATE messages SET messageId = ? WHERE conversationId = ? AND sender = ? AND clientMessageId = ? AND messageId IS NULL',
+    ).run(String(messageId), k.conversationId, k.sender, k.clientMessageId);
+  }
+
+  /** A message of this conversation by its ledger message id (a pending one of ours has none yet). */
+  findByMessageId(conversationId: string, messageId: string): StoredMessage | null {
+    const row = this.prepare('SELECT * FROM messages WHERE conversationId = ? AND messageId = ? LIMIT 1').get(
+      String(conversationId),
+      String(messageId),
+    ) as MessageRow | undefined;
+    return row ? toStoredMessage(row) : null;
+  }
+
+  /**
+   * Every reaction row aimed at a message of this conversation, in ledger
+   * order: committed rows by their ledger time, then our pending ones. A
+   * failed or erased row counts for nothing.
+   */
+  reactionsTo(conversationId: string, messageId: string): ReactionRow[] {
+    const rows = this.prepare(
+      `SELECT sender, relKey AS key, relOn AS "on" FROM messages
+         WHERE conversationId = ? AND relTo = ? AND relType = 'reaction' AND state NOT IN ('failed', 'erased')
+           AND relKey IS NOT NULL
+         ORDER BY state != 'committed', sentAt, id`,
+    ).all(String(conversationId), String(messageId)) as { sender: string; key: string; on: number }[];
+    return rows.map((r) => ({ sender: r.sender, key: r.key, on: r.on === 1 }));
+  }
+
+  /** The replies of a thread (not erased), oldest first. */
+  threadReplies(conversationId: string, rootId: string, limit = 500): StoredMessage[] {
+    const rows = this.prepare(
+      `SELECT * FROM messages WHERE conversationId = ? AND threadRoot = ? AND relType = 'reply' AND state != 'erased'
+         ORDER BY sentAt, id LIMIT ?`,
+    ).all(String(conversationId), String(rootId), limit) as MessageRow[];
+    return rows.map(toStoredMessage);
+  }
+
+  replyCount(conversationId: string, rootId: string): number {
+    return this.prepare(
+      `SELECT count(*) FROM messages WHERE conversationId = ? AND threadRoot = ? AND relType = 'reply'
+         AND state != 'erased'`,
+    )
+      .pluck()
+      .get(String(conversationId), String(rootId)) as number;
   }
 
   /**

@@ -8,6 +8,7 @@ import { Button, ErrorText } from '../../components/ui';
 import { MAX_MESSAGE_CHARS } from '../../../../electron/src/common/limits';
 import { formatNumber } from '../../lib/format';
 import { useDraft } from './use-draft';
+import { displayName } from '../../lib/names';
 import { MAX_ATTACHMENT_BYTES, MAX_FILES, MAX_FILE_BYTES, attachmentProblem, formatBytes, toUpload } from './files';
 
 /** The counter appears when the message is within a tenth of the limit. */
@@ -32,6 +33,9 @@ export interface ComposerProps {
   readonly onDraftSaved?: (conversation: ConversationSummary) => void;
   /** Esc in the composer: leaves a reply or edit mode (whoever offers one passes it here). */
   readonly onCancel?: () => void;
+  /** The message being answered (a quote above the field; Esc cancels it). */
+  readonly replyTo?: MessageView;
+  readonly onCancelReply?: () => void;
 }
 
 export function Composer({
@@ -43,6 +47,8 @@ export function Composer({
   initialDraft,
   onDraftSaved,
   onCancel,
+  replyTo,
+  onCancelReply,
 }: ComposerProps) {
   const { t, i18n } = useTranslation('chats');
   const api = useApi();
@@ -76,6 +82,7 @@ export function Composer({
       conversationId,
       text: body,
       ...(attachments.length ? { attachments } : {}),
+      ...(replyTo ? { replyTo: replyTo.id } : {}),
     });
     setSending(false);
     if (!result.ok) {
@@ -87,6 +94,7 @@ export function Composer({
     setText('');
     setFiles([]);
     setLimit(null);
+    onCancelReply?.();
     onSent(result.value);
   };
 
@@ -94,9 +102,10 @@ export function Composer({
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
-    } else if (event.key === 'Escape' && onCancel && !event.nativeEvent.isComposing) {
+    } else if (event.key === 'Escape' && !event.nativeEvent.isComposing && (replyTo || onCancel)) {
       event.preventDefault();
-      onCancel();
+      if (replyTo) onCancelReply?.();
+      else onCancel?.();
     }
   };
 
@@ -126,6 +135,7 @@ export function Composer({
       data-testid="composer"
     >
       {dragging ? <div className="drop-hint">{t('dropFiles')}</div> : null}
+      {replyTo ? <ReplyingTo message={replyTo} onCancel={onCancelReply} /> : null}
       {files.length > 0 ? (
         <ul className="pending-files" aria-label={t('attachments')}>
           {files.map((file, index) => (
@@ -209,6 +219,21 @@ export function Composer({
           <Icon name="send" />
         </Button>
       </div>
+    </div>
+  );
+}
+
+/** The message being answered, above the field. */
+function ReplyingTo({ message, onCancel }: { message: MessageView; onCancel: (() => void) | undefined }) {
+  const { t } = useTranslation('chats');
+  const excerpt = message.content?.type === 'text' ? message.content.text.slice(0, 120) : '';
+  return (
+    <div className="composer-reply" data-testid="composer-reply">
+      <span className="reply-quote-sender">{t('relations.replyingTo', { name: displayName(message.sender) })}</span>
+      <span className="reply-quote-excerpt">{excerpt}</span>
+      <Button variant="ghost" size="icon" aria-label={t('relations.cancelReply')} onClick={onCancel}>
+        ×
+      </Button>
     </div>
   );
 }

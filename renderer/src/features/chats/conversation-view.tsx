@@ -15,6 +15,8 @@ import { Avatar, Badge, Button, ErrorText } from '../../components/ui';
 import { Composer } from './composer';
 import { retentionParts } from './delivery';
 import { MessageList } from './lazy-message-list';
+import { ThreadPanel } from './lazy-thread-panel';
+import { type MessageActions, MessageActionsContext } from './message-actions';
 import { SafetyNumberDialog } from './safety-number-dialog';
 import { useMessagePages } from './use-message-pages';
 
@@ -47,6 +49,35 @@ export function ConversationView({
   const [safetyFor, setSafetyFor] = useState<string | null>(null);
   const [retryError, setRetryError] = useState<ApiError | null>(null);
   const isGroup = summary.kind === 'group';
+  const [replyTo, setReplyTo] = useState<MessageView | undefined>(undefined);
+  const [threadRoot, setThreadRoot] = useState<string | null>(null);
+  // A quote's original to bring into view (older pages load until it is found), counted so a second click jumps again.
+  const [jump, setJump] = useState<{ id: string; n: number } | null>(null);
+  const [relationError, setRelationError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    setReplyTo(undefined);
+    setThreadRoot(null);
+    setJump(null);
+    setRelationError(null);
+  }, [summary.id]);
+  // A search hit asked for after a jump wins.
+  useEffect(() => setJump(null), [focusMessageId]);
+  const actions = useMemo<MessageActions>(
+    () => ({
+      reply: (message) => setReplyTo(message),
+      openThread: (rootId) => setThreadRoot(rootId),
+      jumpTo: (messageId) => setJump((current) => ({ id: messageId, n: (current?.n ?? 0) + 1 })),
+      react: (message, emoji, on) => {
+        setRelationError(null);
+        void api.react({ conversationId: message.conversationId, messageId: message.id, emoji, on }).then((result) => {
+          if (result.ok) pages.put(result.value);
+          else setRelationError(result.error);
+        });
+      },
+    }),
+    // pages.put is stable (a useCallback without dependencies).
+    [api, pages.put],
+  );
 
   const people = isGroup
     ? (group?.members.map((m) => m.userId).filter((id) => id !== me) ?? [])
@@ -242,22 +273,39 @@ export function ConversationView({
           })}
         </div>
       ) : null}
-      <MessageList
-        pages={visiblePages}
-        isGroup={isGroup}
-        onRetry={(m) => void retry(m)}
-        focusMessageId={focusMessageId}
-      />
-      <ErrorText error={retryError} />
-      <Composer
-        conversationId={summary.id}
-        peerUserIds={people}
-        disabledReason={disabledReason}
-        paymentsAllowed={isGroup ? (group?.allowedActions.includes('pay') ?? false) : true}
-        onSent={pages.put}
-        initialDraft={summary.draft}
-        onDraftSaved={onSummary}
-      />
+      <MessageActionsContext.Provider value={actions}>
+        <div className="conversation-body">
+          <div className="conversation-main">
+            <MessageList
+              pages={visiblePages}
+              isGroup={isGroup}
+              onRetry={(m) => void retry(m)}
+              focusMessageId={jump?.id ?? focusMessageId}
+              focusKey={jump?.n}
+            />
+            <ErrorText error={retryError ?? relationError} />
+            <Composer
+              conversationId={summary.id}
+              peerUserIds={people}
+              disabledReason={disabledReason}
+              paymentsAllowed={isGroup ? (group?.allowedActions.includes('pay') ?? false) : true}
+              onSent={pages.put}
+              initialDraft={summary.draft}
+              onDraftSaved={onSummary}
+              replyTo={replyTo}
+              onCancelReply={() => setReplyTo(undefined)}
+            />
+          </div>
+          {threadRoot ? (
+            <ThreadPanel
+              conversationId={summary.id}
+              rootId={threadRoot}
+              onClose={() => setThreadRoot(null)}
+              canReply={disabledReason === undefined}
+            />
+          ) : null}
+        </div>
+      </MessageActionsContext.Provider>
       {safetyFor ? (
         <SafetyNumberDialog
           userId={safetyFor}

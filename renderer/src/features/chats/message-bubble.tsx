@@ -1,6 +1,12 @@
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiError, FileData, MembershipNotice, MessageView } from '../../../../electron/src/common/api';
+import type {
+  ApiError,
+  FileData,
+  MembershipNotice,
+  MessageView,
+  ReplyQuote,
+} from '../../../../electron/src/common/api';
 import { useApi, useSession } from '../../api/context';
 import { useChatAddons } from '../../lib/chat-addons';
 import { Icon } from '../../components/ui/icons';
@@ -17,6 +23,8 @@ import {
 import { deliveryInfo } from './delivery';
 import { FormattedText } from './formatted-text';
 import { downloadFile, formatBytes } from './files';
+import { useMessageActions } from './message-actions';
+import { ReactionPicker, Reactions } from './reactions';
 
 export interface MessageBubbleProps {
   readonly message: MessageView;
@@ -24,6 +32,8 @@ export interface MessageBubbleProps {
   readonly onRetry: (message: MessageView) => void;
   /** Brought into view from a search hit. */
   readonly focused?: boolean;
+  /** Shown in the thread panel: no thread link of its own, no actions. */
+  readonly inThread?: boolean;
 }
 
 function Attachments({ message }: { message: MessageView }) {
@@ -74,6 +84,13 @@ function Body({ message }: { message: MessageView }) {
   const { t } = useTranslation('chats');
   const { PaymentMessage } = useChatAddons();
   if (message.state === 'erased') return <p className="message-erased">{t('erased')}</p>;
+  if (message.needsNewerClient) {
+    return (
+      <p className="message-erased" data-testid="needs-newer">
+        {t('newerNeeded')}
+      </p>
+    );
+  }
   const content = message.content;
   if (!content) return <p className="message-erased">{t('undecryptable')}</p>;
   if (content.type === 'text') return content.text ? <FormattedText text={content.text} /> : null;
@@ -94,13 +111,90 @@ function MembershipLine({ notice, me }: { readonly notice: MembershipNotice; rea
   );
 }
 
-function MessageBubbleImpl({ message, showSender, onRetry, focused }: MessageBubbleProps) {
-  const me = useSession().account?.userId;
-  if (message.notice) return <MembershipLine notice={message.notice} me={me} />;
-  return <Bubble message={message} showSender={showSender} onRetry={onRetry} focused={focused} />;
+/** The message a reply answers: its sender and an excerpt; a click goes to it (or says it is gone). */
+function Quote({ quote }: { quote: ReplyQuote }) {
+  const { t } = useTranslation('chats');
+  const actions = useMessageActions();
+  if (quote.missing || !quote.sender) {
+    return (
+      <p className="reply-quote reply-quote-missing" data-testid="reply-quote">
+        {t('relations.quoteMissing')}
+      </p>
+    );
+  }
+  const name = displayName(quote.sender);
+  return (
+    <button
+      type="button"
+      className="reply-quote"
+      data-testid="reply-quote"
+      aria-label={t('relations.jumpToOriginal', { name })}
+      onClick={() => actions?.jumpTo(quote.id)}
+    >
+      <span className="reply-quote-sender">{name}</span>
+      <span className="reply-quote-excerpt">{quote.excerpt}</span>
+    </button>
+  );
 }
 
-function Bubble({ message, showSender, onRetry, focused }: MessageBubbleProps) {
+function ThreadLink({ message }: { message: MessageView }) {
+  const { t } = useTranslation('chats');
+  const actions = useMessageActions();
+  const count = message.replyCount ?? 0;
+  return (
+    <button
+      type="button"
+      className="thread-link"
+      data-testid="thread-link"
+      aria-label={t('relations.openThread', { count })}
+      onClick={() => actions?.openThread(message.id)}
+    >
+      {t('relations.replies', { count })}
+    </button>
+  );
+}
+
+/** Reply and react, shown on hover or keyboard focus; only for a message on the ledger (it has its id there). */
+function BubbleActions({ message }: { message: MessageView }) {
+  const { t } = useTranslation('chats');
+  const actions = useMessageActions();
+  const [picking, setPicking] = useState(false);
+  if (!actions || message.state !== 'committed' || message.needsNewerClient) return null;
+  return (
+    <div className="message-actions" data-open={picking || undefined}>
+      <button
+        type="button"
+        className="message-action"
+        aria-label={t('relations.reply')}
+        title={t('relations.reply')}
+        data-testid="reply-button"
+        onClick={() => actions.reply(message)}
+      >
+        ↩
+      </button>
+      <button
+        type="button"
+        className="message-action"
+        aria-label={t('relations.react')}
+        title={t('relations.react')}
+        aria-expanded={picking}
+        data-testid="react-button"
+        onClick={() => setPicking((open) => !open)}
+      >
+        ☺
+      </button>
+      {picking ? <ReactionPicker message={message} onDone={() => setPicking(false)} /> : null}
+    </div>
+  );
+}
+
+function MessageBubbleImpl({ message, showSender, onRetry, focused, inThread }: MessageBubbleProps) {
+  const me = useSession().account?.userId;
+  if (message.notice) return <MembershipLine notice={message.notice} me={me} />;
+  return <Bubble message={message} showSender={showSender} onRetry={onRetry} focused={focused} inThread={inThread} />;
+}
+
+function Bubble({ message, showSender, onRetry, focused, inThread }: MessageBubbleProps) {
   const { t, i18n } = useTranslation('chats');
   const sentence = useErrorSentence();
   const delivery = deliveryInfo(message);
@@ -114,6 +208,7 @@ function Bubble({ message, showSender, onRetry, focused }: MessageBubbleProps) {
     >
       <div className="bubble">
         {showSender && !message.outgoing ? <p className="message-sender">{displayName(message.sender)}</p> : null}
+        {message.replyTo && message.state !== 'erased' ? <Quote quote={message.replyTo} /> : null}
         <Body message={message} />
         {message.attachments.length > 0 && message.state !== 'erased' ? <Attachments message={message} /> : null}
         <div className="message-meta">
@@ -136,6 +231,9 @@ function Bubble({ message, showSender, onRetry, focused }: MessageBubbleProps) {
           ) : null}
         </div>
       </div>
+      <Reactions message={message} />
+      {message.replyCount && !inThread ? <ThreadLink message={message} /> : null}
+      {inThread ? null : <BubbleActions message={message} />}
       {delivery.reason && message.outgoing ? (
         <div className="message-failure" role="alert">
           <span>{sentence(delivery.reason)}</span>

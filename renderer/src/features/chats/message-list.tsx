@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { MessageView } from '../../../../electron/src/common/api';
@@ -21,9 +21,11 @@ export interface MessageListProps {
   readonly onRetry: (message: MessageView) => void;
   /** A search hit to bring into view (older pages are fetched until it is loaded). */
   readonly focusMessageId?: string;
+  /** Changes when the same message is asked for again (a second click on a quote). */
+  readonly focusKey?: number;
 }
 
-export function MessageList({ pages, isGroup, onRetry, focusMessageId }: MessageListProps) {
+export function MessageList({ pages, isGroup, onRetry, focusMessageId, focusKey }: MessageListProps) {
   const { t } = useTranslation('chats');
   const { messages, firstItemIndex, loadOlder, loading, hasOlder, error } = pages;
   const list = useRef<VirtuosoHandle>(null);
@@ -31,9 +33,11 @@ export function MessageList({ pages, isGroup, onRetry, focusMessageId }: Message
   const initialIndex = useRef<number | null>(null);
   if (initialIndex.current === null && messages.length > 0) initialIndex.current = messages.length - 1;
   const fetchedForFocus = useRef(0);
+  const [notFound, setNotFound] = useState(false);
   useEffect(() => {
     fetchedForFocus.current = 0;
-  }, [focusMessageId]);
+    setNotFound(false);
+  }, [focusMessageId, focusKey]);
   useEffect(() => {
     if (!focusMessageId || messages.length === 0) return;
     const at = messages.findIndex((m) => m.id === focusMessageId);
@@ -44,8 +48,11 @@ export function MessageList({ pages, isGroup, onRetry, focusMessageId }: Message
     } else if (hasOlder && !loading && fetchedForFocus.current < MAX_PAGES_TO_FOCUS) {
       fetchedForFocus.current++;
       void loadOlder();
+    } else if (!loading) {
+      // The whole history is here (or the search gave up) and it is not in it: erased, or never received.
+      setNotFound(true);
     }
-  }, [focusMessageId, messages, firstItemIndex, hasOlder, loading, loadOlder]);
+  }, [focusMessageId, focusKey, messages, firstItemIndex, hasOlder, loading, loadOlder]);
   // What followOutput sees when rows are appended: the newest message now in the list.
   const newest = useRef<MessageView | undefined>(undefined);
   newest.current = messages[messages.length - 1];
@@ -81,6 +88,11 @@ export function MessageList({ pages, isGroup, onRetry, focusMessageId }: Message
   }
   return (
     <PaidRequestsProvider value={paidRequests}>
+      {notFound ? (
+        <p className="banner banner-warning" role="status" data-testid="focus-not-found">
+          {t('relations.originalNotFound')}
+        </p>
+      ) : null}
       <Virtuoso
         ref={list}
         className="message-list"

@@ -120,7 +120,12 @@ export function useMessagePages(conversationId: string): MessagePages {
   }, []);
 
   useApiEvent('message', ({ message }) => {
-    if (message.conversationId === conversationId) put(message);
+    if (message.conversationId !== conversationId) return;
+    // A reaction or reply changed a message older than the loaded pages: it comes with its page.
+    const oldest = latest.current[0];
+    const known = latest.current.some((m) => m.id === message.id);
+    if (!known && cursor.current !== undefined && oldest && message.sentAt < oldest.sentAt) return;
+    put(message);
   });
   useApiEvent('delivery', (event) => {
     if (event.conversationId !== conversationId) return;

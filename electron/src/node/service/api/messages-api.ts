@@ -11,13 +11,15 @@ export const messagesApi = (app: AppSession) => {
     listConversations: async () => messenger().listConversations(),
     openDirect: ({ userId }) => messenger().openDirect(userId),
     listMessages: async ({ conversationId, before, limit }) => messenger().listMessages(conversationId, before, limit),
-    sendMessage: async ({ conversationId, text, attachments }) => {
+    sendMessage: async ({ conversationId, text, attachments, replyTo }) => {
       const { session, messenger } = app.need();
       const refs = await uploadAttachments(session, conversationId, attachments ?? []);
-      const sent = messenger.sendContent(conversationId, { type: 'text', text }, refs);
+      const sent = messenger.sendContent(conversationId, { type: 'text', text }, refs, replyTo);
       messenger.clearDraft(conversationId);
       return sent;
     },
+    react: async ({ conversationId, messageId, emoji, on }) => messenger().react(conversationId, messageId, emoji, on),
+    listThread: async ({ conversationId, messageId }) => messenger().listThread(conversationId, messageId),
     retryMessage: async ({ conversationId, clientMessageId }) => messenger().retry(conversationId, clientMessageId),
     deleteMessage: async ({ conversationId, clientMessageId }) => {
       await messenger().deleteMessage(conversationId, clientMessageId);
@@ -38,6 +40,8 @@ export const messagesApi = (app: AppSession) => {
     | 'openDirect'
     | 'listMessages'
     | 'sendMessage'
+    | 'react'
+    | 'listThread'
     | 'retryMessage'
     | 'deleteMessage'
     | 'markRead'
