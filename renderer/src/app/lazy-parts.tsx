@@ -1,7 +1,7 @@
 import { type ComponentType, Suspense, lazy, useState } from 'react';
 import { Spinner } from '../components/ui';
 import { type LaterNamespace, loadNamespaceStrings } from '../i18n';
-import type { OnFirstUse } from '../lib/on-first-use';
+import { type OnFirstUse, withPlaceholder } from '../lib/on-first-use';
 
 // Other features' pages and parts fetched on first use, so the first screen
 // (sign-in, the chat list, a chat) downloads only what it shows. A page waits
@@ -36,19 +36,10 @@ export function lazyDialog<P extends { readonly open: boolean }>(part: OnFirstUs
 
 /** A side pane; a spinner holds its place if its chunk is not here yet. */
 export function lazyPane<P extends object>(part: OnFirstUse<P>): ComponentType<P> {
-  function LazyPane(props: P) {
-    const Pane = part.useComponent();
-    return (
-      <Suspense
-        fallback={
-          <div className="page-loading">
-            <Spinner />
-          </div>
-        }
-      >
-        <Pane {...props} />
-      </Suspense>
-    );
-  }
-  return LazyPane;
+  return withPlaceholder(
+    part,
+    <div className="page-loading">
+      <Spinner />
+    </div>,
+  );
 }

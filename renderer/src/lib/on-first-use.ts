@@ -1,4 +1,4 @@
-import { type ComponentType, lazy, useState } from 'react';
+import { type ComponentType, type ReactNode, Suspense, createElement, lazy, useState } from 'react';
 
 // A component kept out of the first download and fetched on first use (or
 // earlier, by preload, once the first screen is up). Rendered through
@@ -27,4 +27,13 @@ export function onFirstUse<P extends object>(load: () => Promise<ComponentType<P
     },
     useComponent: () => useState<ComponentType<P>>(() => loaded ?? Lazy)[0],
   };
+}
+
+/** The part under its own Suspense boundary, `fallback` holding its place until its chunk is here. */
+export function withPlaceholder<P extends object>(part: OnFirstUse<P>, fallback: ReactNode): ComponentType<P> {
+  function WithPlaceholder(props: P) {
+    const Part = part.useComponent();
+    return createElement(Suspense, { fallback }, createElement(Part, props));
+  }
+  return WithPlaceholder;
 }

@@ -1,6 +1,5 @@
-import { Suspense } from 'react';
 import { Spinner } from '../../components/ui';
-import { onFirstUse } from '../../lib/on-first-use';
+import { onFirstUse, withPlaceholder } from '../../lib/on-first-use';
 import type { MessageListProps } from './message-list';
 
 // The message list (react-virtuoso and the bubbles) is a chunk of its own:
@@ -13,17 +12,9 @@ const list = onFirstUse<MessageListProps>(async () => (await import('./message-l
 
 export const preloadMessageList = list.preload;
 
-export function MessageList(props: MessageListProps) {
-  const List = list.useComponent();
-  return (
-    <Suspense
-      fallback={
-        <div className="message-list-empty">
-          <Spinner />
-        </div>
-      }
-    >
-      <List {...props} />
-    </Suspense>
-  );
-}
+export const MessageList = withPlaceholder(
+  list,
+  <div className="message-list-empty">
+    <Spinner />
+  </div>,
+);

@@ -1,6 +1,5 @@
-import { Suspense } from 'react';
 import { Spinner } from '../../components/ui';
-import { onFirstUse } from '../../lib/on-first-use';
+import { onFirstUse, withPlaceholder } from '../../lib/on-first-use';
 import type { ThreadPanelProps } from './thread-panel';
 
 // The thread side panel is fetched the first time a thread is opened: it
@@ -8,17 +7,9 @@ import type { ThreadPanelProps } from './thread-panel';
 
 const panel = onFirstUse<ThreadPanelProps>(async () => (await import('./thread-panel')).ThreadPanel);
 
-export function ThreadPanel(props: ThreadPanelProps) {
-  const Panel = panel.useComponent();
-  return (
-    <Suspense
-      fallback={
-        <aside className="thread-panel">
-          <Spinner />
-        </aside>
-      }
-    >
-      <Panel {...props} />
-    </Suspense>
-  );
-}
+export const ThreadPanel = withPlaceholder(
+  panel,
+  <aside className="thread-panel">
+    <Spinner />
+  </aside>,
+);
